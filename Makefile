@@ -1,0 +1,49 @@
+# Billfold — the two commands a newcomer needs:
+#   make run    install what is missing, build, open the demo
+#   make test   install test prerequisites, run the whole suite
+SHELL := /bin/bash
+GO ?= go
+export LANG := en_US.UTF-8
+TAGS := migrated_fynedo
+TEST_TAGS := ci,migrated_fynedo
+DEMO_DATA ?= $(HOME)/.local/share/billfold/demo-server
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test deps vet unit fuzz bench build clean
+
+run: deps build
+	./bin/billfold-server --demo --data "$(DEMO_DATA)" --listen 127.0.0.1:8080
+
+build:
+	$(GO) build -tags $(TAGS) -o bin/billfold-server ./cmd/billfold-server
+
+# System packages: gcc for the race detector, PostgreSQL for the server tests.
+deps:
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 is required: https://go.dev/dl/"; exit 1; }
+	@missing=""; for p in gcc postgresql; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+test: deps vet unit fuzz
+
+vet:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet -tags $(TEST_TAGS) ./...
+	$(GO) run $(STATICCHECK) -tags $(TEST_TAGS) ./...
+
+# Unit, contract and server tests: SQLite always, PostgreSQL through
+# scripts/with-postgres.sh (CI's server, or a throwaway cluster).
+unit:
+	scripts/with-postgres.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
+
+# A short run of every fuzz target, so the parsers stay panic-free.
+fuzz:
+	@for t in $$($(GO) test -tags $(TEST_TAGS) -list 'Fuzz.*' ./billing | grep ^Fuzz); do \
+	  $(GO) test -tags $(TEST_TAGS) -run '^$$' -fuzz "^$$t$$" -fuzztime 5s ./billing || exit 1; done
+
+bench:
+	$(GO) test -tags $(TEST_TAGS) -run '^$$' -bench . -benchtime 3s ./internal/server/...
+
+clean:
+	rm -rf bin

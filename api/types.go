@@ -1,0 +1,389 @@
+// Package api is the Billing API v1 contract: openapi.yaml (the single source
+// of truth, embedded here) and the Go shapes of its request and response
+// bodies, shared by the reference server and the client so that the two
+// cannot drift apart silently. Every response the test suites see is also
+// validated against the document itself.
+package api
+
+import (
+	_ "embed"
+	"time"
+
+	"billfold/billing"
+)
+
+// OpenAPI is the api/openapi.yaml document.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// Problem codes: stable identifiers clients switch on. Messages may change;
+// codes may not.
+const (
+	CodeInvalidJSON           = "invalid_json"
+	CodeBodyTooLarge          = "body_too_large"
+	CodeValidation            = "validation_failed"
+	CodeUnauthorized          = "unauthorized"
+	CodeTokenExpired          = "token_expired"
+	CodeInvalidCredentials    = "invalid_credentials"
+	CodeForbidden             = "forbidden"
+	CodeNotFound              = "not_found"
+	CodeMethodNotAllowed      = "method_not_allowed"
+	CodeRateLimited           = "rate_limited"
+	CodeIdempotencyRequired   = "idempotency_key_required"
+	CodeIdempotencyMismatch   = "idempotency_key_reused"
+	CodeIdempotencyInFlight   = "idempotency_key_in_use"
+	CodeBelowMinimum          = "amount_below_minimum"
+	CodeAboveMaximum          = "amount_above_maximum"
+	CodeBalanceLimit          = "balance_limit_exceeded"
+	CodeOpenInvoiceExists     = "open_add_funds_invoice_exists"
+	CodeGatewayUnavailable    = "gateway_unavailable"
+	CodePolicyVersion         = "policy_version_mismatch"
+	CodeCurrencyMismatch      = "currency_mismatch"
+	CodeInsufficientCredit    = "insufficient_credit"
+	CodeInvoiceNotPayable     = "invoice_not_payable"
+	CodeNotCancellable        = "invoice_not_cancellable"
+	CodeCreditNotAllowed      = "credit_not_allowed"
+	CodeAmountExceedsDue      = "amount_exceeds_balance_due"
+	CodeVoucherInvalid        = "voucher_invalid"
+	CodeVoucherExpired        = "voucher_expired"
+	CodeVoucherRedeemed       = "voucher_already_redeemed"
+	CodePaymentNotConfirmable = "payment_not_confirmable"
+	CodeInternal              = "internal_error"
+)
+
+// Problem is an RFC 9457 application/problem+json body.
+type Problem struct {
+	Type     string       `json:"type"`
+	Title    string       `json:"title"`
+	Status   int          `json:"status"`
+	Code     string       `json:"code"`
+	Detail   string       `json:"detail,omitempty"`
+	Instance string       `json:"instance,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+	// RetryAfter is set on rate_limited problems, in seconds.
+	RetryAfter int `json:"retry_after,omitempty"`
+}
+
+// FieldError names one invalid request field (a JSON pointer-ish dotted path).
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// SignInRequest is the body of POST /v1/sessions.
+type SignInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// RefreshRequest is the body of POST /v1/sessions/refresh.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// Session is returned by sign-in and refresh.
+type Session struct {
+	AccessToken      string    `json:"access_token"`
+	AccessExpiresAt  time.Time `json:"access_expires_at"`
+	RefreshToken     string    `json:"refresh_token"`
+	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
+	TokenType        string    `json:"token_type"`
+	User             User      `json:"user"`
+}
+
+// User is the signed-in principal (GET /v1/me).
+type User struct {
+	ID       string           `json:"id"`
+	Email    string           `json:"email"`
+	Name     string           `json:"name"`
+	Role     billing.Role     `json:"role"`
+	Locale   string           `json:"locale"`
+	Currency billing.Currency `json:"currency,omitempty"`
+	Company  string           `json:"company,omitempty"`
+	Address  string           `json:"address,omitempty"`
+}
+
+// Summary is GET /v1/billing/summary.
+type Summary struct {
+	CustomerID      string        `json:"customer_id"`
+	AvailableCredit billing.Money `json:"available_credit"`
+	UnpaidTotal     billing.Money `json:"unpaid_total"`
+	UnpaidCount     int           `json:"unpaid_count"`
+	OverdueCount    int           `json:"overdue_count"`
+	OpenAddFunds    *Invoice      `json:"open_add_funds_invoice"`
+	AsOf            time.Time     `json:"as_of"`
+}
+
+// Gateway describes one payment method.
+type Gateway struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind"` // redirect | offline
+	Description string `json:"description"`
+}
+
+// Gateway kinds.
+const (
+	GatewayRedirect = "redirect"
+	GatewayOffline  = "offline"
+)
+
+// CreditPolicy is the provider's non-refundability policy; its version must
+// accompany every add-funds request so the customer provably saw it.
+type CreditPolicy struct {
+	URL     string `json:"url"`
+	Version string `json:"version"`
+	Summary string `json:"summary"`
+}
+
+// Seller is the provider block printed on invoices.
+type Seller struct {
+	Name               string `json:"name"`
+	Address            string `json:"address"`
+	RegistrationNumber string `json:"registration_number"`
+	Email              string `json:"email"`
+}
+
+// Config is GET /v1/billing/config for the caller's account.
+type Config struct {
+	Currency                billing.Currency `json:"currency"`
+	MinDeposit              billing.Money    `json:"min_deposit"`
+	MaxDeposit              billing.Money    `json:"max_deposit"`
+	MaxBalance              billing.Money    `json:"max_balance"`
+	MaxOpenAddFundsInvoices int              `json:"max_open_add_funds_invoices"`
+	CreditPolicy            CreditPolicy     `json:"credit_policy"`
+	SupportURL              string           `json:"support_url"`
+	Gateways                []Gateway        `json:"gateways"`
+	Seller                  Seller           `json:"seller"`
+}
+
+// AddFundsRequest is POST /v1/funds (and the staff variant).
+type AddFundsRequest struct {
+	Amount        billing.Money `json:"amount"`
+	Gateway       string        `json:"gateway"`
+	PolicyVersion string        `json:"policy_version"`
+}
+
+// InvoiceLine is one line of an invoice.
+type InvoiceLine struct {
+	Description string          `json:"description"`
+	Quantity    int64           `json:"quantity"`
+	UnitPrice   billing.Money   `json:"unit_price"`
+	Amount      billing.Money   `json:"amount"`
+	TaxRate     billing.TaxRate `json:"tax_rate"`
+}
+
+// Party is the buyer block of an invoice.
+type Party struct {
+	Name    string `json:"name"`
+	Company string `json:"company,omitempty"`
+	Address string `json:"address,omitempty"`
+	Email   string `json:"email"`
+}
+
+// Invoice is an invoice as the API returns it.
+type Invoice struct {
+	ID            string                `json:"id"`
+	Number        string                `json:"number"`
+	CustomerID    string                `json:"customer_id"`
+	Kind          billing.InvoiceKind   `json:"kind"`
+	Status        billing.InvoiceStatus `json:"status"`
+	Currency      billing.Currency      `json:"currency"`
+	IssuedAt      time.Time             `json:"issued_at"`
+	DueAt         time.Time             `json:"due_at"`
+	PaidAt        *time.Time            `json:"paid_at"`
+	CancelledAt   *time.Time            `json:"cancelled_at"`
+	Overdue       bool                  `json:"overdue"`
+	Gateway       string                `json:"gateway,omitempty"`
+	PolicyVersion string                `json:"policy_version,omitempty"`
+	Seller        Seller                `json:"seller"`
+	Buyer         Party                 `json:"buyer"`
+	Lines         []InvoiceLine         `json:"lines"`
+	TaxByRate     []billing.RateTotal   `json:"tax_by_rate"`
+	Subtotal      billing.Money         `json:"subtotal"`
+	Tax           billing.Money         `json:"tax"`
+	Total         billing.Money         `json:"total"`
+	CreditApplied billing.Money         `json:"credit_applied"`
+	AmountPaid    billing.Money         `json:"amount_paid"`
+	BalanceDue    billing.Money         `json:"balance_due"`
+	Payments      []Payment             `json:"payments"`
+	Language      string                `json:"language"`
+}
+
+// InvoicePage is one page of GET /v1/invoices.
+type InvoicePage struct {
+	Items      []Invoice `json:"items"`
+	NextCursor string    `json:"next_cursor,omitempty"`
+}
+
+// PayRequest is POST /v1/invoices/{id}/payments.
+type PayRequest struct {
+	Gateway string `json:"gateway"`
+}
+
+// BankInstructions tell the customer where to transfer money.
+type BankInstructions struct {
+	BankName      string        `json:"bank_name"`
+	BranchName    string        `json:"branch_name"`
+	AccountType   string        `json:"account_type"`
+	AccountNumber string        `json:"account_number"`
+	AccountHolder string        `json:"account_holder"`
+	Amount        billing.Money `json:"amount"`
+	Reference     string        `json:"reference"`
+	Note          string        `json:"note"`
+}
+
+// NextAction is what the customer must do to finish a payment.
+type NextAction struct {
+	Type         string            `json:"type"` // redirect | instructions | none
+	URL          string            `json:"url,omitempty"`
+	Instructions *BankInstructions `json:"instructions,omitempty"`
+}
+
+// Next action types.
+const (
+	ActionRedirect     = "redirect"
+	ActionInstructions = "instructions"
+	ActionNone         = "none"
+)
+
+// Payment is one payment attempt.
+type Payment struct {
+	ID            string               `json:"id"`
+	InvoiceID     string               `json:"invoice_id"`
+	Gateway       string               `json:"gateway"`
+	State         billing.PaymentState `json:"state"`
+	Amount        billing.Money        `json:"amount"`
+	NextAction    NextAction           `json:"next_action"`
+	FailureReason string               `json:"failure_reason,omitempty"`
+	CreatedAt     time.Time            `json:"created_at"`
+	UpdatedAt     time.Time            `json:"updated_at"`
+	ExpiresAt     *time.Time           `json:"expires_at"`
+}
+
+// ApplyCreditRequest is POST /v1/invoices/{id}/apply-credit.
+type ApplyCreditRequest struct {
+	Amount billing.Money `json:"amount"`
+}
+
+// ApplyCreditResult is its response.
+type ApplyCreditResult struct {
+	Invoice Invoice       `json:"invoice"`
+	Entry   LedgerEntry   `json:"entry"`
+	Balance billing.Money `json:"balance"`
+}
+
+// RedeemRequest is POST /v1/vouchers/redeem.
+type RedeemRequest struct {
+	Code string `json:"code"`
+}
+
+// LedgerResult is the answer of voucher redemption and staff adjustments.
+type LedgerResult struct {
+	Entry   LedgerEntry   `json:"entry"`
+	Balance billing.Money `json:"balance"`
+}
+
+// LedgerEntry is one immutable line of the credit ledger.
+type LedgerEntry struct {
+	ID           string             `json:"id"`
+	Seq          int64              `json:"seq"`
+	Kind         billing.LedgerKind `json:"kind"`
+	Amount       billing.Money      `json:"amount"`
+	BalanceAfter billing.Money      `json:"balance_after"`
+	Description  string             `json:"description"`
+	Reference    string             `json:"reference"`
+	Actor        string             `json:"actor"`
+	InvoiceID    string             `json:"invoice_id,omitempty"`
+	PaymentID    string             `json:"payment_id,omitempty"`
+	CreatedAt    time.Time          `json:"created_at"`
+}
+
+// LedgerPage is one page of GET /v1/ledger.
+type LedgerPage struct {
+	Items      []LedgerEntry `json:"items"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+// Customer is a row of the staff customer search.
+type Customer struct {
+	ID              string           `json:"id"`
+	Email           string           `json:"email"`
+	Name            string           `json:"name"`
+	Company         string           `json:"company,omitempty"`
+	Currency        billing.Currency `json:"currency"`
+	AvailableCredit billing.Money    `json:"available_credit"`
+}
+
+// CustomerList is GET /v1/staff/customers.
+type CustomerList struct {
+	Items []Customer `json:"items"`
+}
+
+// AdjustmentRequest is POST /v1/staff/customers/{id}/adjustments. Amount may
+// be negative (a correction); the reason is shown in the customer's ledger.
+type AdjustmentRequest struct {
+	Amount billing.Money `json:"amount"`
+	Reason string        `json:"reason"`
+}
+
+// ConfirmRequest is POST /v1/staff/payments/{id}/confirm.
+type ConfirmRequest struct {
+	Reference string `json:"reference"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Event is one Server-Sent Event payload on /v1/events.
+type Event struct {
+	ID        int64          `json:"id"`
+	Type      string         `json:"type"`
+	CreatedAt time.Time      `json:"created_at"`
+	Balance   *billing.Money `json:"balance,omitempty"`
+	Invoice   *Invoice       `json:"invoice,omitempty"`
+	Payment   *Payment       `json:"payment,omitempty"`
+}
+
+// Event types.
+const (
+	EventBalance = "balance.updated"
+	EventInvoice = "invoice.updated"
+	EventPayment = "payment.updated"
+)
+
+// SandboxResult is the JSON answer of POST /sandbox/checkout/{token} when the
+// caller asks for application/json (scripts and tests).
+type SandboxResult struct {
+	Status    string `json:"status"` // succeeded | challenge_required | declined | failed | expired
+	PaymentID string `json:"payment_id"`
+	Message   string `json:"message,omitempty"`
+}
+
+// Webhook is the signed completion callback a gateway delivers.
+type Webhook struct {
+	EventID   string `json:"event_id"`
+	PaymentID string `json:"payment_id"`
+	Outcome   string `json:"outcome"` // succeeded | failed
+	Reason    string `json:"reason,omitempty"`
+}
+
+// AuditRecord is one staff action (GET /v1/staff/audit).
+type AuditRecord struct {
+	ID         int64     `json:"id"`
+	Actor      string    `json:"actor"`
+	Action     string    `json:"action"`
+	CustomerID string    `json:"customer_id,omitempty"`
+	Detail     string    `json:"detail"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// AuditPage is GET /v1/staff/audit.
+type AuditPage struct {
+	Items []AuditRecord `json:"items"`
+}
+
+// WebhookAck answers a delivered webhook.
+type WebhookAck struct {
+	Status string `json:"status"` // processed | duplicate
+}

@@ -1,0 +1,26 @@
+// Command billfold-server runs the Billfold reference billing server.
+//
+//	billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo]
+//
+// Every flag can also be set from the environment: BILLFOLD_LISTEN,
+// BILLFOLD_DATA, BILLFOLD_DSN, BILLFOLD_BASE_URL, BILLFOLD_DEMO.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"billfold/internal/server/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "billfold-server:", err)
+		os.Exit(1)
+	}
+}

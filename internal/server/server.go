@@ -1,0 +1,270 @@
+// Package server is the Billfold reference billing server: Billing API v1
+// over HTTP, a SQLite or PostgreSQL store, the append-only credit ledger,
+// gateways with a sandbox checkout, and staff operations. It is a library so
+// the desktop app can run it in-process in demo mode; cmd/billfold-server
+// wraps it as a standalone binary.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server/auth"
+	"billfold/internal/server/gateway"
+	"billfold/internal/server/store"
+)
+
+// Limits are the add-funds rules for one currency, in minor units.
+type Limits struct {
+	MinDeposit int64
+	MaxDeposit int64
+	MaxBalance int64
+}
+
+// Options configure a Server. Zero values take the documented defaults.
+type Options struct {
+	// DataDir holds the SQLite database when DSN is empty.
+	DataDir string
+	// DSN selects PostgreSQL (a pgx connection string) instead of SQLite.
+	DSN string
+	// BaseURL is the public origin used in checkout redirect URLs.
+	BaseURL string
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock (tests move it); nil is time.Now.
+	Now func() time.Time
+	// WebhookSecret signs gateway callbacks; empty generates a random one.
+	WebhookSecret []byte
+	// Limits per currency; missing currencies take DefaultLimits.
+	Limits map[billing.Currency]Limits
+	// MaxOpenAddFunds caps unpaid add-funds invoices per customer; 0 means
+	// the default of 1 and a negative value means no cap.
+	MaxOpenAddFunds int
+	// LoginInterval and LoginBurst rate-limit sign-in per client IP and
+	// e-mail (default one per 6 s after a burst of 10); VoucherInterval and
+	// VoucherBurst do the same for voucher redemption per customer.
+	LoginInterval   time.Duration
+	LoginBurst      int
+	VoucherInterval time.Duration
+	VoucherBurst    int
+	// AccessTTL and RefreshTTL are token lifetimes (15 min, 30 days).
+	AccessTTL  time.Duration
+	RefreshTTL time.Duration
+	// Policy is the credit policy customers accept when adding funds.
+	Policy api.CreditPolicy
+	// SupportURL is where customers open a ticket.
+	SupportURL string
+	// Seller is printed on every invoice.
+	Seller api.Seller
+	// Bank is where bank transfers go.
+	Bank gateway.BankAccount
+	// MaxBodyBytes limits request bodies (64 KiB).
+	MaxBodyBytes int64
+}
+
+// DefaultLimits are the add-funds limits of the demo provider.
+var DefaultLimits = map[billing.Currency]Limits{
+	billing.JPY: {MinDeposit: 1_000, MaxDeposit: 500_000, MaxBalance: 1_000_000},
+	billing.USD: {MinDeposit: 10_00, MaxDeposit: 5_000_00, MaxBalance: 10_000_00},
+	billing.EUR: {MinDeposit: 10_00, MaxDeposit: 5_000_00, MaxBalance: 10_000_00},
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if len(o.WebhookSecret) == 0 {
+		o.WebhookSecret = make([]byte, 32)
+		_, _ = rand.Read(o.WebhookSecret)
+	}
+	if o.Limits == nil {
+		o.Limits = map[billing.Currency]Limits{}
+	}
+	for c, l := range DefaultLimits {
+		if _, ok := o.Limits[c]; !ok {
+			o.Limits[c] = l
+		}
+	}
+	if o.MaxOpenAddFunds == 0 {
+		o.MaxOpenAddFunds = 1
+	}
+	if o.LoginInterval == 0 {
+		o.LoginInterval = 6 * time.Second
+	}
+	if o.LoginBurst == 0 {
+		o.LoginBurst = 10
+	}
+	if o.VoucherInterval == 0 {
+		o.VoucherInterval = 12 * time.Second
+	}
+	if o.VoucherBurst == 0 {
+		o.VoucherBurst = 5
+	}
+	if o.AccessTTL == 0 {
+		o.AccessTTL = 15 * time.Minute
+	}
+	if o.RefreshTTL == 0 {
+		o.RefreshTTL = 30 * 24 * time.Hour
+	}
+	if o.Policy.Version == "" {
+		o.Policy = api.CreditPolicy{
+			URL:     "https://billing.example.jp/policies/account-credit",
+			Version: "2026-06-01",
+			Summary: "Account credit is in principle non-refundable and cannot be withdrawn as cash. It pays future orders and invoices.",
+		}
+	}
+	if o.SupportURL == "" {
+		o.SupportURL = "https://billing.example.jp/support/tickets/new"
+	}
+	if o.Seller.Name == "" {
+		o.Seller = api.Seller{
+			Name:               "Billfold Hosting 株式会社",
+			Address:            "〒100-0005 東京都千代田区丸の内1-1-1",
+			RegistrationNumber: "T1234567890123",
+			Email:              "billing@example.jp",
+		}
+	}
+	if o.Bank.BankName == "" {
+		o.Bank = gateway.BankAccount{
+			BankName: "みずなみ銀行 (Mizunami Bank)", BranchName: "丸の内支店 (Marunouchi, 001)",
+			AccountType: "普通 (Ordinary)", AccountNumber: "1234567", AccountHolder: "ビルフォールドホスティング（カ",
+		}
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 64 << 10
+	}
+}
+
+// Server is a running Billing API v1 backend.
+type Server struct {
+	opts     Options
+	db       *store.DB
+	log      *slog.Logger
+	now      func() time.Time
+	gateways *gateway.Registry
+	hub      *hub
+	login    *auth.Limiter
+	voucher  *auth.Limiter
+	handler  http.Handler
+	stop     context.CancelFunc
+}
+
+// New opens the database (applying migrations) and builds the server.
+func New(ctx context.Context, opts Options) (*Server, error) {
+	opts.defaults()
+	var db *store.DB
+	var err error
+	if opts.DSN != "" {
+		db, err = store.OpenPostgres(ctx, opts.DSN)
+	} else {
+		if opts.DataDir == "" {
+			return nil, errors.New("server: a data directory or a PostgreSQL DSN is required")
+		}
+		db, err = store.OpenSQLite(ctx, opts.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:     opts,
+		db:       db,
+		log:      opts.Logger,
+		now:      opts.Now,
+		gateways: gateway.NewRegistry(opts.Bank),
+		hub:      newHub(),
+		login:    auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
+		voucher:  auth.NewLimiter(opts.VoucherInterval, opts.VoucherBurst, opts.Now),
+	}
+	s.handler = s.routes()
+	jctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.janitor(jctx)
+	return s, nil
+}
+
+// janitor forgets expired idempotency keys, now and then hourly.
+func (s *Server) janitor(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.purgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("purge idempotency keys", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Handler is the HTTP handler of the whole API, sandbox included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// SetBaseURL sets the origin used in checkout redirects, for callers that
+// learn their address only after listening (an ephemeral loopback port).
+func (s *Server) SetBaseURL(u string) { s.opts.BaseURL = strings.TrimRight(u, "/") }
+
+// SignWebhook signs a callback body as the sandbox gateway would, for tools
+// and tests that deliver callbacks themselves.
+func (s *Server) SignWebhook(body []byte) string {
+	return gateway.Sign(s.opts.WebhookSecret, body, s.now())
+}
+
+// DB exposes the store to in-module tests and tools.
+func (s *Server) DB() *store.DB { return s.db }
+
+// Close stops event streams and closes the database.
+func (s *Server) Close() error {
+	s.stop()
+	s.hub.close()
+	return s.db.Close()
+}
+
+// ListenAndServe serves on addr until ctx is cancelled, then shuts down
+// gracefully (in-flight requests get up to 10 s). ready, if not nil, receives
+// the bound address once listening.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	if s.opts.BaseURL == "" {
+		s.SetBaseURL("http://" + ln.Addr().String())
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.hub.close() // end event streams so Shutdown does not wait on them
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,250 @@
+// Package store is the reference server's persistence: one schema, two
+// dialects (SQLite through a pure-Go driver, PostgreSQL through pgx), embedded
+// migrations, and the transaction discipline that keeps the ledger exact
+// under concurrency.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Dialect names the SQL database behind a DB.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the server's database handle.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+	// writeMu serialises SQLite write transactions inside this process.
+	// SQLite allows one writer at a time; waiting on a Go mutex is fair and
+	// cheap, whereas SQLite's busy handler sleeps and wrecks tail latency.
+	writeMu sync.Mutex
+}
+
+// OpenSQLite opens (creating if needed) the SQLite database file in dir,
+// in WAL mode, and applies the migrations.
+func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
+	path := filepath.Join(dir, "billfold.db")
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sdb.SetMaxOpenConns(8)
+	sdb.SetMaxIdleConns(8)
+	db := &DB{sql: sdb, dialect: SQLite}
+	if err := db.migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenPostgres connects to PostgreSQL with a pgx DSN and applies the migrations.
+func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
+	sdb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sdb.SetMaxOpenConns(32)
+	sdb.SetMaxIdleConns(32)
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	db := &DB{sql: sdb, dialect: Postgres}
+	if err := db.migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect reports which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		if strings.Count(base, ".") == 2 && !strings.HasSuffix(base, "."+string(db.dialect)+".sql") {
+			continue // a migration for the other dialect
+		}
+		err := db.WriteTx(ctx, "", func(tx *Tx) error {
+			var n int
+			if err := tx.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := migrationFS.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.tx.ExecContext(ctx, db.dialectSQL(string(body))); err != nil {
+				return err
+			}
+			_, err = tx.Exec(`INSERT INTO schema_migrations (name) VALUES (?)`, base)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) dialectSQL(s string) string {
+	if db.dialect == Postgres {
+		return strings.NewReplacer("{{AUTOID}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "{{BLOB}}", "BYTEA").Replace(s)
+	}
+	return strings.NewReplacer("{{AUTOID}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{BLOB}}", "BLOB").Replace(s)
+}
+
+// rebind turns the portable "?" placeholders into PostgreSQL's "$n".
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Tx is a transaction with portable placeholders.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	ctx context.Context
+	// afterCommit hooks run only once the transaction is durable.
+	afterCommit []func()
+}
+
+// Exec runs a statement.
+func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.db.rebind(q), args...)
+}
+
+// Query runs a query.
+func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.db.rebind(q), args...)
+}
+
+// QueryRow runs a query returning one row.
+func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.db.rebind(q), args...)
+}
+
+// AfterCommit registers f to run after a successful commit (e.g. waking
+// event subscribers, who must never see data that may still roll back).
+func (t *Tx) AfterCommit(f func()) { t.afterCommit = append(t.afterCommit, f) }
+
+// Context is the transaction's context.
+func (t *Tx) Context() context.Context { return t.ctx }
+
+// WriteTx runs fn in a write transaction that holds the lock on the account
+// lockUserID (when not empty): on PostgreSQL a row lock on the user, on
+// SQLite the single-writer lock. Every change to one customer's money is
+// therefore serialised, which is what keeps balance_after and the
+// idempotency table exact. fn's error rolls everything back.
+func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error) error {
+	if db.dialect == SQLite {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
+	return db.run(ctx, nil, func(t *Tx) error {
+		if lockUserID != "" && db.dialect == Postgres {
+			var id string
+			err := t.QueryRow(`SELECT id FROM users WHERE id = ? FOR UPDATE`, lockUserID).Scan(&id)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("lock account: %w", err)
+			}
+		}
+		return fn(t)
+	})
+}
+
+// ReadTx runs fn in a read-only snapshot.
+func (db *DB) ReadTx(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, &sql.TxOptions{ReadOnly: db.dialect == Postgres}, fn)
+}
+
+func (db *DB) run(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
+	stx, err := db.sql.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &Tx{tx: stx, db: db, ctx: ctx}
+	if err := fn(t); err != nil {
+		_ = stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range t.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure.
+func IsUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
