@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -454,5 +455,38 @@ func TestEventStreamIsNotBuffered(t *testing.T) {
 	}
 	if errs := v.Errors(); len(errs) > 0 {
 		t.Errorf("rejected:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestRealServer runs the transport against a real HTTP server on a random
+// port (the document's servers entry must not matter).
+func TestRealServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path != "/v1/vouchers/redeem" || string(body) != `{"code":"WELCOME"}` {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"entry":{"id":"x"},"balance":{"amount":1,"currency":"JPY"}}`)
+	}))
+	defer srv.Close()
+
+	v := mustNew(t)
+	req, _ := http.NewRequest("POST", srv.URL+"/v1/vouchers/redeem", strings.NewReader(`{"code":"WELCOME"}`))
+	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Transport: v.Transport(nil)}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(got), `"balance"`) {
+		t.Fatalf("got %d %s", resp.StatusCode, got)
+	}
+	errs := v.Errors()
+	if len(errs) != 1 || !strings.Contains(errs[0], "POST /v1/vouchers/redeem -> 200: response") || !strings.Contains(errs[0], "entry") {
+		t.Fatalf("want exactly the incomplete ledger entry reported, got:\n%s", strings.Join(errs, "\n"))
 	}
 }

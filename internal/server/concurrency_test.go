@@ -1,0 +1,195 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"testing"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
+	"billfold/internal/server/store"
+)
+
+// parallel runs f n times at once and waits.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+func TestFiftyIdenticalAddFundsMakeOneInvoice(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b, func(o *server.Options) { o.MaxOpenAddFunds = -1 })
+		c := e.NewCustomer(billing.JPY)
+		key := servertest.Key()
+		req := api.AddFundsRequest{Amount: billing.New(10_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"}
+		bodies := make([]string, 50)
+		parallel(50, func(i int) {
+			r := e.Do("POST", "/v1/funds", c.Token, req, key)
+			if r.Status != http.StatusCreated {
+				t.Errorf("attempt %d: %d %s", i, r.Status, r.Body)
+			}
+			bodies[i] = string(r.Body)
+		})
+		for i := range bodies {
+			if bodies[i] != bodies[0] {
+				t.Fatalf("response %d differs:\n%s\n%s", i, bodies[i], bodies[0])
+			}
+		}
+		var page api.InvoicePage
+		e.MustJSON(e.Do("GET", "/v1/invoices?status=all", c.Token, nil, nil), 200, &page)
+		if len(page.Items) != 1 {
+			t.Fatalf("%d invoices from one key, want 1", len(page.Items))
+		}
+		// Same key, different parameters: refused, nothing created.
+		req.Amount.Amount = 20_000
+		wantProblem(t, e.Do("POST", "/v1/funds", c.Token, req, key), 422, api.CodeIdempotencyMismatch)
+		// A replay says so.
+		req.Amount.Amount = 10_000
+		if r := e.Do("POST", "/v1/funds", c.Token, req, key); r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay not marked: %v", r.Header)
+		}
+		wantProblem(t, e.Do("POST", "/v1/funds", c.Token, req, nil), 400, api.CodeIdempotencyRequired)
+	})
+}
+
+func TestHundredConcurrentApplyCreditNeverOverdraw(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		staff := e.NewStaff()
+		adjust(t, e, staff, c, 10_000, "Opening balance for the concurrency test")
+		var ids []string
+		for range 10 {
+			ids = append(ids, serviceInvoice(t, e, c, server.ServiceLine{Description: "VPS", Quantity: 1, UnitPrice: 5_000, TaxRate: 10}))
+		}
+		// 100 × ¥300 = ¥30,000 against ¥10,000 of credit and ¥55,000 due.
+		var mu sync.Mutex
+		ok, refused := 0, 0
+		parallel(100, func(i int) {
+			r := e.Do("POST", "/v1/invoices/"+ids[i%10]+"/apply-credit", c.Token,
+				api.ApplyCreditRequest{Amount: billing.New(300, billing.JPY)}, servertest.Key())
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case r.Status == 200:
+				ok++
+			case r.Status == 422 && r.Problem().Code == api.CodeInsufficientCredit:
+				refused++
+			default:
+				t.Errorf("unexpected %d %s", r.Status, r.Body)
+			}
+		})
+		if ok != 33 || refused != 67 {
+			t.Fatalf("%d applied, %d refused; want 33 and 67", ok, refused)
+		}
+		entries := checkLedger(t, e, c.Token)
+		if bal := entries[0].BalanceAfter.Amount; bal != 100 {
+			t.Fatalf("balance %d, want 100", bal)
+		}
+		var applied int64
+		for _, id := range ids {
+			var inv api.Invoice
+			e.MustJSON(e.Do("GET", "/v1/invoices/"+id, c.Token, nil, nil), 200, &inv)
+			applied += inv.CreditApplied.Amount
+		}
+		if applied != 9_900 {
+			t.Fatalf("credit applied on invoices %d, ledger debits 9,900", applied)
+		}
+	})
+}
+
+func TestCompletionDeliveredTenTimesCreditsOnce(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.USD)
+		inv := addFunds(t, e, c, 250_00, "paypal")
+		p := pay(t, e, c, inv.ID, "paypal")
+		hook := func(eventID string) (string, map[string]string) {
+			body, _ := json.Marshal(api.Webhook{EventID: eventID, PaymentID: p.ID, Outcome: "succeeded"})
+			return string(body), map[string]string{"Billfold-Signature": e.Server.SignWebhook(body)}
+		}
+		body, sig := hook("evt_same")
+		acks := make([]api.WebhookAck, 10)
+		parallel(10, func(i int) {
+			e.MustJSON(e.Do("POST", "/v1/webhooks/sandbox", "", body, sig), 200, &acks[i])
+		})
+		processed := 0
+		for _, a := range acks {
+			if a.Status == "processed" {
+				processed++
+			}
+		}
+		if processed != 1 {
+			t.Fatalf("%d deliveries processed, want 1: %+v", processed, acks)
+		}
+		// Different event ids for the same payment (a PSP resending under a
+		// new id) still credit once.
+		parallel(10, func(i int) {
+			body, sig := hook("evt_" + string(rune('a'+i)))
+			e.MustJSON(e.Do("POST", "/v1/webhooks/sandbox", "", body, sig), 200, nil)
+		})
+		entries := checkLedger(t, e, c.Token)
+		if len(entries) != 1 || entries[0].Amount.Amount != 250_00 {
+			t.Fatalf("ledger: %+v", entries)
+		}
+		// Forged or stale signatures are refused.
+		wantProblem(t, e.Do("POST", "/v1/webhooks/sandbox", "", body, map[string]string{"Billfold-Signature": "t=1,v1=00"}), 401, api.CodeUnauthorized)
+		wantProblem(t, e.Do("POST", "/v1/webhooks/sandbox", "", body, nil), 401, api.CodeUnauthorized)
+	})
+}
+
+func TestConcurrentPaymentsOfOneInvoiceNeverLoseMoney(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		id := serviceInvoice(t, e, c, server.ServiceLine{Description: "VPS", Quantity: 1, UnitPrice: 1_000, TaxRate: 10})
+		var pays []api.Payment
+		for range 3 {
+			pays = append(pays, pay(t, e, c, id, "card"))
+		}
+		parallel(3, func(i int) {
+			body, _ := json.Marshal(api.Webhook{EventID: "evt_" + pays[i].ID, PaymentID: pays[i].ID, Outcome: "succeeded"})
+			e.MustJSON(e.Do("POST", "/v1/webhooks/sandbox", "", body, map[string]string{"Billfold-Signature": e.Server.SignWebhook(body)}), 200, nil)
+		})
+		var inv api.Invoice
+		e.MustJSON(e.Do("GET", "/v1/invoices/"+id, c.Token, nil, nil), 200, &inv)
+		if inv.Status != billing.InvoicePaid || inv.AmountPaid.Amount != 1_100 {
+			t.Fatalf("invoice: %+v", inv)
+		}
+		// Two of the three charges were not needed: they become credit.
+		entries := checkLedger(t, e, c.Token)
+		if len(entries) != 2 || entries[0].BalanceAfter.Amount != 2_200 {
+			t.Fatalf("overpayments not credited: %+v", entries)
+		}
+	})
+}
+
+func TestLedgerIsAppendOnlyInTheDatabase(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		adjust(t, e, e.NewStaff(), c, 1_000, "Seed the ledger for the append-only test")
+		db := e.Server.DB()
+		for _, q := range []string{`UPDATE ledger_entries SET amount = 999999`, `DELETE FROM ledger_entries`, `UPDATE audit_log SET actor = 'x'`} {
+			err := db.WriteTx(context.Background(), "", func(tx *store.Tx) error { _, err := tx.Exec(q); return err })
+			if err == nil {
+				t.Fatalf("%s succeeded", q)
+			}
+		}
+		checkLedger(t, e, c.Token)
+	})
+}

@@ -1,0 +1,144 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
+)
+
+func TestOtherCustomersDataIsNotFound(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		owner := e.NewCustomer(billing.JPY)
+		intruder := e.NewCustomer(billing.JPY)
+		inv := addFunds(t, e, owner, 5_000, "card")
+		p := pay(t, e, owner, inv.ID, "card")
+		svc := serviceInvoice(t, e, owner, server.ServiceLine{Description: "VPS", Quantity: 1, UnitPrice: 1_000, TaxRate: 10})
+		for _, c := range []struct {
+			method, path string
+			body         any
+		}{
+			{"GET", "/v1/invoices/" + inv.ID, nil},
+			{"GET", "/v1/invoices/" + svc, nil},
+			{"GET", "/v1/payments/" + p.ID, nil},
+			{"POST", "/v1/invoices/" + inv.ID + "/payments", api.PayRequest{Gateway: "card"}},
+			{"POST", "/v1/invoices/" + svc + "/apply-credit", api.ApplyCreditRequest{Amount: billing.New(1, billing.JPY)}},
+			{"POST", "/v1/invoices/" + inv.ID + "/cancel", nil},
+		} {
+			wantProblem(t, e.Do(c.method, c.path, intruder.Token, c.body, servertest.Key()), 404, api.CodeNotFound)
+		}
+		var page api.InvoicePage
+		e.MustJSON(e.Do("GET", "/v1/invoices", intruder.Token, nil, nil), 200, &page)
+		if len(page.Items) != 0 {
+			t.Fatalf("intruder sees %d invoices", len(page.Items))
+		}
+		var got api.Invoice
+		e.MustJSON(e.Do("GET", "/v1/invoices/"+inv.ID, owner.Token, nil, nil), 200, &got)
+		if got.Status != billing.InvoiceUnpaid || len(got.Payments) != 1 {
+			t.Fatalf("intruder changed the owner's invoice: %+v", got)
+		}
+	})
+}
+
+func TestStaffEndpointsNeedStaffRole(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		staff := e.NewStaff()
+		for _, path := range []string{
+			"GET /v1/staff/customers", "GET /v1/staff/customers/" + c.ID + "/summary", "GET /v1/staff/customers/" + c.ID + "/invoices",
+			"GET /v1/staff/customers/" + c.ID + "/ledger", "POST /v1/staff/customers/" + c.ID + "/funds",
+			"POST /v1/staff/customers/" + c.ID + "/adjustments", "POST /v1/staff/payments/pay_x/confirm", "GET /v1/staff/audit",
+		} {
+			m, p, _ := strings.Cut(path, " ")
+			wantProblem(t, e.Do(m, p, c.Token, nil, servertest.Key()), 403, api.CodeForbidden)
+		}
+		// Staff use the staff API, not a customer's endpoints.
+		wantProblem(t, e.Do("GET", "/v1/billing/summary", staff.Token, nil, nil), 403, api.CodeForbidden)
+		// Staff get 404 for ids that are not customers.
+		wantProblem(t, e.Do("GET", "/v1/staff/customers/"+staff.ID+"/summary", staff.Token, nil, nil), 404, api.CodeNotFound)
+		var sum api.Summary
+		e.MustJSON(e.Do("GET", "/v1/staff/customers/"+c.ID+"/summary", staff.Token, nil, nil), 200, &sum)
+		var inv api.Invoice
+		e.MustJSON(e.Do("POST", "/v1/staff/customers/"+c.ID+"/funds", staff.Token,
+			api.AddFundsRequest{Amount: billing.New(3_000, billing.JPY), Gateway: "bank_transfer", PolicyVersion: "2026-06-01"}, servertest.Key()), 201, &inv)
+		var audit api.AuditPage
+		e.MustJSON(e.Do("GET", "/v1/staff/audit?customer_id="+c.ID, staff.Token, nil, nil), 200, &audit)
+		if len(audit.Items) != 2 || audit.Items[0].Action != "customer.funds" || audit.Items[1].Action != "customer.summary" {
+			t.Fatalf("audit: %+v", audit.Items)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		for _, h := range []map[string]string{nil, {"Authorization": "Bearer "}, {"Authorization": "Bearer bfa_forged"}, {"Authorization": "Basic eDp5"}} {
+			wantProblem(t, e.Do("GET", "/v1/me", "", nil, h), 401, api.CodeUnauthorized)
+		}
+		sess := e.SignIn(c.Email, c.Password)
+		e.Clock.Advance(16 * time.Minute)
+		wantProblem(t, e.Do("GET", "/v1/me", sess.AccessToken, nil, nil), 401, api.CodeTokenExpired)
+
+		// Refresh rotates; a spent refresh token revokes the whole family.
+		var next api.Session
+		e.MustJSON(e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: sess.RefreshToken}, nil), 200, &next)
+		e.MustJSON(e.Do("GET", "/v1/me", next.AccessToken, nil, nil), 200, nil)
+		wantProblem(t, e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: sess.RefreshToken}, nil), 401, api.CodeUnauthorized)
+		wantProblem(t, e.Do("GET", "/v1/me", next.AccessToken, nil, nil), 401, api.CodeUnauthorized)
+		wantProblem(t, e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: next.RefreshToken}, nil), 401, api.CodeUnauthorized)
+
+		// Sign out ends the session.
+		s2 := e.SignIn(c.Email, c.Password)
+		if r := e.Do("DELETE", "/v1/sessions/current", s2.AccessToken, nil, nil); r.Status != http.StatusNoContent {
+			t.Fatalf("sign out: %d", r.Status)
+		}
+		wantProblem(t, e.Do("GET", "/v1/me", s2.AccessToken, nil, nil), 401, api.CodeUnauthorized)
+		wantProblem(t, e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: c.Email, Password: "wrong"}, nil), 401, api.CodeInvalidCredentials)
+		wantProblem(t, e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: "nobody@example.test", Password: "x"}, nil), 401, api.CodeInvalidCredentials)
+	})
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0], func(o *server.Options) { o.LoginInterval, o.LoginBurst = time.Minute, 3 })
+	c := e.NewCustomer(billing.JPY) // uses one attempt
+	for range 2 {
+		wantProblem(t, e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: c.Email, Password: "wrong"}, nil), 401, api.CodeInvalidCredentials)
+	}
+	r := e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: c.Email, Password: c.Password}, nil)
+	if p := wantProblem(t, r, 429, api.CodeRateLimited); p.RetryAfter < 1 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("Retry-After missing: %+v", p)
+	}
+	e.Clock.Advance(time.Minute)
+	e.SignIn(c.Email, c.Password)
+}
+
+func TestLogsNeverContainSecrets(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0])
+	c := e.NewCustomer(billing.JPY)
+	sess := e.SignIn(c.Email, c.Password)
+	inv := addFunds(t, e, c, 5_000, "card")
+	p := pay(t, e, c, inv.ID, "card")
+	checkout(t, e, p, url.Values{"action": {"approve"}, "card_number": {"4242424242424242"}})
+	e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: sess.RefreshToken}, nil)
+	e.Do("GET", "/v1/me", "", nil, map[string]string{"Authorization": "Bearer " + sess.AccessToken + "x"})
+	logs := e.Logs.String()
+	if !strings.Contains(logs, "/v1/funds") {
+		t.Fatalf("request log missing: %s", logs)
+	}
+	token := strings.TrimPrefix(p.NextAction.URL, e.URL+"/sandbox/checkout/")
+	for name, secret := range map[string]string{"password": c.Password, "access token": sess.AccessToken,
+		"refresh token": sess.RefreshToken, "first token": c.Token, "checkout token": token} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain the %s", name)
+		}
+	}
+}
