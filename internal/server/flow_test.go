@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,11 @@ func TestCardPaymentWith3DSecureCreditsOnce(t *testing.T) {
 		}
 		if inv.PolicyVersion != "2026-06-01" || len(inv.TaxByRate) != 0 {
 			t.Fatalf("policy/tax on deposit: %+v", inv)
+		}
+		var stored api.Invoice
+		e.MustJSON(e.Do("GET", "/v1/invoices/"+inv.ID, c.Token, nil, nil), 200, &stored)
+		if !reflect.DeepEqual(stored, inv) {
+			t.Fatalf("created invoice differs from the stored one:\n%+v\n%+v", inv, stored)
 		}
 		if s := summary(t, e, c.Token); s.OpenAddFunds == nil || s.OpenAddFunds.ID != inv.ID {
 			t.Fatalf("summary does not show the open invoice: %+v", s)

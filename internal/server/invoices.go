@@ -161,12 +161,13 @@ func (s *Server) createInvoice(tx *store.Tx, n newInvoice) (api.Invoice, error) 
 		return api.Invoice{}, err
 	}
 	seller, _ := json.Marshal(s.opts.Seller)
-	buyer, _ := json.Marshal(api.Party{Name: n.customer.Name, Company: n.customer.Company, Address: n.customer.Address, Email: n.customer.Email})
+	buyer := api.Party{Name: n.customer.Name, Company: n.customer.Company, Address: n.customer.Address, Email: n.customer.Email}
+	buyerJSON, _ := json.Marshal(buyer)
 	id := auth.NewID("inv_")
 	_, err = tx.Exec(`INSERT INTO invoices (`+invoiceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
 		id, number, n.customer.ID, string(n.kind), string(n.status), string(c), micro(n.issued), micro(n.due),
 		n.gateway, n.policyVersion, totals.Subtotal.Amount, totals.Tax.Amount, totals.Total.Amount,
-		n.customer.Locale, string(seller), string(buyer))
+		n.customer.Locale, string(seller), string(buyerJSON))
 	if err != nil {
 		return api.Invoice{}, fmt.Errorf("insert invoice: %w", err)
 	}
@@ -176,9 +177,15 @@ func (s *Server) createInvoice(tx *store.Tx, n newInvoice) (api.Invoice, error) 
 			return api.Invoice{}, fmt.Errorf("insert invoice line: %w", err)
 		}
 	}
-	inv, err := s.customerInvoice(tx, n.customer.ID, id)
-	if err != nil {
-		return api.Invoice{}, err
+	// Built in memory rather than read back: it is exactly what was written.
+	zero := billing.Zero(c)
+	inv := api.Invoice{
+		ID: id, Number: number, CustomerID: n.customer.ID, Kind: n.kind, Status: n.status, Currency: c,
+		IssuedAt: fromMicro(micro(n.issued)), DueAt: fromMicro(micro(n.due)), Gateway: n.gateway, PolicyVersion: n.policyVersion,
+		Seller: s.opts.Seller, Buyer: buyer, Lines: n.lines, TaxByRate: totals.ByRate, Subtotal: totals.Subtotal, Tax: totals.Tax,
+		Total: totals.Total, CreditApplied: zero, AmountPaid: zero, BalanceDue: totals.Total, Payments: []api.Payment{},
+		Language: n.customer.Locale,
+		Overdue:  n.status == billing.InvoiceUnpaid && s.now().After(n.due),
 	}
 	return inv, s.emit(tx, n.customer.ID, api.Event{Type: api.EventInvoice, Invoice: &inv})
 }

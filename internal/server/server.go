@@ -156,6 +156,7 @@ type Server struct {
 	now      func() time.Time
 	gateways *gateway.Registry
 	hub      *hub
+	auth     *authCache
 	login    *auth.Limiter
 	voucher  *auth.Limiter
 	handler  http.Handler
@@ -185,6 +186,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		now:      opts.Now,
 		gateways: gateway.NewRegistry(opts.Bank),
 		hub:      newHub(),
+		auth:     newAuthCache(),
 		login:    auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
 		voucher:  auth.NewLimiter(opts.VoucherInterval, opts.VoucherBurst, opts.Now),
 	}

@@ -60,28 +60,31 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	if !ok || token == "" {
 		return nil, errUnauthorized
 	}
-	var p principal
-	var expires int64
-	var revoked int
-	err := s.db.ReadTx(r.Context(), func(tx *store.Tx) error {
-		row := tx.QueryRow(`SELECT s.id, s.access_expires, s.revoked, `+userColumns+`
-			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.access_hash = ?`, auth.HashToken(token))
-		var err error
-		p.user, err = scanUser(row, &p.sessionID, &expires, &revoked)
-		return err
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errUnauthorized
+	hash := auth.HashToken(token)
+	now := s.now()
+	e, ok := s.auth.get(hash, now)
+	if !ok {
+		var revoked int
+		err := s.db.ReadTx(r.Context(), func(tx *store.Tx) error {
+			row := tx.QueryRow(`SELECT s.id, s.family, s.access_expires, s.revoked, `+userColumns+`
+				FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.access_hash = ?`, hash)
+			var err error
+			e.p.user, err = scanUser(row, &e.p.sessionID, &e.family, &e.expires, &revoked)
+			return err
+		})
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked != 0) {
+			return nil, errUnauthorized
+		}
+		if err != nil {
+			return nil, err
+		}
+		e.cachedAt = now
+		s.auth.put(hash, e)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if revoked != 0 {
-		return nil, errUnauthorized
-	}
-	if s.now().UnixMicro() >= expires {
+	if now.UnixMicro() >= e.expires {
 		return nil, problem(http.StatusUnauthorized, api.CodeTokenExpired, "The access token has expired; refresh it or sign in again.")
 	}
+	p := e.p
 	return &p, nil
 }
 
@@ -218,12 +221,14 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		if revoked != 0 {
 			reused = true
 			_, err := tx.Exec(`UPDATE sessions SET revoked = 1 WHERE family = ?`, family)
+			tx.AfterCommit(func() { s.auth.evict("", family) })
 			return err
 		}
 		if s.now().UnixMicro() >= expires {
 			return invalid
 		}
 		_, err = tx.Exec(`UPDATE sessions SET revoked = 1 WHERE id = ?`, sid)
+		tx.AfterCommit(func() { s.auth.evict(sid, "") })
 		return err
 	})
 	if err != nil {
@@ -246,6 +251,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request, p *principal) {
 	err := s.db.WriteTx(r.Context(), "", func(tx *store.Tx) error {
 		_, err := tx.Exec(`UPDATE sessions SET revoked = 1 WHERE id = ?`, p.sessionID)
+		tx.AfterCommit(func() { s.auth.evict(p.sessionID, "") })
 		return err
 	})
 	if err != nil {

@@ -37,31 +37,89 @@ const (
 
 // DB is the server's database handle.
 type DB struct {
-	sql     *sql.DB
+	sql *sql.DB
+	// read is a separate SQLite pool for read-only snapshots: in WAL mode
+	// readers never wait for the writer, but only if they do not start
+	// with BEGIN IMMEDIATE as the write pool's transactions do.
+	read    *sql.DB
 	dialect Dialect
-	// writeMu serialises SQLite write transactions inside this process.
-	// SQLite allows one writer at a time; waiting on a Go mutex is fair and
-	// cheap, whereas SQLite's busy handler sleeps and wrecks tail latency.
-	writeMu sync.Mutex
+	// SQLite writes go through one writer goroutine (groupcommit.go):
+	// SQLite allows one writer at a time anyway, and batching commits is
+	// what makes it fast. Waiting on a channel is also fair, whereas
+	// SQLite's busy handler sleeps and wrecks tail latency.
+	writes     chan *writeReq
+	writerDone chan struct{}
+	closeMu    sync.RWMutex
+	closed     bool
+	// stmts caches prepared statements per pool (SQLite only; pgx caches
+	// its own). Parsing SQL is a large share of a request in the pure-Go
+	// SQLite, and the server issues a small fixed set of queries.
+	stmtMu sync.Mutex
+	stmts  map[*sql.DB]map[string]*sql.Stmt
+}
+
+// maxCachedStmts bounds the cache; queries past it run unprepared.
+const maxCachedStmts = 256
+
+// prepared returns a cached statement for q on pool, or nil.
+func (db *DB) prepared(ctx context.Context, pool *sql.DB, q string) *sql.Stmt {
+	if db.dialect != SQLite {
+		return nil
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[pool][q]; ok {
+		return st
+	}
+	if db.stmts == nil {
+		db.stmts = map[*sql.DB]map[string]*sql.Stmt{}
+	}
+	if db.stmts[pool] == nil {
+		db.stmts[pool] = map[string]*sql.Stmt{}
+	}
+	if len(db.stmts[pool]) >= maxCachedStmts {
+		return nil
+	}
+	st, err := pool.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared path will report the error
+	}
+	db.stmts[pool][q] = st
+	return st
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database file in dir,
 // in WAL mode, and applies the migrations.
 func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	path := filepath.Join(dir, "billfold.db")
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	sdb, err := sql.Open("sqlite", dsn)
+	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)"
+	// Checkpoints run in the background (checkpointer), not inside a
+	// commit where they would stall every waiting writer.
+	wdb, err := sql.Open("sqlite", base+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	sdb.SetMaxOpenConns(8)
-	sdb.SetMaxIdleConns(8)
-	db := &DB{sql: sdb, dialect: SQLite}
+	// Writers are serialised by the writer goroutine; the second connection
+	// only lets a statement be prepared while the first is in a transaction.
+	wdb.SetMaxOpenConns(2)
+	wdb.SetMaxIdleConns(2)
+	wdb.SetConnMaxLifetime(0)
+	db := &DB{sql: wdb, read: wdb, dialect: SQLite}
+	db.startWriter()
 	if err := db.migrate(ctx); err != nil {
-		sdb.Close()
+		db.Close()
 		return nil, err
 	}
+	rdb, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(4)
+	rdb.SetMaxIdleConns(4)
+	db.read = rdb
+	go db.checkpointer()
 	return db, nil
 }
 
@@ -77,7 +135,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	db := &DB{sql: sdb, dialect: Postgres}
+	db := &DB{sql: sdb, read: sdb, dialect: Postgres}
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, err
@@ -89,10 +147,32 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.writes != nil {
+		db.closeMu.Lock()
+		if !db.closed {
+			db.closed = true
+			close(db.writes)
+		}
+		db.closeMu.Unlock()
+		<-db.writerDone
+	}
+	db.stmtMu.Lock()
+	for _, m := range db.stmts {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
+	if db.read != db.sql {
+		db.read.Close()
+	}
+	return db.sql.Close()
+}
 
 // Ping checks the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
@@ -161,25 +241,35 @@ func (db *DB) rebind(q string) string {
 
 // Tx is a transaction with portable placeholders.
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	ctx context.Context
+	tx   *sql.Tx
+	db   *DB
+	pool *sql.DB
+	ctx  context.Context
 	// afterCommit hooks run only once the transaction is durable.
 	afterCommit []func()
 }
 
 // Exec runs a statement.
 func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	if st := t.db.prepared(t.ctx, t.pool, q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, t.db.rebind(q), args...)
 }
 
 // Query runs a query.
 func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
+	if st := t.db.prepared(t.ctx, t.pool, q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, t.db.rebind(q), args...)
 }
 
 // QueryRow runs a query returning one row.
 func (t *Tx) QueryRow(q string, args ...any) *sql.Row {
+	if st := t.db.prepared(t.ctx, t.pool, q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, t.db.rebind(q), args...)
 }
 
@@ -197,10 +287,9 @@ func (t *Tx) Context() context.Context { return t.ctx }
 // idempotency table exact. fn's error rolls everything back.
 func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error) error {
 	if db.dialect == SQLite {
-		db.writeMu.Lock()
-		defer db.writeMu.Unlock()
+		return db.submit(ctx, fn)
 	}
-	return db.run(ctx, nil, func(t *Tx) error {
+	return db.run(ctx, db.sql, nil, func(t *Tx) error {
 		if lockUserID != "" && db.dialect == Postgres {
 			var id string
 			err := t.QueryRow(`SELECT id FROM users WHERE id = ? FOR UPDATE`, lockUserID).Scan(&id)
@@ -214,15 +303,15 @@ func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error
 
 // ReadTx runs fn in a read-only snapshot.
 func (db *DB) ReadTx(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, &sql.TxOptions{ReadOnly: db.dialect == Postgres}, fn)
+	return db.run(ctx, db.read, &sql.TxOptions{ReadOnly: db.dialect == Postgres}, fn)
 }
 
-func (db *DB) run(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
-	stx, err := db.sql.BeginTx(ctx, opts)
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
+	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{tx: stx, db: db, ctx: ctx}
+	t := &Tx{tx: stx, db: db, pool: pool, ctx: ctx}
 	if err := fn(t); err != nil {
 		_ = stx.Rollback()
 		return err

@@ -1,0 +1,79 @@
+package apiclient_test
+
+import (
+	"context"
+	"testing"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/server/servertest"
+)
+
+func TestEventsResumeAfterADropWithLastEventID(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		// The first stream dies right after its first event.
+		f.proxy.inject(fault{kind: cutStream, path: "/v1/events", times: 1, after: 1})
+		updates := f.c.Events(ctx)
+		waitFor(t, updates, "the stream", isState(apiclient.StreamLive))
+
+		adjust := func(amount int64) {
+			got(f.staff.StaffAdjust(ctx, apiclient.NewIdempotencyKey(), f.cust.ID,
+				api.AdjustmentRequest{Amount: billing.New(amount, billing.JPY), Reason: "Event test credit"})).ok(t)
+		}
+		adjust(100)
+		first := waitFor(t, updates, "the first event", func(u apiclient.Update) bool { return u.Event != nil })
+		// These happen while the client is disconnected or reconnecting.
+		adjust(200)
+		adjust(300)
+
+		var balances []int64
+		last := first.Event.ID
+		waitFor(t, updates, "the missed events", func(u apiclient.Update) bool {
+			if u.Event == nil {
+				return false // reconnecting, live again
+			}
+			if u.Event.ID <= last {
+				t.Fatalf("event %d again after %d", u.Event.ID, last)
+			}
+			last = u.Event.ID
+			balances = append(balances, u.Event.Balance.Amount)
+			return len(balances) == 2
+		})
+		if first.Event.Balance.Amount != 100 || balances[0] != 300 || balances[1] != 600 {
+			t.Fatalf("balances %d, %v; want 100, [300 600]", first.Event.Balance.Amount, balances)
+		}
+		reqs := f.proxy.requests("GET", "/v1/events")
+		if len(reqs) < 2 || reqs[0].header.Get("Last-Event-ID") != "" {
+			t.Fatalf("%d connects; first Last-Event-ID %q", len(reqs), reqs[0].header.Get("Last-Event-ID"))
+		}
+		if got, want := reqs[1].header.Get("Last-Event-ID"), first.Event.ID; got != itoa(want) {
+			t.Fatalf("reconnected with Last-Event-ID %q, want %d", got, want)
+		}
+	})
+}
+
+func TestEventsFallBackToPollingTheSummary(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f.proxy.inject(fault{kind: unavailable, path: "/v1/events", times: -1})
+		updates := f.c.Events(ctx)
+		u := waitFor(t, updates, "polling", func(u apiclient.Update) bool { return u.Summary != nil })
+		if u.State != apiclient.StreamPolling || u.Summary.AvailableCredit.Amount != 0 {
+			t.Fatalf("first poll: %+v", u)
+		}
+		got(f.staff.StaffAdjust(ctx, apiclient.NewIdempotencyKey(), f.cust.ID,
+			api.AdjustmentRequest{Amount: billing.New(700, billing.JPY), Reason: "Credit while the stream is down"})).ok(t)
+		waitFor(t, updates, "the new balance by polling", func(u apiclient.Update) bool {
+			return u.Summary != nil && u.Summary.AvailableCredit.Amount == 700
+		})
+		// The stream comes back: live again.
+		f.proxy.clear()
+		waitFor(t, updates, "the stream back", isState(apiclient.StreamLive))
+	})
+}

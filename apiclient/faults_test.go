@@ -1,0 +1,276 @@
+package apiclient_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
+)
+
+// The fault tests put a misbehaving network between the client and the
+// real server and count on the server that retried POSTs did nothing twice.
+
+// faultEnv is a server, a proxy in front of it and signed-in clients
+// talking through the proxy.
+type faultEnv struct {
+	env          *servertest.Env
+	proxy        *faultProxy
+	cust, staffU servertest.Customer
+	c, staff     *apiclient.Client
+}
+
+func newFaultEnv(t *testing.T, b servertest.Backend, tune func(*apiclient.Options)) *faultEnv {
+	env := servertest.New(t, b)
+	f := &faultEnv{env: env, proxy: newFaultProxy(t, env.URL), cust: env.NewCustomer(billing.JPY), staffU: env.NewStaff()}
+	opts := fastOptions()
+	if tune != nil {
+		tune(&opts)
+	}
+	f.c = signIn(t, f.proxy.URL, f.cust, opts, false)
+	f.staff = signIn(t, f.proxy.URL, f.staffU, opts, false)
+	return f
+}
+
+// sameKey asserts that every attempt the proxy saw carried one key, and
+// that there was more than one attempt.
+func (f *faultEnv) sameKey(t *testing.T, method, path string, key apiclient.IdempotencyKey) {
+	t.Helper()
+	reqs := f.proxy.requests(method, path)
+	if len(reqs) < 2 {
+		t.Fatalf("%s %s: %d attempts, want a retry", method, path, len(reqs))
+	}
+	for _, r := range reqs {
+		if got := r.header.Get("Idempotency-Key"); got != string(key) {
+			t.Fatalf("%s %s: attempt with key %q, want %q", method, path, got, key)
+		}
+	}
+}
+
+func TestLostAnswersToMoneyMovingCallsDoNotRepeatThem(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		ctx := context.Background()
+		env, c, cid := f.env, f.c, f.cust.ID
+		if err := env.Server.CreateVoucher(ctx, "LOST100", billing.New(100, billing.JPY), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		// Every first answer is lost after the server acted on the request.
+		lose := func(method, path string) {
+			f.proxy.inject(fault{kind: dropAfter, method: method, path: path, times: 1})
+		}
+
+		key := apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/staff/customers/"+cid+"/adjustments")
+		got(f.staff.StaffAdjust(ctx, key, cid, api.AdjustmentRequest{Amount: billing.New(5_000, billing.JPY), Reason: "Opening credit"})).ok(t)
+		f.sameKey(t, "POST", "/v1/staff/customers/"+cid+"/adjustments", key)
+
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/funds")
+		inv := got(c.AddFunds(ctx, key, addFundsReq(2_000, billing.JPY, "bank_transfer"))).ok(t)
+		f.sameKey(t, "POST", "/v1/funds", key)
+
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/invoices/"+inv.ID+"/payments")
+		p := got(c.Pay(ctx, key, inv.ID, api.PayRequest{Gateway: "bank_transfer"})).ok(t)
+		f.sameKey(t, "POST", "/v1/invoices/"+inv.ID+"/payments", key)
+
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/staff/payments/"+p.ID+"/confirm")
+		got(f.staff.StaffConfirmPayment(ctx, key, p.ID, api.ConfirmRequest{Reference: p.NextAction.Instructions.Reference})).ok(t)
+		f.sameKey(t, "POST", "/v1/staff/payments/"+p.ID+"/confirm", key)
+
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/vouchers/redeem")
+		got(c.RedeemVoucher(ctx, key, "LOST100")).ok(t)
+		f.sameKey(t, "POST", "/v1/vouchers/redeem", key)
+
+		svc := serviceInvoice(t, env, cid)
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/invoices/"+svc+"/apply-credit")
+		got(c.ApplyCredit(ctx, key, svc, api.ApplyCreditRequest{Amount: billing.New(300, billing.JPY)})).ok(t)
+		f.sameKey(t, "POST", "/v1/invoices/"+svc+"/apply-credit", key)
+
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/staff/customers/"+cid+"/funds")
+		open := got(f.staff.StaffAddFunds(ctx, key, cid, addFundsReq(1_000, billing.JPY, "card"))).ok(t)
+		f.sameKey(t, "POST", "/v1/staff/customers/"+cid+"/funds", key)
+
+		key = apiclient.NewIdempotencyKey()
+		lose("POST", "/v1/invoices/"+open.ID+"/cancel")
+		got(c.CancelInvoice(ctx, key, open.ID)).ok(t)
+		f.sameKey(t, "POST", "/v1/invoices/"+open.ID+"/cancel", key)
+
+		// Counted on the server: each action happened exactly once.
+		for q, want := range map[string]int{
+			`SELECT COUNT(*) FROM invoices WHERE customer_id = ? AND kind = 'add_funds'`:            2,
+			`SELECT COUNT(*) FROM payments WHERE customer_id = ?`:                                   1,
+			`SELECT COUNT(*) FROM ledger_entries WHERE customer_id = ? AND kind = 'adjustment'`:     1,
+			`SELECT COUNT(*) FROM ledger_entries WHERE customer_id = ? AND kind = 'deposit'`:        1,
+			`SELECT COUNT(*) FROM ledger_entries WHERE customer_id = ? AND kind = 'voucher'`:        1,
+			`SELECT COUNT(*) FROM ledger_entries WHERE customer_id = ? AND kind = 'credit_applied'`: 1,
+		} {
+			if n := count(t, env, q, cid); n != want {
+				t.Fatalf("%s: %d, want %d", q, n, want)
+			}
+		}
+		if s := got(c.Summary(ctx)).ok(t); s.AvailableCredit.Amount != 5_000+2_000+100-300 {
+			t.Fatalf("balance %v", s.AvailableCredit)
+		}
+	})
+}
+
+func TestTransientFaultsAreRetried(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		ctx := context.Background()
+
+		// Connections refused twice, a body cut off mid-way: GETs recover.
+		f.proxy.inject(fault{kind: dropBefore, method: "GET", path: "/v1/me", times: 2})
+		got(f.c.Me(ctx)).ok(t)
+		if n := len(f.proxy.requests("GET", "/v1/me")); n != 3 {
+			t.Fatalf("GET /v1/me: %d attempts, want 3", n)
+		}
+		f.proxy.inject(fault{kind: cutShort, method: "GET", path: "/v1/billing/config", times: 1})
+		got(f.c.Config(ctx)).ok(t)
+
+		// A burst of 503 from a gateway in front of the server.
+		f.proxy.inject(fault{kind: unavailable, method: "POST", path: "/v1/funds", times: 2})
+		key := apiclient.NewIdempotencyKey()
+		got(f.c.AddFunds(ctx, key, addFundsReq(1_000, billing.JPY, "card"))).ok(t)
+		f.sameKey(t, "POST", "/v1/funds", key)
+		if n := count(t, f.env, `SELECT COUNT(*) FROM invoices WHERE customer_id = ?`, f.cust.ID); n != 1 {
+			t.Fatalf("%d invoices from one add-funds action", n)
+		}
+
+		// A short Retry-After is honoured.
+		f.proxy.inject(fault{kind: rateLimit, method: "GET", path: "/v1/billing/summary", times: 2, retryAfter: "0"})
+		got(f.c.Summary(ctx)).ok(t)
+		if n := len(f.proxy.requests("GET", "/v1/billing/summary")); n != 3 {
+			t.Fatalf("summary: %d attempts, want 3", n)
+		}
+	})
+}
+
+func TestSlowAnswersAreRetriedWithinTheDeadline(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, func(o *apiclient.Options) {
+			o.AttemptTimeout = 300 * time.Millisecond
+			o.Deadline = 1500 * time.Millisecond
+		})
+		ctx := context.Background()
+
+		// The first answer arrives after the attempt gave up; the server
+		// had created the invoice, and the retry gets it back.
+		f.proxy.inject(fault{kind: slow, method: "POST", path: "/v1/funds", times: 1, delay: 2 * time.Second})
+		key := apiclient.NewIdempotencyKey()
+		got(f.c.AddFunds(ctx, key, addFundsReq(1_000, billing.JPY, "card"))).ok(t)
+		f.sameKey(t, "POST", "/v1/funds", key)
+		if n := count(t, f.env, `SELECT COUNT(*) FROM invoices WHERE customer_id = ?`, f.cust.ID); n != 1 {
+			t.Fatalf("%d invoices from one add-funds action", n)
+		}
+
+		// A server that never answers in time: the deadline ends the call.
+		f.proxy.inject(fault{kind: slow, method: "GET", path: "/v1/me", times: -1, delay: time.Minute})
+		start := time.Now()
+		_, err := f.c.Me(ctx)
+		if e := apiErr(t, err); !e.IsOffline() || !e.IsTemporary() || !strings.Contains(e.Message, "in time") {
+			t.Fatalf("slow server: %v", err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("gave up after %v, deadline 1.5 s", d)
+		}
+	})
+}
+
+func TestUnreadableAnswersAreErrorsNotPanics(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		ctx := context.Background()
+
+		f.proxy.inject(fault{kind: truncate, method: "GET", path: "/v1/billing/summary", times: 1})
+		s, err := f.c.Summary(ctx)
+		if e := apiErr(t, err); !e.IsBadResponse() || e.IsTemporary() || s.CustomerID != "" {
+			t.Fatalf("truncated summary: %v (%+v)", err, s)
+		}
+
+		// Garbage in answer to add funds: the action happened, and
+		// repeating it with the same key shows the result.
+		f.proxy.inject(fault{kind: garbage, method: "POST", path: "/v1/funds", times: 1})
+		key := apiclient.NewIdempotencyKey()
+		req := addFundsReq(1_000, billing.JPY, "card")
+		_, err = f.c.AddFunds(ctx, key, req)
+		if e := apiErr(t, err); !e.IsBadResponse() || e.Status != http.StatusCreated {
+			t.Fatalf("garbage: %v", err)
+		}
+		inv := got(f.c.AddFunds(ctx, key, req)).ok(t)
+		if n := count(t, f.env, `SELECT COUNT(*) FROM invoices WHERE customer_id = ?`, f.cust.ID); n != 1 || inv.ID == "" {
+			t.Fatalf("%d invoices after repeating the action", n)
+		}
+
+		// An nginx page that never goes away: retried, then a useful error.
+		const nginx = `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>`
+		f.proxy.inject(fault{kind: errorPage, method: "GET", path: "/v1/ledger", times: -1, status: http.StatusBadGateway, page: nginx})
+		_, err = f.c.Ledger(ctx, apiclient.PageQuery{})
+		if e := apiErr(t, err); e.Status != http.StatusBadGateway || !e.IsTemporary() || e.Code != "" ||
+			!strings.Contains(e.Message, "502 Bad Gateway") || strings.Contains(e.Message, "<") {
+			t.Fatalf("nginx page: %v", err)
+		}
+		if n := len(f.proxy.requests("GET", "/v1/ledger")); n != 4 {
+			t.Fatalf("ledger: %d attempts, want 1 + 3 retries", n)
+		}
+
+		// A firewall's block page for a POST: not retried, not a success.
+		const waf = `<!DOCTYPE html><html><head><title>Request blocked &amp; logged</title></head><body>Access denied</body></html>`
+		f.proxy.inject(fault{kind: errorPage, method: "POST", path: "/v1/vouchers/redeem", times: -1, status: http.StatusForbidden, page: waf})
+		_, err = f.c.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "ANY")
+		if e := apiErr(t, err); !e.IsForbidden() || !strings.Contains(e.Message, "Request blocked & logged") {
+			t.Fatalf("firewall page: %v", err)
+		}
+		if n := len(f.proxy.requests("POST", "/v1/vouchers/redeem")); n != 1 {
+			t.Fatalf("blocked POST sent %d times", n)
+		}
+
+		// A gateway that stays down answers in plain text.
+		f.proxy.inject(fault{kind: unavailable, method: "GET", path: "/v1/me", times: -1})
+		_, err = f.c.Me(ctx)
+		if e := apiErr(t, err); e.Status != http.StatusServiceUnavailable || !strings.Contains(e.Message, "upstream connect error") {
+			t.Fatalf("plain-text 503: %v", err)
+		}
+	})
+}
+
+func TestRateLimits(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		ctx := context.Background()
+
+		// A Retry-After beyond the client's wait budget is handed to the UI.
+		f.proxy.inject(fault{kind: rateLimit, method: "GET", path: "/v1/billing/summary", times: -1, retryAfter: "30"})
+		_, err := f.c.Summary(ctx)
+		if e := apiErr(t, err); !e.IsRateLimited() || e.RetryAfter != 30*time.Second || !e.IsTemporary() {
+			t.Fatalf("rate limited: %v (retry after %v)", err, apiErr(t, err).RetryAfter)
+		}
+		if n := len(f.proxy.requests("GET", "/v1/billing/summary")); n != 1 {
+			t.Fatalf("%d attempts despite Retry-After 30 s", n)
+		}
+		f.proxy.clear()
+
+		// The real server limits sign-in attempts.
+		env := servertest.New(t, b, func(o *server.Options) { o.LoginInterval, o.LoginBurst = time.Hour, 2 })
+		c := newClient(t, env.URL, fastOptions(), true)
+		var last error
+		for range 3 {
+			_, last = c.SignIn(ctx, "nobody@example.test", "wrong")
+		}
+		if e := apiErr(t, last); !e.IsRateLimited() || e.Code != api.CodeRateLimited || e.RetryAfter < time.Minute {
+			t.Fatalf("third sign-in: %v", last)
+		}
+	})
+}

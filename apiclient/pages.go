@@ -1,0 +1,81 @@
+package apiclient
+
+import (
+	"context"
+	"iter"
+
+	"billfold/api"
+)
+
+// AllInvoices yields every invoice matching q, fetching page after page
+// (q.Limit items at a time) only as the loop asks for more. A failed page
+// is yielded as the error and ends the sequence:
+//
+//	for inv, err := range c.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 100}) {
+//		if err != nil { return err }
+//		…
+//	}
+func (c *Client) AllInvoices(ctx context.Context, q InvoiceQuery) iter.Seq2[api.Invoice, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.Invoice, string, error) {
+		q.Cursor = cursor
+		p, err := c.Invoices(ctx, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
+// AllLedger yields every ledger entry, newest first, like AllInvoices.
+func (c *Client) AllLedger(ctx context.Context, q PageQuery) iter.Seq2[api.LedgerEntry, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.LedgerEntry, string, error) {
+		q.Cursor = cursor
+		p, err := c.Ledger(ctx, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
+// StaffAllInvoices yields every invoice of a customer, like AllInvoices.
+func (c *Client) StaffAllInvoices(ctx context.Context, customerID string, q InvoiceQuery) iter.Seq2[api.Invoice, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.Invoice, string, error) {
+		q.Cursor = cursor
+		p, err := c.StaffInvoices(ctx, customerID, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
+// StaffAllLedger yields every ledger entry of a customer, like AllInvoices.
+func (c *Client) StaffAllLedger(ctx context.Context, customerID string, q PageQuery) iter.Seq2[api.LedgerEntry, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.LedgerEntry, string, error) {
+		q.Cursor = cursor
+		p, err := c.StaffLedger(ctx, customerID, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
+// pages walks a cursor-paginated list starting at cursor.
+func pages[T any](start string, page func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		cursor := start // per walk, so that the sequence can be ranged over again
+		for {
+			items, next, err := page(cursor)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
+			if next == cursor {
+				// A server handing out the same cursor again would loop forever.
+				var zero T
+				yield(zero, &Error{Op: "list", kind: kindBadResponse, Message: "The billing server repeated a page cursor."})
+				return
+			}
+			cursor = next
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package apiclient
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"billfold/api"
+)
+
+// Staff methods need a staff session; a customer session gets an *Error
+// with IsForbidden. The server records every one of them, reads included,
+// in the audit trail.
+
+// StaffCustomers searches customers by e-mail, name or company.
+func (c *Client) StaffCustomers(ctx context.Context, query string) (api.CustomerList, error) {
+	return fetch[api.CustomerList](ctx, c, call{op: "search customers", method: http.MethodGet, path: "/v1/staff/customers",
+		query: url.Values{"q": {query}}})
+}
+
+// StaffSummary returns a customer's summary as the customer sees it.
+func (c *Client) StaffSummary(ctx context.Context, customerID string) (api.Summary, error) {
+	const op = "load customer summary"
+	seg, err := segment(op, customerID)
+	if err != nil {
+		return api.Summary{}, err
+	}
+	return fetch[api.Summary](ctx, c, call{op: op, method: http.MethodGet, path: "/v1/staff/customers/" + seg + "/summary"})
+}
+
+// StaffInvoices returns one page of a customer's invoices.
+func (c *Client) StaffInvoices(ctx context.Context, customerID string, q InvoiceQuery) (api.InvoicePage, error) {
+	const op = "list customer invoices"
+	seg, err := segment(op, customerID)
+	if err != nil {
+		return api.InvoicePage{}, err
+	}
+	return fetch[api.InvoicePage](ctx, c, call{op: op, method: http.MethodGet, path: "/v1/staff/customers/" + seg + "/invoices", query: q.values()})
+}
+
+// StaffLedger returns one page of a customer's ledger.
+func (c *Client) StaffLedger(ctx context.Context, customerID string, q PageQuery) (api.LedgerPage, error) {
+	const op = "load customer ledger"
+	seg, err := segment(op, customerID)
+	if err != nil {
+		return api.LedgerPage{}, err
+	}
+	return fetch[api.LedgerPage](ctx, c, call{op: op, method: http.MethodGet, path: "/v1/staff/customers/" + seg + "/ledger", query: q.values()})
+}
+
+// StaffAddFunds creates an add-funds invoice on a customer's behalf.
+func (c *Client) StaffAddFunds(ctx context.Context, key IdempotencyKey, customerID string, req api.AddFundsRequest) (api.Invoice, error) {
+	const op = "add funds for customer"
+	seg, err := segment(op, customerID)
+	if err != nil {
+		return api.Invoice{}, err
+	}
+	return fetch[api.Invoice](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/customers/" + seg + "/funds", body: req, key: key})
+}
+
+// StaffAdjust books a balance adjustment (negative amounts are
+// corrections); the customer sees the reason in their ledger.
+func (c *Client) StaffAdjust(ctx context.Context, key IdempotencyKey, customerID string, req api.AdjustmentRequest) (api.LedgerResult, error) {
+	const op = "adjust balance"
+	seg, err := segment(op, customerID)
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	return fetch[api.LedgerResult](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/customers/" + seg + "/adjustments", body: req, key: key})
+}
+
+// StaffConfirmPayment records that a bank transfer arrived; req.Reference
+// must match the payment's transfer reference.
+func (c *Client) StaffConfirmPayment(ctx context.Context, key IdempotencyKey, paymentID string, req api.ConfirmRequest) (api.Payment, error) {
+	const op = "confirm payment"
+	seg, err := segment(op, paymentID)
+	if err != nil {
+		return api.Payment{}, err
+	}
+	return fetch[api.Payment](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/payments/" + seg + "/confirm", body: req, key: key})
+}
+
+// StaffAudit returns recorded staff actions, newest first; a customerID
+// narrows them to one customer ("" for all).
+func (c *Client) StaffAudit(ctx context.Context, customerID string) (api.AuditPage, error) {
+	var q url.Values
+	if customerID != "" {
+		q = url.Values{"customer_id": {customerID}}
+	}
+	return fetch[api.AuditPage](ctx, c, call{op: "load audit trail", method: http.MethodGet, path: "/v1/staff/audit", query: q})
+}

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"sync"
+	"time"
+)
+
+// authCache remembers recently verified access tokens (by hash) so a
+// request does not need a database round trip to learn who is calling.
+// Sign-out and refresh-token revocation in this process evict at once;
+// another process sharing the PostgreSQL database notices a revocation
+// within authCacheTTL. Expiry is still checked on every request.
+type authCache struct {
+	mu      sync.Mutex
+	entries map[string]authEntry
+}
+
+type authEntry struct {
+	p        principal
+	family   string
+	expires  int64 // access token expiry, Unix µs
+	cachedAt time.Time
+}
+
+const (
+	authCacheTTL = 10 * time.Second
+	authCacheMax = 50_000
+)
+
+func newAuthCache() *authCache { return &authCache{entries: map[string]authEntry{}} }
+
+func (c *authCache) get(hash string, now time.Time) (authEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[hash]
+	if !ok || now.Sub(e.cachedAt) > authCacheTTL || now.Before(e.cachedAt) {
+		return authEntry{}, false
+	}
+	return e, true
+}
+
+func (c *authCache) put(hash string, e authEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= authCacheMax {
+		clear(c.entries) // cheap and rare; entries refill on demand
+	}
+	c.entries[hash] = e
+}
+
+// evict drops every cached token of a session or of a session family.
+func (c *authCache) evict(sessionID, family string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.entries {
+		if (sessionID != "" && e.p.sessionID == sessionID) || (family != "" && e.family == family) {
+			delete(c.entries, k)
+		}
+	}
+}
