@@ -38,9 +38,12 @@ unit:
 	scripts/with-postgres.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
 
 # A short run of every fuzz target, so the parsers stay panic-free.
+FUZZ_PKGS := ./billing ./internal/server
+FUZZ_TIME ?= 5s
 fuzz:
-	@for t in $$($(GO) test -tags $(TEST_TAGS) -list 'Fuzz.*' ./billing | grep ^Fuzz); do \
-	  $(GO) test -tags $(TEST_TAGS) -run '^$$' -fuzz "^$$t$$" -fuzztime 5s ./billing || exit 1; done
+	@for p in $(FUZZ_PKGS); do for t in $$($(GO) test -tags $(TEST_TAGS) -list 'Fuzz.*' $$p | grep ^Fuzz); do \
+	  echo "fuzz $$p $$t ($(FUZZ_TIME))"; \
+	  $(GO) test -tags $(TEST_TAGS) -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZ_TIME) $$p || exit 1; done; done
 
 bench:
 	$(GO) test -tags $(TEST_TAGS) -run '^$$' -bench . -benchtime 3s ./internal/server/...

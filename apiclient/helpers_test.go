@@ -2,10 +2,12 @@ package apiclient_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"iter"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,8 +36,8 @@ func each(t *testing.T, f func(t *testing.T, b servertest.Backend)) {
 // fastOptions keep retries and reconnects short so the suite stays quick.
 func fastOptions() apiclient.Options {
 	return apiclient.Options{
-		AttemptTimeout: 5 * time.Second,
-		Deadline:       15 * time.Second,
+		AttemptTimeout: 5 * time.Minute,
+		Deadline:       15 * time.Minute,
 		RetryWait:      2 * time.Millisecond,
 		RetryMaxWait:   50 * time.Millisecond,
 		Events: apiclient.EventOptions{
@@ -46,22 +48,37 @@ func fastOptions() apiclient.Options {
 	}
 }
 
+// contract validates traffic against api/openapi.yaml. One validator
+// serves the whole package (it is safe for concurrent use and slow to
+// build); TestMain fails the run on anything it recorded.
+var contract struct {
+	once sync.Once
+	v    *apivalidate.Validator
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if contract.v != nil {
+		for _, msg := range contract.v.Errors() {
+			fmt.Fprintln(os.Stderr, "OpenAPI:", msg)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
 // newClient returns a client for baseURL. Its traffic is validated against
 // api/openapi.yaml when validate is set (not behind the fault proxy, whose
 // injected answers are deliberately off-contract).
 func newClient(t testing.TB, baseURL string, opts apiclient.Options, validate bool) *apiclient.Client {
 	t.Helper()
 	if validate {
-		v, err := apivalidate.New()
-		if err != nil {
-			t.Fatalf("load OpenAPI: %v", err)
+		contract.once.Do(func() { contract.v, contract.err = apivalidate.New() })
+		if contract.err != nil {
+			t.Fatalf("load OpenAPI: %v", contract.err)
 		}
-		apiclient.WrapTransport(&opts, v.Transport)
-		t.Cleanup(func() {
-			for _, msg := range v.Errors() {
-				t.Errorf("OpenAPI: %s", msg)
-			}
-		})
+		apiclient.WrapTransport(&opts, contract.v.Transport)
 	}
 	c, err := apiclient.New(baseURL, opts)
 	if err != nil {

@@ -140,7 +140,7 @@ func (o *Options) defaults() {
 	if o.Bank.BankName == "" {
 		o.Bank = gateway.BankAccount{
 			BankName: "みずなみ銀行 (Mizunami Bank)", BranchName: "丸の内支店 (Marunouchi, 001)",
-			AccountType: "普通 (Ordinary)", AccountNumber: "1234567", AccountHolder: "ビルフォールドホスティング（カ",
+			AccountType: "普通 (Ordinary)", AccountNumber: "1234567", AccountHolder: "カ）ビルフォールドホスティング",
 		}
 	}
 	if o.MaxBodyBytes == 0 {
