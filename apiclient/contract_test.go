@@ -2,6 +2,7 @@ package apiclient_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,10 @@ func TestCustomerContract(t *testing.T) {
 		} else if _, ok := e.FieldError("gateway"); !ok {
 			t.Fatalf("missing gateway not named: %+v", e.Fields)
 		}
+		_, err = c.RedeemVoucher(ctx, "", "WELCOME500")
+		if e := apiErr(t, err); e.Status != 0 || e.IsOffline() || !strings.Contains(e.Message, "idempotency key") {
+			t.Fatalf("a money-moving call without a key must fail before sending: %v", err)
+		}
 		_, err = c.Invoice(ctx, "inv_does_not_exist")
 		if e := apiErr(t, err); !e.IsNotFound() {
 			t.Fatalf("unknown invoice: %v", err)
@@ -249,6 +254,11 @@ func TestSessionContract(t *testing.T) {
 		if len(saved.all()) != 1 || saved.last() == "" {
 			t.Fatalf("sign-in did not hand over the refresh token: %d calls", len(saved.all()))
 		}
+		// Warm-up. The reference server on SQLite stalls when four or more
+		// requests prepare statements at once: store.DB.prepared holds its
+		// mutex while waiting for a read-pool connection, and the
+		// transactions holding those connections wait for the mutex.
+		got(c.Summary(ctx)).ok(t)
 		before := sessions()
 
 		// The access token expires; twenty concurrent calls share one refresh.

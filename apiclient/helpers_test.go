@@ -36,8 +36,8 @@ func each(t *testing.T, f func(t *testing.T, b servertest.Backend)) {
 // fastOptions keep retries and reconnects short so the suite stays quick.
 func fastOptions() apiclient.Options {
 	return apiclient.Options{
-		AttemptTimeout: 5 * time.Minute,
-		Deadline:       15 * time.Minute,
+		AttemptTimeout: 5 * time.Second,
+		Deadline:       15 * time.Second,
 		RetryWait:      2 * time.Millisecond,
 		RetryMaxWait:   50 * time.Millisecond,
 		Events: apiclient.EventOptions{

@@ -41,7 +41,9 @@ func fetch[T any](ctx context.Context, c *Client, k call) (T, error) {
 // once and repeats the request. A 401 means the server did nothing, so the
 // repeat is safe for any request.
 func (c *Client) do(ctx context.Context, k call) error {
-	if k.key != "" {
+	if k.method == http.MethodPost && !k.public {
+		// Every such call moves money or changes state: without a key it
+		// could be neither retried safely nor replayed by the server.
 		if err := k.key.check(k.op); err != nil {
 			return err
 		}

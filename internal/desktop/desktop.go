@@ -1,0 +1,112 @@
+// Package desktop wires the Billfold app together: Fyne app and theme,
+// language, demo server or sign-in, the API client, the keyring, PDFs.
+package desktop
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	_ "embed"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/assets"
+	"billfold/internal/demo"
+	"billfold/internal/secrets"
+	"billfold/internal/session"
+	"billfold/ui"
+)
+
+// AppID is the application's reverse-DNS id (FyneApp.toml).
+const AppID = "io.billfold.desktop"
+
+//go:embed icon.png
+var icon []byte
+
+// Options are the command-line choices.
+type Options struct {
+	Demo      bool
+	DemoReset bool
+	Log       io.Writer
+}
+
+// Run starts the app and returns when its last window closes.
+func Run(o Options) error {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.Log != nil {
+		log = slog.New(slog.NewTextHandler(o.Log, nil))
+	}
+	fa := app.NewWithID(AppID)
+	fa.SetIcon(fyne.NewStaticResource("icon.png", icon))
+	prefs := fa.Preferences()
+	if err := ui.LoadTranslations(prefs.String(ui.PrefLanguage)); err != nil {
+		return err
+	}
+	fa.Settings().SetTheme(ui.NewTheme(assets.JapaneseFont, prefs.StringWithFallback(ui.PrefTheme, "system")))
+
+	store := secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"})
+	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
+	accounts := session.New(profiles, store, apiclient.Options{})
+	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
+		return ui.Deps{App: fa, Backend: s.Client, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
+			SignOut: signOut, Font: assets.JapaneseFont}
+	}
+	var showSignIn func()
+	showSignIn = func() {
+		ui.SignIn(fa, accounts, nil, func(s *session.Session) {
+			main := ui.New(deps(s, false, showSignIn))
+			main.Window().Show()
+		}).Show()
+	}
+
+	if o.Demo {
+		srv, s, err := startDemo(o.DemoReset, log)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		main := ui.New(deps(s, true, func() { fa.Quit() }))
+		main.Window().SetMaster()
+		main.Window().Show()
+	} else {
+		showSignIn()
+	}
+	fa.Run()
+	return nil
+}
+
+// startDemo starts the in-process server and signs in as the demo customer.
+func startDemo(reset bool, log *slog.Logger) (*demo.Server, *session.Session, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir, err := demo.DefaultDir()
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := demo.Start(ctx, dir, reset, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := apiclient.New(srv.URL, apiclient.Options{})
+	if err != nil {
+		srv.Stop()
+		return nil, nil, err
+	}
+	u, err := c.SignIn(ctx, demo.Account.Email, demo.Account.Password)
+	if err != nil {
+		srv.Stop()
+		return nil, nil, fmt.Errorf("demo sign-in: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "billfold: demo server on %s, signed in as %s\n", srv.URL, u.Email)
+	return srv, &session.Session{Client: c, User: u}, nil
+}
+
+// renderPDF is replaced by the invoice renderer.
+var renderPDF func(api.Invoice) ([]byte, error)

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Preference keys (plain UI state; never secrets).
+const (
+	PrefLanguage   = "language"    // "", "en", "ja"
+	PrefTheme      = "theme"       // "system", "light", "dark"
+	PrefArchiveDir = "archive_dir" // folder for PDFs and the archive
+)
+
+type settingsScreen struct {
+	app  *App
+	root fyne.CanvasObject
+}
+
+func newSettingsScreen(a *App) *settingsScreen {
+	s := &settingsScreen{app: a}
+	prefs := a.deps.App.Preferences()
+
+	langNames := []string{lang.L("System"), "English", "日本語"}
+	langCodes := []string{"", "en", "ja"}
+	restart := widget.NewLabel("")
+	restart.Importance = widget.LowImportance
+	language := widget.NewSelect(langNames, func(sel string) {
+		code := langCodes[slices.Index(langNames, sel)]
+		if code != prefs.String(PrefLanguage) {
+			prefs.SetString(PrefLanguage, code)
+			restart.SetText(lang.L("The new language applies the next time Billfold starts."))
+		}
+	})
+	language.SetSelected(langNames[max(0, slices.Index(langCodes, prefs.String(PrefLanguage)))])
+
+	themeNames := []string{lang.L("System"), lang.L("Light"), lang.L("Dark")}
+	themeCodes := []string{"system", "light", "dark"}
+	themeSel := widget.NewSelect(themeNames, func(sel string) {
+		code := themeCodes[slices.Index(themeNames, sel)]
+		prefs.SetString(PrefTheme, code)
+		if a.deps.Font != nil {
+			a.deps.App.Settings().SetTheme(NewTheme(a.deps.Font, code))
+		}
+	})
+	themeSel.SetSelected(themeNames[max(0, slices.Index(themeCodes, prefs.StringWithFallback(PrefTheme, "system")))])
+
+	folder := widget.NewLabel(a.archiveDir())
+	folder.Truncation = fyne.TextTruncateEllipsis
+	choose := widget.NewButtonWithIcon(lang.L("Choose…"), theme.FolderOpenIcon(), func() {
+		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err != nil || u == nil {
+				return
+			}
+			prefs.SetString(PrefArchiveDir, u.Path())
+			folder.SetText(u.Path())
+		}, a.win)
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	})
+
+	account := widget.NewLabel(a.deps.User.Name + " <" + a.deps.User.Email + ">")
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Language"), container.NewVBox(language, restart)),
+		widget.NewFormItem(lang.L("Theme"), themeSel),
+		widget.NewFormItem(lang.L("Archive folder"), container.NewBorder(nil, nil, nil, choose, folder)),
+		widget.NewFormItem(lang.L("Signed in as"), account),
+	)
+	s.root = container.NewVBox(widget.NewCard(lang.L("Settings"), "", form))
+	return s
+}
+
+func (s *settingsScreen) object() fyne.CanvasObject { return s.root }
+
+// archiveDir is where PDFs are saved by default.
+func (a *App) archiveDir() string {
+	if d := a.deps.App.Preferences().String(PrefArchiveDir); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, "Documents", "Billfold")
+}
+
+// newArchiveScreen is the offline archive's place in the sidebar.
+func newArchiveScreen(a *App) fyne.CanvasObject {
+	text := widget.NewLabel(lang.L("Invoice PDFs you download are saved to {{.Folder}}. A searchable offline archive with sync and verification is coming in the next release.",
+		map[string]any{"Folder": a.archiveDir()}))
+	text.Wrapping = fyne.TextWrapWord
+	return widget.NewCard(lang.L("Archive"), "", text)
+}

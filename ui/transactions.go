@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"context"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+)
+
+type ledgerRow struct {
+	date, kind, description, reference, amount, balance string
+	negative                                             bool
+}
+
+func newLedgerRow(e api.LedgerEntry) ledgerRow {
+	r := ledgerRow{date: fmtDate(e.CreatedAt), kind: ledgerKindText(e.Kind), description: e.Description, reference: e.Reference,
+		amount: billing.Format(e.Amount), balance: billing.Format(e.BalanceAfter), negative: e.Amount.Amount < 0}
+	if e.Amount.Amount > 0 {
+		r.amount = "+" + r.amount
+	}
+	if e.Kind == billing.LedgerAdjustment {
+		r.description = lang.L("Adjustment by staff: {{.Reason}}", map[string]any{"Reason": e.Description})
+	}
+	return r
+}
+
+func ledgerKindText(k billing.LedgerKind) string {
+	switch k {
+	case billing.LedgerDeposit:
+		return lang.L("Deposit")
+	case billing.LedgerVoucher:
+		return lang.L("Voucher")
+	case billing.LedgerCreditApplied:
+		return lang.L("Credit applied")
+	case billing.LedgerAdjustment:
+		return lang.L("Adjustment")
+	}
+	return lang.L("Reversal")
+}
+
+// transactionsTab is the credit ledger with its running balance.
+type transactionsTab struct {
+	app    *App
+	rows   []ledgerRow
+	table  *widget.Table
+	status *widget.Label
+	dirty  bool
+	loaded bool
+	root   fyne.CanvasObject
+	gen    atomic.Uint64
+}
+
+func newTransactionsTab(a *App) *transactionsTab {
+	t := &transactionsTab{app: a, dirty: true}
+	titles := []string{lang.L("Date"), lang.L("Kind"), lang.L("Details"), lang.L("Reference"), lang.L("Amount"), lang.L("Balance")}
+	widths := []float32{110, 130, 360, 150, 120, 120}
+	t.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.rows), len(titles) },
+		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			r := t.rows[id.Row]
+			l.Alignment, l.Importance, l.Truncation = fyne.TextAlignLeading, widget.MediumImportance, fyne.TextTruncateEllipsis
+			switch id.Col {
+			case 0:
+				l.Text = r.date
+			case 1:
+				l.Text = r.kind
+			case 2:
+				l.Text = r.description
+			case 3:
+				l.Text = r.reference
+			case 4:
+				l.Text, l.Alignment = r.amount, fyne.TextAlignTrailing
+				l.Importance = widget.SuccessImportance
+				if r.negative {
+					l.Importance = widget.MediumImportance
+				}
+			case 5:
+				l.Text, l.Alignment = r.balance, fyne.TextAlignTrailing
+			}
+			l.Refresh()
+		})
+	t.table.ShowHeaderColumn = false
+	t.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
+	for i, w := range widths {
+		t.table.SetColumnWidth(i, w)
+	}
+	t.status = widget.NewLabel("")
+	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), func() { t.dirty = true; t.load() })
+	t.root = container.NewBorder(container.NewBorder(nil, nil, nil, reload, t.status), nil, nil, nil, t.table)
+	return t
+}
+
+func (t *transactionsTab) object() fyne.CanvasObject { return t.root }
+
+// stale marks the ledger as changed; it reloads when next shown.
+func (t *transactionsTab) stale() {
+	t.dirty = true
+	if t.loaded && t.root.Visible() {
+		t.load()
+	}
+}
+
+func (t *transactionsTab) load() {
+	if !t.dirty {
+		return
+	}
+	t.dirty = false
+	t.status.SetText(lang.L("Loading…"))
+	run(t.app.ctx, &t.gen, func(ctx context.Context) ([]ledgerRow, error) {
+		var rows []ledgerRow
+		for e, err := range t.app.deps.Backend.AllLedger(ctx, apiclient.PageQuery{Limit: 500}) {
+			if err != nil {
+				return rows, err
+			}
+			rows = append(rows, newLedgerRow(e))
+		}
+		return rows, nil
+	}, func(rows []ledgerRow, err error) {
+		if err != nil {
+			t.dirty = true
+			t.status.SetText(describe(err))
+			return
+		}
+		t.rows, t.loaded = rows, true
+		t.status.SetText(lang.L("{{.Count}} entries, newest first", map[string]any{"Count": len(rows)}))
+		t.table.Refresh()
+		t.app.deps.Hooks.updated("ledger")
+	})
+}
