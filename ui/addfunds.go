@@ -71,14 +71,12 @@ func (t *addFundsTab) build() {
 	t.amountError.Importance = widget.DangerImportance
 	t.amountError.Hide()
 	t.limits = widget.NewLabel(lang.L("Loading limits…"))
-	t.limits.Importance = widget.LowImportance
 	t.limits.Wrapping = fyne.TextWrapWord
 	t.quick = container.NewHBox()
 	t.gateway = widget.NewRadioGroup(nil, func(string) { t.onGateway() })
 	t.gateway.Required = true
 	t.gatewayInfo = widget.NewLabel("")
 	t.gatewayInfo.Wrapping = fyne.TextWrapWord
-	t.gatewayInfo.Importance = widget.LowImportance
 	t.policyText = widget.NewLabel(lang.L("Deposited account credit is in principle not refundable and cannot be withdrawn as cash. It pays future orders and invoices."))
 	t.policyText.Wrapping = fyne.TextWrapWord
 	t.policyLink = widget.NewHyperlink(lang.L("Account Credit Handling Policy"), nil)

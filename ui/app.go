@@ -73,7 +73,11 @@ func New(d Deps) *App {
 	a.win.SetOnClosed(a.cancel)
 	a.refreshConfig()
 	a.refreshSummary()
-	go a.followEvents()
+	pending.Add(1)
+	go func() {
+		defer pending.Done()
+		a.followEvents()
+	}()
 	return a
 }
 
@@ -154,7 +158,7 @@ func (a *App) onSignOut() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = a.deps.Backend.SignOut(ctx) // the local session ends either way
-		fyne.Do(func() {
+		do(func() {
 			a.Close()
 			if a.deps.SignOut != nil {
 				a.deps.SignOut()
@@ -218,7 +222,7 @@ func (a *App) setOffline(err error) {
 // followEvents applies the server's live updates until the window closes.
 func (a *App) followEvents() {
 	for u := range a.deps.Backend.Events(a.ctx) {
-		fyne.Do(func() { a.onUpdate(u) })
+		do(func() { a.onUpdate(u) })
 	}
 }
 
@@ -273,7 +277,7 @@ func (a *App) openURL(raw string) {
 	}
 	go func() {
 		if err := a.deps.App.OpenURL(u); err != nil {
-			fyne.Do(func() { a.showError(lang.L("Could not open the browser"), err) })
+			do(func() { a.showError(lang.L("Could not open the browser"), err) })
 		}
 	}()
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,26 @@ func (h *Hooks) updated(what string) {
 	}
 }
 
+// uiMu serialises UI updates made from goroutines. With a real driver
+// fyne.Do already runs them all on the UI goroutine, so the lock is never
+// contended; the test driver runs fyne.Do inline on the calling goroutine,
+// and there the lock is what keeps concurrent updates (and the test's own
+// reads) race-free.
+var uiMu sync.Mutex
+
+// pending counts background work still running, so a closed window can be
+// waited for (tests must not let one test's goroutines touch the next's app).
+var pending sync.WaitGroup
+
+// do applies f to widgets from any goroutine.
+func do(f func()) {
+	fyne.Do(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		f()
+	})
+}
+
 // run does work off the UI goroutine and hands its result to apply on the
 // UI goroutine. A newer run on the same generation counter supersedes an
 // older one: the stale result is dropped, so a slow answer can never
@@ -34,9 +55,11 @@ func run[T any](ctx context.Context, gen *atomic.Uint64, work func(context.Conte
 	if gen != nil {
 		my = gen.Add(1)
 	}
+	pending.Add(1)
 	go func() {
+		defer pending.Done()
 		v, err := work(ctx)
-		fyne.Do(func() {
+		do(func() {
 			if gen != nil && gen.Load() != my {
 				return
 			}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"fmt"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -184,8 +186,10 @@ func (v *invoiceView) linesTable() fyne.CanvasObject {
 	for i, w := range []float32{330, 50, 110, 70, 110} {
 		t.SetColumnWidth(i, w)
 	}
-	rows := min(len(lines), 8)
-	return container.NewGridWrap(fyne.NewSize(690, float32(rows+1)*38+8), t)
+	// The table scrolls inside a fixed height; its width follows the pane.
+	height := canvas.NewRectangle(color.Transparent)
+	height.SetMinSize(fyne.NewSize(0, float32(min(len(lines), 8)+1)*38+8))
+	return container.NewStack(height, t)
 }
 
 func taxRateText(r billing.TaxRate) string {
@@ -328,7 +332,9 @@ func (v *invoiceView) payCard() fyne.CanvasObject {
 		stop := widget.NewButton(lang.L("Stop waiting"), func() { v.waiting = nil; v.message.Hide(); v.render() })
 		stop.Importance = widget.LowImportance
 		content.Add(widget.NewProgressBarInfinite())
-		content.Add(widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself.")))
+		wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
+		wait.Wrapping = fyne.TextWrapWord
+		content.Add(wait)
 		content.Add(container.NewHBox(again, stop))
 		pay.Disable()
 	}
@@ -437,11 +443,15 @@ func (v *invoiceView) onApplyCredit(text string, button *widget.Button) {
 		v.creditKey = apiclient.NewIdempotencyKey()
 	}
 	key, id := v.creditKey, v.inv.ID
-	button.Disable()
+	if button != nil {
+		button.Disable()
+	}
 	run(v.ctx, nil, func(ctx context.Context) (api.ApplyCreditResult, error) {
 		return v.app.deps.Backend.ApplyCredit(ctx, key, id, api.ApplyCreditRequest{Amount: m})
 	}, func(res api.ApplyCreditResult, err error) {
-		button.Enable()
+		if button != nil {
+			button.Enable()
+		}
 		if err != nil {
 			if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
 				v.creditKey = ""
@@ -558,7 +568,7 @@ func (v *invoiceView) writePDF(w fyne.URIWriteCloser, pdf []byte) {
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
-	fyne.Do(func() {
+	do(func() {
 		if err != nil {
 			v.app.showError(lang.L("Could not save the PDF"), err)
 			return

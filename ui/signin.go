@@ -123,7 +123,7 @@ func SignIn(fa fyne.App, accounts Accounts, hooks *Hooks, done func(*session.Ses
 
 	go func() { // profiles.json is a file: read it off the UI goroutine
 		list, err := accounts.Profiles()
-		fyne.Do(func() {
+		do(func() {
 			if err != nil {
 				status.SetText(fmt.Sprint(err))
 				return

@@ -12,30 +12,30 @@ import (
 type labels struct {
 	ja bool
 
-	title, titleFor                       string // document title ("請求書"), PDF title prefix
-	serviceKind, depositKind              string // sub-title by invoice kind
-	continued                             string
-	number, issued, due, paid, cancelled  string
-	method, currency                      string
-	billTo, honorific, companyHonorific   string
-	regNo                                 string
-	totalBanner, balanceBanner            string
-	colNo, colDesc, colQty, colUnit       string
-	colRate, colAmount                    string
-	reducedMark, reducedLegend            string
-	untaxedLegend                         string
-	breakdown, bdRate, bdBase, bdTax      string
-	bdTotal                               string
-	subtotal, tax, total, credit          string
-	amountPaid, balanceDue                string
-	bankTitle, bankName, bankBranch       string
-	bankType, bankAccount, bankHolder     string
-	bankAmount, bankReference             string
-	thanks, cancelledNote, overdue        string
-	stampPaid, stampUnpaid, stampCancel   string
-	stampDraft, stampRefunded             string
-	subjectFmt                            string
-	gateways                              map[string]string
+	title, titleFor                           string // document title ("請求書"), PDF title prefix
+	serviceKind, depositKind                  string // sub-title by invoice kind
+	continued                                 string
+	number, issued, due, paid, cancelled      string
+	method, currency                          string
+	billTo, from, honorific, companyHonorific string
+	regNo                                     string
+	totalBanner, balanceBanner                string
+	colNo, colDesc, colQty, colUnit           string
+	colRate, colAmount                        string
+	reducedMark, reducedLegend                string
+	untaxedLegend                             string
+	breakdown, bdRate, bdBase, bdTax          string
+	bdTotal                                   string
+	subtotal, tax, total, credit              string
+	amountPaid, balanceDue                    string
+	bankTitle, bankName, bankBranch           string
+	bankType, bankAccount, bankHolder         string
+	bankAmount, bankReference                 string
+	thanks, cancelledNote, overdue            string
+	stampPaid, stampUnpaid, stampCancel       string
+	stampDraft, stampRefunded                 string
+	subjectFmt                                string
+	gateways                                  map[string]string
 }
 
 var jaLabels = labels{
@@ -45,7 +45,7 @@ var jaLabels = labels{
 	continued: "（続き）",
 	number:    "請求書番号", issued: "発行日", due: "お支払期限", paid: "お支払日", cancelled: "取消日",
 	method: "お支払方法", currency: "通貨",
-	billTo: "ご請求先", honorific: " 様", companyHonorific: " 御中",
+	billTo: "ご請求先", from: "", honorific: " 様", companyHonorific: " 御中",
 	regNo:       "登録番号",
 	totalBanner: "ご請求金額（税込）", balanceBanner: "お支払残高",
 	colNo: "No.", colDesc: "品目・内容", colQty: "数量", colUnit: "単価（税抜）", colRate: "税率", colAmount: "金額（税抜）",
@@ -69,7 +69,7 @@ var enLabels = labels{
 	continued: " (continued)",
 	number:    "Invoice no.", issued: "Issue date", due: "Due date", paid: "Paid on", cancelled: "Cancelled on",
 	method: "Payment method", currency: "Currency",
-	billTo: "Bill to", honorific: "", companyHonorific: "",
+	billTo: "Bill to", from: "From", honorific: "", companyHonorific: "",
 	regNo:       "Registration no.",
 	totalBanner: "Invoice total (incl. tax)", balanceBanner: "Balance due",
 	colNo: "No.", colDesc: "Description", colQty: "Qty", colUnit: "Unit price", colRate: "Tax", colAmount: "Amount",

@@ -104,6 +104,7 @@ func (d *doc) write() ([]byte, error) {
 	var missing []rune
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
+	pdf.SetCompressLevel(compressLevel)
 	pdf.SetInfo(gopdf.PdfInfo{
 		Title:        d.l.titleFor + " " + d.inv.Number,
 		Author:       d.inv.Seller.Name,
@@ -202,3 +203,5 @@ func clean(s string, multiline bool) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+var compressLevel = 1

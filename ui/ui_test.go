@@ -1,0 +1,423 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/assets"
+	"billfold/billing"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
+)
+
+// recorder counts Hooks.Updated calls so a test can wait for the n-th
+// "invoices" update instead of sleeping.
+type recorder struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	count map[string]int
+}
+
+func newRecorder() *recorder {
+	r := &recorder{count: map[string]int{}}
+	r.cond = sync.NewCond(&r.mu)
+	return r
+}
+
+func (r *recorder) hooks() *Hooks {
+	return &Hooks{Updated: func(what string) {
+		r.mu.Lock()
+		r.count[what]++
+		r.mu.Unlock()
+		r.cond.Broadcast()
+	}}
+}
+
+// mark returns the current count of what, to wait for the next one.
+func (r *recorder) mark(what string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.count[what]
+}
+
+// wait blocks until what has happened more than after times.
+func (r *recorder) wait(t *testing.T, what string, after int) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		r.mu.Lock()
+		for r.count[what] <= after {
+			r.cond.Wait()
+		}
+		r.mu.Unlock()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		t.Fatalf("timed out waiting for %q (seen %v)", what, r.count)
+	}
+}
+
+// onUI runs f holding the UI lock, as the real driver's single UI
+// goroutine would: test reads and taps never race with async updates.
+func onUI(f func()) {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	f()
+}
+
+type fixture struct {
+	env    *servertest.Env
+	client *apiclient.Client
+	app    *App
+	rec    *recorder
+	user   api.User
+}
+
+// start signs in as a fresh customer (or the demo customer when demo) and
+// opens the main window against the real server.
+func start(t *testing.T, c billing.Currency, language string) *fixture {
+	t.Helper()
+	t.Setenv("LANGUAGE", "")
+	if err := LoadTranslations(language); err != nil {
+		t.Fatal(err)
+	}
+	fa := test.NewTempApp(t)
+	fa.Settings().SetTheme(NewTheme(assets.JapaneseFont, "light"))
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(c)
+	client, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := client.SignIn(context.Background(), cust.Email, cust.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{env: env, client: client, rec: newRecorder(), user: u}
+	var a *App
+	onUI(func() {
+		a = New(Deps{App: fa, Backend: client, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
+			RenderPDF: func(api.Invoice) ([]byte, error) { return []byte("%PDF-1.4 test"), nil }})
+	})
+	f.app = a
+	t.Cleanup(func() {
+		onUI(a.Close)
+		pending.Wait()
+	})
+	f.rec.wait(t, "config", 0)
+	f.rec.wait(t, "summary", 0)
+	f.rec.wait(t, "invoices", 0)
+	return f
+}
+
+func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	af := f.app.billing.addFunds
+	onUI(func() {
+		f.app.billing.selectTab(1)
+		test.Type(af.amount, "500")
+		af.accept.SetChecked(true)
+		af.gateway.SetSelected("Credit card")
+	})
+	onUI(func() {
+		if !af.amountError.Visible() || !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
+			t.Fatalf("below minimum: error %q, submit disabled %v", af.amountError.Text, af.submit.Disabled())
+		}
+		af.amount.SetText("1000.5")
+	})
+	onUI(func() {
+		if !strings.Contains(af.amountError.Text, "decimal") || !af.submit.Disabled() {
+			t.Fatalf("decimals: %q", af.amountError.Text)
+		}
+		af.amount.SetText("１２，０００円") // full-width, as typed with a Japanese IME
+	})
+	onUI(func() {
+		if af.amountError.Visible() || af.submit.Disabled() {
+			t.Fatalf("valid amount refused: %q", af.amountError.Text)
+		}
+	})
+	mark := f.rec.mark("addfunds")
+	opened := f.rec.mark("invoice-opened")
+	onUI(func() {
+		test.Tap(af.submit)
+		af.onSubmit() // a second tap (e.g. a double click racing the disable)
+	})
+	f.rec.wait(t, "addfunds", mark)
+	f.rec.wait(t, "invoice-opened", opened)
+	onUI(func() {
+		v := f.app.billing.invoice
+		if v == nil || v.inv.Total != billing.New(12_000, billing.JPY) || v.inv.Kind != billing.KindAddFunds {
+			t.Fatalf("invoice screen: %+v", v)
+		}
+	})
+	page, err := f.client.Invoices(context.Background(), apiclient.InvoiceQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 {
+		t.Fatalf("%d invoices on the server after a double tap, want 1", len(page.Items))
+	}
+}
+
+func TestCardPaymentThroughSandboxUpdatesBalanceFromEvents(t *testing.T) {
+	f := start(t, billing.USD, "en")
+	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
+		api.AddFundsRequest{Amount: billing.New(50_00, billing.USD), Gateway: "card", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := f.rec.mark("invoice-opened")
+	onUI(func() { f.app.billing.openInvoice(inv) })
+	f.rec.wait(t, "invoice-opened", opened)
+	f.rec.wait(t, "invoice", 0)
+	paid := f.rec.mark("pay")
+	onUI(func() {
+		v := f.app.billing.invoice
+		v.gateway.SetSelected("Credit card")
+		v.onPay()
+	})
+	f.rec.wait(t, "pay", paid)
+	var checkoutURL string
+	onUI(func() {
+		v := f.app.billing.invoice
+		if v.waiting == nil {
+			t.Fatal("not waiting for the browser")
+		}
+		checkoutURL = v.waiting.NextAction.URL
+	})
+	test.AssertNotificationSent(t, fyne.NewNotification("Credit added: $50.00", "Your Available Credit has been updated."), func() {
+		balance := f.rec.mark("balance")
+		notified := f.rec.mark("notified")
+		resp, err := http.PostForm(checkoutURL, url.Values{"action": {"approve"}, "card_number": {"4242424242424242"}})
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("checkout: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		f.rec.wait(t, "balance", balance)
+		f.rec.wait(t, "notified", notified)
+	})
+	onUI(func() {
+		if f.app.credit.Text != "$50.00" {
+			t.Fatalf("header shows %q, want $50.00", f.app.credit.Text)
+		}
+	})
+}
+
+func TestBankTransferShowsInstructions(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
+		api.AddFundsRequest{Amount: billing.New(20_000, billing.JPY), Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := f.rec.mark("invoice-opened")
+	onUI(func() { f.app.billing.openInvoice(inv) })
+	f.rec.wait(t, "invoice-opened", opened)
+	f.rec.wait(t, "invoice", 0)
+	paid := f.rec.mark("pay")
+	onUI(func() {
+		v := f.app.billing.invoice
+		v.gateway.SetSelected("Bank transfer")
+		v.onPay()
+	})
+	f.rec.wait(t, "pay", paid)
+	onUI(func() {
+		v := f.app.billing.invoice
+		p := v.openBankTransfer()
+		if p == nil || !strings.HasPrefix(p.NextAction.Instructions.Reference, "BF-") {
+			t.Fatalf("no instructions: %+v", v.inv.Payments)
+		}
+		if !strings.Contains(dump(v.object()), p.NextAction.Instructions.Reference) || !strings.Contains(dump(v.object()), "1234567") {
+			t.Fatal("reference or account number not on screen")
+		}
+	})
+}
+
+func TestApplyCreditAndVoucher(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	ctx := context.Background()
+	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	af := f.app.billing.addFunds
+	v := f.rec.mark("voucher")
+	onUI(func() {
+		af.voucher.SetText("welcome1000")
+		af.onRedeem()
+	})
+	f.rec.wait(t, "voucher", v)
+	onUI(func() {
+		if f.app.credit.Text != "¥1,000" || !strings.Contains(af.voucherResult.Text, "¥1,000") {
+			t.Fatalf("after voucher: header %q, message %q", f.app.credit.Text, af.voucherResult.Text)
+		}
+	})
+	ve := f.rec.mark("voucher-error")
+	onUI(func() {
+		af.voucher.SetText("WELCOME1000")
+		af.onRedeem()
+	})
+	f.rec.wait(t, "voucher-error", ve)
+	onUI(func() {
+		if !strings.Contains(af.voucherResult.Text, "already redeemed") {
+			t.Fatalf("second redemption: %q", af.voucherResult.Text)
+		}
+	})
+
+	now := time.Now()
+	id, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour),
+		[]server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := f.client.Invoice(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.rec.mark("summary")
+	onUI(func() { f.app.refreshSummary() })
+	f.rec.wait(t, "summary", s)
+	opened := f.rec.mark("invoice-opened")
+	onUI(func() { f.app.billing.openInvoice(inv) })
+	f.rec.wait(t, "invoice-opened", opened)
+	c := f.rec.mark("credit")
+	onUI(func() {
+		// Prefilled with the smaller of credit (¥1,000) and amount due (¥3,300).
+		if !strings.Contains(dump(f.app.billing.invoice.object()), "1000") {
+			t.Fatal("apply-credit amount not prefilled")
+		}
+		f.app.billing.invoice.onApplyCredit("1000", nil)
+	})
+	f.rec.wait(t, "credit", c)
+	onUI(func() {
+		iv := f.app.billing.invoice
+		if iv.inv.BalanceDue.Amount != 2_300 || f.app.credit.Text != "¥0" {
+			t.Fatalf("after apply: due %v, header %q", iv.inv.BalanceDue, f.app.credit.Text)
+		}
+	})
+}
+
+func TestDownloadPDFWritesFile(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
+		api.AddFundsRequest{Amount: billing.New(5_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := f.rec.mark("invoice-opened")
+	onUI(func() { f.app.billing.openInvoice(inv) })
+	f.rec.wait(t, "invoice-opened", opened)
+	path := filepath.Join(t.TempDir(), inv.Number+".pdf")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := f.rec.mark("pdf-saved")
+	pdf, err := f.app.deps.RenderPDF(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v *invoiceView
+	onUI(func() { v = f.app.billing.invoice })
+	go v.writePDF(w, pdf)
+	f.rec.wait(t, "pdf-saved", saved)
+	got, err := os.ReadFile(path)
+	if err != nil || !slices.Equal(got, pdf) {
+		t.Fatalf("saved file: %v", err)
+	}
+}
+
+func TestJapaneseLocaleShowsJapanese(t *testing.T) {
+	f := start(t, billing.JPY, "ja")
+	onUI(func() {
+		text := dump(f.app.win.Content())
+		for _, want := range []string{"利用可能クレジット", "請求書", "クレジット追加", "取引履歴"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q not on screen", want)
+			}
+		}
+	})
+	t.Setenv("LANGUAGE", "")
+	if err := LoadTranslations("en"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dump collects every text drawn in o's tree (labels, buttons and entries
+// all end up as canvas.Text).
+func dump(o fyne.CanvasObject) string {
+	var b strings.Builder
+	for _, c := range test.LaidOutObjects(o) {
+		if t, ok := c.(*canvas.Text); ok {
+			b.WriteString(t.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// Every string the UI shows is translated, and the two files agree.
+func TestTranslationsAreComplete(t *testing.T) {
+	read := func(name string) map[string]string {
+		data, err := assets.Translations.ReadFile("translations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	en, ja := read("en.json"), read("ja.json")
+	for k := range en {
+		if _, ok := ja[k]; !ok {
+			t.Errorf("ja.json lacks %q", k)
+		}
+	}
+	for k := range ja {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en.json lacks %q", k)
+		}
+	}
+	files, _ := filepath.Glob("*.go")
+	re := regexp.MustCompile(`lang\.(?:L|X)\("((?:[^"\\]|\\.)*)"`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+			if _, ok := ja[m[1]]; !ok {
+				t.Errorf("%s: %q is not translated", f, m[1])
+			}
+		}
+	}
+	for _, msg := range codeMessages {
+		if _, ok := ja[msg]; !ok {
+			t.Errorf("problem message %q is not translated", msg)
+		}
+	}
+}
