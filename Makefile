@@ -10,22 +10,42 @@ DEMO_DATA ?= $(HOME)/.local/share/billfold/demo-server
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps vet unit fuzz bench build clean
+.PHONY: run test deps test-deps vet unit fuzz smoke bench build server clean
+
+# Build needs: a C compiler and the X11/OpenGL headers Fyne's GLFW driver uses.
+BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev libxxf86vm-dev xdg-utils
+# Test needs: PostgreSQL, a virtual X server and screenshot tools for the
+# smoke test, a session bus and keyring for the keyring tests, PDF tools.
+TEST_PKGS := $(BUILD_PKGS) postgresql xvfb xdotool x11-utils imagemagick bc curl dbus dbus-x11 gnome-keyring poppler-utils
 
 run: deps build
-	./bin/billfold-server --demo --data "$(DEMO_DATA)" --listen 127.0.0.1:8080
+	./bin/billfold --demo
 
 build:
-	$(GO) build -tags $(TAGS) -o bin/billfold-server ./cmd/billfold-server
+	$(GO) build -tags $(TAGS) -o bin/billfold .
 
-# System packages: gcc for the race detector, PostgreSQL for the server tests.
-deps:
+server:
+	$(GO) build -o bin/billfold-server ./cmd/billfold-server
+	./bin/billfold-server --demo --data "$(DEMO_DATA)" --listen 127.0.0.1:8080
+
+define apt_install
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 is required: https://go.dev/dl/"; exit 1; }
-	@missing=""; for p in gcc postgresql; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+endef
 
-test: deps vet unit fuzz
+deps:
+	$(call apt_install,$(BUILD_PKGS))
+
+test-deps:
+	$(call apt_install,$(TEST_PKGS))
+
+test: test-deps vet unit fuzz smoke
+
+# The real binary under Xvfb; screenshots in build/smoke/.
+smoke:
+	scripts/smoke.sh
 
 vet:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
@@ -35,10 +55,10 @@ vet:
 # Unit, contract and server tests: SQLite always, PostgreSQL through
 # scripts/with-postgres.sh (CI's server, or a throwaway cluster).
 unit:
-	scripts/with-postgres.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
+	scripts/with-postgres.sh scripts/with-keyring.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
 
 # A short run of every fuzz target, so the parsers stay panic-free.
-FUZZ_PKGS := ./billing ./internal/server
+FUZZ_PKGS := ./billing ./internal/server ./apiclient
 FUZZ_TIME ?= 5s
 fuzz:
 	@for p in $(FUZZ_PKGS); do for t in $$($(GO) test -tags $(TEST_TAGS) -list 'Fuzz.*' $$p | grep ^Fuzz); do \

@@ -68,7 +68,7 @@ func New(d Deps) *App {
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &App{deps: d, ctx: ctx, cancel: cancel}
 	a.win = d.App.NewWindow("Billfold")
-	a.win.Resize(fyne.NewSize(1180, 760))
+	a.win.Resize(fyne.NewSize(1024, 640))
 	a.win.SetContent(a.build())
 	a.win.SetOnClosed(a.cancel)
 	a.refreshConfig()

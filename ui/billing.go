@@ -73,7 +73,7 @@ func (b *billingScreen) reload() {
 	}
 }
 
-func (b *billingScreen) configLoaded()            { b.addFunds.configLoaded() }
+func (b *billingScreen) configLoaded()             { b.addFunds.configLoaded() }
 func (b *billingScreen) showConfigError(err error) { b.addFunds.showConfigError(err) }
 func (b *billingScreen) summaryChanged()           { b.addFunds.summaryChanged() }
 

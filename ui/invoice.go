@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"image/color"
 	"fmt"
+	"image/color"
 	"net/url"
 	"os"
 	"strings"
@@ -181,7 +181,9 @@ func (v *invoiceView) linesTable() fyne.CanvasObject {
 			l.Refresh()
 		})
 	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
 	for i, w := range []float32{330, 50, 110, 70, 110} {
 		t.SetColumnWidth(i, w)

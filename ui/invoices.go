@@ -86,7 +86,7 @@ func newInvoicesTab(a *App, open func(api.Invoice)) *invoicesTab {
 
 func (t *invoicesTab) object() fyne.CanvasObject { return t.root }
 
-var columnWidths = [colCount]float32{170, 110, 110, 130, 110, 110}
+var columnWidths = [colCount]float32{170, 132, 132, 120, 100, 130}
 
 func (t *invoicesTab) build() {
 	titles := [colCount]string{lang.L("Number"), lang.L("Date"), lang.L("Due"), lang.L("Total"), lang.L("Status"), lang.L("Type")}

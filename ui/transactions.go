@@ -17,7 +17,7 @@ import (
 
 type ledgerRow struct {
 	date, kind, description, reference, amount, balance string
-	negative                                             bool
+	negative                                            bool
 }
 
 func newLedgerRow(e api.LedgerEntry) ledgerRow {
@@ -90,7 +90,9 @@ func newTransactionsTab(a *App) *transactionsTab {
 			l.Refresh()
 		})
 	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	t.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
 	for i, w := range widths {
 		t.table.SetColumnWidth(i, w)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -18,11 +19,14 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	pdfapi "github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/assets"
 	"billfold/billing"
+	"billfold/internal/invoicepdf"
 	"billfold/internal/server"
 	"billfold/internal/server/servertest"
 )
@@ -118,7 +122,7 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 	var a *App
 	onUI(func() {
 		a = New(Deps{App: fa, Backend: client, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
-			RenderPDF: func(api.Invoice) ([]byte, error) { return []byte("%PDF-1.4 test"), nil }})
+			RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }})
 	})
 	f.app = a
 	t.Cleanup(func() {
@@ -344,6 +348,9 @@ func TestDownloadPDFWritesFile(t *testing.T) {
 	got, err := os.ReadFile(path)
 	if err != nil || !slices.Equal(got, pdf) {
 		t.Fatalf("saved file: %v", err)
+	}
+	if err := pdfapi.Validate(bytes.NewReader(got), model.NewDefaultConfiguration()); err != nil {
+		t.Fatalf("saved PDF is not valid: %v", err)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"billfold/apiclient"
 	"billfold/assets"
 	"billfold/internal/demo"
+	"billfold/internal/invoicepdf"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
 	"billfold/ui"
@@ -108,5 +109,8 @@ func startDemo(reset bool, log *slog.Logger) (*demo.Server, *session.Session, er
 	return srv, &session.Session{Client: c, User: u}, nil
 }
 
-// renderPDF is replaced by the invoice renderer.
-var renderPDF func(api.Invoice) ([]byte, error)
+// renderPDF draws an invoice with the renderer the archive uses too; it
+// prints bank-transfer instructions on unpaid bank-transfer invoices.
+func renderPDF(inv api.Invoice) ([]byte, error) {
+	return invoicepdf.Render(inv, invoicepdf.Options{})
+}

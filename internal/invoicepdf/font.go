@@ -16,10 +16,9 @@ import (
 // 12,239-glyph font (~100 KB), and zlib-compressing them on each render is
 // ~70 % of the CPU time (about 180 renders/s with two workers on the 2-core
 // machine). Instead, each render builds a small TrueType font holding only
-// the glyphs its text uses, renumbered 1..n, and hands that to gopdf, which
-// then parses, subsets and compresses only those. The original glyph
-// outlines and metrics are copied unchanged; hinting is dropped (see
-// appendUnhinted).
+// the glyphs its text uses, renumbered 1..n (subset); gopdf lays text out
+// with it, and restream embeds its outlines. The original glyph outlines
+// and metrics are copied unchanged; hinting is dropped (appendUnhinted).
 type sfnt struct {
 	tables     map[string][]byte
 	numGlyphs  int
@@ -212,12 +211,24 @@ func components(g []byte) []int {
 	return offs
 }
 
-// subset builds a TrueType font whose glyph i+1 is the glyph of runes[i]
-// (runes sorted, unique, all present in the font), followed
-// by the components of composite glyphs. Every rune gets its own glyph id,
-// so the ToUnicode map gopdf derives from it is exact even where the
-// original font shares one glyph between two code points (〜 and ～).
-func (f *sfnt) subset(runes []rune) ([]byte, error) {
+// subsetFont is one render's font, in two parts.
+type subsetFont struct {
+	// metrics is a TrueType font for gopdf: glyph i+1 is runes[i], with the
+	// cmap, advance widths and vertical metrics, and empty outlines, so
+	// that gopdf lays out and encodes text as usual but compresses nothing
+	// of substance (see restream).
+	metrics []byte
+	// program is the font embedded in the PDF (FontFile2): the same glyph
+	// ids with their outlines, in the tables a CIDFontType2 needs.
+	program []byte
+}
+
+// subset builds the font for runes (sorted, unique, all present in the
+// font): glyph i+1 draws runes[i], followed by the components of composite
+// glyphs. Every rune gets its own glyph id, so the ToUnicode map is exact
+// even where the original font shares one glyph between two code points
+// (〜 and ～).
+func (f *sfnt) subset(runes []rune) (*subsetFont, error) {
 	if len(runes)+1 > 0xFFFF {
 		return nil, fmt.Errorf("%w: too many glyphs", errFont)
 	}
@@ -276,11 +287,14 @@ func (f *sfnt) subset(runes []rune) ([]byte, error) {
 	post := slices.Clone(f.tables["post"][:32])
 	binary.BigEndian.PutUint32(post, 0x00030000) // no glyph names
 
-	tables := map[string][]byte{
-		"cmap": cmapTable(runes), "glyf": glyf, "head": head, "hhea": hhea, "hmtx": hmtx,
-		"loca": loca, "maxp": maxp, "name": f.tables["name"], "OS/2": f.tables["OS/2"], "post": post,
-	}
-	return writeSFNT(tables), nil
+	program := writeSFNT(map[string][]byte{
+		"glyf": glyf, "head": head, "hhea": hhea, "hmtx": hmtx, "loca": loca, "maxp": maxp,
+	})
+	metrics := writeSFNT(map[string][]byte{
+		"cmap": cmapTable(runes), "glyf": nil, "head": head, "hhea": hhea, "hmtx": hmtx,
+		"loca": make([]byte, 4*(n+1)), "maxp": maxp, "name": f.tables["name"], "OS/2": f.tables["OS/2"], "post": post,
+	})
+	return &subsetFont{metrics: metrics, program: program}, nil
 }
 
 // appendUnhinted appends glyph g without its TrueType hinting instructions.

@@ -204,4 +204,4 @@ func clean(s string, multiline bool) string {
 	return strings.TrimSpace(s)
 }
 
-var compressLevel = 1
+var compressLevel = 0

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Smoke test of the real desktop binary: build it, run it under Xvfb inside
+# dbus-run-session with --demo, wait until its window is mapped and the
+# embedded server answers, take a screenshot, stop it by pid, and fail if it
+# crashed. Runs twice: English at 1280x800 and Japanese at 1024x640.
+# Screenshots go to build/smoke/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/smoke
+mkdir -p "$out"
+go build -tags migrated_fynedo -o bin/billfold .
+
+run_once() { # name language geometry
+  local name=$1 language=$2 geometry=$3
+  local display=":$((90 + RANDOM % 100))"
+  local home; home=$(mktemp -d)
+  Xvfb "$display" -screen 0 "${geometry}x24" -nolisten tcp >/dev/null 2>&1 &
+  local xvfb=$!
+  trap 'kill $xvfb 2>/dev/null || true' RETURN
+  for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+  local start; start=$(date +%s.%N)
+  HOME="$home" XDG_CONFIG_HOME="$home/.config" DISPLAY="$display" LANG=en_US.UTF-8 LANGUAGE="$language" \
+    dbus-run-session -- bin/billfold --demo >"$out/$name.log" 2>&1 &
+  local app=$!
+  local url="" mapped=""
+  for _ in $(seq 300); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$out/$name.log" | head -1 || true)
+    mapped=$(DISPLAY="$display" xdotool search --onlyvisible --name '^Billfold$' 2>/dev/null | head -1 || true)
+    if [[ -n "$url" && -n "$mapped" ]]; then break; fi
+    if ! kill -0 "$app" 2>/dev/null; then echo "smoke $name: the app exited early"; cat "$out/$name.log"; return 1; fi
+    sleep 0.1
+  done
+  [[ -n "$mapped" ]] || { echo "smoke $name: no window"; cat "$out/$name.log"; return 1; }
+  curl -fsS "$url/healthz" >/dev/null || { echo "smoke $name: embedded server not answering"; return 1; }
+  local shown; shown=$(echo "$(date +%s.%N) - $start" | bc)
+  sleep 3 # let the first data arrive before the picture
+  DISPLAY="$display" import -window root "$out/$name.png"
+  if ! kill -0 "$app" 2>/dev/null; then echo "smoke $name: the app crashed"; cat "$out/$name.log"; return 1; fi
+  kill "$app"; wait "$app" 2>/dev/null || true
+  if grep -q -E '^panic:|fatal error:|DATA RACE' "$out/$name.log"; then echo "smoke $name: crash in log"; cat "$out/$name.log"; return 1; fi
+  rm -rf "$home" 2>/dev/null || true
+  echo "smoke $name: window mapped ${shown}s after launch, screenshot $out/$name.png"
+}
+
+run_once en en 1280x800
+run_once ja ja 1024x640

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/secrets"
+	"billfold/internal/server/servertest"
+	"billfold/internal/session"
+)
+
+func TestSignInRemembersAndResumes(t *testing.T) {
+	if err := LoadTranslations("en"); err != nil {
+		t.Fatal(err)
+	}
+	fa := test.NewTempApp(t)
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(billing.EUR)
+	store := secrets.NewMemory()
+	accounts := session.New(secrets.NewProfiles(t.TempDir(), store), store, apiclient.Options{})
+	rec := newRecorder()
+	got := make(chan *session.Session, 1)
+	var entries []*widget.Entry
+	var submit *widget.Button
+	onUI(func() {
+		w := SignIn(fa, accounts, rec.hooks(), func(s *session.Session) { got <- s })
+		for _, o := range test.LaidOutObjects(w.Content()) {
+			switch x := o.(type) {
+			case *widget.Entry:
+				entries = append(entries, x)
+			case *widget.Button:
+				if x.Text == "Sign in" {
+					submit = x
+				}
+			}
+		}
+	})
+	rec.wait(t, "profiles", 0)
+	if len(entries) < 3 || submit == nil {
+		t.Fatalf("form: %d entries, submit %v", len(entries), submit)
+	}
+	onUI(func() {
+		entries[0].SetText(env.URL)
+		entries[1].SetText(cust.Email)
+		entries[2].SetText("wrong password")
+		test.Tap(submit)
+	})
+	rec.wait(t, "signin-error", 0)
+	onUI(func() {
+		entries[2].SetText(cust.Password)
+		test.Tap(submit)
+	})
+	s := <-got
+	if s.User.Email != cust.Email || s.Profile.ID == "" {
+		t.Fatalf("session: %+v", s)
+	}
+	// "Remember me" kept the refresh token in the store, and it resumes.
+	if _, err := store.Get(context.Background(), s.Profile.ID); err != nil {
+		t.Fatalf("no remembered token: %v", err)
+	}
+	again, err := accounts.Resume(context.Background(), s.Profile)
+	if err != nil || again.User.ID != s.User.ID {
+		t.Fatalf("resume: %v", err)
+	}
+	// Signing out forgets it.
+	if err := accounts.SignOut(context.Background(), again); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Get(context.Background(), s.Profile.ID); err == nil {
+		t.Fatal("token still stored after sign-out")
+	}
+}
