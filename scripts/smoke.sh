@@ -10,8 +10,8 @@ out=build/smoke
 mkdir -p "$out"
 go build -tags migrated_fynedo -o bin/billfold .
 
-run_once() { # name language geometry
-  local name=$1 language=$2 geometry=$3
+run_once() { # name language geometry [invoices]
+  local name=$1 language=$2 geometry=$3 invoices=${4:-0}
   local display=":$((90 + RANDOM % 100))"
   local home; home=$(mktemp -d)
   Xvfb "$display" -screen 0 "${geometry}x24" -nolisten tcp >/dev/null 2>&1 &
@@ -20,7 +20,7 @@ run_once() { # name language geometry
   for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
   local start; start=$(date +%s.%N)
   HOME="$home" XDG_CONFIG_HOME="$home/.config" DISPLAY="$display" LANG=en_US.UTF-8 LANGUAGE="$language" \
-    dbus-run-session -- bin/billfold --demo >"$out/$name.log" 2>&1 &
+    BILLFOLD_DEMO_INVOICES="$invoices" dbus-run-session -- bin/billfold --demo -v >"$out/$name.log" 2>&1 &
   local app=$!
   local url="" mapped=""
   for _ in $(seq 300); do
@@ -33,14 +33,20 @@ run_once() { # name language geometry
   [[ -n "$mapped" ]] || { echo "smoke $name: no window"; cat "$out/$name.log"; return 1; }
   curl -fsS "$url/healthz" >/dev/null || { echo "smoke $name: embedded server not answering"; return 1; }
   local shown; shown=$(echo "$(date +%s.%N) - $start" | bc)
-  sleep 3 # let the first data arrive before the picture
+  for _ in $(seq 600); do grep -q 'invoice list loaded' "$out/$name.log" && break; sleep 0.1; done
+  grep -q 'invoice list loaded' "$out/$name.log" || { echo "smoke $name: invoices never loaded"; cat "$out/$name.log"; return 1; }
+  sleep 2 # let the window settle before the picture
+  local pid rss
+  pid=$(pgrep -f -n '^bin/billfold --demo' || true)
+  rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status" 2>/dev/null || echo "?")
   DISPLAY="$display" import -window root "$out/$name.png"
   if ! kill -0 "$app" 2>/dev/null; then echo "smoke $name: the app crashed"; cat "$out/$name.log"; return 1; fi
   kill "$app"; wait "$app" 2>/dev/null || true
   if grep -q -E '^panic:|fatal error:|DATA RACE' "$out/$name.log"; then echo "smoke $name: crash in log"; cat "$out/$name.log"; return 1; fi
   rm -rf "$home" 2>/dev/null || true
-  echo "smoke $name: window mapped ${shown}s after launch, screenshot $out/$name.png"
+  echo "smoke $name: window mapped ${shown}s after launch; $(grep -o 'rows=[0-9]* fetch_and_format_ms=[0-9]* shown_ms=[0-9]*' "$out/$name.log"); RSS ${rss} MB; screenshot $out/$name.png"
 }
 
 run_once en en 1280x800
 run_once ja ja 1024x640
+run_once large en 1280x800 10000 # an account with 10,000 invoices

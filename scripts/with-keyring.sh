@@ -24,6 +24,8 @@ if [[ "${1:-}" == "--inside" ]]; then
     rm -rf "$tmp"
   }
   trap cleanup EXIT
+  trap 'exit 130' INT # so that cleanup runs when interrupted, too
+  trap 'exit 143' TERM
   # Wait until the daemon owns the Secret Service name; a call before that
   # would D-Bus-activate a second, locked daemon.
   for _ in $(seq 100); do

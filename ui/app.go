@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,8 @@ type Deps struct {
 	Hooks   *Hooks
 	// Font is the bundled TTF, for theme changes in Settings.
 	Font []byte
+	// Log receives timings and background errors; nil discards them.
+	Log *slog.Logger
 }
 
 // App is the main window: header with Available Credit, a sidebar of
@@ -66,6 +69,9 @@ type App struct {
 // New builds the main window for a signed-in customer.
 func New(d Deps) *App {
 	ctx, cancel := context.WithCancel(context.Background())
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	a := &App{deps: d, ctx: ctx, cancel: cancel}
 	a.win = d.App.NewWindow("Billfold")
 	a.win.Resize(fyne.NewSize(1024, 640))

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -186,7 +187,10 @@ func (t *invoicesTab) onSort(col int) {
 // the rows there too; the table only swaps in the result.
 func (t *invoicesTab) load() {
 	t.status.SetText(lang.L("Loading…"))
+	started := time.Now()
+	var fetched time.Time
 	run(t.app.ctx, &t.gen, func(ctx context.Context) ([]invoiceRow, error) {
+		defer func() { fetched = time.Now() }()
 		var rows []invoiceRow
 		for inv, err := range t.app.deps.Backend.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 500}) {
 			if err != nil {
@@ -202,6 +206,10 @@ func (t *invoicesTab) load() {
 			return
 		}
 		t.setRows(rows)
+		if t.app.deps.Log != nil {
+			t.app.deps.Log.Info("invoice list loaded", "rows", len(rows), "fetch_and_format_ms", fetched.Sub(started).Milliseconds(),
+				"shown_ms", time.Since(fetched).Milliseconds())
+		}
 	})
 }
 

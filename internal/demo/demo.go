@@ -29,8 +29,10 @@ type Server struct {
 }
 
 // Start opens (or, with reset, recreates) the demo database in dir and
-// serves it on 127.0.0.1 with an ephemeral port.
-func Start(ctx context.Context, dir string, reset bool, log *slog.Logger) (*Server, error) {
+// serves it on 127.0.0.1 with an ephemeral port. extraInvoices adds that
+// many service invoices to a freshly seeded demo customer, for measuring
+// the app with a large account.
+func Start(ctx context.Context, dir string, reset bool, log *slog.Logger, extraInvoices int) (*Server, error) {
 	if reset {
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, fmt.Errorf("reset demo data: %w", err)
@@ -43,7 +45,11 @@ func Start(ctx context.Context, dir string, reset bool, log *slog.Logger) (*Serv
 	if err != nil {
 		return nil, fmt.Errorf("start demo server: %w", err)
 	}
-	if _, err := srv.SeedDemo(ctx); err != nil {
+	seeded, err := srv.SeedDemo(ctx)
+	if err == nil && seeded && extraInvoices > 0 {
+		err = srv.SeedBulkInvoices(ctx, Account.Email, extraInvoices)
+	}
+	if err != nil {
 		srv.Close()
 		return nil, fmt.Errorf("demo data: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +58,7 @@ func Run(o Options) error {
 	accounts := session.New(profiles, store, apiclient.Options{})
 	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
 		return ui.Deps{App: fa, Backend: s.Client, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
-			SignOut: signOut, Font: assets.JapaneseFont}
+			SignOut: signOut, Font: assets.JapaneseFont, Log: log}
 	}
 	var showSignIn func()
 	showSignIn = func() {
@@ -85,13 +86,16 @@ func Run(o Options) error {
 
 // startDemo starts the in-process server and signs in as the demo customer.
 func startDemo(reset bool, log *slog.Logger) (*demo.Server, *session.Session, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	dir, err := demo.DefaultDir()
 	if err != nil {
 		return nil, nil, err
 	}
-	srv, err := demo.Start(ctx, dir, reset, log)
+	// BILLFOLD_DEMO_INVOICES adds that many invoices to fresh demo data,
+	// to measure the app with a large account (scripts/smoke.sh does).
+	extra, _ := strconv.Atoi(os.Getenv("BILLFOLD_DEMO_INVOICES"))
+	srv, err := demo.Start(ctx, dir, reset, log, extra)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,13 +11,15 @@ import (
 //
 //   - renders/s: invoices rendered per second of wall time, the number the
 //     target (≥ 400/s with 2 workers on the 2-core machine) is about;
+//
 //   - cpu-ms/render: process CPU time (user+system, GC included) per
 //     render, which does not depend on what else the machine is running;
+//
 //   - renders/s/2cpu: 2000 / cpu-ms, the rate two otherwise idle cores
 //     would sustain. On a shared, busy machine renders/s drops while this
 //     stays put.
 //
-//	go test -run '^$' -bench RenderJapanese -benchtime 3s ./internal/invoicepdf/
+//     go test -run '^$' -bench RenderJapanese -benchtime 3s ./internal/invoicepdf/
 func BenchmarkRenderJapanese(b *testing.B) {
 	inv, opts := sampleJA()
 	if _, err := Render(inv, opts); err != nil { // parse the font outside the timing

@@ -59,7 +59,7 @@ var jaLabels = labels{
 	cancelledNote: "この請求書は取り消されました。お支払いの必要はありません。",
 	overdue:       "お支払期限を過ぎています",
 	stampPaid:     "支払済", stampUnpaid: "未払い", stampCancel: "取消", stampDraft: "下書き", stampRefunded: "返金済",
-	subjectFmt: "%s 様 ご請求金額 %s",
+	subjectFmt: "%s ご請求金額 %s",
 	gateways:   map[string]string{"bank_transfer": "銀行振込", "card": "クレジットカード", "paypal": "PayPal"},
 }
 

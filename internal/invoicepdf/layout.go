@@ -209,13 +209,6 @@ func (d *doc) bankInstructions(opts Options) *api.BankInstructions {
 	return pending
 }
 
-func (d *doc) buyerName() string {
-	if d.buyer.Company != "" {
-		return d.buyer.Company
-	}
-	return d.buyer.Name
-}
-
 // --- primitives ---
 
 func (d *doc) add(o op) { *d.sink = append(*d.sink, o) }

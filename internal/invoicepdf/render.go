@@ -92,7 +92,7 @@ func Render(inv api.Invoice, opts Options) (pdf []byte, err error) {
 	return d.write()
 }
 
-// write draws the laid-out pages with gopdf.
+// write draws the laid-out pages with gopdf and finishes the file.
 func (d *doc) write() ([]byte, error) {
 	runes := d.runes()
 	sub, err := d.f.subset(runes)
@@ -104,18 +104,18 @@ func (d *doc) write() ([]byte, error) {
 	var missing []rune
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	pdf.SetCompressLevel(compressLevel)
+	pdf.SetNoCompression() // restream compresses
 	pdf.SetInfo(gopdf.PdfInfo{
 		Title:        d.l.titleFor + " " + d.inv.Number,
-		Author:       d.inv.Seller.Name,
-		Subject:      fmt.Sprintf(d.l.subjectFmt, d.buyerName(), billing.Format(d.inv.Total)),
+		Author:       d.seller.Name,
+		Subject:      d.subject(),
 		Creator:      "Billfold",
 		Producer:     "Billfold invoicepdf (gopdf v0.33.0)",
 		CreationDate: d.inv.IssuedAt.In(d.l.zone()),
 	})
-	err = pdf.AddTTFFontDataWithOption(family, sub, gopdf.TtfOption{
-		// Every rune drawn was put into the subset; a miss here is a bug
-		// in the layout's bookkeeping, reported rather than printed blank.
+	err = pdf.AddTTFFontDataWithOption(family, sub.metrics, gopdf.TtfOption{
+		// Every rune drawn is in the subset; a miss here would be a bug in
+		// the layout's bookkeeping, reported rather than printed blank.
 		OnGlyphNotFound: func(r rune) { missing = append(missing, r) },
 	})
 	if err != nil {
@@ -137,17 +137,26 @@ func (d *doc) write() ([]byte, error) {
 	}
 	// Never WritePdf or GetBytesPdf: they log.Fatal on error.
 	var buf bytes.Buffer
-	buf.Grow(64 << 10)
+	buf.Grow(32 << 10)
 	if _, err := pdf.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("invoicepdf: write: %w", err)
 	}
 	// gopdf ignores the errors of the objects it writes; check at least
 	// that a whole file came out.
-	out := buf.Bytes()
-	if !bytes.HasPrefix(out, []byte("%PDF-")) || !bytes.HasSuffix(bytes.TrimRight(out, "\r\n"), []byte("%%EOF")) {
-		return nil, errors.New("invoicepdf: gopdf wrote an incomplete PDF")
+	raw := buf.Bytes()
+	if !bytes.HasPrefix(raw, []byte("%PDF-")) || !bytes.HasSuffix(raw, []byte("%%EOF\n")) {
+		return nil, errIncomplete
 	}
-	return out, nil
+	return restream(raw, sub, runes)
+}
+
+// subject is the PDF's Subject: who is billed and how much.
+func (d *doc) subject() string {
+	who := d.buyer.Name + d.l.honorific
+	if d.buyer.Company != "" {
+		who = d.buyer.Company + d.l.companyHonorific
+	}
+	return fmt.Sprintf(d.l.subjectFmt, who, billing.Format(d.inv.Total))
 }
 
 func drawOp(pdf *gopdf.GoPdf, o op) error {
@@ -203,5 +212,3 @@ func clean(s string, multiline bool) string {
 	}
 	return strings.TrimSpace(s)
 }
-
-var compressLevel = 0

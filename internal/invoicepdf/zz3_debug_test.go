@@ -12,7 +12,8 @@ func BenchmarkZZFlate(b *testing.B) {
 	inv, opts := sampleJA()
 	d, _ := newDoc(f, inv, opts)
 	d.layout()
-	sub, _ := f.subset(d.runes())
+	s, _ := f.subset(d.runes())
+	sub := s.program
 	for _, lvl := range []int{1, 2, 3, 4, 5, 6} {
 		b.Run(fmt.Sprint(lvl), func(b *testing.B) {
 			w, _ := flate.NewWriter(io.Discard, lvl)

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +20,17 @@ import (
 func TestSecretService(t *testing.T) {
 	if os.Getenv("BILLFOLD_TEST_SECRET_SERVICE") != "1" {
 		t.Skip("set BILLFOLD_TEST_SECRET_SERVICE=1 inside scripts/with-keyring.sh to test the real keyring")
+	}
+	if os.Getenv(childEnv) != "1" {
+		// Other tests swap go-keyring's global provider for its mock, which
+		// cannot be undone: talk to the real keyring from a fresh process.
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSecretService$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), childEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestSecretService") {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -75,6 +88,8 @@ func TestSecretService(t *testing.T) {
 		t.Fatalf("locked keyring: %v after %v", err, time.Since(start))
 	}
 }
+
+const childEnv = "BILLFOLD_TEST_SECRET_SERVICE_CHILD"
 
 // stalled delays a real backend's Set until released.
 type stalled struct {

@@ -178,3 +178,34 @@ func (s *Server) seedPaid(tx *store.Tx, u api.User, inv api.Invoice, gw string, 
 	_, err := tx.Exec(`UPDATE invoices SET amount_paid = total, status = 'paid', paid_at = ? WHERE id = ?`, micro(at), inv.ID)
 	return err
 }
+
+// SeedBulkInvoices gives the customer with the e-mail address n more paid
+// monthly service invoices going back in time, in one transaction, for
+// performance measurements with a large account.
+func (s *Server) SeedBulkInvoices(ctx context.Context, email string, n int) error {
+	var id string
+	if err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT id FROM users WHERE email = ?`, email).Scan(&id)
+	}); err != nil {
+		return fmt.Errorf("bulk invoices for %s: %w", email, err)
+	}
+	return s.db.WriteTx(ctx, id, func(tx *store.Tx) error {
+		u, _, err := loadCustomer(tx, id)
+		if err != nil {
+			return err
+		}
+		start := s.now().AddDate(-1, 0, 0)
+		for i := range n {
+			issued := start.Add(-time.Duration(i) * 6 * time.Hour)
+			inv, err := s.createInvoice(tx, newInvoice{customer: u, kind: billing.KindService, status: billing.InvoiceUnpaid,
+				issued: issued, due: issued.AddDate(0, 0, 14), lines: jaLines(i % 12)})
+			if err != nil {
+				return err
+			}
+			if err := s.seedPaid(tx, u, inv, "card", issued.AddDate(0, 0, 1)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
