@@ -45,7 +45,11 @@ func Run(o Options) error {
 	if o.Log != nil {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
+	launched := time.Now()
 	fa := app.NewWithID(AppID)
+	fa.Lifecycle().SetOnStarted(func() {
+		log.Info("window shown", "ms_since_launch", time.Since(launched).Milliseconds())
+	})
 	fa.SetIcon(fyne.NewStaticResource("icon.png", icon))
 	prefs := fa.Preferences()
 	if err := ui.LoadTranslations(prefs.String(ui.PrefLanguage)); err != nil {
@@ -69,14 +73,30 @@ func Run(o Options) error {
 	}
 
 	if o.Demo {
-		srv, s, err := startDemo(o.DemoReset, log)
-		if err != nil {
-			return err
-		}
-		defer srv.Stop()
-		main := ui.New(deps(s, true, func() { fa.Quit() }))
-		main.Window().SetMaster()
-		main.Window().Show()
+		// The window appears at once; the embedded server and the sign-in
+		// (a deliberately slow password hash) happen behind it.
+		splash := ui.Starting(fa)
+		splash.Show()
+		var srv *demo.Server
+		defer func() {
+			if srv != nil {
+				srv.Stop()
+			}
+		}()
+		go func() {
+			started, s, err := startDemo(o.DemoReset, log)
+			fyne.Do(func() {
+				if err != nil {
+					ui.StartFailed(splash, err)
+					return
+				}
+				srv = started
+				main := ui.New(deps(s, true, func() { fa.Quit() }))
+				main.Window().SetMaster()
+				main.Window().Show()
+				splash.Close()
+			})
+		}()
 	} else {
 		showSignIn()
 	}
