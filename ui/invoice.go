@@ -185,7 +185,7 @@ func (v *invoiceView) linesTable() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
-	for i, w := range []float32{330, 50, 110, 70, 110} {
+	for i, w := range []float32{250, 48, 100, 64, 104} {
 		t.SetColumnWidth(i, w)
 	}
 	// The table scrolls inside a fixed height; its width follows the pane.
@@ -307,7 +307,6 @@ func (v *invoiceView) actions() fyne.CanvasObject {
 	if inv.Status == billing.InvoiceUnpaid {
 		help := widget.NewLabel(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
 		help.Wrapping = fyne.TextWrapWord
-		help.Importance = widget.LowImportance
 		box.Add(help)
 	}
 	return box

@@ -135,6 +135,17 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 	return f
 }
 
+// gatewayName is the display name of a gateway (the server names them in
+// the customer's language).
+func (f *fixture) gatewayName(id string) string {
+	for _, g := range f.app.configGateways() {
+		if g.ID == id {
+			return g.Name
+		}
+	}
+	return id
+}
+
 func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	af := f.app.billing.addFunds
@@ -142,7 +153,7 @@ func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 		f.app.billing.selectTab(1)
 		test.Type(af.amount, "500")
 		af.accept.SetChecked(true)
-		af.gateway.SetSelected("Credit card")
+		af.gateway.SetSelected(f.gatewayName("card"))
 	})
 	onUI(func() {
 		if !af.amountError.Visible() || !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
@@ -198,7 +209,7 @@ func TestCardPaymentThroughSandboxUpdatesBalanceFromEvents(t *testing.T) {
 	paid := f.rec.mark("pay")
 	onUI(func() {
 		v := f.app.billing.invoice
-		v.gateway.SetSelected("Credit card")
+		v.gateway.SetSelected(f.gatewayName("card"))
 		v.onPay()
 	})
 	f.rec.wait(t, "pay", paid)
@@ -242,7 +253,7 @@ func TestBankTransferShowsInstructions(t *testing.T) {
 	paid := f.rec.mark("pay")
 	onUI(func() {
 		v := f.app.billing.invoice
-		v.gateway.SetSelected("Bank transfer")
+		v.gateway.SetSelected(f.gatewayName("bank_transfer"))
 		v.onPay()
 	})
 	f.rec.wait(t, "pay", paid)

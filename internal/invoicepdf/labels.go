@@ -161,6 +161,18 @@ func (l *labels) rateText(r billing.TaxRate) string {
 	return fmt.Sprintf("%d%%", r)
 }
 
+// rateRow labels a row of the tax breakdown: "10%対象", "8%対象",
+// "10%", "8% (reduced)".
+func (l *labels) rateRow(r billing.TaxRate) string {
+	switch {
+	case l.ja:
+		return fmt.Sprintf("%d%%対象", r)
+	case r == reducedRate:
+		return fmt.Sprintf("%d%% (reduced)", r)
+	}
+	return fmt.Sprintf("%d%%", r)
+}
+
 // reducedRate is Japan's reduced consumption-tax rate (軽減税率), marked ※.
 const reducedRate billing.TaxRate = 8
 

@@ -524,7 +524,7 @@ func (d *doc) taxAndTotals(top float64) float64 {
 	}
 	for _, rt := range inv.TaxByRate {
 		reduced = reduced || rt.Rate == reducedRate
-		cells := [3]string{d.rateRow(rt.Rate), billing.Format(rt.Base), billing.Format(rt.Tax)}
+		cells := [3]string{l.rateRow(rt.Rate), billing.Format(rt.Base), billing.Format(rt.Tax)}
 		for i, s := range cells {
 			d.cell(bc[i].x+cellPad, bc[i].w-2*cellPad, y+(17-d.emH(8.5))/2, 8.5, ink, bc[i].align, s)
 		}
@@ -568,15 +568,6 @@ func (d *doc) taxAndTotals(top float64) float64 {
 	d.cell(rx+rw/2, rw/2-cellPad, ry+(24-d.emH(12))/2, 12, ink, alignRight, billing.Format(inv.BalanceDue))
 	ry += 24
 	return max(y, ry) - top
-}
-
-// rateRow labels a tax-by-rate row: "10%対象", "8%※対象 (軽減税率)".
-func (d *doc) rateRow(r billing.TaxRate) string {
-	s := d.l.rateText(r)
-	if d.l.ja {
-		s += "対象"
-	}
-	return s
 }
 
 func (d *doc) bankBox(top float64) float64 {

@@ -71,6 +71,8 @@ func breakBetween(a, b rune) bool {
 		return isSpace(a) != isSpace(b)
 	case strings.ContainsRune(noLineEnd, a), strings.ContainsRune(noLineStart, b):
 		return false
+	case a >= '0' && a <= '9' && breaksAnywhere(b):
+		return false // a number stays with its counter: 11月, 3台, 100円
 	}
 	return breaksAnywhere(a) || breaksAnywhere(b)
 }

@@ -14,7 +14,7 @@ import (
 // AddFundsDueIn is how long an add-funds invoice stays payable.
 const AddFundsDueIn = 7 * 24 * time.Hour
 
-func (s *Server) config(c billing.Currency) api.Config {
+func (s *Server) config(c billing.Currency, locale string) api.Config {
 	l := s.opts.Limits[c]
 	return api.Config{
 		Currency:                c,
@@ -24,13 +24,13 @@ func (s *Server) config(c billing.Currency) api.Config {
 		MaxOpenAddFundsInvoices: max(s.opts.MaxOpenAddFunds, 0),
 		CreditPolicy:            s.opts.Policy,
 		SupportURL:              s.opts.SupportURL,
-		Gateways:                s.gateways.For(c),
+		Gateways:                s.gateways.For(c, locale),
 		Seller:                  s.opts.Seller,
 	}
 }
 
 func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request, p *principal) {
-	writeJSON(w, http.StatusOK, s.config(p.user.Currency))
+	writeJSON(w, http.StatusOK, s.config(p.user.Currency, p.user.Locale))
 }
 
 func (s *Server) summary(tx *store.Tx, customerID string) (api.Summary, error) {

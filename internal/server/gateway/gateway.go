@@ -37,6 +37,14 @@ type Gateway interface {
 	Begin(now time.Time) Start
 }
 
+// japanese are the gateways' names and descriptions for Japanese-speaking
+// customers; the API answers in the customer's language.
+var japanese = map[string]api.Gateway{
+	BankTransferID: {Name: "銀行振込", Description: "表示される参照番号を添えて当社口座へお振込みください。着金確認後にクレジットが追加されます（通常1〜2営業日）。"},
+	"paypal":       {Name: "PayPal", Description: "PayPal アカウントでお支払いいただけます。PayPal の画面に移動して支払いを承認します。"},
+	"card":         {Name: "クレジットカード", Description: "Visa、Mastercard、JCB、American Express。カード会社の本人認証（3-D セキュア）が求められる場合があります。"},
+}
+
 // Registry is the set of gateways the server offers, in display order.
 type Registry struct {
 	list []Gateway
@@ -57,12 +65,17 @@ func NewRegistry(bank BankAccount) *Registry {
 	}}
 }
 
-// For returns the gateways that accept currency c.
-func (r *Registry) For(c billing.Currency) []api.Gateway {
+// For returns the gateways that accept currency c, described in the
+// language of locale ("ja…" Japanese, anything else English).
+func (r *Registry) For(c billing.Currency, locale string) []api.Gateway {
 	out := []api.Gateway{}
 	for _, g := range r.list {
 		if g.Supports(c) {
-			out = append(out, g.Info())
+			info := g.Info()
+			if ja, ok := japanese[info.ID]; ok && strings.HasPrefix(locale, "ja") {
+				info.Name, info.Description = ja.Name, ja.Description
+			}
+			out = append(out, info)
 		}
 	}
 	return out
