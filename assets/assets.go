@@ -5,7 +5,7 @@ package assets
 import _ "embed"
 
 // JapaneseFont is IPAexGothic (fonts/ipaexg.ttf), a TrueType font with
-// glyf outlines covering Latin, kana and JIS level 1–4 kanji, and the ¥ and
+// glyf outlines covering Latin, kana and the JIS X 0213 kanji, and the ¥ and
 // € signs. It is redistributed unmodified under the IPA Font License v1.0
 // (FontLicense), which requires the licence text to travel with it: show
 // FontLicense wherever the application lists its third-party licences.

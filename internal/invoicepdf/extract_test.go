@@ -230,13 +230,13 @@ func tokens(b []byte) []string {
 	return toks
 }
 
-// lines groups pieces whose baselines are within 3 points into lines.
+// lines groups pieces whose baselines are within 1.5 points into lines.
 func lines(ps []piece) []string {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].y > ps[j].y })
 	var out []string
 	for i := 0; i < len(ps); {
 		j := i + 1
-		for j < len(ps) && ps[i].y-ps[j].y < 3 {
+		for j < len(ps) && ps[i].y-ps[j].y < 1.5 {
 			j++
 		}
 		row := ps[i:j]

@@ -12,30 +12,30 @@ import (
 type labels struct {
 	ja bool
 
-	title, titleFor                           string // document title ("請求書"), PDF title prefix
-	serviceKind, depositKind                  string // sub-title by invoice kind
-	continued                                 string
-	number, issued, due, paid, cancelled      string
-	method, currency                          string
-	billTo, from, honorific, companyHonorific string
-	regNo                                     string
-	totalBanner, balanceBanner                string
-	colNo, colDesc, colQty, colUnit           string
-	colRate, colAmount                        string
-	reducedMark, reducedLegend                string
-	untaxedLegend                             string
-	breakdown, bdRate, bdBase, bdTax          string
-	bdTotal                                   string
-	subtotal, tax, total, credit              string
-	amountPaid, balanceDue                    string
-	bankTitle, bankName, bankBranch           string
-	bankType, bankAccount, bankHolder         string
-	bankAmount, bankReference                 string
-	thanks, cancelledNote, overdue            string
-	stampPaid, stampUnpaid, stampCancel       string
-	stampDraft, stampRefunded                 string
-	subjectFmt                                string
-	gateways                                  map[string]string
+	title, titleFor                              string // document title ("請求書"), PDF title prefix
+	serviceKind, depositKind                     string // sub-title by invoice kind
+	continued                                    string
+	number, issued, due, paid, cancelled         string
+	method, currency                             string
+	billTo, from, honorific, companyHonorific    string
+	regNo                                        string
+	totalBanner, totalBannerNoTax, balanceBanner string
+	colNo, colDesc, colQty, colUnit              string
+	colRate, colAmount                           string
+	reducedMark, reducedLegend                   string
+	untaxedLegend                                string
+	breakdown, bdRate, bdBase, bdTax             string
+	bdTotal                                      string
+	subtotal, tax, total, credit                 string
+	amountPaid, balanceDue                       string
+	bankTitle, bankName, bankBranch              string
+	bankType, bankAccount, bankHolder            string
+	bankAmount, bankReference                    string
+	thanks, cancelledNote, overdue               string
+	stampPaid, stampUnpaid, stampCancel          string
+	stampDraft, stampRefunded                    string
+	subjectFmt                                   string
+	gateways                                     map[string]string
 }
 
 var jaLabels = labels{
@@ -47,7 +47,7 @@ var jaLabels = labels{
 	method: "お支払方法", currency: "通貨",
 	billTo: "ご請求先", from: "", honorific: " 様", companyHonorific: " 御中",
 	regNo:       "登録番号",
-	totalBanner: "ご請求金額（税込）", balanceBanner: "お支払残高",
+	totalBanner: "ご請求金額（税込）", totalBannerNoTax: "ご請求金額", balanceBanner: "お支払残高",
 	colNo: "No.", colDesc: "品目・内容", colQty: "数量", colUnit: "単価（税抜）", colRate: "税率", colAmount: "金額（税抜）",
 	reducedMark: "※", reducedLegend: "※は軽減税率対象",
 	untaxedLegend: "税率「—」の行は消費税の課税対象外です。",
@@ -71,7 +71,7 @@ var enLabels = labels{
 	method: "Payment method", currency: "Currency",
 	billTo: "Bill to", from: "From", honorific: "", companyHonorific: "",
 	regNo:       "Registration no.",
-	totalBanner: "Invoice total (incl. tax)", balanceBanner: "Balance due",
+	totalBanner: "Invoice total (incl. tax)", totalBannerNoTax: "Invoice total", balanceBanner: "Balance due",
 	colNo: "No.", colDesc: "Description", colQty: "Qty", colUnit: "Unit price", colRate: "Tax", colAmount: "Amount",
 	reducedMark: "※", reducedLegend: "※ Reduced tax rate item",
 	untaxedLegend: "Lines with tax \"—\" are not subject to consumption tax.",

@@ -413,7 +413,11 @@ func (d *doc) banner() {
 	top := d.y
 	d.fill(marginL, top, contW, h, panelFill)
 	d.fill(marginL, top, 4, h, accent)
-	d.text(marginL+16, top+6, 8.5, muted, l.totalBanner)
+	label := l.totalBanner
+	if len(d.inv.TaxByRate) == 0 {
+		label = l.totalBannerNoTax
+	}
+	d.text(marginL+16, top+6, 8.5, muted, label)
 	d.cell(marginL+16, 250, top+18, 15, ink, alignLeft, billing.Format(d.inv.Total))
 	d.cell(right-250, 236, top+6, 8.5, muted, alignRight, l.balanceBanner)
 	d.cell(right-250, 236, top+19, 13, ink, alignRight, billing.Format(d.inv.BalanceDue))
@@ -512,11 +516,13 @@ func (d *doc) taxAndTotals(top float64) float64 {
 	y := top
 	d.text(lx, y, 9, ink, l.breakdown)
 	y += 15
-	d.fill(lx, y, lw, 16, panelFill)
-	for i, h := range [3]string{l.bdRate, l.bdBase, l.bdTax} {
-		d.cell(bc[i].x+cellPad, bc[i].w-2*cellPad, y+(16-d.emH(7.5))/2, 7.5, muted, bc[i].align, h)
+	if len(inv.TaxByRate) > 0 {
+		d.fill(lx, y, lw, 16, panelFill)
+		for i, h := range [3]string{l.bdRate, l.bdBase, l.bdTax} {
+			d.cell(bc[i].x+cellPad, bc[i].w-2*cellPad, y+(16-d.emH(7.5))/2, 7.5, muted, bc[i].align, h)
+		}
+		y += 16
 	}
-	y += 16
 	reduced, untaxed := false, false
 	for _, ln := range inv.Lines {
 		reduced = reduced || ln.TaxRate == reducedRate

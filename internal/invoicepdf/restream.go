@@ -3,6 +3,7 @@ package invoicepdf
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strconv"
@@ -18,7 +19,9 @@ import (
 //     surrogate pair, and puts every entry into one bfrange block where PDF
 //     allows at most 100,
 //   - Flate-compresses every stream, with pooled compressors,
-//   - and writes a new cross-reference table.
+//   - moves the document information into an indirect object and adds a
+//     file identifier derived from the content,
+//   - and writes a new cross-reference table and trailer.
 //
 // Why: gopdf compresses the embedded font itself with a freshly allocated
 // zlib writer at the default level on every render, which was half the cost
@@ -66,13 +69,39 @@ func restream(in []byte, sub *subsetFont, runes []rune) ([]byte, error) {
 	if fonts != 1 || cmaps != 1 {
 		return nil, fmt.Errorf("invoicepdf: restream: found %d font programs and %d ToUnicode maps, want 1 and 1", fonts, cmaps)
 	}
+	// gopdf writes the document information dictionary directly into the
+	// trailer; PDF requires an indirect object (ISO 32000-1, 7.5.5).
+	info, err := infoDict(trailer)
+	if err != nil {
+		return nil, err
+	}
+	infoID := len(objs) + 1
+	offsets = append(offsets, len(out))
+	out = fmt.Appendf(out, "%d 0 obj\n", infoID)
+	out = append(out, info...)
+	out = append(out, "\nendobj\n\n"...)
+	// A file identifier, which archival PDF requires: a digest of the
+	// content, so equal documents get equal ids.
+	id := sha256.Sum256(out)
 	xref := len(out)
-	out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	out = fmt.Appendf(out, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
 	for _, off := range offsets {
 		out = fmt.Appendf(out, "%010d 00000 n \n", off)
 	}
-	out = append(out, trailer...)
+	out = fmt.Appendf(out, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info %d 0 R\n/ID [<%X> <%X>]\n>>\n", len(offsets)+1, infoID, id[:16], id[:16])
 	return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", xref), nil
+}
+
+// infoDict takes the direct /Info dictionary out of gopdf's trailer
+// ("trailer\n<<\n/Size n\n/Root 1 0 R\n/Info <<\n…\n >>\n>>\n").
+func infoDict(trailer []byte) ([]byte, error) {
+	const start, end = "/Info <<\n", "\n >>\n>>\n"
+	i := bytes.Index(trailer, []byte(start))
+	if i < 0 || !bytes.HasSuffix(trailer, []byte(end)) || !bytes.Contains(trailer[:i], []byte("\n/Root 1 0 R\n")) ||
+		bytes.Contains(trailer, []byte("/Encrypt")) {
+		return nil, fmt.Errorf("invoicepdf: restream: unexpected gopdf trailer %q", trailer)
+	}
+	return trailer[i+len("/Info ") : len(trailer)-len(">>\n")], nil
 }
 
 type span struct{ start, end int }

@@ -22,6 +22,9 @@ func TestWriteSamples(t *testing.T) {
 		"en.pdf":      func() ([]byte, error) { return Render(en, enOpts) },
 		"ja-long.pdf": func() ([]byte, error) { return Render(longInvoice("ja", 200), Options{}) },
 	}
+	for name, mk := range cases() {
+		samples[name+".pdf"] = func() ([]byte, error) { inv, opts := mk(); return Render(inv, opts) }
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -193,3 +193,17 @@ func TestLedgerIsAppendOnlyInTheDatabase(t *testing.T) {
 		checkLedger(t, e, c.Token)
 	})
 }
+
+// A cold server (nothing prepared yet) answering many reads at once must
+// not stall: read transactions never wait for a second connection.
+func TestConcurrentColdReads(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		parallel(20, func(int) {
+			if r := e.Do("GET", "/v1/billing/summary", c.Token, nil, nil); r.Status != http.StatusOK {
+				t.Errorf("summary: %d", r.Status)
+			}
+		})
+	})
+}

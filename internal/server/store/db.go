@@ -61,9 +61,13 @@ type DB struct {
 // maxCachedStmts bounds the cache; queries past it run unprepared.
 const maxCachedStmts = 256
 
-// prepared returns a cached statement for q on pool, or nil.
+// prepared returns a cached statement for q on pool, or nil. Only the
+// SQLite write pool caches: its one writer goroutine prepares on the spare
+// connection while it holds the other. A read transaction must never wait
+// for a second read connection to prepare on (with the pool exhausted by
+// transactions doing the same, nothing would move).
 func (db *DB) prepared(ctx context.Context, pool *sql.DB, q string) *sql.Stmt {
-	if db.dialect != SQLite {
+	if db.dialect != SQLite || pool != db.sql {
 		return nil
 	}
 	db.stmtMu.Lock()
