@@ -21,7 +21,7 @@ func benchInvoices(n int) []api.Invoice {
 		issued := start.Add(-time.Duration(i) * 6 * time.Hour)
 		total := billing.New(int64(3_000+i%700), billing.JPY)
 		out[i] = api.Invoice{ID: fmt.Sprintf("inv_%06d", i), Number: fmt.Sprintf("INV-2026-%06d", i), Kind: billing.KindService,
-			Status: []billing.InvoiceStatus{billing.InvoicePaid, billing.InvoiceUnpaid, billing.InvoiceCancelled}[i%3],
+			Status:   []billing.InvoiceStatus{billing.InvoicePaid, billing.InvoiceUnpaid, billing.InvoiceCancelled}[i%3],
 			Currency: billing.JPY, IssuedAt: issued, DueAt: issued.AddDate(0, 0, 14), Total: total, BalanceDue: total}
 	}
 	return out
