@@ -292,14 +292,6 @@ func (a *App) showError(title string, err error) {
 	dialog.ShowError(fmt.Errorf("%s: %s", title, describe(err)), a.win)
 }
 
-// money formats in the account currency; "" when config is not loaded.
-func (a *App) currency() billing.Currency {
-	if a.config != nil {
-		return a.config.Currency
-	}
-	return a.deps.User.Currency
-}
-
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
 
 // fmtDate prints a date the way the user's language writes it.

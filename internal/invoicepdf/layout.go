@@ -144,7 +144,8 @@ func newDoc(f *sfnt, inv api.Invoice, opts Options) (*doc, error) {
 	if inv.Gateway != "" {
 		d.method = clean(d.l.gateway(inv.Gateway), false)
 	}
-	fields := []struct{ name, s string }{
+	type field struct{ name, s string }
+	fields := []field{
 		{"number", d.inv.Number},
 		{"seller.name", d.seller.Name}, {"seller.address", d.seller.Address},
 		{"seller.registration_number", d.seller.RegistrationNumber}, {"seller.email", d.seller.Email},
@@ -155,7 +156,7 @@ func newDoc(f *sfnt, inv api.Invoice, opts Options) (*doc, error) {
 	d.descs = make([]string, len(inv.Lines))
 	for i, l := range inv.Lines {
 		d.descs[i] = clean(l.Description, true)
-		fields = append(fields, struct{ name, s string }{fmt.Sprintf("lines[%d].description", i), d.descs[i]})
+		fields = append(fields, field{fmt.Sprintf("lines[%d].description", i), d.descs[i]})
 	}
 	if d.bank = d.bankInstructions(opts); d.bank != nil {
 		b := *d.bank
@@ -168,10 +169,10 @@ func newDoc(f *sfnt, inv api.Invoice, opts Options) (*doc, error) {
 		}
 		d.bank = &b
 		fields = append(fields,
-			struct{ name, s string }{"bank.bank_name", b.BankName}, struct{ name, s string }{"bank.branch_name", b.BranchName},
-			struct{ name, s string }{"bank.account_type", b.AccountType}, struct{ name, s string }{"bank.account_number", b.AccountNumber},
-			struct{ name, s string }{"bank.account_holder", b.AccountHolder}, struct{ name, s string }{"bank.reference", b.Reference},
-			struct{ name, s string }{"bank.note", b.Note})
+			field{"bank.bank_name", b.BankName}, field{"bank.branch_name", b.BranchName},
+			field{"bank.account_type", b.AccountType}, field{"bank.account_number", b.AccountNumber},
+			field{"bank.account_holder", b.AccountHolder}, field{"bank.reference", b.Reference},
+			field{"bank.note", b.Note})
 	}
 	for _, fl := range fields {
 		for _, r := range fl.s {

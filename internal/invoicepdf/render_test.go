@@ -542,3 +542,38 @@ func TestFontAsset(t *testing.T) {
 		t.Error("assets.FontLicense is not the IPA Font License")
 	}
 }
+
+// TestEdgeCases: odd but possible invoices render, validate and keep their
+// text.
+func TestEdgeCases(t *testing.T) {
+	huge := makeInvoice("en", billing.USD, billing.InvoiceRefunded, []lineSpec{{"Dedicated cluster", 9_000_000, 99_999_999, 10}})
+	multi, _ := sampleJA()
+	multi.Status = billing.InvoiceDraft
+	multi.Lines[0].Description = "一行目\r\n二行目\tタブ\n三行目"
+	multi.Seller.Address = "〒100-0005\n東京都千代田区丸の内1-1-1\nビルフォールドビル 12階"
+	empty := makeInvoice("ja", billing.JPY, billing.InvoiceUnpaid, nil)
+	empty.Buyer = api.Party{}
+	empty.Seller.RegistrationNumber = ""
+	for name, inv := range map[string]api.Invoice{"huge": huge, "multiline": multi, "empty": empty} {
+		t.Run(name, func(t *testing.T) {
+			text := allText(extractPages(t, mustRender(t, inv, Options{})))
+			for _, l := range inv.Lines {
+				if !strings.Contains(text, billing.Format(l.Amount)) {
+					t.Errorf("amount %s missing:\n%s", billing.Format(l.Amount), text)
+				}
+			}
+			if got := amounts(t, text, labelsFor(inv.Language).balanceDue, inv.Currency, 1)[0]; got != inv.BalanceDue {
+				t.Errorf("balance %v, want %v", got, inv.BalanceDue)
+			}
+		})
+	}
+	text := allText(extractPages(t, mustRender(t, multi, Options{})))
+	for _, want := range []string{"一行目", "二行目 タブ", "三行目", "下書き", "ビルフォールドビル 12階"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(allText(extractPages(t, mustRender(t, huge, Options{}))), "REFUNDED") {
+		t.Error("no REFUNDED stamp")
+	}
+}

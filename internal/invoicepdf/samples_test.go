@@ -1,6 +1,7 @@
 package invoicepdf
 
 import (
+	"billfold/billing"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,6 +23,8 @@ func TestWriteSamples(t *testing.T) {
 		"en.pdf":      func() ([]byte, error) { return Render(en, enOpts) },
 		"ja-long.pdf": func() ([]byte, error) { return Render(longInvoice("ja", 200), Options{}) },
 	}
+	huge := makeInvoice("en", billing.USD, billing.InvoiceRefunded, []lineSpec{{"Dedicated cluster", 9_000_000, 99_999_999, 10}})
+	samples["en-huge.pdf"] = func() ([]byte, error) { return Render(huge, Options{}) }
 	for name, mk := range cases() {
 		samples[name+".pdf"] = func() ([]byte, error) { inv, opts := mk(); return Render(inv, opts) }
 	}
