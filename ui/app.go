@@ -27,8 +27,10 @@ import (
 type Deps struct {
 	App     fyne.App
 	Backend Backend
-	User    api.User
-	Demo    bool
+	// Staff serves the Customers section of staff accounts.
+	Staff StaffBackend
+	User  api.User
+	Demo  bool
 	// SavePDF renders an invoice to PDF bytes; nil hides Download PDF.
 	RenderPDF func(api.Invoice) ([]byte, error)
 	// SignOut is called after the session ended (to show sign-in again).
@@ -59,8 +61,9 @@ type App struct {
 	demoBadge   fyne.CanvasObject
 	content     *fyne.Container
 
-	billing  *billingScreen
-	settings *settingsScreen
+	billing   *billingScreen
+	customers *customersScreen
+	settings  *settingsScreen
 
 	summaryGen atomic.Uint64
 	configGen  atomic.Uint64
@@ -77,6 +80,9 @@ func New(d Deps) *App {
 	a.win.Resize(fyne.NewSize(1024, 640))
 	a.win.SetContent(a.build())
 	a.win.SetOnClosed(a.cancel)
+	if a.isStaff() {
+		return a // staff have no account of their own: no credit, no events
+	}
 	a.refreshConfig()
 	a.refreshSummary()
 	pending.Add(1)
@@ -120,18 +126,28 @@ func (a *App) build() fyne.CanvasObject {
 		container.NewHBox(widget.NewIcon(theme.AccountIcon()), a.accountName, container.NewCenter(a.demoBadge)),
 		container.NewHBox(container.NewVBox(creditTitle, a.creditNote), container.NewCenter(a.credit), container.NewCenter(refresh)))
 
-	a.billing = newBillingScreen(a)
 	a.settings = newSettingsScreen(a)
-	a.content = container.NewStack(a.billing.object())
-	sections := []struct {
+	type section struct {
 		name string
 		icon fyne.Resource
 		view func() fyne.CanvasObject
-	}{
-		{lang.L("Billing"), theme.DocumentIcon(), a.billing.object},
-		{lang.L("Archive"), theme.StorageIcon(), func() fyne.CanvasObject { return newArchiveScreen(a) }},
-		{lang.L("Settings"), theme.SettingsIcon(), a.settings.object},
 	}
+	var sections []section
+	if a.isStaff() {
+		a.customers = newCustomersScreen(a)
+		sections = append(sections, section{lang.L("Customers"), theme.AccountIcon(), a.customers.object})
+		creditTitle.Hide()
+		a.creditNote.Hide()
+		a.credit.Text = lang.L("Staff")
+		refresh.Hide()
+	} else {
+		a.billing = newBillingScreen(a)
+		sections = append(sections, section{lang.L("Billing"), theme.DocumentIcon(), a.billing.object})
+	}
+	sections = append(sections,
+		section{lang.L("Archive"), theme.StorageIcon(), func() fyne.CanvasObject { return newArchiveScreen(a) }},
+		section{lang.L("Settings"), theme.SettingsIcon(), a.settings.object})
+	a.content = container.NewStack()
 	nav := widget.NewList(func() int { return len(sections) },
 		func() fyne.CanvasObject {
 			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel("Section name"))
@@ -153,6 +169,8 @@ func (a *App) build() fyne.CanvasObject {
 	split.Offset = 0.16
 	return container.NewBorder(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), nil, nil, nil, split)
 }
+
+func (a *App) isStaff() bool { return a.deps.User.Role == billing.RoleStaff }
 
 func (a *App) onRefresh() {
 	a.refreshSummary()

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	pdfapi "github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
@@ -437,5 +438,76 @@ func TestTranslationsAreComplete(t *testing.T) {
 		if _, ok := ja[msg]; !ok {
 			t.Errorf("problem message %q is not translated", msg)
 		}
+	}
+}
+
+func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
+	if err := LoadTranslations("en"); err != nil {
+		t.Fatal(err)
+	}
+	fa := test.NewTempApp(t)
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(billing.JPY)
+	staff := env.NewStaff()
+	ctx := context.Background()
+	cc, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cc.SignIn(ctx, cust.Email, cust.Password); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := cc.AddFunds(ctx, apiclient.NewIdempotencyKey(), api.AddFundsRequest{Amount: billing.New(8_000, billing.JPY), Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cc.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "bank_transfer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := sc.SignIn(ctx, staff.Email, staff.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	var a *App
+	onUI(func() { a = New(Deps{App: fa, Backend: sc, Staff: sc, User: u, Hooks: rec.hooks()}) })
+	t.Cleanup(func() {
+		onUI(a.Close)
+		pending.Wait()
+	})
+	rec.wait(t, "customers", 0)
+	var screen *customersScreen
+	onUI(func() {
+		screen = a.customers
+		screen.search.SetText(cust.Email)
+	})
+	rec.wait(t, "customers", 1)
+	onUI(func() { screen.results.Select(0) })
+	rec.wait(t, "customer", 0)
+	onUI(func() {
+		text := dump(screen.detail)
+		if !strings.Contains(text, p.NextAction.Instructions.Reference) {
+			t.Fatalf("waiting transfer not listed:\n%s", text)
+		}
+		for _, o := range test.LaidOutObjects(screen.detail) {
+			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Reference on the bank statement" {
+				e.SetText(p.NextAction.Instructions.Reference)
+			}
+		}
+		for _, o := range test.LaidOutObjects(screen.detail) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Confirm receipt" {
+				test.Tap(b)
+			}
+		}
+	})
+	rec.wait(t, "confirmed", 0)
+	sum, err := cc.Summary(ctx)
+	if err != nil || sum.AvailableCredit.Amount != 8_000 {
+		t.Fatalf("credit after confirmation: %v %v", sum.AvailableCredit, err)
 	}
 }

@@ -257,7 +257,11 @@ func (f *sfnt) subset(runes []rune) (*subsetFont, error) {
 	}
 	n := len(olds)
 
-	var glyf []byte
+	size := 0
+	for _, old := range olds {
+		size += len(f.glyph(old)) + 3
+	}
+	glyf := make([]byte, 0, size)
 	loca := make([]byte, 4*(n+1))
 	hmtx := make([]byte, 4*n)
 	for i, old := range olds {

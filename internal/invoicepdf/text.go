@@ -108,7 +108,7 @@ func (f *sfnt) wrapPara(s string, maxW, size float64) []string {
 		if line.Len() == 0 && isSpace {
 			continue // no leading spaces on a wrapped line
 		}
-		if lineW+tw <= maxW || line.Len() == 0 && tw <= maxW {
+		if lineW+tw <= maxW {
 			line.WriteString(t)
 			lineW += tw
 			continue

@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+)
+
+// StaffBackend is what account managers' screens need (*apiclient.Client).
+type StaffBackend interface {
+	StaffCustomers(ctx context.Context, query string) (api.CustomerList, error)
+	StaffSummary(ctx context.Context, customerID string) (api.Summary, error)
+	StaffAllInvoices(ctx context.Context, customerID string, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error]
+	StaffAdjust(ctx context.Context, key apiclient.IdempotencyKey, customerID string, req api.AdjustmentRequest) (api.LedgerResult, error)
+	StaffConfirmPayment(ctx context.Context, key apiclient.IdempotencyKey, paymentID string, req api.ConfirmRequest) (api.Payment, error)
+}
+
+// customersScreen lets staff find a customer, see their account, confirm
+// bank transfers that arrived and record adjustments (with a reason the
+// customer sees in their ledger).
+type customersScreen struct {
+	app      *App
+	list     []api.Customer
+	results  *widget.List
+	search   *widget.Entry
+	status   *widget.Label
+	detail   *fyne.Container
+	selected *api.Customer
+	gen      atomic.Uint64
+	detGen   atomic.Uint64
+	adjKey   apiclient.IdempotencyKey
+	root     fyne.CanvasObject
+}
+
+func newCustomersScreen(a *App) *customersScreen {
+	c := &customersScreen{app: a}
+	c.search = widget.NewEntry()
+	c.search.SetPlaceHolder(lang.L("Search by name, e-mail or company"))
+	c.search.OnChanged = func(string) { c.find() }
+	c.status = widget.NewLabel("")
+	c.results = widget.NewList(func() int { return len(c.list) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), widget.NewLabel("Customer name"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			cu := c.list[i]
+			row.Objects[0].(*widget.Label).SetText(cu.Name + " · " + cu.Email)
+			row.Objects[1].(*widget.Label).SetText(billing.Format(cu.AvailableCredit))
+		})
+	c.results.OnSelected = func(i widget.ListItemID) {
+		cu := c.list[i]
+		c.selected = &cu
+		c.adjKey = ""
+		c.loadDetail()
+	}
+	c.detail = container.NewStack(widget.NewLabel(lang.L("Choose a customer.")))
+	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
+	split := container.NewHSplit(left, c.detail)
+	split.Offset = 0.4
+	c.root = split
+	c.find()
+	return c
+}
+
+func (c *customersScreen) object() fyne.CanvasObject { return c.root }
+
+func (c *customersScreen) find() {
+	q := strings.TrimSpace(c.search.Text)
+	run(c.app.ctx, &c.gen, func(ctx context.Context) (api.CustomerList, error) {
+		return c.app.deps.Staff.StaffCustomers(ctx, q)
+	}, func(l api.CustomerList, err error) {
+		if err != nil {
+			c.status.SetText(describe(err))
+			return
+		}
+		c.list = l.Items
+		c.status.SetText(lang.L("{{.Count}} customers", map[string]any{"Count": len(l.Items)}))
+		c.results.UnselectAll()
+		c.results.Refresh()
+		c.app.deps.Hooks.updated("customers")
+	})
+}
+
+type customerDetail struct {
+	summary  api.Summary
+	invoices []api.Invoice
+}
+
+func (c *customersScreen) loadDetail() {
+	cu := *c.selected
+	run(c.app.ctx, &c.detGen, func(ctx context.Context) (customerDetail, error) {
+		var d customerDetail
+		var err error
+		if d.summary, err = c.app.deps.Staff.StaffSummary(ctx, cu.ID); err != nil {
+			return d, err
+		}
+		for inv, err := range c.app.deps.Staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
+			if err != nil {
+				return d, err
+			}
+			d.invoices = append(d.invoices, inv)
+		}
+		return d, nil
+	}, func(d customerDetail, err error) {
+		if err != nil {
+			c.detail.Objects = []fyne.CanvasObject{widget.NewLabel(describe(err))}
+			c.detail.Refresh()
+			return
+		}
+		c.showDetail(cu, d)
+		c.app.deps.Hooks.updated("customer")
+	})
+}
+
+func (c *customersScreen) showDetail(cu api.Customer, d customerDetail) {
+	info := widget.NewForm(
+		widget.NewFormItem(lang.L("Customer"), widget.NewLabel(cu.Name+"\n"+cu.Company+"\n"+cu.Email)),
+		widget.NewFormItem(lang.L("Available Credit"), widget.NewLabelWithStyle(billing.Format(d.summary.AvailableCredit), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		widget.NewFormItem(lang.L("Unpaid"), widget.NewLabel(lang.L("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)",
+			map[string]any{"Count": d.summary.UnpaidCount, "Total": billing.Format(d.summary.UnpaidTotal), "Overdue": d.summary.OverdueCount}))),
+	)
+	box := container.NewVBox(widget.NewCard(cu.Name, "", info))
+	transfers := container.NewVBox()
+	for _, inv := range d.invoices {
+		for _, p := range inv.Payments {
+			if p.NextAction.Instructions != nil {
+				transfers.Add(c.transferRow(inv, p))
+			}
+		}
+	}
+	if len(transfers.Objects) == 0 {
+		transfers.Add(widget.NewLabel(lang.L("No bank transfers are waiting.")))
+	}
+	box.Add(widget.NewCard(lang.L("Bank transfers waiting for receipt"), "", transfers))
+	box.Add(c.adjustCard(cu))
+	c.detail.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(box))}
+	c.detail.Refresh()
+}
+
+func (c *customersScreen) transferRow(inv api.Invoice, p api.Payment) fyne.CanvasObject {
+	ref := widget.NewEntry()
+	ref.SetPlaceHolder(lang.L("Reference on the bank statement"))
+	text := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Number, billing.Format(p.Amount), p.NextAction.Instructions.Reference))
+	confirm := widget.NewButtonWithIcon(lang.L("Confirm receipt"), theme.ConfirmIcon(), nil)
+	key := apiclient.NewIdempotencyKey()
+	confirm.OnTapped = func() {
+		reference := strings.TrimSpace(ref.Text)
+		confirm.Disable()
+		run(c.app.ctx, nil, func(ctx context.Context) (api.Payment, error) {
+			return c.app.deps.Staff.StaffConfirmPayment(ctx, key, p.ID, api.ConfirmRequest{Reference: reference})
+		}, func(_ api.Payment, err error) {
+			confirm.Enable()
+			if err != nil {
+				key = apiclient.NewIdempotencyKey()
+				c.app.showError(lang.L("Could not confirm the transfer"), err)
+				return
+			}
+			c.loadDetail()
+			c.find()
+			c.app.deps.Hooks.updated("confirmed")
+		})
+	}
+	return container.NewVBox(text, container.NewBorder(nil, nil, nil, confirm, ref))
+}
+
+func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
+	amount := widget.NewEntry()
+	amount.SetPlaceHolder(lang.L("Amount (negative to deduct)"))
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder(lang.L("Reason (the customer sees it)"))
+	result := widget.NewLabel("")
+	result.Wrapping = fyne.TextWrapWord
+	save := widget.NewButton(lang.L("Record adjustment"), nil)
+	save.OnTapped = func() {
+		m, err := billing.ParseAmount(amount.Text, cu.Currency)
+		if err != nil || m.Amount == 0 || len(strings.TrimSpace(reason.Text)) < 3 {
+			result.SetText(lang.L("Enter a non-zero amount and a reason."))
+			return
+		}
+		req := api.AdjustmentRequest{Amount: m, Reason: strings.TrimSpace(reason.Text)}
+		if c.adjKey == "" {
+			c.adjKey = apiclient.NewIdempotencyKey()
+		}
+		key := c.adjKey
+		save.Disable()
+		run(c.app.ctx, nil, func(ctx context.Context) (api.LedgerResult, error) {
+			return c.app.deps.Staff.StaffAdjust(ctx, key, cu.ID, req)
+		}, func(res api.LedgerResult, err error) {
+			save.Enable()
+			if err != nil {
+				if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
+					c.adjKey = ""
+				}
+				result.SetText(describe(err))
+				return
+			}
+			c.adjKey = ""
+			result.SetText(lang.L("Recorded. New balance {{.Balance}}.", map[string]any{"Balance": billing.Format(res.Balance)}))
+			c.find()
+			c.app.deps.Hooks.updated("adjusted")
+		})
+	}
+	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
+		container.NewVBox(amount, reason, container.NewHBox(save), result))
+}
