@@ -27,6 +27,8 @@ import (
 type Deps struct {
 	App     fyne.App
 	Backend Backend
+	// Accounts lists and forgets saved profiles in Settings; nil hides them.
+	Accounts Accounts
 	// Staff serves the Customers section of staff accounts.
 	Staff StaffBackend
 	User  api.User

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"billfold/internal/secrets"
 )
 
 // Preference keys (plain UI state; never secrets).
@@ -75,7 +78,49 @@ func newSettingsScreen(a *App) *settingsScreen {
 		widget.NewFormItem(lang.L("Signed in as"), account),
 	)
 	s.root = container.NewVBox(widget.NewCard(lang.L("Settings"), "", form))
+	if a.deps.Accounts != nil {
+		s.root.(*fyne.Container).Add(s.profilesCard())
+	}
 	return s
+}
+
+// profilesCard lists saved accounts; Forget deletes one and its
+// remembered sign-in from the keyring.
+func (s *settingsScreen) profilesCard() fyne.CanvasObject {
+	box := container.NewVBox()
+	var load func()
+	load = func() {
+		run(s.app.ctx, nil, func(context.Context) ([]secrets.Profile, error) { return s.app.deps.Accounts.Profiles() },
+			func(list []secrets.Profile, err error) {
+				box.RemoveAll()
+				if err != nil {
+					box.Add(widget.NewLabel(describe(err)))
+					return
+				}
+				if len(list) == 0 {
+					box.Add(widget.NewLabel(lang.L("No saved accounts.")))
+				}
+				for _, p := range list {
+					forget := widget.NewButtonWithIcon(lang.L("Forget"), theme.DeleteIcon(), func() {
+						run(s.app.ctx, nil, func(ctx context.Context) (struct{}, error) {
+							return struct{}{}, s.app.deps.Accounts.Forget(ctx, p.ID)
+						}, func(_ struct{}, err error) {
+							if err != nil {
+								s.app.showError(lang.L("Could not forget the account"), err)
+							}
+							load()
+						})
+					})
+					forget.Importance = widget.LowImportance
+					label := widget.NewLabel(profileLabel(p))
+					label.Truncation = fyne.TextTruncateEllipsis
+					box.Add(container.NewBorder(nil, nil, nil, forget, label))
+				}
+				s.app.deps.Hooks.updated("profiles")
+			})
+	}
+	load()
+	return widget.NewCard(lang.L("Saved accounts"), lang.L("Sign-ins remembered on this computer. Passwords are never stored; a remembered sign-in lives in the system keyring."), box)
 }
 
 func (s *settingsScreen) object() fyne.CanvasObject { return s.root }

@@ -22,6 +22,7 @@ type Accounts interface {
 	Profiles() ([]secrets.Profile, error)
 	SignIn(ctx context.Context, serverURL, email, password string, remember bool) (*session.Session, error)
 	Resume(ctx context.Context, p secrets.Profile) (*session.Session, error)
+	Forget(ctx context.Context, profileID string) error
 }
 
 // SignIn shows the sign-in window; done receives the session on the UI

@@ -61,7 +61,7 @@ func Run(o Options) error {
 	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
 	accounts := session.New(profiles, store, apiclient.Options{})
 	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
-		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
+		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
 			SignOut: signOut, Font: assets.JapaneseFont, Log: log}
 	}
 	var showSignIn func()

@@ -74,6 +74,11 @@ func (a *Accounts) Resume(ctx context.Context, p secrets.Profile) (*Session, err
 	return a.finish(ctx, c, holder, u, p.ServerURL)
 }
 
+// Forget removes a saved profile and its remembered sign-in.
+func (a *Accounts) Forget(ctx context.Context, profileID string) error {
+	return a.profiles.Delete(ctx, profileID)
+}
+
 // SignOut ends the server session and forgets the profile's secret.
 func (a *Accounts) SignOut(ctx context.Context, s *Session) error {
 	err := s.Client.SignOut(ctx)
