@@ -26,8 +26,17 @@ func newLedgerRow(e api.LedgerEntry) ledgerRow {
 	if e.Amount.Amount > 0 {
 		r.amount = "+" + r.amount
 	}
-	if e.Kind == billing.LedgerAdjustment {
+	// Described in the user's language from the entry's facts; the server's
+	// English text is kept only for kinds the app does not know.
+	switch e.Kind {
+	case billing.LedgerAdjustment:
 		r.description = lang.L("Adjustment by staff: {{.Reason}}", map[string]any{"Reason": e.Description})
+	case billing.LedgerDeposit:
+		r.description = lang.L("Deposit for {{.Invoice}}", map[string]any{"Invoice": e.Reference})
+	case billing.LedgerCreditApplied:
+		r.description = lang.L("Credit applied to {{.Invoice}}", map[string]any{"Invoice": e.Reference})
+	case billing.LedgerVoucher:
+		r.description = lang.L("Voucher {{.Code}}", map[string]any{"Code": e.Reference})
 	}
 	return r
 }
@@ -61,7 +70,7 @@ type transactionsTab struct {
 func newTransactionsTab(a *App) *transactionsTab {
 	t := &transactionsTab{app: a, dirty: true}
 	titles := []string{lang.L("Date"), lang.L("Kind"), lang.L("Details"), lang.L("Reference"), lang.L("Amount"), lang.L("Balance")}
-	widths := []float32{110, 130, 360, 150, 120, 120}
+	widths := []float32{120, 110, 250, 140, 100, 100}
 	t.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(t.rows), len(titles) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01") },
