@@ -35,12 +35,13 @@ func newSettingsScreen(a *App) *settingsScreen {
 	langNames := []string{lang.L("System"), "English", "日本語"}
 	langCodes := []string{"", "en", "ja"}
 	restart := widget.NewLabel("")
-	restart.Importance = widget.LowImportance
+	restart.Hide()
 	language := widget.NewSelect(langNames, func(sel string) {
 		code := langCodes[slices.Index(langNames, sel)]
 		if code != prefs.String(PrefLanguage) {
 			prefs.SetString(PrefLanguage, code)
 			restart.SetText(lang.L("The new language applies the next time Billfold starts."))
+			restart.Show()
 		}
 	})
 	language.SetSelected(langNames[max(0, slices.Index(langCodes, prefs.String(PrefLanguage)))])
