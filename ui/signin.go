@@ -122,9 +122,9 @@ func SignIn(fa fyne.App, accounts Accounts, hooks *Hooks, done func(*session.Ses
 	w.SetContent(container.NewPadded(container.NewVBox(title, form, container.NewHBox(spacer(), submit), progress, status)))
 	w.Resize(fyne.NewSize(520, 380))
 
-	go func() { // profiles.json is a file: read it off the UI goroutine
-		list, err := accounts.Profiles()
-		do(func() {
+	// profiles.json is a file: read it off the UI goroutine.
+	run(context.Background(), nil, func(context.Context) ([]secrets.Profile, error) { return accounts.Profiles() },
+		func(list []secrets.Profile, err error) {
 			if err != nil {
 				status.SetText(fmt.Sprint(err))
 				return
@@ -142,7 +142,6 @@ func SignIn(fa fyne.App, accounts Accounts, hooks *Hooks, done func(*session.Ses
 			}
 			hooks.updated("profiles")
 		})
-	}()
 	return w
 }
 

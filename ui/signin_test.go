@@ -19,6 +19,7 @@ func TestSignInRemembersAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	fa := test.NewTempApp(t)
+	t.Cleanup(pending.Wait)
 	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(billing.EUR)
 	store := secrets.NewMemory()

@@ -376,10 +376,6 @@ func TestJapaneseLocaleShowsJapanese(t *testing.T) {
 			}
 		}
 	})
-	t.Setenv("LANGUAGE", "")
-	if err := LoadTranslations("en"); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // dump collects every text drawn in o's tree (labels, buttons and entries

@@ -1,0 +1,253 @@
+// Package archive keeps the offline archive of one profile's invoices in a
+// folder of the user's choosing:
+//
+//	<dir>/<year>/<number>.pdf       the invoice as rendered by invoicepdf
+//	<dir>/<year>/<number>.json      the invoice exactly as the server sent it
+//	<dir>/<year>/<number>.v2.pdf    a later version (unpaid → paid), never
+//	<dir>/<year>/<number>.v2.json   an overwrite of the earlier one
+//	<dir>/index.db                  the SQLite search index (pure Go)
+//	<dir>/audit.jsonl               the append-only, hash-chained audit log
+//
+// Every file is written atomically (temporary file in the same folder,
+// fsync, rename, fsync of the folder), so a crash never leaves a partial
+// file under an archive name. The index and the audit log are committed
+// only after the files they describe are durable.
+//
+// An Archive is safe for concurrent use; one process at a time may open a
+// folder (ErrLocked otherwise).
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // the index: pure-Go SQLite
+)
+
+// File names at the root of an archive folder.
+const (
+	IndexFile = "index.db"
+	AuditFile = "audit.jsonl"
+	lockName  = ".lock"
+	tmpPrefix = ".tmp-"
+)
+
+// ErrLocked is returned by Open when another process has the folder open.
+var ErrLocked = errors.New("archive: the folder is in use by another billfold process")
+
+// Archive is one open archive folder.
+type Archive struct {
+	dir  string
+	db   *sql.DB
+	lock *os.File
+
+	syncMu  sync.Mutex // one Sync at a time
+	auditMu sync.Mutex // appends to the audit log
+}
+
+// Open opens (creating when needed) the archive in dir. It removes
+// temporary files left behind by an interrupted sync and brings the audit
+// log file up to date with the index after a crash between the two.
+func Open(dir string) (*Archive, error) {
+	if dir == "" {
+		return nil, errors.New("archive: no folder given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: create folder: %w", err)
+	}
+	lf, err := os.OpenFile(filepath.Join(abs, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if err := lockFile(lf); err != nil {
+		lf.Close()
+		return nil, err
+	}
+	a := &Archive{dir: abs, lock: lf}
+	if err := a.openIndex(); err != nil {
+		lf.Close()
+		return nil, err
+	}
+	if err := a.removeTemporaries(); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.repairAuditFile(context.Background()); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Dir is the archive's absolute folder.
+func (a *Archive) Dir() string { return a.dir }
+
+// Close closes the index and releases the folder.
+func (a *Archive) Close() error {
+	var err error
+	if a.db != nil {
+		err = a.db.Close()
+	}
+	if a.lock != nil {
+		if cerr := a.lock.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS invoices (
+	id            TEXT PRIMARY KEY,
+	customer_id   TEXT NOT NULL,
+	number        TEXT NOT NULL,
+	base          TEXT NOT NULL UNIQUE, -- "2026/INV-2026-000001", without version and extension
+	latest        INTEGER NOT NULL,
+	status        TEXT NOT NULL,
+	currency      TEXT NOT NULL,
+	total         INTEGER NOT NULL,     -- minor units
+	issued_at     TEXT NOT NULL,        -- RFC 3339, as sent
+	issue_date    TEXT NOT NULL,        -- YYYY-MM-DD as printed on the invoice
+	due_date      TEXT NOT NULL,
+	paid_date     TEXT NOT NULL,        -- "" when unpaid
+	seller        TEXT NOT NULL,
+	buyer         TEXT NOT NULL,
+	buyer_company TEXT NOT NULL,
+	counterparty  TEXT NOT NULL         -- folded seller, buyer and company, for search
+);
+CREATE INDEX IF NOT EXISTS invoices_issue_date ON invoices(issue_date);
+CREATE INDEX IF NOT EXISTS invoices_total ON invoices(total);
+CREATE INDEX IF NOT EXISTS invoices_status ON invoices(status);
+
+CREATE TABLE IF NOT EXISTS versions (
+	invoice_id  TEXT NOT NULL,
+	version     INTEGER NOT NULL,
+	status      TEXT NOT NULL,
+	json_path   TEXT NOT NULL UNIQUE,   -- relative to the archive folder, with /
+	json_sha256 TEXT NOT NULL,
+	pdf_path    TEXT NOT NULL UNIQUE,
+	pdf_sha256  TEXT NOT NULL,
+	archived_at TEXT NOT NULL,
+	audit_seq   INTEGER NOT NULL,
+	PRIMARY KEY (invoice_id, version)
+);
+
+CREATE TABLE IF NOT EXISTS audit (
+	seq  INTEGER PRIMARY KEY,
+	hash TEXT NOT NULL,
+	line TEXT NOT NULL                  -- the record exactly as in audit.jsonl
+);
+
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS versions_no_update BEFORE UPDATE ON versions
+BEGIN SELECT RAISE(ABORT, 'archived versions are never changed'); END;
+CREATE TRIGGER IF NOT EXISTS versions_no_delete BEFORE DELETE ON versions
+BEGIN SELECT RAISE(ABORT, 'archived versions are never removed'); END;
+`
+
+func (a *Archive) openIndex() error {
+	dsn := "file:" + filepath.ToSlash(filepath.Join(a.dir, IndexFile)) +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fmt.Errorf("archive: open index: %w", err)
+	}
+	db.SetMaxOpenConns(4)
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return fmt.Errorf("archive: open index %s: %w", filepath.Join(a.dir, IndexFile), err)
+	}
+	a.db = db
+	return nil
+}
+
+// removeTemporaries deletes the temporary files of an interrupted write:
+// under the folder lock no write can be in progress.
+func (a *Archive) removeTemporaries() error {
+	return filepath.WalkDir(a.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasPrefix(d.Name(), tmpPrefix) {
+			if err := os.Remove(path); err != nil {
+				return fmt.Errorf("archive: remove leftover %s: %w", path, err)
+			}
+		}
+		return nil
+	})
+}
+
+// writeAtomic writes data to dir/name so that the name refers either to
+// nothing (or its previous content) or to all of data: temporary file,
+// fsync, read-only, rename. The caller syncs dir before relying on the
+// rename (see syncDir), so that several renames share one directory sync.
+func writeAtomic(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, tmpPrefix+name+"-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o444); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
+
+// abs turns a stored relative path (with /) into a path on disk.
+func (a *Archive) abs(rel string) string { return filepath.Join(a.dir, filepath.FromSlash(rel)) }
+
+// readLines splits data into newline-terminated lines; a last line without
+// a newline (a torn append) is returned separately.
+func readLines(r io.Reader) (lines [][]byte, torn []byte, err error) {
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadBytes('\n')
+		if err == io.EOF {
+			if len(line) > 0 {
+				torn = line
+			}
+			return lines, torn, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		lines = append(lines, bytes.TrimSuffix(line, []byte("\n")))
+	}
+}

@@ -1,0 +1,478 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/internal/invoicepdf"
+)
+
+// SyncOptions tune Sync. Zero values take the defaults.
+type SyncOptions struct {
+	// Customers are the customer ids to archive with a staff session
+	// (StaffRawInvoices). Empty: the signed-in customer's own invoices.
+	Customers []string
+	// Workers render and write invoices in parallel (4).
+	Workers int
+	// PageSize is the number of invoices per list request (500).
+	PageSize int
+	// BatchSize is the most invoices committed to the index in one
+	// transaction (100); a batch is also committed after 250 ms.
+	BatchSize int
+	// Progress, when set, is called with the number of invoices handled
+	// (archived or found unchanged) and the number listed: first after the
+	// listing, then after every committed batch. It is called from the
+	// goroutine running Sync, never concurrently; a UI must hand it to its
+	// own thread (fyne.Do).
+	Progress func(done, total int)
+	// PDF are the renderer's options (bank-transfer instructions).
+	PDF invoicepdf.Options
+}
+
+// SyncResult counts what a sync did.
+type SyncResult struct {
+	Listed    int // invoices the server listed
+	New       int // invoices archived for the first time
+	Changed   int // invoices archived as a new version
+	Unchanged int // invoices whose JSON matched the latest version
+	Failed    []Failure
+}
+
+// Failure is an invoice that could not be archived; the others were.
+type Failure struct {
+	InvoiceID string
+	Number    string
+	Err       error
+}
+
+// Sync fetches every invoice of the account (or, for staff, of
+// opts.Customers) and archives the new ones and, as a new version, the
+// changed ones: an invoice has changed when the SHA-256 of its JSON differs
+// from its latest archived version's. Files are written before the index
+// records them, so an interrupted sync leaves at most complete files the
+// index does not know yet, and the next sync completes the work. On
+// cancellation the invoices already written are committed and ctx's error
+// is returned.
+func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOptions) (SyncResult, error) {
+	if opts.Workers <= 0 {
+		opts.Workers = 4
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 500
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 100
+	}
+	var sources []func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error)
+	if len(opts.Customers) == 0 {
+		sources = append(sources, func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error) {
+			return c.RawInvoices(ctx, apiclient.InvoiceQuery{Cursor: cursor, Limit: opts.PageSize})
+		})
+	}
+	for _, id := range opts.Customers {
+		sources = append(sources, func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error) {
+			return c.StaffRawInvoices(ctx, id, apiclient.InvoiceQuery{Cursor: cursor, Limit: opts.PageSize})
+		})
+	}
+	return a.sync(ctx, sources, opts)
+}
+
+// known is what the index holds about an invoice before a sync.
+type known struct {
+	base    string
+	latest  int
+	jsonSum string
+}
+
+// job is one invoice to archive.
+type job struct {
+	id      string
+	number  string
+	raw     []byte
+	sum     string
+	base    string
+	version int
+}
+
+// done is a job's outcome.
+type done struct {
+	job
+	inv     api.Invoice
+	pdfSum  string
+	dir     string
+	failure error
+}
+
+func (a *Archive) sync(ctx context.Context, sources []func(context.Context, string) (apiclient.RawInvoicePage, error), opts SyncOptions) (SyncResult, error) {
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	var res SyncResult
+	state, err := a.loadKnown(ctx)
+	if err != nil {
+		return res, err
+	}
+	bases := map[string]bool{}
+	for _, k := range state {
+		bases[strings.ToLower(k.base)] = true
+	}
+
+	// List everything first: the total is then known, and unchanged
+	// invoices cost nothing more.
+	var jobs []job
+	seen := map[string]bool{}
+	for _, list := range sources {
+		cursor := ""
+		for {
+			page, err := list(ctx, cursor)
+			if err != nil {
+				return res, fmt.Errorf("archive: list invoices: %w", err)
+			}
+			for _, raw := range page.Items {
+				var head struct {
+					ID       string    `json:"id"`
+					Number   string    `json:"number"`
+					IssuedAt time.Time `json:"issued_at"`
+					Language string    `json:"language"`
+				}
+				if err := json.Unmarshal(raw, &head); err != nil || head.ID == "" {
+					return res, fmt.Errorf("archive: list invoices: an item without an id: %v", err)
+				}
+				if seen[head.ID] {
+					continue
+				}
+				seen[head.ID] = true
+				res.Listed++
+				s := sha256.Sum256(raw)
+				j := job{id: head.ID, number: head.Number, raw: raw, sum: hex.EncodeToString(s[:])}
+				if k, ok := state[head.ID]; ok {
+					if k.jsonSum == j.sum {
+						res.Unchanged++
+						continue
+					}
+					j.base, j.version = k.base, k.latest+1
+				} else {
+					j.base, j.version = newBase(bases, head.Number, head.ID, issueDate(head.IssuedAt, head.Language)), 1
+				}
+				jobs = append(jobs, j)
+			}
+			if page.NextCursor == "" || page.NextCursor == cursor {
+				break
+			}
+			cursor = page.NextCursor
+		}
+	}
+	progress := func() {
+		if opts.Progress != nil {
+			opts.Progress(res.Unchanged+res.New+res.Changed+len(res.Failed), res.Listed)
+		}
+	}
+	progress()
+	if len(jobs) == 0 {
+		return res, nil
+	}
+
+	// Render and write in parallel; commit from this goroutine.
+	jobCh := make(chan job)
+	doneCh := make(chan done, opts.Workers*2)
+	go func() {
+		defer close(jobCh)
+		for _, j := range jobs {
+			select {
+			case jobCh <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	dirs := &dirMaker{root: a.dir, made: map[string]bool{}}
+	var wg sync.WaitGroup
+	for range opts.Workers {
+		wg.Go(func() {
+			for j := range jobCh {
+				if ctx.Err() != nil {
+					continue
+				}
+				doneCh <- a.prepare(j, dirs, opts.PDF)
+			}
+		})
+	}
+	go func() { wg.Wait(); close(doneCh) }()
+
+	var batch []done
+	var commitErr error
+	flush := func() {
+		if len(batch) == 0 || commitErr != nil {
+			batch = batch[:0]
+			return
+		}
+		// Commit even when ctx is cancelled: the files are written.
+		if err := a.commit(context.WithoutCancel(ctx), batch); err != nil {
+			commitErr = err
+		} else {
+			for _, d := range batch {
+				if d.version == 1 {
+					res.New++
+				} else {
+					res.Changed++
+				}
+			}
+			progress()
+		}
+		batch = batch[:0]
+	}
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for open := true; open; {
+		select {
+		case d, ok := <-doneCh:
+			if !ok {
+				open = false
+				break
+			}
+			if d.failure != nil {
+				res.Failed = append(res.Failed, Failure{InvoiceID: d.id, Number: d.number, Err: d.failure})
+				continue
+			}
+			batch = append(batch, d)
+			if len(batch) >= opts.BatchSize {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+	flush()
+	switch {
+	case commitErr != nil:
+		return res, commitErr
+	case ctx.Err() != nil:
+		return res, fmt.Errorf("archive: sync interrupted: %w", ctx.Err())
+	case len(res.Failed) > 0:
+		f := res.Failed[0]
+		return res, fmt.Errorf("archive: %d of %d invoices could not be archived; %s: %w", len(res.Failed), res.Listed, f.Number, f.Err)
+	}
+	return res, nil
+}
+
+// loadKnown reads the latest version of every archived invoice.
+func (a *Archive) loadKnown(ctx context.Context) (map[string]known, error) {
+	rows, err := a.db.QueryContext(ctx, `SELECT i.id, i.base, i.latest, v.json_sha256 FROM invoices i
+		JOIN versions v ON v.invoice_id = i.id AND v.version = i.latest`)
+	if err != nil {
+		return nil, fmt.Errorf("archive: read index: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]known{}
+	for rows.Next() {
+		var id string
+		var k known
+		if err := rows.Scan(&id, &k.base, &k.latest, &k.jsonSum); err != nil {
+			return nil, err
+		}
+		m[id] = k
+	}
+	return m, rows.Err()
+}
+
+// newBase picks "<year>/<number>" for a new invoice, unique (ignoring case,
+// for case-insensitive file systems) within the archive.
+func newBase(used map[string]bool, number, id, date string) string {
+	name := safeName(number)
+	if name == "" {
+		name = safeName(id)
+	}
+	base := date[:4] + "/" + name
+	if used[strings.ToLower(base)] {
+		base += "-" + safeName(id)
+	}
+	for i := 2; used[strings.ToLower(base)]; i++ {
+		base = date[:4] + "/" + name + "-" + strconv.Itoa(i)
+	}
+	used[strings.ToLower(base)] = true
+	return base
+}
+
+// safeName keeps letters, digits, '-' and '_' of an invoice number; the
+// rest becomes '_'. Dots are replaced too, so that ".v2" stays ours.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return strings.Trim(b.String(), "_")
+}
+
+// fileNames are the version's file names: v1 has none of its own.
+func fileNames(base string, version int) (jsonRel, pdfRel string) {
+	if version > 1 {
+		base += ".v" + strconv.Itoa(version)
+	}
+	return base + ".json", base + ".pdf"
+}
+
+// dirMaker creates year folders once, durably.
+type dirMaker struct {
+	root string
+	mu   sync.Mutex
+	made map[string]bool
+}
+
+func (m *dirMaker) ensure(rel string) (string, error) {
+	abs := filepath.Join(m.root, filepath.FromSlash(rel))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.made[rel] {
+		return abs, nil
+	}
+	if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+		if err := os.Mkdir(abs, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return "", err
+		}
+		if err := syncDir(m.root); err != nil {
+			return "", err
+		}
+	}
+	m.made[rel] = true
+	return abs, nil
+}
+
+// prepare renders one invoice and writes its files.
+func (a *Archive) prepare(j job, dirs *dirMaker, pdfOpts invoicepdf.Options) done {
+	d := done{job: j}
+	if err := json.Unmarshal(j.raw, &d.inv); err != nil {
+		d.failure = fmt.Errorf("decode: %w", err)
+		return d
+	}
+	pdf, err := invoicepdf.Render(d.inv, pdfOpts)
+	if err != nil {
+		d.failure = err
+		return d
+	}
+	s := sha256.Sum256(pdf)
+	d.pdfSum = hex.EncodeToString(s[:])
+	jsonRel, pdfRel := fileNames(j.base, j.version)
+	d.dir = path.Dir(j.base)
+	dir, err := dirs.ensure(d.dir)
+	if err != nil {
+		d.failure = fmt.Errorf("create folder: %w", err)
+		return d
+	}
+	// An index without the version can meet a file of that name only when
+	// a sync was interrupted after writing it: the rename replaces it.
+	if err := writeAtomic(dir, path.Base(jsonRel), j.raw); err != nil {
+		d.failure = fmt.Errorf("write %s: %w", jsonRel, err)
+		return d
+	}
+	if err := writeAtomic(dir, path.Base(pdfRel), pdf); err != nil {
+		d.failure = fmt.Errorf("write %s: %w", pdfRel, err)
+		return d
+	}
+	return d
+}
+
+// commit makes a batch's renames durable, then records the versions and
+// their audit records in one transaction, then appends the records to
+// audit.jsonl.
+func (a *Archive) commit(ctx context.Context, batch []done) error {
+	dirs := map[string]bool{}
+	for _, d := range batch {
+		dirs[d.dir] = true
+	}
+	for dir := range dirs {
+		if err := syncDir(a.abs(dir)); err != nil {
+			return fmt.Errorf("archive: sync folder %s: %w", dir, err)
+		}
+	}
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("archive: index: %w", err)
+	}
+	defer tx.Rollback()
+	seq, prev, err := auditHead(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("archive: index: %w", err)
+	}
+	insAudit, err := tx.PrepareContext(ctx, `INSERT INTO audit (seq, hash, line) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	insVersion, err := tx.PrepareContext(ctx, `INSERT INTO versions (invoice_id, version, status, json_path, json_sha256,
+		pdf_path, pdf_sha256, archived_at, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO invoices (id, customer_id, number, base, latest, status, currency, total,
+		issued_at, issue_date, due_date, paid_date, seller, buyer, buyer_company, counterparty)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, number = excluded.number, latest = excluded.latest,
+		status = excluded.status, currency = excluded.currency, total = excluded.total, issued_at = excluded.issued_at,
+		issue_date = excluded.issue_date, due_date = excluded.due_date, paid_date = excluded.paid_date, seller = excluded.seller,
+		buyer = excluded.buyer, buyer_company = excluded.buyer_company, counterparty = excluded.counterparty`)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	lines := make([][]byte, 0, len(batch))
+	for _, d := range batch {
+		seq++
+		jsonRel, pdfRel := fileNames(d.base, d.version)
+		rec := AuditRecord{Seq: seq, Time: now, Action: ActionArchive, InvoiceID: d.id, Number: d.inv.Number,
+			Version: d.version, Status: d.inv.Status, JSONPath: jsonRel, JSONSHA256: d.sum, PDFPath: pdfRel, PDFSHA256: d.pdfSum}
+		line := rec.seal(prev)
+		prev = rec.Hash
+		if _, err := insAudit.ExecContext(ctx, seq, rec.Hash, string(line)); err != nil {
+			return fmt.Errorf("archive: index: %w", err)
+		}
+		if _, err := insVersion.ExecContext(ctx, d.id, d.version, string(d.inv.Status), jsonRel, d.sum, pdfRel, d.pdfSum,
+			now.Format(time.RFC3339Nano), seq); err != nil {
+			return fmt.Errorf("archive: index %s v%d: %w", d.inv.Number, d.version, err)
+		}
+		inv := d.inv
+		paid := ""
+		if inv.PaidAt != nil {
+			paid = issueDate(*inv.PaidAt, inv.Language)
+		}
+		if _, err := upsert.ExecContext(ctx, d.id, inv.CustomerID, inv.Number, d.base, d.version, string(inv.Status),
+			string(inv.Currency), inv.Total.Amount, inv.IssuedAt.UTC().Format(time.RFC3339Nano), issueDate(inv.IssuedAt, inv.Language),
+			issueDate(inv.DueAt, inv.Language), paid, inv.Seller.Name, inv.Buyer.Name, inv.Buyer.Company,
+			fold(inv.Seller.Name+"\n"+inv.Buyer.Name+"\n"+inv.Buyer.Company)); err != nil {
+			return fmt.Errorf("archive: index %s: %w", inv.Number, err)
+		}
+		lines = append(lines, line)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("archive: index: %w", err)
+	}
+	return a.appendAuditLines(lines)
+}
+
+// jst is Japan Standard Time (no daylight saving time since 1951).
+var jst = time.FixedZone("JST", 9*60*60)
+
+// issueDate is the calendar date printed on the invoice: Asia/Tokyo for
+// Japanese invoices, UTC for others, as invoicepdf does.
+func issueDate(t time.Time, lang string) string {
+	l := strings.ToLower(strings.TrimSpace(lang))
+	if l == "ja" || strings.HasPrefix(l, "ja-") || strings.HasPrefix(l, "ja_") {
+		return t.In(jst).Format(time.DateOnly)
+	}
+	return t.UTC().Format(time.DateOnly)
+}

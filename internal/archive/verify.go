@@ -1,0 +1,249 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ProblemKind says what verify found wrong.
+type ProblemKind string
+
+// Problem kinds.
+const (
+	// Altered: a file's SHA-256 differs from the one recorded when it was
+	// archived.
+	Altered ProblemKind = "altered"
+	// Missing: a recorded file is gone.
+	Missing ProblemKind = "missing"
+	// BrokenChain: an audit record was changed, removed, inserted or
+	// reordered (in audit.jsonl or in the index's copy).
+	BrokenChain ProblemKind = "broken-chain"
+	// IndexMismatch: the index disagrees with the audit log about a
+	// version (its hashes or paths were changed in the index).
+	IndexMismatch ProblemKind = "index-mismatch"
+)
+
+// Problem is one finding of Verify.
+type Problem struct {
+	Path   string // relative to the archive folder, with '/'
+	Kind   ProblemKind
+	Detail string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Kind, p.Path, p.Detail) }
+
+// Report is the outcome of Verify.
+type Report struct {
+	Files    int    // archived files checked
+	Records  int    // audit records checked
+	Head     string // hash of the last audit record: note it elsewhere to anchor the chain
+	Problems []Problem
+	// Untracked are files under the folder the index does not know: a
+	// sync interrupted after writing them (the next sync adopts them), or
+	// files put there by someone else. They do not make the report fail.
+	Untracked []string
+}
+
+// OK reports whether nothing was altered, missing or broken.
+func (r Report) OK() bool { return len(r.Problems) == 0 }
+
+// Verify recomputes the SHA-256 of every archived file and compares it with
+// the index, checks the audit chain in the index and in audit.jsonl, and
+// that both agree with each other and with the index. It returns an error
+// only when it could not check; what it found is in the Report.
+func (a *Archive) Verify(ctx context.Context) (Report, error) {
+	var rep Report
+	add := func(path string, kind ProblemKind, format string, args ...any) {
+		rep.Problems = append(rep.Problems, Problem{Path: path, Kind: kind, Detail: fmt.Sprintf(format, args...)})
+	}
+
+	// The index's copy of the chain.
+	dbRecs, dbLines, err := a.indexChain(ctx, add)
+	if err != nil {
+		return rep, err
+	}
+	rep.Records = len(dbRecs)
+	if n := len(dbRecs); n > 0 {
+		rep.Head = dbRecs[n-1].Hash
+	}
+
+	// The file's copy, which must equal the index's line for line.
+	data, err := os.ReadFile(filepath.Join(a.dir, AuditFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return rep, fmt.Errorf("archive: verify: %w", err)
+	}
+	lines, torn, _ := readLines(bytes.NewReader(data))
+	prev := Genesis
+	for i, line := range lines {
+		where := lineKey(i + 1)
+		var r AuditRecord
+		if err := json.Unmarshal(line, &r); err != nil {
+			add(AuditFile, BrokenChain, "%s is not a valid record: %v", where, err)
+			prev = ""
+			continue
+		}
+		switch {
+		case r.Seq != int64(i+1):
+			add(AuditFile, BrokenChain, "%s has sequence number %d: records were removed, inserted or reordered", where, r.Seq)
+		case r.computeHash() != r.Hash:
+			add(AuditFile, BrokenChain, "%s (%s v%d) was changed: its hash does not match its content", where, r.Number, r.Version)
+		case prev != "" && r.Prev != prev:
+			add(AuditFile, BrokenChain, "%s does not link to the record before it", where)
+		case i < len(dbLines) && !bytes.Equal(line, dbLines[i]):
+			add(AuditFile, BrokenChain, "%s differs from the index's copy of record %d", where, i+1)
+		}
+		prev = r.Hash
+	}
+	if len(torn) > 0 {
+		add(AuditFile, BrokenChain, "%s is incomplete", lineKey(len(lines)+1))
+	}
+	if len(lines) < len(dbLines) {
+		add(AuditFile, BrokenChain, "records %d to %d are missing from the file", len(lines)+1, len(dbLines))
+	} else if len(lines) > len(dbLines) {
+		add(AuditFile, BrokenChain, "records %d to %d are not in the index", len(dbLines)+1, len(lines))
+	}
+
+	// Every version: the index agrees with its audit record, and the files
+	// hash to what was recorded.
+	bySeq := map[int64]AuditRecord{}
+	for _, r := range dbRecs {
+		bySeq[r.Seq] = r
+	}
+	rows, err := a.db.QueryContext(ctx, `SELECT invoice_id, version, json_path, json_sha256, pdf_path, pdf_sha256, audit_seq
+		FROM versions ORDER BY json_path`)
+	if err != nil {
+		return rep, fmt.Errorf("archive: verify: %w", err)
+	}
+	type file struct{ path, sum string }
+	var files []file
+	tracked := map[string]bool{}
+	for rows.Next() {
+		var id, jp, js, pp, ps string
+		var version int
+		var seq int64
+		if err := rows.Scan(&id, &version, &jp, &js, &pp, &ps, &seq); err != nil {
+			rows.Close()
+			return rep, err
+		}
+		r, ok := bySeq[seq]
+		switch {
+		case !ok:
+			add(jp, IndexMismatch, "version %d of %s has no audit record", version, id)
+		case r.InvoiceID != id || r.Version != version || r.JSONPath != jp || r.PDFPath != pp:
+			add(jp, IndexMismatch, "the index's entry for version %d of %s differs from audit record %d", version, id, seq)
+		default:
+			if r.JSONSHA256 != js {
+				add(jp, IndexMismatch, "the index's hash differs from audit record %d", seq)
+			}
+			if r.PDFSHA256 != ps {
+				add(pp, IndexMismatch, "the index's hash differs from audit record %d", seq)
+			}
+		}
+		files = append(files, file{jp, js}, file{pp, ps})
+		tracked[jp], tracked[pp] = true, true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	for _, r := range dbRecs {
+		if !tracked[r.JSONPath] {
+			add(r.JSONPath, IndexMismatch, "audit record %d (%s v%d) has no entry in the index", r.Seq, r.Number, r.Version)
+		}
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		rep.Files++
+		sum, err := fileSum(a.abs(f.path))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			add(f.path, Missing, "the file is gone")
+		case err != nil:
+			add(f.path, Missing, "cannot read: %v", err)
+		case sum != f.sum:
+			add(f.path, Altered, "SHA-256 is %s, archived as %s", sum, f.sum)
+		}
+	}
+
+	// Files nobody recorded.
+	err = filepath.WalkDir(a.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a.dir, p)
+		rel = filepath.ToSlash(rel)
+		if tracked[rel] || rel == AuditFile || rel == lockName || strings.HasPrefix(rel, IndexFile) {
+			return nil
+		}
+		rep.Untracked = append(rep.Untracked, rel)
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("archive: verify: %w", err)
+	}
+	return rep, nil
+}
+
+// indexChain reads and checks the index's copy of the audit log.
+func (a *Archive) indexChain(ctx context.Context, add func(string, ProblemKind, string, ...any)) ([]AuditRecord, [][]byte, error) {
+	rows, err := a.db.QueryContext(ctx, `SELECT seq, hash, line FROM audit ORDER BY seq`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("archive: verify: %w", err)
+	}
+	defer rows.Close()
+	const where = IndexFile + " (audit)"
+	var recs []AuditRecord
+	var lines [][]byte
+	prev := Genesis
+	for rows.Next() {
+		var seq int64
+		var hash, line string
+		if err := rows.Scan(&seq, &hash, &line); err != nil {
+			return nil, nil, err
+		}
+		var r AuditRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			add(where, BrokenChain, "record %d is not valid: %v", seq, err)
+			prev = ""
+			continue
+		}
+		switch {
+		case seq != int64(len(lines)+1) || r.Seq != seq:
+			add(where, BrokenChain, "record %d is out of sequence: records were removed or inserted", seq)
+		case r.computeHash() != r.Hash || hash != r.Hash:
+			add(where, BrokenChain, "record %d (%s v%d) was changed: its hash does not match its content", seq, r.Number, r.Version)
+		case prev != "" && r.Prev != prev:
+			add(where, BrokenChain, "record %d does not link to the record before it", seq)
+		}
+		prev = r.Hash
+		recs = append(recs, r)
+		lines = append(lines, []byte(line))
+	}
+	return recs, lines, rows.Err()
+}
+
+// fileSum is the hex SHA-256 of a file.
+func fileSum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
