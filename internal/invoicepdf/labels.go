@@ -16,7 +16,7 @@ type labels struct {
 	serviceKind, depositKind                     string // sub-title by invoice kind
 	continued                                    string
 	number, issued, due, paid, cancelled         string
-	method, currency                             string
+	method                                       string
 	billTo, from, honorific, companyHonorific    string
 	regNo                                        string
 	totalBanner, totalBannerNoTax, balanceBanner string
@@ -25,7 +25,6 @@ type labels struct {
 	reducedMark, reducedLegend                   string
 	untaxedLegend                                string
 	breakdown, bdRate, bdBase, bdTax             string
-	bdTotal                                      string
 	subtotal, tax, total, credit                 string
 	amountPaid, balanceDue                       string
 	bankTitle, bankName, bankBranch              string
@@ -44,14 +43,14 @@ var jaLabels = labels{
 	serviceKind: "適格請求書", depositKind: "アカウントクレジットのチャージ（前受金・消費税の課税対象外）",
 	continued: "（続き）",
 	number:    "請求書番号", issued: "発行日", due: "お支払期限", paid: "お支払日", cancelled: "取消日",
-	method: "お支払方法", currency: "通貨",
+	method: "お支払方法",
 	billTo: "ご請求先", from: "", honorific: " 様", companyHonorific: " 御中",
 	regNo:       "登録番号",
 	totalBanner: "ご請求金額（税込）", totalBannerNoTax: "ご請求金額", balanceBanner: "お支払残高",
 	colNo: "No.", colDesc: "品目・内容", colQty: "数量", colUnit: "単価（税抜）", colRate: "税率", colAmount: "金額（税抜）",
 	reducedMark: "※", reducedLegend: "※は軽減税率対象",
 	untaxedLegend: "税率「—」の行は消費税の課税対象外です。",
-	breakdown:     "税率別内訳", bdRate: "税率", bdBase: "対象金額（税抜）", bdTax: "消費税額", bdTotal: "合計（税込）",
+	breakdown:     "税率別内訳", bdRate: "税率", bdBase: "対象金額（税抜）", bdTax: "消費税額",
 	subtotal: "小計（税抜）", tax: "消費税", total: "合計（税込）", credit: "クレジット充当", amountPaid: "お支払済額", balanceDue: "お支払残高",
 	bankTitle: "お振込先", bankName: "銀行名", bankBranch: "支店名", bankType: "口座種別", bankAccount: "口座番号",
 	bankHolder: "口座名義", bankAmount: "お振込金額", bankReference: "振込参照番号",
@@ -68,14 +67,14 @@ var enLabels = labels{
 	serviceKind: "Tax invoice (Japan qualified invoice)", depositKind: "Account credit deposit (prepayment, not subject to consumption tax)",
 	continued: " (continued)",
 	number:    "Invoice no.", issued: "Issue date", due: "Due date", paid: "Paid on", cancelled: "Cancelled on",
-	method: "Payment method", currency: "Currency",
+	method: "Payment method",
 	billTo: "Bill to", from: "From", honorific: "", companyHonorific: "",
 	regNo:       "Registration no.",
 	totalBanner: "Invoice total (incl. tax)", totalBannerNoTax: "Invoice total", balanceBanner: "Balance due",
 	colNo: "No.", colDesc: "Description", colQty: "Qty", colUnit: "Unit price", colRate: "Tax", colAmount: "Amount",
 	reducedMark: "※", reducedLegend: "※ Reduced tax rate item",
 	untaxedLegend: "Lines with tax \"—\" are not subject to consumption tax.",
-	breakdown:     "Tax by rate", bdRate: "Rate", bdBase: "Taxable amount", bdTax: "Tax", bdTotal: "Total",
+	breakdown:     "Tax by rate", bdRate: "Rate", bdBase: "Taxable amount", bdTax: "Tax",
 	subtotal: "Subtotal", tax: "Tax", total: "Total", credit: "Credit applied", amountPaid: "Amount paid", balanceDue: "Balance due",
 	bankTitle: "Bank transfer details", bankName: "Bank", bankBranch: "Branch", bankType: "Account type", bankAccount: "Account no.",
 	bankHolder: "Account holder", bankAmount: "Amount", bankReference: "Reference",
