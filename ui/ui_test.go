@@ -136,6 +136,28 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 	return f
 }
 
+// payFromInvoiceScreen creates an add-funds invoice, opens it and taps
+// Pay Now! with the gateway, waiting for the answer.
+func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gateway string) {
+	t.Helper()
+	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
+		api.AddFundsRequest{Amount: amount, Gateway: gateway, PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := f.rec.mark("invoice-opened")
+	onUI(func() { f.app.billing.openInvoice(inv) })
+	f.rec.wait(t, "invoice-opened", opened)
+	f.rec.wait(t, "invoice", 0)
+	paid := f.rec.mark("pay")
+	onUI(func() {
+		v := f.app.billing.invoice
+		v.gateway.SetSelected(f.gatewayName(gateway))
+		v.onPay()
+	})
+	f.rec.wait(t, "pay", paid)
+}
+
 // gatewayName is the display name of a gateway (the server names them in
 // the customer's language).
 func (f *fixture) gatewayName(id string) string {
@@ -198,22 +220,7 @@ func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 
 func TestCardPaymentThroughSandboxUpdatesBalanceFromEvents(t *testing.T) {
 	f := start(t, billing.USD, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(50_00, billing.USD), Gateway: "card", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := f.rec.mark("invoice-opened")
-	onUI(func() { f.app.billing.openInvoice(inv) })
-	f.rec.wait(t, "invoice-opened", opened)
-	f.rec.wait(t, "invoice", 0)
-	paid := f.rec.mark("pay")
-	onUI(func() {
-		v := f.app.billing.invoice
-		v.gateway.SetSelected(f.gatewayName("card"))
-		v.onPay()
-	})
-	f.rec.wait(t, "pay", paid)
+	f.payFromInvoiceScreen(t, billing.New(50_00, billing.USD), "card")
 	var checkoutURL string
 	onUI(func() {
 		v := f.app.billing.invoice
@@ -242,22 +249,7 @@ func TestCardPaymentThroughSandboxUpdatesBalanceFromEvents(t *testing.T) {
 
 func TestBankTransferShowsInstructions(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(20_000, billing.JPY), Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := f.rec.mark("invoice-opened")
-	onUI(func() { f.app.billing.openInvoice(inv) })
-	f.rec.wait(t, "invoice-opened", opened)
-	f.rec.wait(t, "invoice", 0)
-	paid := f.rec.mark("pay")
-	onUI(func() {
-		v := f.app.billing.invoice
-		v.gateway.SetSelected(f.gatewayName("bank_transfer"))
-		v.onPay()
-	})
-	f.rec.wait(t, "pay", paid)
+	f.payFromInvoiceScreen(t, billing.New(20_000, billing.JPY), "bank_transfer")
 	onUI(func() {
 		v := f.app.billing.invoice
 		p := v.openBankTransfer()
