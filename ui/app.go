@@ -27,6 +27,8 @@ import (
 type Deps struct {
 	App     fyne.App
 	Backend Backend
+	// Archive is the offline archive; nil hides the Archive section.
+	Archive Archiver
 	// Accounts lists and forgets saved profiles in Settings; nil hides them.
 	Accounts Accounts
 	// Staff serves the Customers section of staff accounts.
@@ -65,6 +67,7 @@ type App struct {
 
 	billing   *billingScreen
 	customers *customersScreen
+	archive   *archiveScreen
 	settings  *settingsScreen
 
 	summaryGen atomic.Uint64
@@ -101,6 +104,9 @@ func (a *App) Window() fyne.Window { return a.win }
 // Close stops background work and closes the window.
 func (a *App) Close() {
 	a.cancel()
+	if a.archive != nil {
+		a.archive.close()
+	}
 	a.win.Close()
 }
 
@@ -146,9 +152,15 @@ func (a *App) build() fyne.CanvasObject {
 		a.billing = newBillingScreen(a)
 		sections = append(sections, section{lang.L("Billing"), theme.DocumentIcon(), a.billing.object})
 	}
-	sections = append(sections,
-		section{lang.L("Archive"), theme.StorageIcon(), func() fyne.CanvasObject { return newArchiveScreen(a) }},
-		section{lang.L("Settings"), theme.SettingsIcon(), a.settings.object})
+	if a.deps.Archive != nil {
+		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), func() fyne.CanvasObject {
+			if a.archive == nil { // opened on first visit: it reads the disk
+				a.archive = newArchiveScreen(a)
+			}
+			return a.archive.object()
+		}})
+	}
+	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), a.settings.object})
 	a.content = container.NewStack()
 	nav := widget.NewList(func() int { return len(sections) },
 		func() fyne.CanvasObject {

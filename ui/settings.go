@@ -137,11 +137,3 @@ func (a *App) archiveDir() string {
 	}
 	return filepath.Join(home, "Documents", "Billfold")
 }
-
-// newArchiveScreen is the offline archive's place in the sidebar.
-func newArchiveScreen(a *App) fyne.CanvasObject {
-	text := widget.NewLabel(lang.L("Invoice PDFs you download are saved to {{.Folder}}. A searchable offline archive with sync and verification is coming in the next release.",
-		map[string]any{"Folder": a.archiveDir()}))
-	text.Wrapping = fyne.TextWrapWord
-	return widget.NewCard(lang.L("Archive"), "", text)
-}

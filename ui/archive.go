@@ -1,0 +1,347 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/billing"
+	"billfold/internal/archive"
+)
+
+// Archiver is the offline archive of the signed-in account: it syncs with
+// the server, and searches and verifies with no network.
+type Archiver interface {
+	Open(dir string) (ArchiveStore, error)
+}
+
+// ArchiveStore is one opened archive folder.
+type ArchiveStore interface {
+	Dir() string
+	Sync(ctx context.Context, progress func(done, total int)) (archive.SyncResult, error)
+	Search(ctx context.Context, q archive.Query) ([]archive.Entry, error)
+	Verify(ctx context.Context) (archive.Report, error)
+	Close() error
+}
+
+// archiveScreen is the Archive section: Sync with progress and cancel, a
+// search form, results, open a PDF, reveal the folder, Verify, CSV export.
+type archiveScreen struct {
+	app      *App
+	store    ArchiveStore
+	entries  []archive.Entry
+	table    *widget.Table
+	status   *widget.Label
+	progress *widget.ProgressBar
+	syncBtn  *widget.Button
+	cancel   context.CancelFunc
+	from, to *widget.Entry
+	min, max *widget.Entry
+	party    *widget.Entry
+	state    *widget.Select
+	selected int
+	gen      atomic.Uint64
+	root     fyne.CanvasObject
+}
+
+func newArchiveScreen(a *App) *archiveScreen {
+	s := &archiveScreen{app: a, selected: -1}
+	s.status = widget.NewLabel(lang.L("Opening the archive…"))
+	s.status.Wrapping = fyne.TextWrapWord
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.syncBtn = widget.NewButtonWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), s.onSync)
+	s.syncBtn.Importance = widget.HighImportance
+	verify := widget.NewButtonWithIcon(lang.L("Verify"), theme.ConfirmIcon(), s.onVerify)
+	export := widget.NewButtonWithIcon(lang.L("Export CSV"), theme.DocumentSaveIcon(), s.onExport)
+	folder := widget.NewButtonWithIcon(lang.L("Show folder"), theme.FolderOpenIcon(), func() {
+		if s.store != nil {
+			s.openPath(s.store.Dir())
+		}
+	})
+	s.from, s.to = widget.NewEntry(), widget.NewEntry()
+	s.from.SetPlaceHolder("2026-01-01")
+	s.to.SetPlaceHolder("2026-12-31")
+	s.min, s.max = widget.NewEntry(), widget.NewEntry()
+	s.min.SetPlaceHolder(lang.L("Min total"))
+	s.max.SetPlaceHolder(lang.L("Max total"))
+	s.party = widget.NewEntry()
+	s.party.SetPlaceHolder(lang.L("Seller or buyer"))
+	statusNames := []string{lang.L("All"), lang.L("Unpaid"), lang.L("Paid"), lang.L("Cancelled")}
+	s.state = widget.NewSelect(statusNames, func(string) {})
+	s.state.SetSelected(statusNames[0])
+	search := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), s.onSearch)
+	for _, e := range []*widget.Entry{s.from, s.to, s.min, s.max, s.party} {
+		e.OnSubmitted = func(string) { s.onSearch() }
+	}
+	form := container.NewGridWithColumns(4,
+		labeled(lang.L("Issued from"), s.from), labeled(lang.L("to"), s.to),
+		labeled(lang.L("Total from"), s.min), labeled(lang.L("to"), s.max),
+		labeled(lang.L("Counterparty"), s.party), labeled(lang.L("Status"), s.state),
+		container.NewVBox(widget.NewLabel(""), search))
+
+	titles := []string{lang.L("Number"), lang.L("Date"), lang.L("Total"), lang.L("Status"), lang.L("Counterparty"), lang.L("Version")}
+	s.table = widget.NewTableWithHeaders(func() (int, int) { return len(s.entries), len(titles) },
+		func() fyne.CanvasObject { return widget.NewLabel("INV-2026-000000") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			e := s.entries[id.Row]
+			l.Alignment, l.Truncation = fyne.TextAlignLeading, fyne.TextTruncateEllipsis
+			switch id.Col {
+			case 0:
+				l.Text = e.Number
+			case 1:
+				l.Text = e.IssueDate
+			case 2:
+				l.Text, l.Alignment = billing.Format(e.Total), fyne.TextAlignTrailing
+			case 3:
+				l.Text = statusText(e.Status)
+			case 4:
+				l.Text = counterparty(e)
+			case 5:
+				l.Text = fmt.Sprintf("v%d", e.Version)
+			}
+			l.Refresh()
+		})
+	s.table.ShowHeaderColumn = false
+	s.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
+	for i, w := range []float32{160, 100, 110, 90, 220, 70} {
+		s.table.SetColumnWidth(i, w)
+	}
+	openPDF := widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), func() {
+		if s.selected >= 0 && s.selected < len(s.entries) {
+			s.openPath(s.entries[s.selected].PDFPath)
+		}
+	})
+	openPDF.Disable()
+	s.table.OnSelected = func(id widget.TableCellID) {
+		s.selected = id.Row
+		openPDF.Enable()
+	}
+	bar := container.NewHBox(s.syncBtn, verify, export, folder, openPDF)
+	top := container.NewVBox(bar, s.progress, s.status, widget.NewCard("", "", form))
+	s.root = container.NewBorder(top, nil, nil, nil, s.table)
+	s.open()
+	return s
+}
+
+func (s *archiveScreen) object() fyne.CanvasObject { return s.root }
+
+func labeled(name string, o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(widget.NewLabel(name), o)
+}
+
+func counterparty(e archive.Entry) string {
+	if e.BuyerCompany != "" {
+		return e.BuyerCompany
+	}
+	return e.Buyer
+}
+
+// archiveFolder is the account's own folder inside the archive folder.
+func (a *App) archiveFolder() string {
+	name := strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(a.deps.User.Email)
+	return filepath.Join(a.archiveDir(), name)
+}
+
+func (s *archiveScreen) open() {
+	dir := s.app.archiveFolder()
+	run(s.app.ctx, nil, func(context.Context) (ArchiveStore, error) { return s.app.deps.Archive.Open(dir) },
+		func(st ArchiveStore, err error) {
+			if err != nil {
+				s.status.SetText(describe(err))
+				return
+			}
+			s.store = st
+			s.status.SetText(lang.L("Archive folder: {{.Folder}}", map[string]any{"Folder": st.Dir()}))
+			s.onSearch()
+		})
+}
+
+func (s *archiveScreen) close() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.store != nil {
+		st := s.store
+		go func() { _ = st.Close() }()
+	}
+}
+
+func (s *archiveScreen) onSync() {
+	if s.store == nil {
+		return
+	}
+	if s.cancel != nil { // the button is "Cancel" while syncing
+		s.cancel()
+		return
+	}
+	ctx, cancel := context.WithCancel(s.app.ctx)
+	s.cancel = cancel
+	s.syncBtn.SetText(lang.L("Cancel"))
+	s.syncBtn.SetIcon(theme.CancelIcon())
+	s.progress.SetValue(0)
+	s.progress.Show()
+	st := s.store
+	run(ctx, nil, func(ctx context.Context) (archive.SyncResult, error) {
+		return st.Sync(ctx, func(done, total int) {
+			do(func() {
+				if total > 0 {
+					s.progress.SetValue(float64(done) / float64(total))
+				}
+				s.status.SetText(lang.L("Synchronising… {{.Done}} of {{.Total}}", map[string]any{"Done": done, "Total": total}))
+			})
+		})
+	}, func(r archive.SyncResult, err error) {
+		s.cancel = nil
+		cancel()
+		s.syncBtn.SetText(lang.L("Sync"))
+		s.syncBtn.SetIcon(theme.ViewRefreshIcon())
+		s.progress.Hide()
+		switch {
+		case errors.Is(err, context.Canceled):
+			s.status.SetText(lang.L("Sync cancelled; what was archived is kept. Sync again to continue."))
+		case err != nil:
+			s.status.SetText(describe(err))
+		default:
+			s.status.SetText(lang.L("Synchronised {{.Time}}: {{.New}} new, {{.Changed}} changed, {{.Unchanged}} unchanged, {{.Failed}} failed.",
+				map[string]any{"Time": time.Now().Format("15:04"), "New": r.New, "Changed": r.Changed, "Unchanged": r.Unchanged, "Failed": len(r.Failed)}))
+		}
+		s.onSearch()
+		s.app.deps.Hooks.updated("archive-sync")
+	})
+}
+
+// query reads the form; a malformed field is reported instead.
+func (s *archiveScreen) query() (archive.Query, string) {
+	var q archive.Query
+	for _, f := range []struct {
+		e   *widget.Entry
+		dst *time.Time
+	}{{s.from, &q.From}, {s.to, &q.To}} {
+		if t := strings.TrimSpace(f.e.Text); t != "" {
+			d, err := time.Parse("2006-01-02", t)
+			if err != nil {
+				return q, lang.L("Dates are written like 2026-04-01.")
+			}
+			*f.dst = d
+		}
+	}
+	for _, f := range []struct {
+		e   *widget.Entry
+		dst **int64
+	}{{s.min, &q.MinTotal}, {s.max, &q.MaxTotal}} {
+		if t := strings.TrimSpace(f.e.Text); t != "" {
+			m, err := billing.ParseAmount(t, s.app.deps.User.Currency)
+			if err != nil {
+				return q, lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": "10000"})
+			}
+			v := m.Amount
+			*f.dst = &v
+		}
+	}
+	q.Counterparty = strings.TrimSpace(s.party.Text)
+	q.Status = []billing.InvoiceStatus{"", billing.InvoiceUnpaid, billing.InvoicePaid, billing.InvoiceCancelled}[max(0, s.state.SelectedIndex())]
+	return q, ""
+}
+
+func (s *archiveScreen) onSearch() {
+	if s.store == nil {
+		return
+	}
+	q, problem := s.query()
+	if problem != "" {
+		s.status.SetText(problem)
+		return
+	}
+	st := s.store
+	run(s.app.ctx, &s.gen, func(ctx context.Context) ([]archive.Entry, error) { return st.Search(ctx, q) },
+		func(list []archive.Entry, err error) {
+			if err != nil {
+				s.status.SetText(describe(err))
+				return
+			}
+			s.entries, s.selected = list, -1
+			s.table.UnselectAll()
+			s.table.Refresh()
+			s.app.deps.Hooks.updated("archive-search")
+		})
+}
+
+func (s *archiveScreen) onVerify() {
+	if s.store == nil {
+		return
+	}
+	st := s.store
+	s.status.SetText(lang.L("Verifying…"))
+	run(s.app.ctx, nil, func(ctx context.Context) (archive.Report, error) { return st.Verify(ctx) },
+		func(r archive.Report, err error) {
+			if err != nil {
+				s.status.SetText(describe(err))
+				return
+			}
+			if r.OK() {
+				s.status.SetText(lang.L("Verified {{.Files}} files and {{.Records}} audit records: nothing was altered.",
+					map[string]any{"Files": r.Files, "Records": r.Records}))
+			} else {
+				var lines []string
+				for _, p := range r.Problems {
+					lines = append(lines, p.String())
+				}
+				s.status.SetText(lang.L("Verification found {{.Count}} problems.", map[string]any{"Count": len(r.Problems)}))
+				text := widget.NewLabel(strings.Join(lines, "\n"))
+				text.Wrapping = fyne.TextWrapWord
+				d := dialog.NewCustom(lang.L("The archive was altered"), lang.L("Close"), container.NewVScroll(text), s.app.win)
+				d.Resize(fyne.NewSize(700, 400))
+				d.Show()
+			}
+			s.app.deps.Hooks.updated("archive-verify")
+		})
+}
+
+func (s *archiveScreen) onExport() {
+	entries := s.entries
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		go func() {
+			werr := archive.ExportCSV(w, entries)
+			if cerr := w.Close(); werr == nil {
+				werr = cerr
+			}
+			do(func() {
+				if werr != nil {
+					s.app.showError(lang.L("Could not export"), werr)
+					return
+				}
+				s.status.SetText(lang.L("Saved {{.Name}}", map[string]any{"Name": w.URI().Name()}))
+			})
+		}()
+	}, s.app.win)
+	d.SetFileName("billfold-invoices.csv")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// openPath opens a file or folder with the system's default application.
+func (s *archiveScreen) openPath(path string) {
+	s.app.openURL((&url.URL{Scheme: "file", Path: path}).String())
+}
