@@ -48,14 +48,17 @@ func newSettingsScreen(a *App) *settingsScreen {
 
 	themeNames := []string{lang.L("System"), lang.L("Light"), lang.L("Dark")}
 	themeCodes := []string{"system", "light", "dark"}
-	themeSel := widget.NewSelect(themeNames, func(sel string) {
+	themeSel := widget.NewSelect(themeNames, nil)
+	themeSel.SetSelected(themeNames[max(0, slices.Index(themeCodes, prefs.StringWithFallback(PrefTheme, "system")))])
+	// Set after the initial selection: applying a theme re-parses the
+	// font (tens of MB and most of a second), so only a real change may.
+	themeSel.OnChanged = func(sel string) {
 		code := themeCodes[slices.Index(themeNames, sel)]
 		prefs.SetString(PrefTheme, code)
 		if a.deps.Font != nil {
 			a.deps.App.Settings().SetTheme(NewTheme(a.deps.Font, code))
 		}
-	})
-	themeSel.SetSelected(themeNames[max(0, slices.Index(themeCodes, prefs.StringWithFallback(PrefTheme, "system")))])
+	}
 
 	folder := widget.NewLabel(a.archiveDir())
 	folder.Truncation = fyne.TextTruncateEllipsis
