@@ -28,7 +28,7 @@ func TestStaffSyncSearchVersionsExport(t *testing.T) {
 	acme := newAccount(t, env, "Jane Doe", "ACME Corp", billing.USD)
 
 	// Totals include 10 % tax.
-	y2025 := issue(t, env, yamada.ID, time.Date(2025, 3, 10, 10, 0, 0, 0, jst), "VPS 1GB", 1000)        // ¥1,100
+	y2025 := issue(t, env, yamada.ID, time.Date(2025, 3, 10, 10, 0, 0, 0, jst), "VPS 1GB", 1000)       // ¥1,100
 	y2026a := issue(t, env, yamada.ID, time.Date(2026, 1, 1, 0, 30, 0, 0, jst), "VPS 8GB", 20000)      // ¥22,000, 2025-12-31 in UTC
 	y2026b := issue(t, env, yamada.ID, time.Date(2026, 6, 1, 9, 0, 0, 0, jst), "専用サーバー", 50000)        // ¥55,000
 	a2026 := issue(t, env, acme.ID, time.Date(2026, 2, 14, 12, 0, 0, 0, time.UTC), "Backups", 2500)    // $27.50

@@ -25,7 +25,9 @@ type SyncOptions struct {
 	// Customers are the customer ids to archive with a staff session
 	// (StaffRawInvoices). Empty: the signed-in customer's own invoices.
 	Customers []string
-	// Workers render and write invoices in parallel (4).
+	// Workers render and write invoices in parallel (8: rendering is CPU
+	// work, but every file's fsync waits on the disk, so more workers than
+	// cores keep the CPUs busy).
 	Workers int
 	// PageSize is the number of invoices per list request (500).
 	PageSize int
@@ -65,10 +67,11 @@ type Failure struct {
 // records them, so an interrupted sync leaves at most complete files the
 // index does not know yet, and the next sync completes the work. On
 // cancellation the invoices already written are committed and ctx's error
-// is returned.
+// is returned. One Sync runs at a time; Verify waits for it, Search does
+// not.
 func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOptions) (SyncResult, error) {
 	if opts.Workers <= 0 {
-		opts.Workers = 4
+		opts.Workers = 8
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 500
@@ -184,7 +187,11 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 		return res, nil
 	}
 
-	// Render and write in parallel; commit from this goroutine.
+	// Render and write in parallel; commit from this goroutine. A failed
+	// commit stops the workers through work's cancellation.
+	outer := ctx
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	jobCh := make(chan job)
 	doneCh := make(chan done, opts.Workers*2)
 	go func() {
@@ -221,6 +228,7 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 		// Commit even when ctx is cancelled: the files are written.
 		if err := a.commit(context.WithoutCancel(ctx), batch); err != nil {
 			commitErr = err
+			stop()
 		} else {
 			for _, d := range batch {
 				if d.version == 1 {
@@ -258,8 +266,8 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 	switch {
 	case commitErr != nil:
 		return res, commitErr
-	case ctx.Err() != nil:
-		return res, fmt.Errorf("archive: sync interrupted: %w", ctx.Err())
+	case outer.Err() != nil:
+		return res, fmt.Errorf("archive: sync interrupted: %w", outer.Err())
 	case len(res.Failed) > 0:
 		f := res.Failed[0]
 		return res, fmt.Errorf("archive: %d of %d invoices could not be archived; %s: %w", len(res.Failed), res.Listed, f.Number, f.Err)

@@ -62,6 +62,8 @@ func (r Report) OK() bool { return len(r.Problems) == 0 }
 // that both agree with each other and with the index. It returns an error
 // only when it could not check; what it found is in the Report.
 func (a *Archive) Verify(ctx context.Context) (Report, error) {
+	a.syncMu.Lock() // a running sync would show as untracked files
+	defer a.syncMu.Unlock()
 	var rep Report
 	add := func(path string, kind ProblemKind, format string, args ...any) {
 		rep.Problems = append(rep.Problems, Problem{Path: path, Kind: kind, Detail: fmt.Sprintf(format, args...)})

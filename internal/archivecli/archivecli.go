@@ -1,0 +1,402 @@
+// Package archivecli is the headless archive command of the billfold
+// binary, for scheduled runs:
+//
+//	billfold archive sync   --dir PATH (--server URL --email ADDRESS | --profile NAME) [--customer ID,…]
+//	billfold archive search --dir PATH [--from DATE] [--to DATE] [--min N] [--max N] [--counterparty TEXT] [--status S]
+//	billfold archive export --dir PATH --out FILE.csv [search flags]
+//	billfold archive verify --dir PATH
+//
+// The password comes from BILLFOLD_PASSWORD. Exit status: 0 on success,
+// 1 when the command failed or verify found an alteration, 2 on a usage
+// error; every failure is one line on standard error.
+package archivecli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/archive"
+	"billfold/internal/secrets"
+	"billfold/internal/session"
+)
+
+// PasswordEnv names the variable holding the password for --email.
+const PasswordEnv = "BILLFOLD_PASSWORD"
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// newStore is the keyring behind --profile; tests replace it.
+var newStore = func() secrets.Store { return secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"}) }
+
+const usage = `usage: billfold archive <command> --dir PATH [flags]
+
+commands:
+  sync    fetch every invoice and archive new and changed ones
+            --server URL --email ADDRESS   (password from $BILLFOLD_PASSWORD)
+            or --profile NAME [--config DIR]  (a saved profile, token from the keyring)
+            [--customer ID,...]  staff: the customers to archive
+            [--workers N] [--progress]
+  search  list archived invoices (offline)
+            [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--min N] [--max N] (total, minor units)
+            [--counterparty TEXT] [--status unpaid|paid|cancelled|refunded] [--currency JPY]
+            [--customer ID] [--limit N]
+  export  write the search results as CSV: --out FILE.csv ("-": standard output) [search flags]
+  verify  recompute every hash and the audit chain; exit 1 when anything was altered
+`
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Run runs `billfold archive args…` and returns the exit status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	code, err := run(ctx, args, stdout, stderr)
+	if err != nil {
+		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+		fmt.Fprintln(stderr, "billfold archive: "+msg)
+		var u usageError
+		if errors.As(err, &u) {
+			fmt.Fprintln(stderr, "run 'billfold archive help' for usage")
+			return ExitUsage
+		}
+		if code == ExitOK {
+			code = ExitFailure
+		}
+	}
+	return code
+}
+
+// options are every command's flags; each command registers its own.
+type options struct {
+	dir, server, email, profile, config string
+	customers                           string
+	workers                             int
+	progress                            bool
+	from, to, counterparty, status, cur string
+	customer                            string
+	min, max                            string
+	limit                               int
+	out                                 string
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 {
+		return ExitUsage, usageError{"a command is required: sync, search, export or verify"}
+	}
+	cmd := args[0]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, usage)
+		return ExitOK, nil
+	}
+	var o options
+	fs := flag.NewFlagSet("billfold archive "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.dir, "dir", "", "archive folder")
+	switch cmd {
+	case "sync":
+		fs.StringVar(&o.server, "server", "", "server URL")
+		fs.StringVar(&o.email, "email", "", "e-mail address")
+		fs.StringVar(&o.profile, "profile", "", "saved profile (display name, e-mail or id)")
+		fs.StringVar(&o.config, "config", "", "the app's configuration folder with profiles.json")
+		fs.StringVar(&o.customers, "customer", "", "staff: comma-separated customer ids")
+		fs.IntVar(&o.workers, "workers", 0, "parallel renders")
+		fs.BoolVar(&o.progress, "progress", false, "print progress to standard error")
+	case "search", "export":
+		fs.StringVar(&o.from, "from", "", "first issue date, YYYY-MM-DD")
+		fs.StringVar(&o.to, "to", "", "last issue date, YYYY-MM-DD")
+		fs.StringVar(&o.min, "min", "", "smallest total, minor units")
+		fs.StringVar(&o.max, "max", "", "largest total, minor units")
+		fs.StringVar(&o.counterparty, "counterparty", "", "seller or buyer name or company contains")
+		fs.StringVar(&o.status, "status", "", "status")
+		fs.StringVar(&o.cur, "currency", "", "currency")
+		fs.StringVar(&o.customer, "customer", "", "customer id")
+		fs.IntVar(&o.limit, "limit", 0, "at most this many")
+		if cmd == "export" {
+			fs.StringVar(&o.out, "out", "", "CSV file")
+		}
+	case "verify":
+	default:
+		return ExitUsage, usageError{fmt.Sprintf("unknown command %q: use sync, search, export or verify", cmd)}
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return ExitUsage, usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return ExitUsage, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if o.dir == "" {
+		return ExitUsage, usageError{"--dir is required"}
+	}
+	switch cmd {
+	case "sync":
+		return syncCmd(ctx, o, stdout, stderr)
+	case "search", "export":
+		q, err := o.query()
+		if err != nil {
+			return ExitUsage, err
+		}
+		if cmd == "export" && o.out == "" {
+			return ExitUsage, usageError{"--out is required"}
+		}
+		return searchCmd(ctx, o, q, cmd == "export", stdout)
+	default:
+		return verifyCmd(ctx, o, stdout)
+	}
+}
+
+func (o options) query() (archive.Query, error) {
+	var q archive.Query
+	var err error
+	date := func(name, s string) time.Time {
+		if s == "" || err != nil {
+			return time.Time{}
+		}
+		t, perr := time.Parse(time.DateOnly, s)
+		if perr != nil {
+			err = usageError{fmt.Sprintf("--%s %q is not a date (YYYY-MM-DD)", name, s)}
+		}
+		return t
+	}
+	amount := func(name, s string) *int64 {
+		if s == "" || err != nil {
+			return nil
+		}
+		n, perr := strconv.ParseInt(s, 10, 64)
+		if perr != nil {
+			err = usageError{fmt.Sprintf("--%s %q is not a whole number of minor units", name, s)}
+			return nil
+		}
+		return &n
+	}
+	q.From, q.To = date("from", o.from), date("to", o.to)
+	q.MinTotal, q.MaxTotal = amount("min", o.min), amount("max", o.max)
+	if err != nil {
+		return q, err
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return q, usageError{"--to is before --from"}
+	}
+	if q.MinTotal != nil && q.MaxTotal != nil && *q.MaxTotal < *q.MinTotal {
+		return q, usageError{"--max is less than --min"}
+	}
+	if o.status != "" {
+		q.Status = billing.InvoiceStatus(strings.ToLower(o.status))
+		if !q.Status.Valid() {
+			return q, usageError{fmt.Sprintf("--status %q: use draft, unpaid, paid, cancelled or refunded", o.status)}
+		}
+	}
+	if o.cur != "" {
+		q.Currency = billing.Currency(strings.ToUpper(o.cur))
+		if !q.Currency.Valid() {
+			return q, usageError{fmt.Sprintf("--currency %q is not a supported currency", o.cur)}
+		}
+	}
+	q.Counterparty, q.CustomerID, q.Limit = o.counterparty, o.customer, o.limit
+	return q, nil
+}
+
+func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, error) {
+	var customers []string
+	for c := range strings.SplitSeq(o.customers, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			customers = append(customers, c)
+		}
+	}
+	c, role, signOut, err := connect(ctx, o)
+	if err != nil {
+		return ExitFailure, err
+	}
+	if signOut {
+		// A password session of a scheduled run is not left behind.
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = c.SignOut(sctx)
+		}()
+	}
+	if role == billing.RoleStaff && len(customers) == 0 {
+		return ExitUsage, usageError{"a staff account archives chosen customers: give --customer ID[,ID…]"}
+	}
+	if role != billing.RoleStaff && len(customers) > 0 {
+		return ExitUsage, usageError{"--customer is for staff accounts"}
+	}
+	ar, err := archive.Open(o.dir)
+	if err != nil {
+		return ExitFailure, err
+	}
+	defer ar.Close()
+	opts := archive.SyncOptions{Customers: customers, Workers: o.workers}
+	if o.progress {
+		opts.Progress = func(done, total int) { fmt.Fprintf(stderr, "%d/%d\n", done, total) }
+	}
+	start := time.Now()
+	res, err := ar.Sync(ctx, c, opts)
+	fmt.Fprintf(stdout, "%d invoices listed: %d new, %d changed (new version), %d unchanged, %d failed in %s\n",
+		res.Listed, res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
+	for _, f := range res.Failed {
+		fmt.Fprintf(stderr, "failed: %s (%s): %v\n", f.Number, f.InvoiceID, f.Err)
+	}
+	if err != nil {
+		return ExitFailure, err
+	}
+	return ExitOK, nil
+}
+
+// connect signs in with a password or resumes a saved profile. signOut is
+// true for a password session, which the run ends.
+func connect(ctx context.Context, o options) (c *apiclient.Client, role billing.Role, signOut bool, err error) {
+	switch {
+	case o.profile != "" && (o.server != "" || o.email != ""):
+		return nil, "", false, usageError{"give either --profile or --server and --email, not both"}
+	case o.profile != "":
+		dir := o.config
+		if dir == "" {
+			base, err := os.UserConfigDir()
+			if err != nil {
+				return nil, "", false, fmt.Errorf("configuration folder: %w (give --config)", err)
+			}
+			dir = filepath.Join(base, "fyne", "io.billfold.desktop")
+		}
+		store := newStore()
+		profiles := secrets.NewProfiles(dir, store)
+		list, err := profiles.List()
+		if err != nil {
+			return nil, "", false, err
+		}
+		var match []secrets.Profile
+		for _, p := range list {
+			if p.ID == o.profile || strings.EqualFold(p.Email, o.profile) || strings.EqualFold(p.DisplayName, o.profile) {
+				match = append(match, p)
+			}
+		}
+		switch len(match) {
+		case 0:
+			return nil, "", false, fmt.Errorf("no saved profile %q in %s", o.profile, dir)
+		case 1:
+		default:
+			return nil, "", false, fmt.Errorf("%d saved profiles match %q: give the profile's id", len(match), o.profile)
+		}
+		s, err := session.New(profiles, store, apiclient.Options{}).Resume(ctx, match[0])
+		if errors.Is(err, secrets.ErrNotFound) {
+			return nil, "", false, fmt.Errorf("profile %q has no saved sign-in: sign in with \"remember me\" in the app first", o.profile)
+		}
+		if err != nil {
+			return nil, "", false, fmt.Errorf("resume profile %q: %w", o.profile, err)
+		}
+		return s.Client, s.User.Role, false, nil
+	case o.server == "" || o.email == "":
+		return nil, "", false, usageError{"give --server and --email (password in $" + PasswordEnv + "), or --profile"}
+	}
+	password := os.Getenv(PasswordEnv)
+	if password == "" {
+		return nil, "", false, usageError{"set the password in $" + PasswordEnv}
+	}
+	c, err = apiclient.New(o.server, apiclient.Options{})
+	if err != nil {
+		return nil, "", false, fmt.Errorf("server address: %w", err)
+	}
+	u, err := c.SignIn(ctx, o.email, password)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return c, u.Role, true, nil
+}
+
+func searchCmd(ctx context.Context, o options, q archive.Query, export bool, stdout io.Writer) (int, error) {
+	ar, err := archive.Open(o.dir)
+	if err != nil {
+		return ExitFailure, err
+	}
+	defer ar.Close()
+	es, err := ar.Search(ctx, q)
+	if err != nil {
+		return ExitFailure, err
+	}
+	if export {
+		return exportCSV(o.out, es, stdout)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tISSUED\tSTATUS\tTOTAL\tBUYER\tVERSION\tPDF")
+	for _, e := range es {
+		buyer := e.Buyer
+		if e.BuyerCompany != "" {
+			buyer = e.BuyerCompany
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\tv%d\t%s\n", e.Number, e.IssueDate, e.Status, billing.Format(e.Total), buyer, e.Version, e.PDFPath)
+	}
+	if err := tw.Flush(); err != nil {
+		return ExitFailure, err
+	}
+	fmt.Fprintf(stdout, "%d invoices\n", len(es))
+	return ExitOK, nil
+}
+
+func exportCSV(out string, es []archive.Entry, stdout io.Writer) (int, error) {
+	if out == "-" {
+		return ExitOK, archive.ExportCSV(stdout, es)
+	}
+	// Written next to the target and renamed: never half a file.
+	f, err := os.CreateTemp(filepath.Dir(out), ".export-*.csv")
+	if err != nil {
+		return ExitFailure, fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(f.Name())
+	err = archive.ExportCSV(f, es)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), out)
+	}
+	if err != nil {
+		return ExitFailure, fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(stdout, "%d invoices written to %s\n", len(es), out)
+	return ExitOK, nil
+}
+
+func verifyCmd(ctx context.Context, o options, stdout io.Writer) (int, error) {
+	if _, err := os.Stat(filepath.Join(o.dir, archive.IndexFile)); err != nil {
+		return ExitFailure, fmt.Errorf("%s is not an archive (no %s)", o.dir, archive.IndexFile)
+	}
+	ar, err := archive.Open(o.dir)
+	if err != nil {
+		return ExitFailure, err
+	}
+	defer ar.Close()
+	rep, err := ar.Verify(ctx)
+	if err != nil {
+		return ExitFailure, err
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", strings.ToUpper(string(p.Kind)), p.Path, p.Detail)
+	}
+	for _, u := range rep.Untracked {
+		fmt.Fprintf(stdout, "UNTRACKED\t%s\tnot in the index (an interrupted sync, or added by hand)\n", u)
+	}
+	if !rep.OK() {
+		return ExitFailure, fmt.Errorf("verify: %d problems in %s (%d files, %d audit records checked)", len(rep.Problems), ar.Dir(), rep.Files, rep.Records)
+	}
+	fmt.Fprintf(stdout, "OK: %d files and %d audit records verified; chain head %s\n", rep.Files, rep.Records, rep.Head)
+	return ExitOK, nil
+}

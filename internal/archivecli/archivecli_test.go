@@ -1,0 +1,173 @@
+package archivecli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/archive"
+	"billfold/internal/secrets"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
+	"billfold/internal/session"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func cli(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func (r result) want(t *testing.T, code int, stdout, stderr string) {
+	t.Helper()
+	if r.code != code || !strings.Contains(r.stdout, stdout) || !strings.Contains(r.stderr, stderr) {
+		t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stdout ⊇ %q, stderr ⊇ %q", r.code, code, r.stdout, r.stderr, stdout, stderr)
+	}
+	if r.code != 0 && strings.Count(strings.TrimSpace(strings.Split(r.stderr, "\nrun 'billfold")[0]), "\n") != 0 {
+		t.Errorf("the failure message is more than one line:\n%s", r.stderr)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Setenv(PasswordEnv, "")
+	cli(t).want(t, ExitUsage, "", "a command is required")
+	cli(t, "help").want(t, ExitOK, "usage: billfold archive", "")
+	cli(t, "frobnicate").want(t, ExitUsage, "", `unknown command "frobnicate"`)
+	cli(t, "search").want(t, ExitUsage, "", "--dir is required")
+	cli(t, "search", "--dir", t.TempDir(), "--from", "2026-13-01").want(t, ExitUsage, "", `--from "2026-13-01" is not a date`)
+	cli(t, "search", "--dir", t.TempDir(), "--min", "10.5").want(t, ExitUsage, "", "not a whole number")
+	cli(t, "search", "--dir", t.TempDir(), "--min", "10", "--max", "5").want(t, ExitUsage, "", "--max is less than --min")
+	cli(t, "search", "--dir", t.TempDir(), "--status", "lost").want(t, ExitUsage, "", `--status "lost"`)
+	cli(t, "search", "--dir", t.TempDir(), "--nope").want(t, ExitUsage, "", "flag provided but not defined: -nope")
+	cli(t, "export", "--dir", t.TempDir()).want(t, ExitUsage, "", "--out is required")
+	cli(t, "sync", "--dir", t.TempDir()).want(t, ExitUsage, "", "give --server and --email")
+	cli(t, "sync", "--dir", t.TempDir(), "--server", "http://127.0.0.1:1", "--email", "a@b").want(t, ExitUsage, "", "BILLFOLD_PASSWORD")
+	cli(t, "verify", "--dir", filepath.Join(t.TempDir(), "none")).want(t, ExitFailure, "", "is not an archive")
+}
+
+// customer creates a Japanese customer with three invoices.
+func customer(t *testing.T, env *servertest.Env) (id, email, password string, invoices []string) {
+	t.Helper()
+	ctx := context.Background()
+	email, password = "cli-"+time.Now().Format("150405.000000")+"@example.test", "pw-cli-secret"
+	id, err := env.Server.CreateUser(ctx, server.NewUser{Email: email, Password: password, Name: "山田 太郎",
+		Company: "株式会社山田商店", Role: billing.RoleCustomer, Locale: "ja", Currency: billing.JPY})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jst := time.FixedZone("JST", 9*60*60)
+	for i, amount := range []int64{1000, 20000, 50000} {
+		issued := time.Date(2025+i/2, time.Month(3+i), 10, 9, 0, 0, 0, jst)
+		inv, err := env.Server.IssueServiceInvoice(ctx, id, issued, issued.AddDate(0, 0, 30),
+			[]server.ServiceLine{{Description: "サーバー保守", Quantity: 1, UnitPrice: amount, TaxRate: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		invoices = append(invoices, inv)
+	}
+	return id, email, password, invoices
+}
+
+func TestSyncSearchExportVerify(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	_, email, password, _ := customer(t, env)
+	dir := t.TempDir()
+
+	t.Setenv(PasswordEnv, "wrong")
+	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email).want(t, ExitFailure, "", "billfold archive: sign in")
+
+	t.Setenv(PasswordEnv, password)
+	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email, "--progress").
+		want(t, ExitOK, "3 invoices listed: 3 new, 0 changed (new version), 0 unchanged, 0 failed", "3/3")
+	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email).want(t, ExitOK, "0 new, 0 changed (new version), 3 unchanged", "")
+	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email, "--customer", "cus_x").want(t, ExitUsage, "", "--customer is for staff")
+
+	// Search works offline: no server flags at all.
+	r := cli(t, "search", "--dir", dir)
+	r.want(t, ExitOK, "3 invoices", "")
+	if !strings.Contains(r.stdout, "株式会社山田商店") || !strings.Contains(r.stdout, "¥55,000") {
+		t.Errorf("search output:\n%s", r.stdout)
+	}
+	cli(t, "search", "--dir", dir, "--from", "2026-01-01", "--to", "2026-12-31", "--min", "1000", "--max", "60000",
+		"--counterparty", "山田", "--status", "unpaid").want(t, ExitOK, "1 invoices", "")
+	cli(t, "search", "--dir", dir, "--min", "20000").want(t, ExitOK, "2 invoices", "")
+	cli(t, "search", "--dir", dir, "--status", "paid").want(t, ExitOK, "0 invoices", "")
+	cli(t, "search", "--dir", dir, "--counterparty", "ＢＩＬＬＦＯＬＤ").want(t, ExitOK, "3 invoices", "")
+
+	out := filepath.Join(t.TempDir(), "invoices.csv")
+	cli(t, "export", "--dir", dir, "--to", "2025-12-31", "--out", out).want(t, ExitOK, "2 invoices written to "+out, "")
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(rows) != 3 || rows[0][0] != "number" || rows[1][6] != "22000" || rows[1][5] != "JPY" {
+		t.Fatalf("csv %v, %v", rows, err)
+	}
+
+	cli(t, "verify", "--dir", dir).want(t, ExitOK, "OK: 6 files and 3 audit records verified", "")
+
+	// One byte of a PDF: verify names it and fails.
+	ar, err := archive.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := ar.Search(context.Background(), archive.Query{})
+	ar.Close()
+	data, _ := os.ReadFile(es[0].PDFPath)
+	data[len(data)/2] ^= 0x20
+	os.Chmod(es[0].PDFPath, 0o644)
+	if err := os.WriteFile(es[0].PDFPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rel, _ := filepath.Rel(dir, es[0].PDFPath)
+	cli(t, "verify", "--dir", dir).want(t, ExitFailure, "ALTERED\t"+filepath.ToSlash(rel), "billfold archive: verify: 1 problems")
+}
+
+func TestProfileAndStaff(t *testing.T) {
+	ctx := context.Background()
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cid, email, password, _ := customer(t, env)
+	staff := env.NewStaff()
+
+	// A profile saved by the app with "remember me": the token is in the
+	// (here in-memory) keyring.
+	store := secrets.NewMemory()
+	old := newStore
+	newStore = func() secrets.Store { return store }
+	t.Cleanup(func() { newStore = old })
+	config := t.TempDir()
+	profiles := secrets.NewProfiles(config, store)
+	if _, err := session.New(profiles, store, apiclient.Options{}).SignIn(ctx, env.URL, email, password, true); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Setenv(PasswordEnv, "")
+	cli(t, "sync", "--dir", dir, "--profile", email, "--config", config).want(t, ExitOK, "3 new", "")
+	// The rotated refresh token was saved: the profile resumes again.
+	cli(t, "sync", "--dir", dir, "--profile", email, "--config", config).want(t, ExitOK, "3 unchanged", "")
+	cli(t, "sync", "--dir", dir, "--profile", "nobody", "--config", config).want(t, ExitFailure, "", `no saved profile "nobody"`)
+	cli(t, "sync", "--dir", dir, "--profile", email, "--server", env.URL).want(t, ExitUsage, "", "not both")
+
+	// Staff archive chosen customers.
+	t.Setenv(PasswordEnv, staff.Password)
+	sdir := t.TempDir()
+	cli(t, "sync", "--dir", sdir, "--server", env.URL, "--email", staff.Email).want(t, ExitUsage, "", "give --customer")
+	cli(t, "sync", "--dir", sdir, "--server", env.URL, "--email", staff.Email, "--customer", cid).want(t, ExitOK, "3 new", "")
+	cli(t, "sync", "--dir", sdir, "--server", env.URL, "--email", staff.Email, "--customer", "cus_missing").
+		want(t, ExitFailure, "", "billfold archive: archive: list invoices")
+}
