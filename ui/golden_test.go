@@ -14,8 +14,10 @@ import (
 	"billfold/internal/server"
 )
 
-// Markup goldens of the main screens (testdata/*.xml). Rendering uses the
-// bundled font, so text sizes do not depend on the machine's fonts. To
+// Markup goldens of the main screens (testdata/*.xml), rendered with
+// fyne's test theme: its colours are all distinct, so each is named
+// unambiguously in the markup, and its Latin font is bundled, so English
+// text sizes do not depend on the machine's fonts. To
 // update after an intended change: run the test, inspect
 // testdata/failed/*.xml, and copy them over.
 func TestGoldenScreens(t *testing.T) {
@@ -40,6 +42,7 @@ func TestGoldenScreens(t *testing.T) {
 		rows = append(rows, newInvoiceRow(inv))
 	}
 	onUI(func() {
+		f.app.deps.App.Settings().SetTheme(test.Theme())
 		tab := newInvoicesTab(f.app, func(api.Invoice) {})
 		tab.setRows(rows)
 		w := test.NewWindow(tab.object())
