@@ -36,7 +36,7 @@ run_once() { # name language geometry [invoices]
   for _ in $(seq 1200); do grep -q 'invoice list loaded' "$out/$name.log" && break; sleep 0.05; done
   local ready; ready=$(echo "$(date +%s.%N) - $start" | bc)
   grep -q 'invoice list loaded' "$out/$name.log" || { echo "smoke $name: invoices never loaded"; cat "$out/$name.log"; return 1; }
-  sleep 2 # let the window settle before the picture
+  sleep 6 # let the window settle (and start-up garbage go back to the OS) before measuring
   local pid rss
   pid=$(pgrep -f -n '^bin/billfold --demo' || true)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status" 2>/dev/null || echo "?")
