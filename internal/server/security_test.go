@@ -92,7 +92,15 @@ func TestTokens(t *testing.T) {
 		var next api.Session
 		e.MustJSON(e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: sess.RefreshToken}, nil), 200, &next)
 		e.MustJSON(e.Do("GET", "/v1/me", next.AccessToken, nil, nil), 200, nil)
+		// A retry with the spent token right away (its answer was lost) is
+		// answered with another session of the same family.
+		var retried api.Session
+		e.MustJSON(e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: sess.RefreshToken}, nil), 200, &retried)
+		e.MustJSON(e.Do("GET", "/v1/me", retried.AccessToken, nil, nil), 200, nil)
+		// Later, the spent token is a stolen one: the whole family ends.
+		e.Clock.Advance(server.RefreshRetryGrace + time.Second)
 		wantProblem(t, e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: sess.RefreshToken}, nil), 401, api.CodeUnauthorized)
+		wantProblem(t, e.Do("GET", "/v1/me", retried.AccessToken, nil, nil), 401, api.CodeUnauthorized)
 		wantProblem(t, e.Do("GET", "/v1/me", next.AccessToken, nil, nil), 401, api.CodeUnauthorized)
 		wantProblem(t, e.Do("POST", "/v1/sessions/refresh", "", api.RefreshRequest{RefreshToken: next.RefreshToken}, nil), 401, api.CodeUnauthorized)
 

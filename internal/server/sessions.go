@@ -186,9 +186,16 @@ func (s *Server) newSession(ctx context.Context, u api.User, family string) (api
 	return sess, err
 }
 
+// RefreshRetryGrace is how long a refresh token spent by rotation may be
+// presented again. A client whose refresh answer was lost on the network
+// must retry with the token it still has; within the grace it gets a fresh
+// session instead of being signed out.
+const RefreshRetryGrace = 30 * time.Second
+
 // handleRefresh rotates a refresh token. A refresh token works once: using
-// a spent one means it was stolen (or replayed), so the whole session family
-// is revoked and the user must sign in again.
+// a spent one (outside the short retry grace) means it was stolen or
+// replayed, so the whole session family is revoked and the user must sign
+// in again.
 func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	body, err := s.readBody(r)
 	if err != nil {
@@ -208,15 +215,27 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		var sid string
 		var expires int64
 		var revoked int
+		var rotated sql.NullInt64
 		var err error
-		u, err = scanUser(tx.QueryRow(`SELECT s.id, s.family, s.refresh_expires, s.revoked, `+userColumns+`
+		u, err = scanUser(tx.QueryRow(`SELECT s.id, s.family, s.refresh_expires, s.revoked, s.rotated_at, `+userColumns+`
 			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.refresh_hash = ?`, auth.HashToken(req.RefreshToken)),
-			&sid, &family, &expires, &revoked)
+			&sid, &family, &expires, &revoked, &rotated)
 		if errors.Is(err, sql.ErrNoRows) {
 			return invalid
 		}
 		if err != nil {
 			return err
+		}
+		if revoked != 0 && rotated.Valid && s.now().Sub(fromMicro(rotated.Int64)) <= RefreshRetryGrace {
+			// A retry of a rotation whose answer was lost: allowed while
+			// the family is still alive (not signed out, not revoked).
+			var alive int
+			if err := tx.QueryRow(`SELECT COUNT(*) FROM sessions WHERE family = ? AND revoked = 0`, family).Scan(&alive); err != nil {
+				return err
+			}
+			if alive > 0 {
+				return nil
+			}
 		}
 		if revoked != 0 {
 			reused = true
@@ -227,7 +246,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		if s.now().UnixMicro() >= expires {
 			return invalid
 		}
-		_, err = tx.Exec(`UPDATE sessions SET revoked = 1 WHERE id = ?`, sid)
+		_, err = tx.Exec(`UPDATE sessions SET revoked = 1, rotated_at = ? WHERE id = ?`, micro(s.now()), sid)
 		tx.AfterCommit(func() { s.auth.evict(sid, "") })
 		return err
 	})
