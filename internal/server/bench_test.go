@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,8 @@ func BenchmarkAddFunds(b *testing.B) { benchAddFunds(b, 0) }
 func BenchmarkAddFundsAt2000rps(b *testing.B) { benchAddFunds(b, 2000) }
 
 func benchAddFunds(b *testing.B, rate float64) {
+	// Measure the server as cmd/billfold-server runs it (GOGC=400).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	e := servertest.New(b, servertest.Backend{Name: "sqlite"}, func(o *server.Options) {
 		o.MaxOpenAddFunds = -1
 		o.Limits = map[billing.Currency]server.Limits{billing.JPY: {MinDeposit: 1, MaxDeposit: 1_000_000, MaxBalance: 1 << 60}}
