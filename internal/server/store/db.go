@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -51,6 +52,7 @@ type DB struct {
 	writerDone chan struct{}
 	closeMu    sync.RWMutex
 	closed     bool
+	commits    atomic.Uint64 // write transactions committed, for the checkpointer
 	// stmts caches prepared statements per pool (SQLite only; pgx caches
 	// its own). Parsing SQL is a large share of a request in the pure-Go
 	// SQLite, and the server issues a small fixed set of queries.
