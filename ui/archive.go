@@ -116,14 +116,7 @@ func newArchiveScreen(a *App) *archiveScreen {
 			}
 			l.Refresh()
 		})
-	s.table.ShowHeaderColumn = false
-	s.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
-	for i, w := range []float32{160, 100, 110, 90, 220, 70} {
-		s.table.SetColumnWidth(i, w)
-	}
+	titledColumns(s.table, titles, []float32{160, 100, 110, 90, 220, 70})
 	openPDF := widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), func() {
 		if s.selected >= 0 && s.selected < len(s.entries) {
 			s.openPath(s.entries[s.selected].PDFPath)

@@ -180,14 +180,7 @@ func (v *invoiceView) linesTable() fyne.CanvasObject {
 			}
 			l.Refresh()
 		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
-	for i, w := range []float32{250, 48, 100, 64, 104} {
-		t.SetColumnWidth(i, w)
-	}
+	titledColumns(t, titles, []float32{250, 48, 100, 64, 104})
 	// The table scrolls inside a fixed height; its width follows the pane.
 	height := canvas.NewRectangle(color.Transparent)
 	height.SetMinSize(fyne.NewSize(0, float32(min(len(lines), 8)+1)*38+8))

@@ -98,14 +98,7 @@ func newTransactionsTab(a *App) *transactionsTab {
 			}
 			l.Refresh()
 		})
-	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[id.Col]) }
-	for i, w := range widths {
-		t.table.SetColumnWidth(i, w)
-	}
+	titledColumns(t.table, titles, widths)
 	t.status = widget.NewLabel("")
 	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), func() { t.dirty = true; t.load() })
 	t.root = container.NewBorder(container.NewBorder(nil, nil, nil, reload, t.status), nil, nil, nil, t.table)
