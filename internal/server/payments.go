@@ -172,7 +172,8 @@ func (s *Server) handlePay(w http.ResponseWriter, r *http.Request, p *principal)
 // customer's account lock. It is idempotent: a payment that is already
 // final is left alone, so however many times a completion arrives the
 // ledger is credited once (and the unique index on deposits per payment
-// would refuse a second credit even if this check were wrong).
+// would refuse a second credit even if this check were wrong). An empty
+// actor means the gateway itself.
 func (s *Server) completePayment(tx *store.Tx, paymentID string, succeeded bool, reason, actor string) (bool, error) {
 	list, err := s.scanPayments(tx, `WHERE id = ?`, paymentID)
 	if err != nil {
@@ -184,6 +185,9 @@ func (s *Server) completePayment(tx *store.Tx, paymentID string, succeeded bool,
 	pay := list[0]
 	if pay.State.Final() {
 		return false, nil
+	}
+	if actor == "" { // the gateway's own callback
+		actor = "gateway:" + pay.Gateway
 	}
 	now := micro(s.now())
 	if !succeeded {

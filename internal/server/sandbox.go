@@ -285,17 +285,11 @@ func (s *Server) processWebhook(r *http.Request, body []byte, signature string) 
 			hook.EventID, hook.PaymentID, micro(s.now())); err != nil {
 			return fmt.Errorf("record webhook: %w", err)
 		}
-		changed, err := s.completePayment(tx, hook.PaymentID, hook.Outcome == "succeeded", hook.Reason, "gateway:"+hookGateway(tx, hook.PaymentID))
+		changed, err := s.completePayment(tx, hook.PaymentID, hook.Outcome == "succeeded", hook.Reason, "")
 		if err == nil && !changed {
 			ack.Status = "duplicate"
 		}
 		return err
 	})
 	return ack, err
-}
-
-func hookGateway(tx *store.Tx, paymentID string) string {
-	var g string
-	_ = tx.QueryRow(`SELECT gateway FROM payments WHERE id = ?`, paymentID).Scan(&g)
-	return g
 }
