@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,9 +113,10 @@ func TestKeyringTimesOutInsteadOfHanging(t *testing.T) {
 	}
 	// While the first call hangs, later ones fail at once and start no
 	// other backend call.
-	start = time.Now()
-	if _, err := k.Get(ctx, "p-2"); !errors.Is(err, ErrUnavailable) || time.Since(start) > 40*time.Millisecond {
-		t.Fatalf("second call while hung: %v after %v", err, time.Since(start))
+	// (Asserted by the reason, not a stopwatch: a loaded CI machine can
+	// pause any goroutine for longer than the 50 ms timeout.)
+	if _, err := k.Get(ctx, "p-2"); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "still waiting") {
+		t.Fatalf("second call while hung: %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
