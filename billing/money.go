@@ -5,6 +5,7 @@
 package billing
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,6 +96,10 @@ func (m Money) String() string { return Format(m) }
 // (no fraction, no exponent, no string) and currency a supported code, so a
 // client can never smuggle a float or an unknown currency into the ledger.
 func (m *Money) UnmarshalJSON(b []byte) error {
+	if v, ok := parseCanonicalMoney(b); ok {
+		*m = v
+		return nil
+	}
 	var raw struct {
 		Amount   json.RawMessage `json:"amount"`
 		Currency *string         `json:"currency"`
@@ -121,11 +126,90 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	if raw.Currency == nil {
 		return &FieldError{Field: "currency", Reason: "is required"}
 	}
-	c := Currency(*raw.Currency)
-	if !c.Valid() {
+	c, ok := knownCurrency([]byte(*raw.Currency))
+	if !ok {
 		return &FieldError{Field: "currency", Reason: "must be one of JPY, USD, EUR"}
 	}
 	m.Amount, m.Currency = n, c
+	return nil
+}
+
+// parseCanonicalMoney decodes the exact shape the server writes,
+// {"amount":N,"currency":"XXX"}, without a json.Decoder: a page of 500
+// invoices holds thousands of amounts. Anything else, including every
+// malformed input, goes through the strict decoder instead, so it gets the
+// same errors (FuzzMoneyFastPath checks that both agree).
+func parseCanonicalMoney(b []byte) (Money, bool) {
+	const head, mid, tail = `{"amount":`, `,"currency":"`, `"}`
+	if len(b) < len(head)+1+len(mid)+3+len(tail) || string(b[:len(head)]) != head {
+		return Money{}, false
+	}
+	rest := b[len(head):]
+	digits := rest
+	if i := bytes.IndexByte(rest, ','); i > 0 {
+		digits, rest = rest[:i], rest[i:]
+	} else {
+		return Money{}, false
+	}
+	if !isJSONInteger(digits) || len(rest) != len(mid)+3+len(tail) ||
+		string(rest[:len(mid)]) != mid || string(rest[len(mid)+3:]) != tail {
+		return Money{}, false
+	}
+	c, ok := knownCurrency(rest[len(mid) : len(mid)+3])
+	if !ok {
+		return Money{}, false
+	}
+	n, err := strconv.ParseInt(string(digits), 10, 64)
+	if err != nil {
+		return Money{}, false
+	}
+	return Money{Amount: n, Currency: c}, true
+}
+
+// isJSONInteger reports whether b is a JSON number without fraction or
+// exponent: an optional minus, then 0 or digits not starting with 0.
+func isJSONInteger(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// knownCurrency returns the constant for a supported code. Decoded amounts
+// share these strings instead of each keeping its own copy of "JPY".
+func knownCurrency(code []byte) (Currency, bool) {
+	for _, c := range Currencies {
+		if string(code) == string(c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// UnmarshalJSON decodes a currency code as any string, keeping supported
+// codes as the shared constants; whether the code is supported is for the
+// caller to check (Valid), so that it can name the field.
+func (c *Currency) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // like a plain string field: null leaves it as it is
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err // an *json.UnmarshalTypeError, which the decoder names the field in
+	}
+	if known, ok := knownCurrency([]byte(s)); ok {
+		*c = known
+		return nil
+	}
+	*c = Currency(s)
 	return nil
 }
 
