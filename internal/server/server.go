@@ -35,6 +35,10 @@ type Limits struct {
 type Options struct {
 	// DataDir holds the SQLite database when DSN is empty.
 	DataDir string
+	// SQLiteCacheKiB bounds the page cache of each of the six SQLite
+	// connections (0: SQLite's default, 2 MiB). The demo inside the desktop
+	// app keeps it small; the operating system caches the file anyway.
+	SQLiteCacheKiB int
 	// DSN selects PostgreSQL (a pgx connection string) instead of SQLite.
 	DSN string
 	// BaseURL is the public origin used in checkout redirect URLs.
@@ -174,7 +178,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		if opts.DataDir == "" {
 			return nil, errors.New("server: a data directory or a PostgreSQL DSN is required")
 		}
-		db, err = store.OpenSQLite(ctx, opts.DataDir)
+		db, err = store.OpenSQLite(ctx, opts.DataDir, opts.SQLiteCacheKiB)
 	}
 	if err != nil {
 		return nil, err
