@@ -22,7 +22,7 @@ type billingScreen struct {
 
 func newBillingScreen(a *App) *billingScreen {
 	b := &billingScreen{app: a}
-	b.invoices = newInvoicesTab(a, b.openInvoice)
+	b.invoices = newInvoicesTab(a, b.openPreview)
 	b.addFunds = newAddFundsTab(a, b.openInvoice)
 	b.transactions = newTransactionsTab(a)
 	b.tabs = container.NewAppTabs(
@@ -48,8 +48,19 @@ func (b *billingScreen) selectTab(i int) {
 	b.tabs.SelectIndex(i)
 }
 
-func (b *billingScreen) openInvoice(inv api.Invoice) {
-	b.invoice = newInvoiceView(b.app, inv, b.closeInvoice)
+// openInvoice shows an invoice the app has in full (just created or
+// fetched).
+func (b *billingScreen) openInvoice(inv api.Invoice) { b.show(newInvoiceView(b.app, inv, true, b.closeInvoice)) }
+
+// openPreview shows what the invoice list knows of an invoice at once and
+// the rest when it has been fetched.
+func (b *billingScreen) openPreview(inv api.Invoice) {
+	b.show(newInvoiceView(b.app, inv, false, b.closeInvoice))
+}
+
+func (b *billingScreen) show(v *invoiceView) {
+	b.closeInvoice()
+	b.invoice = v
 	b.root.Objects = []fyne.CanvasObject{b.invoice.object()}
 	b.root.Refresh()
 	b.app.deps.Hooks.updated("invoice-opened")

@@ -26,8 +26,9 @@ import (
 // invoiceView is the invoice screen: what is owed and why, and the ways to
 // pay it (Pay Now!, Apply Credit), save it (Download PDF) or get help.
 type invoiceView struct {
-	app   *App
-	inv   api.Invoice
+	app    *App
+	inv    api.Invoice
+	loaded bool // inv is the whole invoice, not a preview from the list
 	back  func()
 	root  *fyne.Container
 	body  *fyne.Container
@@ -46,9 +47,9 @@ type invoiceView struct {
 	creditKey apiclient.IdempotencyKey
 }
 
-func newInvoiceView(a *App, inv api.Invoice, back func()) *invoiceView {
+func newInvoiceView(a *App, inv api.Invoice, loaded bool, back func()) *invoiceView {
 	ctx, cancel := context.WithCancel(a.ctx)
-	v := &invoiceView{app: a, inv: inv, back: back, ctx: ctx, close: cancel, gatewayIDs: map[string]string{}}
+	v := &invoiceView{app: a, inv: inv, loaded: loaded, back: back, ctx: ctx, close: cancel, gatewayIDs: map[string]string{}}
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
 	v.message.Hide()
@@ -71,11 +72,14 @@ func (v *invoiceView) reload() {
 	}, func(inv api.Invoice, err error) {
 		if err != nil {
 			v.say(describe(err), widget.DangerImportance)
+			if !v.loaded {
+				v.render()
+			}
 			v.app.deps.Hooks.updated("invoice-error")
 			return
 		}
-		wasUnpaid := v.inv.Status == billing.InvoiceUnpaid
-		v.inv = inv
+		wasUnpaid := v.loaded && v.inv.Status == billing.InvoiceUnpaid
+		v.inv, v.loaded = inv, true
 		if v.waiting != nil {
 			for _, p := range inv.Payments {
 				if p.ID == v.waiting.ID && p.State.Final() {
@@ -118,6 +122,12 @@ func (v *invoiceView) render() {
 	if inv.PaidAt != nil {
 		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
 	}
+	header := []fyne.CanvasObject{container.NewHBox(title, badge), widget.NewLabel(strings.Join(dates, "  ·  "))}
+	if !v.loaded {
+		v.body.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(append(header, v.previewStatus())...))}
+		v.body.Refresh()
+		return
+	}
 	seller := widget.NewLabel(inv.Seller.Name + "\n" + inv.Seller.Address + "\n" +
 		lang.L("Registration number {{.Number}}", map[string]any{"Number": inv.Seller.RegistrationNumber}))
 	buyerText := inv.Buyer.Name
@@ -129,8 +139,7 @@ func (v *invoiceView) render() {
 		widget.NewCard("", lang.L("From"), seller), widget.NewCard("", lang.L("Bill to"), buyer))
 
 	details := container.NewVBox(
-		container.NewHBox(title, badge),
-		widget.NewLabel(strings.Join(dates, "  ·  ")),
+		header[0], header[1],
 		parties,
 		v.linesTable(),
 		v.totals(),
@@ -141,6 +150,19 @@ func (v *invoiceView) render() {
 	split.Offset = 0.62
 	v.body.Objects = []fyne.CanvasObject{split}
 	v.body.Refresh()
+}
+
+// previewStatus stands in for the invoice's details until they arrive:
+// "Loading…", or why they did not, with a way to try again.
+func (v *invoiceView) previewStatus() fyne.CanvasObject {
+	if !v.message.Visible() {
+		return widget.NewLabel(lang.L("Loading…"))
+	}
+	return container.NewVBox(v.message, container.NewHBox(widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), func() {
+		v.message.Hide()
+		v.render()
+		v.reload()
+	})))
 }
 
 func statusImportance(inv api.Invoice) widget.Importance {

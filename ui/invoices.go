@@ -18,26 +18,40 @@ import (
 	"billfold/billing"
 )
 
-// invoiceRow is an invoice formatted for the table, so drawing a cell only
-// assigns strings.
+// invoiceRow is what the table needs of an invoice, formatted once, so
+// drawing a cell only assigns strings. It keeps no lines, parties or
+// payments: an account may have 10,000 invoices, and the invoice screen
+// fetches the whole invoice when one is opened.
 type invoiceRow struct {
-	inv                              api.Invoice
-	number, issued, due, total, kind string
+	id                               string
+	kind                             billing.InvoiceKind
+	state                            billing.InvoiceStatus
+	issuedAt, dueAt                  time.Time
+	amount                           billing.Money
+	number, issued, due, total, what string
 	status                           string
 	overdue                          bool
 }
 
-func newInvoiceRow(inv api.Invoice) invoiceRow {
-	r := invoiceRow{inv: inv, number: inv.Number, issued: fmtDate(inv.IssuedAt), due: fmtDate(inv.DueAt),
+func newInvoiceRow(inv *api.Invoice) *invoiceRow {
+	r := &invoiceRow{id: inv.ID, kind: inv.Kind, state: inv.Status, issuedAt: inv.IssuedAt, dueAt: inv.DueAt, amount: inv.Total,
+		number: inv.Number, issued: fmtDate(inv.IssuedAt), due: fmtDate(inv.DueAt),
 		total: billing.Format(inv.Total), status: statusText(inv.Status), overdue: inv.Overdue}
-	r.kind = lang.L("Service")
+	r.what = lang.L("Service")
 	if inv.Kind == billing.KindAddFunds {
-		r.kind = lang.L("Add funds")
+		r.what = lang.L("Add funds")
 	}
 	if inv.Overdue {
 		r.status = lang.L("Overdue")
 	}
 	return r
+}
+
+// preview is the invoice as far as the row knows it, for the invoice
+// screen to show while it fetches the rest.
+func (r *invoiceRow) preview() api.Invoice {
+	return api.Invoice{ID: r.id, Number: r.number, Kind: r.kind, Status: r.state, Currency: r.amount.Currency,
+		IssuedAt: r.issuedAt, DueAt: r.dueAt, Overdue: r.overdue, Total: r.amount}
 }
 
 func statusText(s billing.InvoiceStatus) string {
@@ -67,9 +81,9 @@ const (
 
 type invoicesTab struct {
 	app    *App
-	open   func(api.Invoice)
-	all    []invoiceRow // as loaded, newest first
-	rows   []invoiceRow // filtered and sorted, what the table shows
+	open   func(preview api.Invoice)
+	all    []*invoiceRow // as loaded, newest first
+	rows   []*invoiceRow // filtered and sorted, what the table shows
 	filter string       // "", unpaid, paid, cancelled
 	sortBy int
 	desc   bool
@@ -79,7 +93,7 @@ type invoicesTab struct {
 	gen    atomic.Uint64
 }
 
-func newInvoicesTab(a *App, open func(api.Invoice)) *invoicesTab {
+func newInvoicesTab(a *App, open func(preview api.Invoice)) *invoicesTab {
 	t := &invoicesTab{app: a, open: open, sortBy: colIssued, desc: true}
 	t.build()
 	return t
@@ -119,15 +133,15 @@ func (t *invoicesTab) build() {
 				switch {
 				case r.overdue:
 					l.Importance = widget.DangerImportance
-				case r.inv.Status == billing.InvoiceUnpaid:
+				case r.state == billing.InvoiceUnpaid:
 					l.Importance = widget.WarningImportance
-				case r.inv.Status == billing.InvoicePaid:
+				case r.state == billing.InvoicePaid:
 					l.Importance = widget.SuccessImportance
 				default:
 					l.Importance = widget.LowImportance
 				}
 			case colKind:
-				l.Text = r.kind
+				l.Text = r.what
 			}
 			l.Refresh()
 		})
@@ -157,7 +171,7 @@ func (t *invoicesTab) build() {
 	}
 	t.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(t.rows) {
-			t.open(t.rows[id.Row].inv)
+			t.open(t.rows[id.Row].preview())
 		}
 		t.table.UnselectAll()
 	}
@@ -189,17 +203,17 @@ func (t *invoicesTab) load() {
 	t.status.SetText(lang.L("Loading…"))
 	started := time.Now()
 	var fetched time.Time
-	run(t.app.ctx, &t.gen, func(ctx context.Context) ([]invoiceRow, error) {
+	run(t.app.ctx, &t.gen, func(ctx context.Context) ([]*invoiceRow, error) {
 		defer func() { fetched = time.Now() }()
-		var rows []invoiceRow
+		var rows []*invoiceRow
 		for inv, err := range t.app.deps.Backend.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 500}) {
 			if err != nil {
 				return rows, err
 			}
-			rows = append(rows, newInvoiceRow(inv))
+			rows = append(rows, newInvoiceRow(&inv))
 		}
 		return rows, nil
-	}, func(rows []invoiceRow, err error) {
+	}, func(rows []*invoiceRow, err error) {
 		if err != nil {
 			t.status.SetText(describe(err))
 			t.app.deps.Hooks.updated("invoices-error")
@@ -214,7 +228,7 @@ func (t *invoicesTab) load() {
 }
 
 // setRows replaces the loaded invoices (on the UI goroutine).
-func (t *invoicesTab) setRows(rows []invoiceRow) {
+func (t *invoicesTab) setRows(rows []*invoiceRow) {
 	t.all = rows
 	t.apply()
 	t.app.deps.Hooks.updated("invoices")
@@ -222,19 +236,19 @@ func (t *invoicesTab) setRows(rows []invoiceRow) {
 
 // upsert applies one changed invoice from an event.
 func (t *invoicesTab) upsert(inv api.Invoice) {
-	i := slices.IndexFunc(t.all, func(r invoiceRow) bool { return r.inv.ID == inv.ID })
+	i := slices.IndexFunc(t.all, func(r *invoiceRow) bool { return r.id == inv.ID })
 	if i >= 0 {
-		t.all[i] = newInvoiceRow(inv)
+		t.all[i] = newInvoiceRow(&inv)
 	} else {
-		t.all = append([]invoiceRow{newInvoiceRow(inv)}, t.all...)
+		t.all = append([]*invoiceRow{newInvoiceRow(&inv)}, t.all...)
 	}
 	t.apply()
 }
 
 func (t *invoicesTab) kindOf(id string) billing.InvoiceKind {
 	for _, r := range t.all {
-		if r.inv.ID == id {
-			return r.inv.Kind
+		if r.id == id {
+			return r.kind
 		}
 	}
 	return ""
@@ -246,7 +260,7 @@ func (t *invoicesTab) apply() {
 	t.rows = sortRows(filterRows(t.all, t.filter), t.sortBy, t.desc)
 	unpaid := 0
 	for _, r := range t.all {
-		if r.inv.Status == billing.InvoiceUnpaid {
+		if r.state == billing.InvoiceUnpaid {
 			unpaid++
 		}
 	}
@@ -254,36 +268,36 @@ func (t *invoicesTab) apply() {
 	t.table.Refresh()
 }
 
-func filterRows(all []invoiceRow, status string) []invoiceRow {
+func filterRows(all []*invoiceRow, status string) []*invoiceRow {
 	if status == "" {
 		return slices.Clone(all)
 	}
-	out := make([]invoiceRow, 0, len(all))
+	out := make([]*invoiceRow, 0, len(all))
 	for _, r := range all {
-		if string(r.inv.Status) == status {
+		if string(r.state) == status {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-func sortRows(rows []invoiceRow, col int, desc bool) []invoiceRow {
-	cmp := func(a, b invoiceRow) int {
+func sortRows(rows []*invoiceRow, col int, desc bool) []*invoiceRow {
+	cmp := func(a, b *invoiceRow) int {
 		switch col {
 		case colNumber:
 			return strings.Compare(a.number, b.number)
 		case colDue:
-			return a.inv.DueAt.Compare(b.inv.DueAt)
+			return a.dueAt.Compare(b.dueAt)
 		case colTotal:
-			return compareInt(a.inv.Total.Amount, b.inv.Total.Amount)
+			return compareInt(a.amount.Amount, b.amount.Amount)
 		case colStatus:
 			return strings.Compare(a.status, b.status)
 		case colKind:
-			return strings.Compare(a.kind, b.kind)
+			return strings.Compare(a.what, b.what)
 		}
-		return a.inv.IssuedAt.Compare(b.inv.IssuedAt)
+		return a.issuedAt.Compare(b.issuedAt)
 	}
-	slices.SortStableFunc(rows, func(a, b invoiceRow) int {
+	slices.SortStableFunc(rows, func(a, b *invoiceRow) int {
 		if desc {
 			return cmp(b, a)
 		}

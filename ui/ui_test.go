@@ -262,6 +262,53 @@ func TestBankTransferShowsInstructions(t *testing.T) {
 	})
 }
 
+// Selecting a row opens the invoice from what the list holds (number,
+// status, dates) and fills in the lines and parties once fetched; when the
+// fetch fails, the screen says why and offers to try again.
+func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	ctx := context.Background()
+	now := time.Now()
+	if _, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour),
+		[]server.ServiceLine{{Description: "VPS Tokyo", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	loaded := f.rec.mark("invoices")
+	onUI(func() { f.app.billing.invoices.load() })
+	f.rec.wait(t, "invoices", loaded)
+
+	opened, fetched := f.rec.mark("invoice-opened"), f.rec.mark("invoice")
+	var number string
+	onUI(func() {
+		tab := f.app.billing.invoices
+		if len(tab.rows) != 1 {
+			t.Fatalf("%d rows", len(tab.rows))
+		}
+		number = tab.rows[0].number
+		tab.table.Select(widget.TableCellID{Row: 0, Col: colNumber})
+	})
+	f.rec.wait(t, "invoice-opened", opened)
+	f.rec.wait(t, "invoice", fetched)
+	onUI(func() {
+		v := f.app.billing.invoice
+		text := dump(v.object())
+		if !v.loaded || len(v.inv.Lines) != 1 || !strings.Contains(text, number) || !strings.Contains(text, "Bill to") ||
+			!strings.Contains(text, "¥3,300") || strings.Contains(text, "Loading…") {
+			t.Fatalf("invoice screen after loading:\n%s", text)
+		}
+	})
+
+	failed := f.rec.mark("invoice-error")
+	onUI(func() { f.app.billing.openPreview(api.Invoice{ID: "inv_not_yours", Number: "INV-0000-000000"}) })
+	f.rec.wait(t, "invoice-error", failed)
+	onUI(func() {
+		text := dump(f.app.billing.invoice.object())
+		if !strings.Contains(text, "INV-0000-000000") || !strings.Contains(text, "Refresh") || strings.Contains(text, "Loading…") {
+			t.Fatalf("invoice screen after a failed fetch:\n%s", text)
+		}
+	})
+}
+
 func TestApplyCreditAndVoucher(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	ctx := context.Background()
