@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/smoke
 mkdir -p "$out"
-go build -tags migrated_fynedo -o bin/billfold .
+go build -tags "${TAGS:-migrated_fynedo,no_emoji}" -o bin/billfold . # the tags of make build
 
 run_once() { # name language geometry [invoices]
   local name=$1 language=$2 geometry=$3 invoices=${4:-0}
