@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -50,11 +49,10 @@ func Run(o Options) error {
 	fa := app.NewWithID(AppID)
 	fa.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "ms_since_launch", time.Since(launched).Milliseconds())
-		// Start-up parses the font and loads the first data, leaving freed
-		// heap the runtime would return to the OS only slowly; a desktop
-		// app that stays open all day should not keep it.
-		time.AfterFunc(5*time.Second, debug.FreeOSMemory)
 	})
+	trimCtx, stopTrimming := context.WithCancel(context.Background())
+	defer stopTrimming()
+	go trimMemory(trimCtx)
 	fa.SetIcon(fyne.NewStaticResource("icon.png", icon))
 	prefs := fa.Preferences()
 	if err := ui.LoadTranslations(prefs.String(ui.PrefLanguage)); err != nil {

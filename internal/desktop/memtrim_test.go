@@ -1,0 +1,33 @@
+package desktop
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
+
+var sink [][]byte
+
+// Garbage and free pages count as reclaimable, and a trim gives them back.
+func TestReclaimable(t *testing.T) {
+	// No collection on its own while the garbage is made, so that it is
+	// still garbage when measured.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	debug.FreeOSMemory()
+	before := reclaimable()
+	for range 64 {
+		sink = append(sink, make([]byte, 1<<20))
+	}
+	sink = nil // 64 MiB of garbage, not collected yet
+	if got := reclaimable(); got < before+48<<20 {
+		t.Fatalf("reclaimable %d MiB after dropping 64 MiB (was %d MiB)", got>>20, before>>20)
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	released := m.HeapReleased
+	debug.FreeOSMemory()
+	runtime.ReadMemStats(&m)
+	if m.HeapReleased < released+48<<20 || reclaimable() >= trimAtLeast {
+		t.Fatalf("after the trim: released %d → %d MiB, reclaimable %d MiB", released>>20, m.HeapReleased>>20, reclaimable()>>20)
+	}
+}
