@@ -50,7 +50,9 @@ func (b *billingScreen) selectTab(i int) {
 
 // openInvoice shows an invoice the app has in full (just created or
 // fetched).
-func (b *billingScreen) openInvoice(inv api.Invoice) { b.show(newInvoiceView(b.app, inv, true, b.closeInvoice)) }
+func (b *billingScreen) openInvoice(inv api.Invoice) {
+	b.show(newInvoiceView(b.app, inv, true, b.closeInvoice))
+}
 
 // openPreview shows what the invoice list knows of an invoice at once and
 // the rest when it has been fetched.

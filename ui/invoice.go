@@ -29,12 +29,12 @@ type invoiceView struct {
 	app    *App
 	inv    api.Invoice
 	loaded bool // inv is the whole invoice, not a preview from the list
-	back  func()
-	root  *fyne.Container
-	body  *fyne.Container
-	gen   atomic.Uint64
-	ctx   context.Context
-	close context.CancelFunc
+	back   func()
+	root   *fyne.Container
+	body   *fyne.Container
+	gen    atomic.Uint64
+	ctx    context.Context
+	close  context.CancelFunc
 
 	// Pay Now! state.
 	gateway    *widget.Select

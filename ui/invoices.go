@@ -84,7 +84,7 @@ type invoicesTab struct {
 	open   func(preview api.Invoice)
 	all    []*invoiceRow // as loaded, newest first
 	rows   []*invoiceRow // filtered and sorted, what the table shows
-	filter string       // "", unpaid, paid, cancelled
+	filter string        // "", unpaid, paid, cancelled
 	sortBy int
 	desc   bool
 	table  *widget.Table
