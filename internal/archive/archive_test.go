@@ -176,7 +176,11 @@ func TestStaffSyncSearchVersionsExport(t *testing.T) {
 	if err := archive.ExportCSV(&buf, res2); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	// For Excel: a UTF-8 byte order mark and CRLF line ends.
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\ufeffnumber,")) || !bytes.Contains(buf.Bytes(), []byte("pdf_sha256\r\n")) {
+		t.Fatalf("csv starts %q", buf.Bytes()[:min(buf.Len(), 80)])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\ufeff")))).ReadAll()
 	if err != nil || len(rows) != 6 {
 		t.Fatalf("csv: %d rows, %v", len(rows), err)
 	}

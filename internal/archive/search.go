@@ -177,8 +177,15 @@ var CSVHeader = []string{"number", "issue_date", "due_date", "paid_date", "statu
 // ExportCSV writes entries (a Search result) as CSV with a header row,
 // totals as plain numbers in the currency's major unit ("10000", "24.50").
 // Text cells that a spreadsheet would run as a formula get a leading '.
+// The file starts with a UTF-8 byte order mark and ends lines with CRLF
+// (RFC 4180): without the mark, Excel on a Japanese Windows reads the file
+// as Shift_JIS and every company name turns to mojibake.
 func ExportCSV(w io.Writer, entries []Entry) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}

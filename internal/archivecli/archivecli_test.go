@@ -109,12 +109,11 @@ func TestSyncSearchExportVerify(t *testing.T) {
 
 	out := filepath.Join(t.TempDir(), "invoices.csv")
 	cli(t, "export", "--dir", dir, "--to", "2025-12-31", "--out", out).want(t, ExitOK, "2 invoices written to "+out, "")
-	f, err := os.Open(out)
+	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(f).ReadAll()
-	f.Close()
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff"))).ReadAll()
 	if err != nil || len(rows) != 3 || rows[0][0] != "number" || rows[1][6] != "22000" || rows[1][5] != "JPY" {
 		t.Fatalf("csv %v, %v", rows, err)
 	}
