@@ -6,6 +6,7 @@ import (
 	"iter"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -42,13 +43,29 @@ type customersScreen struct {
 	detGen   atomic.Uint64
 	adjKey   apiclient.IdempotencyKey
 	root     fyne.CanvasObject
+	typing   *time.Timer // the search waits for a pause in typing
 }
+
+// searchPause is how long the search waits after a keystroke: an account
+// manager typing a name should cost one request, not one per letter.
+const searchPause = 250 * time.Millisecond
 
 func newCustomersScreen(a *App) *customersScreen {
 	c := &customersScreen{app: a}
 	c.search = widget.NewEntry()
 	c.search.SetPlaceHolder(lang.L("Search by name, e-mail or company"))
-	c.search.OnChanged = func(string) { c.find() }
+	c.search.OnChanged = func(string) {
+		if c.typing != nil {
+			c.typing.Stop()
+		}
+		c.typing = time.AfterFunc(searchPause, func() {
+			do(func() {
+				if c.app.ctx.Err() == nil { // not after the window closed
+					c.find()
+				}
+			})
+		})
+	}
 	c.status = widget.NewLabel("")
 	c.results = widget.NewList(func() int { return len(c.list) },
 		func() fyne.CanvasObject {

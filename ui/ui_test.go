@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -510,18 +511,24 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	}
 	rec := newRecorder()
 	var a *App
-	onUI(func() { a = New(Deps{App: fa, Backend: sc, Staff: sc, User: u, Hooks: rec.hooks()}) })
+	counting := &countingStaff{StaffBackend: sc}
+	staffCalls := &counting.searches
+	onUI(func() { a = New(Deps{App: fa, Backend: sc, Staff: counting, User: u, Hooks: rec.hooks()}) })
 	t.Cleanup(func() {
 		onUI(a.Close)
 		pending.Wait()
 	})
 	rec.wait(t, "customers", 0)
 	var screen *customersScreen
+	searches := staffCalls.Load()
 	onUI(func() {
 		screen = a.customers
-		screen.search.SetText(cust.Email)
+		test.Type(screen.search, cust.Email) // one keystroke at a time
 	})
 	rec.wait(t, "customers", 1)
+	if n := staffCalls.Load() - searches; n != 1 {
+		t.Fatalf("typing %q searched %d times, want once after the pause", cust.Email, n)
+	}
 	onUI(func() { screen.results.Select(0) })
 	rec.wait(t, "customer", 0)
 	onUI(func() {
@@ -545,4 +552,15 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	if err != nil || sum.AvailableCredit.Amount != 8_000 {
 		t.Fatalf("credit after confirmation: %v %v", sum.AvailableCredit, err)
 	}
+}
+
+// countingStaff counts customer searches.
+type countingStaff struct {
+	StaffBackend
+	searches atomic.Int32
+}
+
+func (s *countingStaff) StaffCustomers(ctx context.Context, q string) (api.CustomerList, error) {
+	s.searches.Add(1)
+	return s.StaffBackend.StaffCustomers(ctx, q)
 }
