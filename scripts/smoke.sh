@@ -18,9 +18,10 @@ start_xvfb() {
   local numfile; numfile=$(mktemp)
   Xvfb -displayfd 3 -screen 0 "${1}x24" -nolisten tcp 3>"$numfile" >/dev/null 2>&1 &
   xvfb=$!
-  for _ in $(seq 100); do [[ -s "$numfile" ]] && break; sleep 0.05; done
+  for _ in $(seq 300); do [[ -s "$numfile" ]] && break; sleep 0.05; done
   display=":$(tr -d '[:space:]' <"$numfile")"
   rm -f "$numfile"
+  if [[ "$display" == ":" ]]; then echo "smoke: Xvfb did not start within 15 s"; kill "$xvfb" 2>/dev/null; exit 1; fi
   for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
 }
 
@@ -78,7 +79,13 @@ floor() {
   local home; home=$(mktemp -d)
   HOME="$home" DISPLAY="$display" dbus-run-session -- bin/fynefloor >"$out/floor.log" 2>&1 &
   local app=$!
-  for _ in $(seq 100); do DISPLAY="$display" xdotool search --onlyvisible --name '^Fyne floor$' >/dev/null 2>&1 && break; sleep 0.1; done
+  local mapped=""
+  for _ in $(seq 100); do
+    mapped=$(DISPLAY="$display" xdotool search --onlyvisible --name '^Fyne floor$' 2>/dev/null | head -1 || true)
+    [[ -n "$mapped" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$mapped" ]] || { echo "smoke floor: no window"; cat "$out/floor.log"; return 1; }
   sleep 6
   echo "smoke floor: a bare Fyne window at 1280x800 here: RSS $(rss_mb "$(pgrep -n -f '^bin/fynefloor')") MB"
   kill "$app"; wait "$app" 2>/dev/null || true

@@ -315,7 +315,7 @@ func (s *archiveScreen) onExport() {
 			return
 		}
 		go func() {
-			werr := archive.ExportCSV(w, entries)
+			werr := archive.ExportCSV(w, entries, archive.CSVOptions{ForSpreadsheet: true})
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}

@@ -58,13 +58,17 @@ func newCustomersScreen(a *App) *customersScreen {
 		if c.typing != nil {
 			c.typing.Stop()
 		}
-		c.typing = time.AfterFunc(searchPause, func() {
+		var pause *time.Timer
+		pause = time.AfterFunc(searchPause, func() {
 			do(func() {
-				if c.app.ctx.Err() == nil { // not after the window closed
+				// A timer that fired while a keystroke was replacing it is
+				// stale; and nothing runs after the window closed.
+				if c.typing == pause && c.app.ctx.Err() == nil {
 					c.find()
 				}
 			})
 		})
+		c.typing = pause
 	}
 	c.status = widget.NewLabel("")
 	c.results = widget.NewList(func() int { return len(c.list) },

@@ -70,6 +70,9 @@ func (v *invoiceView) reload() {
 	run(v.ctx, &v.gen, func(ctx context.Context) (api.Invoice, error) {
 		return v.app.deps.Backend.Invoice(ctx, id)
 	}, func(inv api.Invoice, err error) {
+		if v.ctx.Err() != nil {
+			return // the screen was closed: nothing to show, nothing to report
+		}
 		if err != nil {
 			v.say(describe(err), widget.DangerImportance)
 			if !v.loaded {
@@ -79,6 +82,9 @@ func (v *invoiceView) reload() {
 			return
 		}
 		wasUnpaid := v.loaded && v.inv.Status == billing.InvoiceUnpaid
+		if !v.loaded {
+			v.message.Hide() // why an earlier fetch failed, no longer true
+		}
 		v.inv, v.loaded = inv, true
 		if v.waiting != nil {
 			for _, p := range inv.Payments {

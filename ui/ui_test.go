@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -93,11 +94,12 @@ func onUI(f func()) {
 }
 
 type fixture struct {
-	env    *servertest.Env
-	client *apiclient.Client
-	app    *App
-	rec    *recorder
-	user   api.User
+	env     *servertest.Env
+	backend *flakyBackend // the app's backend: the client, with faults on demand
+	client  *apiclient.Client
+	app     *App
+	rec     *recorder
+	user    api.User
 }
 
 // start signs in as a fresh customer (or the demo customer when demo) and
@@ -120,10 +122,10 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{env: env, client: client, rec: newRecorder(), user: u}
+	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client}}
 	var a *App
 	onUI(func() {
-		a = New(Deps{App: fa, Backend: client, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
+		a = New(Deps{App: fa, Backend: f.backend, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
 			RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }})
 	})
 	f.app = a
@@ -308,6 +310,38 @@ func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
 			t.Fatalf("invoice screen after a failed fetch:\n%s", text)
 		}
 	})
+
+	// The fetch fails once, then the app refreshes (as after an event):
+	// the invoice shows, without the stale error.
+	f.backend.failInvoice.Store(1)
+	failed = f.rec.mark("invoice-error")
+	onUI(func() { f.app.billing.invoices.open(f.app.billing.invoices.rows[0].preview()) })
+	f.rec.wait(t, "invoice-error", failed)
+	fetched = f.rec.mark("invoice")
+	onUI(func() { f.app.billing.invoice.reload() })
+	f.rec.wait(t, "invoice", fetched)
+	onUI(func() {
+		v := f.app.billing.invoice
+		if !v.loaded || v.message.Visible() {
+			t.Fatalf("invoice screen after the retry: loaded %v, message %q shown", v.loaded, v.message.Text)
+		}
+	})
+}
+
+// flakyBackend fails Invoice as many times as failInvoice says.
+type flakyBackend struct {
+	Backend
+	failInvoice atomic.Int32
+}
+
+var errFlaky = errors.New("the network dropped")
+
+func (b *flakyBackend) Invoice(ctx context.Context, id string) (api.Invoice, error) {
+	if b.failInvoice.Add(-1) >= 0 {
+		return api.Invoice{}, errFlaky
+	}
+	b.failInvoice.Store(0)
+	return b.Backend.Invoice(ctx, id)
 }
 
 func TestApplyCreditAndVoucher(t *testing.T) {

@@ -173,10 +173,10 @@ func TestStaffSyncSearchVersionsExport(t *testing.T) {
 	// CSV export of a search.
 	res2, _ := ar.Search(ctx, archive.Query{From: d("2024-01-01")})
 	var buf bytes.Buffer
-	if err := archive.ExportCSV(&buf, res2); err != nil {
+	if err := archive.ExportCSV(&buf, res2, archive.CSVOptions{ForSpreadsheet: true}); err != nil {
 		t.Fatal(err)
 	}
-	// For Excel: a UTF-8 byte order mark and CRLF line ends.
+	// For a spreadsheet: a UTF-8 byte order mark; CRLF line ends always.
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\ufeffnumber,")) || !bytes.Contains(buf.Bytes(), []byte("pdf_sha256\r\n")) {
 		t.Fatalf("csv starts %q", buf.Bytes()[:min(buf.Len(), 80)])
 	}

@@ -174,15 +174,24 @@ func (a *Archive) Versions(ctx context.Context, invoiceID string) ([]Version, er
 var CSVHeader = []string{"number", "issue_date", "due_date", "paid_date", "status", "currency", "total",
 	"seller", "buyer", "buyer_company", "customer_id", "version", "pdf", "json", "json_sha256", "pdf_sha256"}
 
-// ExportCSV writes entries (a Search result) as CSV with a header row,
-// totals as plain numbers in the currency's major unit ("10000", "24.50").
-// Text cells that a spreadsheet would run as a formula get a leading '.
-// The file starts with a UTF-8 byte order mark and ends lines with CRLF
-// (RFC 4180): without the mark, Excel on a Japanese Windows reads the file
-// as Shift_JIS and every company name turns to mojibake.
-func ExportCSV(w io.Writer, entries []Entry) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
+// CSVOptions shape ExportCSV's output.
+type CSVOptions struct {
+	// ForSpreadsheet starts the file with a UTF-8 byte order mark: without
+	// it, Excel on a Japanese Windows reads the file as Shift_JIS and every
+	// company name turns to mojibake. For files people open; a pipe into a
+	// program is better off without it.
+	ForSpreadsheet bool
+}
+
+// ExportCSV writes entries (a Search result) as CSV (RFC 4180: CRLF line
+// ends) with a header row, totals as plain numbers in the currency's major
+// unit ("10000", "24.50"). Text cells that a spreadsheet would run as a
+// formula get a leading '.
+func ExportCSV(w io.Writer, entries []Entry, o CSVOptions) error {
+	if o.ForSpreadsheet {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return err
+		}
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true

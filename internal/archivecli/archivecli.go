@@ -350,7 +350,7 @@ func searchCmd(ctx context.Context, o options, q archive.Query, export bool, std
 
 func exportCSV(out string, es []archive.Entry, stdout io.Writer) (int, error) {
 	if out == "-" {
-		return ExitOK, archive.ExportCSV(stdout, es)
+		return ExitOK, archive.ExportCSV(stdout, es, archive.CSVOptions{}) // into a program: no byte order mark
 	}
 	// Written next to the target and renamed: never half a file.
 	f, err := os.CreateTemp(filepath.Dir(out), ".export-*.csv")
@@ -358,7 +358,7 @@ func exportCSV(out string, es []archive.Entry, stdout io.Writer) (int, error) {
 		return ExitFailure, fmt.Errorf("export: %w", err)
 	}
 	defer os.Remove(f.Name())
-	err = archive.ExportCSV(f, es)
+	err = archive.ExportCSV(f, es, archive.CSVOptions{ForSpreadsheet: true})
 	if err == nil {
 		err = f.Sync()
 	}

@@ -113,6 +113,12 @@ func TestSyncSearchExportVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.HasPrefix(string(b), "\ufeffnumber,") {
+		t.Fatalf("a CSV file for people starts with a byte order mark: %q", b[:min(len(b), 20)])
+	}
+	if r := cli(t, "export", "--dir", dir, "--out", "-"); r.code != ExitOK || !strings.HasPrefix(r.stdout, "number,") {
+		t.Fatalf("CSV to standard output, for programs, has no byte order mark: %d %q", r.code, r.stdout[:min(len(r.stdout), 20)])
+	}
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff"))).ReadAll()
 	if err != nil || len(rows) != 3 || rows[0][0] != "number" || rows[1][6] != "22000" || rows[1][5] != "JPY" {
 		t.Fatalf("csv %v, %v", rows, err)
