@@ -198,6 +198,12 @@ func knownCurrency(code []byte) (Currency, bool) {
 // codes as the shared constants; whether the code is supported is for the
 // caller to check (Valid), so that it can name the field.
 func (c *Currency) UnmarshalJSON(b []byte) error {
+	if len(b) == 5 && b[0] == '"' && b[4] == '"' { // "JPY", without a decoder
+		if known, ok := knownCurrency(b[1:4]); ok {
+			*c = known
+			return nil
+		}
+	}
 	if string(b) == "null" {
 		return nil // like a plain string field: null leaves it as it is
 	}
