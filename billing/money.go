@@ -144,13 +144,11 @@ func parseCanonicalMoney(b []byte) (Money, bool) {
 	if len(b) < len(head)+1+len(mid)+3+len(tail) || string(b[:len(head)]) != head {
 		return Money{}, false
 	}
-	rest := b[len(head):]
-	digits := rest
-	if i := bytes.IndexByte(rest, ','); i > 0 {
-		digits, rest = rest[:i], rest[i:]
-	} else {
+	i := bytes.IndexByte(b[len(head):], ',')
+	if i <= 0 {
 		return Money{}, false
 	}
+	digits, rest := b[len(head):len(head)+i], b[len(head)+i:]
 	if !isJSONInteger(digits) || len(rest) != len(mid)+3+len(tail) ||
 		string(rest[:len(mid)]) != mid || string(rest[len(mid)+3:]) != tail {
 		return Money{}, false

@@ -116,11 +116,9 @@ func (v *invoiceView) render() {
 	inv := v.inv
 	title := widget.NewLabelWithStyle(lang.L("Invoice {{.Number}}", map[string]any{"Number": inv.Number}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	badge := widget.NewLabelWithStyle(statusText(inv.Status), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	badge.Importance = statusImportance(inv)
-	if inv.Overdue {
-		badge.SetText(lang.L("Overdue"))
-	}
+	text, importance := statusBadge(inv.Status, inv.Overdue)
+	badge := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	badge.Importance = importance
 	dates := []string{
 		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtDate(inv.IssuedAt)}),
 		lang.L("Due {{.Date}}", map[string]any{"Date": fmtDate(inv.DueAt)}),
@@ -128,9 +126,9 @@ func (v *invoiceView) render() {
 	if inv.PaidAt != nil {
 		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
 	}
-	header := []fyne.CanvasObject{container.NewHBox(title, badge), widget.NewLabel(strings.Join(dates, "  ·  "))}
+	header := container.NewVBox(container.NewHBox(title, badge), widget.NewLabel(strings.Join(dates, "  ·  ")))
 	if !v.loaded {
-		v.body.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(append(header, v.previewStatus())...))}
+		v.body.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(header, v.previewStatus()))}
 		v.body.Refresh()
 		return
 	}
@@ -145,7 +143,7 @@ func (v *invoiceView) render() {
 		widget.NewCard("", lang.L("From"), seller), widget.NewCard("", lang.L("Bill to"), buyer))
 
 	details := container.NewVBox(
-		header[0], header[1],
+		header,
 		parties,
 		v.linesTable(),
 		v.totals(),
@@ -169,18 +167,6 @@ func (v *invoiceView) previewStatus() fyne.CanvasObject {
 		v.render()
 		v.reload()
 	})))
-}
-
-func statusImportance(inv api.Invoice) widget.Importance {
-	switch {
-	case inv.Overdue:
-		return widget.DangerImportance
-	case inv.Status == billing.InvoiceUnpaid:
-		return widget.WarningImportance
-	case inv.Status == billing.InvoicePaid:
-		return widget.SuccessImportance
-	}
-	return widget.LowImportance
 }
 
 func (v *invoiceView) linesTable() fyne.CanvasObject {

@@ -30,19 +30,18 @@ type invoiceRow struct {
 	amount                           billing.Money
 	number, issued, due, total, what string
 	status                           string
+	statusLook                       widget.Importance
 	overdue                          bool
 }
 
 func newInvoiceRow(inv *api.Invoice) *invoiceRow {
 	r := &invoiceRow{id: inv.ID, kind: inv.Kind, state: inv.Status, issuedAt: inv.IssuedAt, dueAt: inv.DueAt, amount: inv.Total,
 		number: inv.Number, issued: fmtDate(inv.IssuedAt), due: fmtDate(inv.DueAt),
-		total: billing.Format(inv.Total), status: statusText(inv.Status), overdue: inv.Overdue}
+		total: billing.Format(inv.Total), overdue: inv.Overdue}
+	r.status, r.statusLook = statusBadge(inv.Status, inv.Overdue)
 	r.what = lang.L("Service")
 	if inv.Kind == billing.KindAddFunds {
 		r.what = lang.L("Add funds")
-	}
-	if inv.Overdue {
-		r.status = lang.L("Overdue")
 	}
 	return r
 }
@@ -52,6 +51,20 @@ func newInvoiceRow(inv *api.Invoice) *invoiceRow {
 func (r *invoiceRow) preview() api.Invoice {
 	return api.Invoice{ID: r.id, Number: r.number, Kind: r.kind, Status: r.state, Currency: r.amount.Currency,
 		IssuedAt: r.issuedAt, DueAt: r.dueAt, Overdue: r.overdue, Total: r.amount}
+}
+
+// statusBadge is how an invoice's status reads and stands out, in the
+// list and on the invoice screen: overdue outranks unpaid.
+func statusBadge(s billing.InvoiceStatus, overdue bool) (string, widget.Importance) {
+	switch {
+	case overdue:
+		return lang.L("Overdue"), widget.DangerImportance
+	case s == billing.InvoiceUnpaid:
+		return statusText(s), widget.WarningImportance
+	case s == billing.InvoicePaid:
+		return statusText(s), widget.SuccessImportance
+	}
+	return statusText(s), widget.LowImportance
 }
 
 func statusText(s billing.InvoiceStatus) string {
@@ -128,18 +141,8 @@ func (t *invoicesTab) build() {
 				l.Text = r.total
 				l.Alignment = fyne.TextAlignTrailing
 			case colStatus:
-				l.Text = r.status
+				l.Text, l.Importance = r.status, r.statusLook
 				l.TextStyle.Bold = true
-				switch {
-				case r.overdue:
-					l.Importance = widget.DangerImportance
-				case r.state == billing.InvoiceUnpaid:
-					l.Importance = widget.WarningImportance
-				case r.state == billing.InvoicePaid:
-					l.Importance = widget.SuccessImportance
-				default:
-					l.Importance = widget.LowImportance
-				}
 			case colKind:
 				l.Text = r.what
 			}
