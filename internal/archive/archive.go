@@ -152,6 +152,16 @@ CREATE TABLE IF NOT EXISTS audit (
 	line TEXT NOT NULL                  -- the record exactly as in audit.jsonl
 );
 
+-- How many records audit.jsonl is known to hold durably (appended and
+-- fsynced). Open completes the file only beyond this point: fewer lines
+-- than this means the file was cut short or deleted, which verify reports.
+CREATE TABLE IF NOT EXISTS audit_file (
+	id    INTEGER PRIMARY KEY CHECK (id = 1),
+	lines INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_file_grows BEFORE UPDATE ON audit_file WHEN NEW.lines < OLD.lines
+BEGIN SELECT RAISE(ABORT, 'the audit log only grows'); END;
+
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -123,18 +124,29 @@ func (a *Archive) appendAuditLines(lines [][]byte) error {
 	return nil
 }
 
-// repairAuditFile finishes an append to audit.jsonl that a crash cut
-// short: the index commits records first, so the file may lack the last
-// ones, or end in a torn line. Existing complete lines are never changed;
-// verify reports any disagreement between them and the index.
-func (a *Archive) repairAuditFile(ctx context.Context) error {
-	path := filepath.Join(a.dir, AuditFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+// noteAuditFileLines records that audit.jsonl durably holds n records.
+func (a *Archive) noteAuditFileLines(ctx context.Context, n int64) error {
+	_, err := a.db.ExecContext(ctx, `INSERT INTO audit_file (id, lines) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET lines = excluded.lines WHERE excluded.lines > audit_file.lines`, n)
 	if err != nil {
 		return fmt.Errorf("archive: audit log: %w", err)
 	}
-	defer f.Close()
-	lines, torn, err := readLines(f)
+	return nil
+}
+
+// repairAuditFile finishes an append to audit.jsonl that a crash cut
+// short: the index commits records first, so the file may lack the records
+// of the last batch, or end in a torn line. It only ever adds what lies
+// beyond the records the file is known to have held: a file with fewer
+// lines than that was cut short or deleted by someone, and is left as it
+// is for verify to report. Existing complete lines are never changed.
+func (a *Archive) repairAuditFile(ctx context.Context) error {
+	path := filepath.Join(a.dir, AuditFile)
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("archive: audit log: %w", err)
+	}
+	lines, torn, err := readLines(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("archive: audit log: %w", err)
 	}
@@ -142,26 +154,30 @@ func (a *Archive) repairAuditFile(ctx context.Context) error {
 	if err := a.db.QueryRowContext(ctx, `SELECT count(*) FROM audit`).Scan(&count); err != nil {
 		return fmt.Errorf("archive: audit log: %w", err)
 	}
-	if int64(len(lines)) >= count && len(torn) == 0 {
-		return nil
+	var durable int64
+	err = a.db.QueryRowContext(ctx, `SELECT lines FROM audit_file WHERE id = 1`).Scan(&durable)
+	if errors.Is(err, sql.ErrNoRows) {
+		// An archive from before the mark: what the file holds now.
+		durable = min(int64(len(lines)), count)
+		err = a.noteAuditFileLines(ctx, durable)
 	}
-	if int64(len(lines)) >= count {
-		// A torn line beyond what the index holds: an append that never
-		// committed. Leave it for verify to report rather than guess.
+	if err != nil {
+		return fmt.Errorf("archive: audit log: %w", err)
+	}
+	n := int64(len(lines))
+	if n >= count || n < durable {
+		// Complete (a torn line beyond the index is an append that never
+		// committed), or cut short by someone: verify reports either.
 		return nil
 	}
 	if len(torn) > 0 {
-		st, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		if err := f.Truncate(st.Size() - int64(len(torn))); err != nil {
+		if err := os.Truncate(path, int64(len(data)-len(torn))); err != nil {
 			return fmt.Errorf("archive: audit log: %w", err)
 		}
 	}
-	rows, err := a.db.QueryContext(ctx, `SELECT line FROM audit WHERE seq > ? ORDER BY seq`, len(lines))
+	rows, err := a.db.QueryContext(ctx, `SELECT line FROM audit WHERE seq > ? ORDER BY seq`, n)
 	if err != nil {
-		return err
+		return fmt.Errorf("archive: audit log: %w", err)
 	}
 	defer rows.Close()
 	var missing [][]byte
@@ -175,8 +191,10 @@ func (a *Archive) repairAuditFile(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	f.Close()
-	return a.appendAuditLines(missing)
+	if err := a.appendAuditLines(missing); err != nil {
+		return err
+	}
+	return a.noteAuditFileLines(ctx, count)
 }
 
 // lineKey shortens a line for messages.

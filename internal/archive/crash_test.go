@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -179,6 +180,15 @@ func TestTornAuditAppend(t *testing.T) {
 	if err := os.WriteFile(logPath, torn, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The crash also came before the index noted the append as durable.
+	db, err := sql.Open("sqlite", filepath.Join(dir, archive.IndexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM audit_file; INSERT INTO audit_file (id, lines) VALUES (1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 	ar = openArchive(t, dir)
 	if now, _ := os.ReadFile(logPath); !bytes.Equal(now, orig) {
 		t.Fatalf("audit.jsonl not completed:\n%s", now)

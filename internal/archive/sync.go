@@ -469,7 +469,10 @@ func (a *Archive) commit(ctx context.Context, batch []done) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("archive: index: %w", err)
 	}
-	return a.appendAuditLines(lines)
+	if err := a.appendAuditLines(lines); err != nil {
+		return err
+	}
+	return a.noteAuditFileLines(ctx, seq)
 }
 
 // jst is Japan Standard Time (no daylight saving time since 1951).

@@ -107,6 +107,30 @@ func TestTamper(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The log cut short or deleted while the archive was closed: opening
+	// it again must not rebuild the evidence from the index.
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"audit log cut short", bytes.Join(lines[:len(lines)-2], nil)}, {"audit log deleted", nil}} {
+		ar.Close()
+		if c.data == nil {
+			if err := os.Remove(logPath); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(logPath, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ar = openArchive(t, dir)
+		expect(c.name, archive.AuditFile, archive.BrokenChain)
+		if now, err := os.ReadFile(logPath); !bytes.Equal(now, c.data) {
+			t.Fatalf("%s: Open changed the log (%v):\n%s", c.name, err, now)
+		}
+	}
+	if err := os.WriteFile(logPath, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	// A missing file.
 	gone := es[0].PDFPath
 	data, _ := os.ReadFile(gone)
