@@ -8,9 +8,10 @@
 //	<dir>/index.db                  the SQLite search index (pure Go)
 //	<dir>/audit.jsonl               the append-only, hash-chained audit log
 //
-// Every file is written atomically (temporary file in the same folder,
-// fsync, rename, fsync of the folder), so a crash never leaves a partial
-// file under an archive name. The index and the audit log are committed
+// Every file is written atomically and never over another one (temporary
+// file in the same folder, fsync, hard link to its name, fsync of the
+// folder), so a crash never leaves a partial file under an archive name,
+// and no sync, even one with a lost index, replaces an archived file. The index and the audit log are committed
 // only after the files they describe are durable.
 //
 // An Archive is safe for concurrent use; one process at a time may open a
@@ -204,39 +205,65 @@ func (a *Archive) removeTemporaries() error {
 	})
 }
 
-// writeAtomic writes data to dir/name so that the name refers either to
-// nothing (or its previous content) or to all of data: temporary file,
-// fsync, read-only, rename. The caller syncs dir before relying on the
-// rename (see syncDir), so that several renames share one directory sync.
-func writeAtomic(dir, name string, data []byte) error {
+// errTaken is writeNew's answer when the name holds other content.
+var errTaken = errors.New("a different file of that name is already there")
+
+// writeNew writes data to dir/name atomically, and never over another
+// file: the name ends up referring to all of data, or stays as it was.
+// When the name already holds exactly data (written by a sync that was
+// interrupted before the index recorded it) that file is kept; when it
+// holds anything else the answer is errTaken. The data goes to a temporary
+// file, is fsynced, then linked to its name, which fails when the name
+// exists, and made read-only (after the temporary name is gone: Windows
+// refuses to remove a read-only name). The caller syncs dir before relying
+// on it (see syncDir), so that several files share one directory sync.
+func writeNew(dir, name string, data []byte) error {
+	target := filepath.Join(dir, name)
+	if err := sameContent(target, data); !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	f, err := os.CreateTemp(dir, tmpPrefix+name+"-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Link(tmp, target)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			// A file system without hard links (FAT, some network shares).
+			// The name was free a moment ago, and the folder lock keeps
+			// every other billfold process out of the folder.
+			err = os.Rename(tmp, target)
 		}
-	}()
-	if _, err := f.Write(data); err != nil {
+	}
+	os.Remove(tmp) // after a link, only the temporary name goes
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return sameContent(target, data)
+	case err != nil:
 		return err
 	}
-	if err := f.Sync(); err != nil {
+	return os.Chmod(target, 0o444)
+}
+
+// sameContent is nil when the file at path holds exactly data, errTaken
+// when it holds something else, and the error of reading it otherwise
+// (fs.ErrNotExist when there is no such file).
+func sameContent(path string, data []byte) error {
+	old, err := os.ReadFile(path)
+	switch {
+	case err != nil:
 		return err
+	case !bytes.Equal(old, data):
+		return errTaken
 	}
-	if err := f.Chmod(0o444); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	ok = true
 	return nil
 }
 

@@ -116,6 +116,8 @@ type done struct {
 	inv     api.Invoice
 	pdfSum  string
 	dir     string
+	jsonRel string // where the files went, relative to the archive folder
+	pdfRel  string
 	failure error
 }
 
@@ -328,12 +330,13 @@ func safeName(s string) string {
 	return strings.Trim(b.String(), "_")
 }
 
-// fileNames are the version's file names: v1 has none of its own.
-func fileNames(base string, version int) (jsonRel, pdfRel string) {
+// versionStem is the version's file name without extension: v1 has no
+// version mark of its own.
+func versionStem(base string, version int) string {
 	if version > 1 {
 		base += ".v" + strconv.Itoa(version)
 	}
-	return base + ".json", base + ".pdf"
+	return base
 }
 
 // dirMaker creates year folders once, durably.
@@ -376,22 +379,29 @@ func (a *Archive) prepare(j job, dirs *dirMaker, pdfOpts invoicepdf.Options) don
 	}
 	s := sha256.Sum256(pdf)
 	d.pdfSum = hex.EncodeToString(s[:])
-	jsonRel, pdfRel := fileNames(j.base, j.version)
 	d.dir = path.Dir(j.base)
 	dir, err := dirs.ensure(d.dir)
 	if err != nil {
 		d.failure = fmt.Errorf("create folder: %w", err)
 		return d
 	}
-	// An index without the version can meet a file of that name only when
-	// a sync was interrupted after writing it: the rename replaces it.
-	if err := writeAtomic(dir, path.Base(jsonRel), j.raw); err != nil {
-		d.failure = fmt.Errorf("write %s: %w", jsonRel, err)
-		return d
+	// The version's own names, or, when one of them holds something else
+	// (an index restored from an older backup, a file put there by hand),
+	// names with the JSON's hash in them: nothing is ever replaced. A file
+	// with exactly this content, left by an interrupted sync, is adopted.
+	stem := versionStem(j.base, j.version)
+	for _, stem := range []string{stem, stem + "." + j.sum[:12]} {
+		d.jsonRel, d.pdfRel = stem+".json", stem+".pdf"
+		err = writeNew(dir, path.Base(d.jsonRel), j.raw)
+		if err == nil {
+			err = writeNew(dir, path.Base(d.pdfRel), pdf)
+		}
+		if !errors.Is(err, errTaken) {
+			break
+		}
 	}
-	if err := writeAtomic(dir, path.Base(pdfRel), pdf); err != nil {
-		d.failure = fmt.Errorf("write %s: %w", pdfRel, err)
-		return d
+	if err != nil {
+		d.failure = fmt.Errorf("write %s: %w", stem, err)
 	}
 	return d
 }
@@ -441,15 +451,14 @@ func (a *Archive) commit(ctx context.Context, batch []done) error {
 	lines := make([][]byte, 0, len(batch))
 	for _, d := range batch {
 		seq++
-		jsonRel, pdfRel := fileNames(d.base, d.version)
 		rec := AuditRecord{Seq: seq, Time: now, Action: ActionArchive, InvoiceID: d.id, Number: d.inv.Number,
-			Version: d.version, Status: d.inv.Status, JSONPath: jsonRel, JSONSHA256: d.sum, PDFPath: pdfRel, PDFSHA256: d.pdfSum}
+			Version: d.version, Status: d.inv.Status, JSONPath: d.jsonRel, JSONSHA256: d.sum, PDFPath: d.pdfRel, PDFSHA256: d.pdfSum}
 		line := rec.seal(prev)
 		prev = rec.Hash
 		if _, err := insAudit.ExecContext(ctx, seq, rec.Hash, string(line)); err != nil {
 			return fmt.Errorf("archive: index: %w", err)
 		}
-		if _, err := insVersion.ExecContext(ctx, d.id, d.version, string(d.inv.Status), jsonRel, d.sum, pdfRel, d.pdfSum,
+		if _, err := insVersion.ExecContext(ctx, d.id, d.version, string(d.inv.Status), d.jsonRel, d.sum, d.pdfRel, d.pdfSum,
 			now.Format(time.RFC3339Nano), seq); err != nil {
 			return fmt.Errorf("archive: index %s v%d: %w", d.inv.Number, d.version, err)
 		}

@@ -152,3 +152,60 @@ func TestTamper(t *testing.T) {
 		t.Fatalf("untracked: %+v, %v", rep, err)
 	}
 }
+
+// TestLostIndexNeverOverwrites: with index.db lost (or restored from an
+// older backup) the next sync hands out the same file names again. Files
+// with the same content are adopted; an invoice that changed meanwhile goes
+// under other names, and the archived files stay byte for byte.
+func TestLostIndexNeverOverwrites(t *testing.T) {
+	ctx := context.Background()
+	env := servertest.New(t, servertest.Backends(t)[0])
+	staff := env.NewStaff()
+	acc := newAccount(t, env, "Ann Lee", "Lee Ltd", billing.EUR)
+	kept := issue(t, env, acc.ID, time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC), "Hosting", 1250)
+	paid := issue(t, env, acc.ID, time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), "Hosting", 2500)
+	dir := t.TempDir()
+	ar := openArchive(t, dir)
+	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	es, _ := ar.Search(ctx, archive.Query{})
+	for _, e := range es {
+		for _, p := range []string{e.PDFPath, e.JSONPath} {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before[p] = b
+		}
+	}
+	ar.Close()
+	for _, name := range []string{archive.IndexFile, archive.IndexFile + "-wal", archive.IndexFile + "-shm", archive.AuditFile} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+
+	payWithCredit(t, env, staff.Token, acc, paid)
+	ar = openArchive(t, dir)
+	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{})
+	if err != nil || res.New != 2 {
+		t.Fatalf("sync into the folder without its index: %+v, %v", res, err)
+	}
+	for p, b := range before {
+		if now, err := os.ReadFile(p); err != nil || !bytes.Equal(now, b) {
+			t.Fatalf("%s was overwritten (%v)", p, err)
+		}
+	}
+	es, _ = ar.Search(ctx, archive.Query{})
+	for _, e := range es {
+		_, existed := before[e.JSONPath]
+		if want := e.ID == kept; existed != want {
+			t.Errorf("%s: archived at %s; adopting the earlier file: %v, want %v", e.Number, filepath.Base(e.JSONPath), existed, want)
+		}
+	}
+	if rep, err := ar.Verify(ctx); err != nil || !rep.OK() || len(rep.Untracked) != 2 {
+		t.Fatalf("verify: %+v, %v (the paid invoice's first files are untracked now)", rep, err)
+	}
+}
