@@ -462,16 +462,10 @@ func (a *Archive) commit(ctx context.Context, batch []done) error {
 			now.Format(time.RFC3339Nano), seq); err != nil {
 			return fmt.Errorf("archive: index %s v%d: %w", d.inv.Number, d.version, err)
 		}
-		inv := d.inv
-		paid := ""
-		if inv.PaidAt != nil {
-			paid = issueDate(*inv.PaidAt, inv.Language)
-		}
-		if _, err := upsert.ExecContext(ctx, d.id, inv.CustomerID, inv.Number, d.base, d.version, string(inv.Status),
-			string(inv.Currency), inv.Total.Amount, inv.IssuedAt.UTC().Format(time.RFC3339Nano), issueDate(inv.IssuedAt, inv.Language),
-			issueDate(inv.DueAt, inv.Language), paid, inv.Seller.Name, inv.Buyer.Name, inv.Buyer.Company,
-			fold(inv.Seller.Name+"\n"+inv.Buyer.Name+"\n"+inv.Buyer.Company)); err != nil {
-			return fmt.Errorf("archive: index %s: %w", inv.Number, err)
+		e := searchEntryOf(d.inv)
+		if _, err := upsert.ExecContext(ctx, d.id, e.CustomerID, e.Number, d.base, d.version, e.Status, e.Currency, e.Total,
+			e.IssuedAt, e.IssueDate, e.DueDate, e.PaidDate, e.Seller, e.Buyer, e.BuyerCompany, e.Counterparty); err != nil {
+			return fmt.Errorf("archive: index %s: %w", e.Number, err)
 		}
 		lines = append(lines, line)
 	}
@@ -482,6 +476,31 @@ func (a *Archive) commit(ctx context.Context, batch []done) error {
 		return err
 	}
 	return a.noteAuditFileLines(ctx, seq)
+}
+
+// searchEntry is what the index's invoices table holds about an invoice
+// for search and export, all of it derived from the latest version's JSON
+// (which Verify recomputes and compares).
+type searchEntry struct {
+	CustomerID, Number, Status, Currency      string
+	Total                                     int64
+	IssuedAt, IssueDate, DueDate, PaidDate    string
+	Seller, Buyer, BuyerCompany, Counterparty string
+}
+
+func searchEntryOf(inv api.Invoice) searchEntry {
+	paid := ""
+	if inv.PaidAt != nil {
+		paid = issueDate(*inv.PaidAt, inv.Language)
+	}
+	return searchEntry{
+		CustomerID: inv.CustomerID, Number: inv.Number, Status: string(inv.Status), Currency: string(inv.Currency),
+		Total:    inv.Total.Amount,
+		IssuedAt: inv.IssuedAt.UTC().Format(time.RFC3339Nano), IssueDate: issueDate(inv.IssuedAt, inv.Language),
+		DueDate: issueDate(inv.DueAt, inv.Language), PaidDate: paid,
+		Seller: inv.Seller.Name, Buyer: inv.Buyer.Name, BuyerCompany: inv.Buyer.Company,
+		Counterparty: fold(inv.Seller.Name + "\n" + inv.Buyer.Name + "\n" + inv.Buyer.Company),
+	}
 }
 
 // jst is Japan Standard Time (no daylight saving time since 1951).

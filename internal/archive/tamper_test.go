@@ -3,6 +3,7 @@ package archive_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,6 +106,26 @@ func TestTamper(t *testing.T) {
 	}
 	if err := os.WriteFile(logPath, orig, 0o644); err != nil {
 		t.Fatal(err)
+	}
+
+	// The search entries that search and export show: a changed total,
+	// and an entry pointed at an older version.
+	db, err := sql.Open("sqlite", filepath.Join(dir, archive.IndexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct{ name, change, undo string }{
+		{"changed total", `UPDATE invoices SET total = total + 1 WHERE id = ?`, `UPDATE invoices SET total = total - 1 WHERE id = ?`},
+		{"changed latest version", `UPDATE invoices SET latest = 0 WHERE id = ?`, `UPDATE invoices SET latest = 1 WHERE id = ?`},
+	} {
+		if _, err := db.Exec(c.change, es[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		expect(c.name, archive.IndexFile+" (invoices)", archive.IndexMismatch)
+		if _, err := db.Exec(c.undo, es[1].ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// The log cut short or deleted while the archive was closed: opening

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,7 +13,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+
+	"billfold/api"
 )
 
 // ProblemKind says what verify found wrong.
@@ -29,7 +33,9 @@ const (
 	// reordered (in audit.jsonl or in the index's copy).
 	BrokenChain ProblemKind = "broken-chain"
 	// IndexMismatch: the index disagrees with the audit log about a
-	// version (its hashes or paths were changed in the index).
+	// version (its hashes or paths were changed in the index), or an
+	// invoice's search entry (status, total, dates, names) with its
+	// latest archived JSON.
 	IndexMismatch ProblemKind = "index-mismatch"
 )
 
@@ -163,6 +169,7 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 			add(r.JSONPath, IndexMismatch, "audit record %d (%s v%d) has no entry in the index", r.Seq, r.Number, r.Version)
 		}
 	}
+	intact := map[string]bool{}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -176,7 +183,12 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 			add(f.path, Missing, "cannot read: %v", err)
 		case sum != f.sum:
 			add(f.path, Altered, "SHA-256 is %s, archived as %s", sum, f.sum)
+		default:
+			intact[f.path] = true
 		}
+	}
+	if err := a.verifySearchEntries(ctx, intact, add); err != nil {
+		return rep, err
 	}
 
 	// Files nobody recorded.
@@ -196,6 +208,65 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 		return rep, fmt.Errorf("archive: verify: %w", err)
 	}
 	return rep, nil
+}
+
+// verifySearchEntries checks that every invoice's search entry (what
+// search and CSV export show) is the one its latest archived version's JSON
+// gives, and that it points at the latest version. Entries whose JSON is
+// itself altered or missing were reported already.
+func (a *Archive) verifySearchEntries(ctx context.Context, intact map[string]bool, add func(string, ProblemKind, string, ...any)) error {
+	rows, err := a.db.QueryContext(ctx, `SELECT i.number, i.latest, (SELECT max(version) FROM versions WHERE invoice_id = i.id),
+		coalesce(v.json_path, ''), i.customer_id, i.status, i.currency, i.total, i.issued_at, i.issue_date, i.due_date,
+		i.paid_date, i.seller, i.buyer, i.buyer_company, i.counterparty
+		FROM invoices i LEFT JOIN versions v ON v.invoice_id = i.id AND v.version = i.latest ORDER BY i.base`)
+	if err != nil {
+		return fmt.Errorf("archive: verify: %w", err)
+	}
+	defer rows.Close()
+	const where = IndexFile + " (invoices)"
+	for rows.Next() {
+		var got searchEntry
+		var latest int
+		var newest sql.NullInt64
+		var jsonPath string
+		if err := rows.Scan(&got.Number, &latest, &newest, &jsonPath, &got.CustomerID, &got.Status, &got.Currency, &got.Total,
+			&got.IssuedAt, &got.IssueDate, &got.DueDate, &got.PaidDate, &got.Seller, &got.Buyer, &got.BuyerCompany,
+			&got.Counterparty); err != nil {
+			return fmt.Errorf("archive: verify: %w", err)
+		}
+		if jsonPath == "" || !newest.Valid || int64(latest) != newest.Int64 {
+			add(where, IndexMismatch, "%s points at version %d, but its newest archived version is %d", got.Number, latest, newest.Int64)
+			continue
+		}
+		if !intact[jsonPath] {
+			continue
+		}
+		data, err := os.ReadFile(a.abs(jsonPath))
+		if err != nil {
+			return fmt.Errorf("archive: verify: %w", err)
+		}
+		var inv api.Invoice
+		if err := json.Unmarshal(data, &inv); err != nil {
+			add(jsonPath, IndexMismatch, "the archived JSON cannot be read back: %v", err)
+			continue
+		}
+		if want := searchEntryOf(inv); got != want {
+			add(where, IndexMismatch, "the search entry of %s differs from its archived JSON (%s)", want.Number, strings.Join(differingFields(got, want), ", "))
+		}
+	}
+	return rows.Err()
+}
+
+// differingFields names the fields in which two search entries differ.
+func differingFields(a, b searchEntry) []string {
+	var out []string
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		if va.Field(i).Interface() != vb.Field(i).Interface() {
+			out = append(out, va.Type().Field(i).Name)
+		}
+	}
+	return out
 }
 
 // indexChain reads and checks the index's copy of the audit log.
