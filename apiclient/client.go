@@ -141,5 +141,8 @@ func (c *Client) newResty(rt http.RoundTripper) *resty.Client {
 	return r
 }
 
+// BaseURL is the server's address as the client uses it (normalised).
+func (c *Client) BaseURL() string { return c.base }
+
 // String keeps formatted values of the client free of internals.
 func (c *Client) String() string { return fmt.Sprintf("apiclient.Client(%s)", c.base) }

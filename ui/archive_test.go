@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,4 +76,13 @@ func TestArchiveSyncSearchVerify(t *testing.T) {
 			t.Fatalf("verify: %q", s.status.Text)
 		}
 	})
+}
+
+func TestArchiveOfAnotherAccountIsExplained(t *testing.T) {
+	err := fmt.Errorf("sync: %w", &archive.OwnerError{
+		Have: archive.Owner{Server: "https://billing.example.jp", Email: "yamada@example.jp"},
+		Want: archive.Owner{Server: "https://billing.example.jp", Email: "smith@example.com"}})
+	if got := describe(err); got != "This folder keeps the invoices of yamada@example.jp on https://billing.example.jp. Choose another folder." {
+		t.Fatalf("describe: %q", got)
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"billfold/api"
 	"billfold/apiclient"
+	"billfold/internal/archive"
 )
 
 // Hooks let tests wait for asynchronous screen updates without sleeping.
@@ -75,6 +76,9 @@ func describe(err error) string {
 	}
 	if errors.Is(err, context.Canceled) {
 		return lang.L("Cancelled.")
+	}
+	if owner, ok := errors.AsType[*archive.OwnerError](err); ok {
+		return lang.L("This folder keeps the invoices of {{.Owner}}. Choose another folder.", map[string]any{"Owner": owner.Have.String()})
 	}
 	e, ok := apiclient.AsError(err)
 	if !ok {

@@ -163,6 +163,15 @@ CREATE TABLE IF NOT EXISTS audit_file (
 CREATE TRIGGER IF NOT EXISTS audit_file_grows BEFORE UPDATE ON audit_file WHEN NEW.lines < OLD.lines
 BEGIN SELECT RAISE(ABORT, 'the audit log only grows'); END;
 
+-- The account whose invoices the folder keeps (see Claim).
+CREATE TABLE IF NOT EXISTS owner (
+	id     INTEGER PRIMARY KEY CHECK (id = 1),
+	server TEXT NOT NULL,
+	email  TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS owner_no_update BEFORE UPDATE ON owner
+BEGIN SELECT RAISE(ABORT, 'an archive keeps one account'); END;
+
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit

@@ -67,8 +67,9 @@ type Failure struct {
 // records them, so an interrupted sync leaves at most complete files the
 // index does not know yet, and the next sync completes the work. On
 // cancellation the invoices already written are committed and ctx's error
-// is returned. One Sync runs at a time; Verify waits for it, Search does
-// not.
+// is returned. The first sync makes the signed-in account the folder's
+// owner; a sync by another account is refused with an *OwnerError. One
+// Sync runs at a time; Verify waits for it, Search does not.
 func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOptions) (SyncResult, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 8
@@ -78,6 +79,13 @@ func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOption
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 100
+	}
+	me, err := c.Me(ctx)
+	if err != nil {
+		return SyncResult{}, fmt.Errorf("archive: who is signed in: %w", err)
+	}
+	if err := a.Claim(ctx, Owner{Server: c.BaseURL(), Email: me.Email}); err != nil {
+		return SyncResult{}, err
 	}
 	var sources []func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error)
 	if len(opts.Customers) == 0 {

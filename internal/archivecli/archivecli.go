@@ -2,11 +2,12 @@
 // binary, for scheduled runs:
 //
 //	billfold archive sync   --dir PATH (--server URL --email ADDRESS | --profile NAME) [--customer ID,…]
-//	billfold archive search --dir PATH [--from DATE] [--to DATE] [--min N] [--max N] [--counterparty TEXT] [--status S]
-//	billfold archive export --dir PATH --out FILE.csv [search flags]
-//	billfold archive verify --dir PATH
+//	billfold archive search --dir PATH [account] [--from DATE] [--to DATE] [--min N] [--max N] [--counterparty TEXT] [--status S]
+//	billfold archive export --dir PATH [account] --out FILE.csv [search flags]
+//	billfold archive verify --dir PATH [account]
 //
-// The password comes from BILLFOLD_PASSWORD. Exit status: 0 on success,
+// The password comes from BILLFOLD_PASSWORD. The offline commands need no
+// account; given one, they check that the folder is its archive. Exit status: 0 on success,
 // 1 when the command failed or verify found an alteration, 2 on a usage
 // error; every failure is one line on standard error.
 package archivecli
@@ -44,12 +45,15 @@ const (
 // newStore is the keyring behind --profile; tests replace it.
 var newStore = func() secrets.Store { return secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"}) }
 
-const usage = `usage: billfold archive <command> --dir PATH [flags]
+const usage = `usage: billfold archive <command> --dir PATH [account] [flags]
+
+account:  --server URL --email ADDRESS   (sync: password from $BILLFOLD_PASSWORD)
+          or --profile NAME [--config DIR]  (a saved profile; sync: its sign-in from the keyring)
+          sync signs in with it, and the folder becomes that account's archive; the
+          offline commands check that the folder is that account's when one is given
 
 commands:
   sync    fetch every invoice and archive new and changed ones
-            --server URL --email ADDRESS   (password from $BILLFOLD_PASSWORD)
-            or --profile NAME [--config DIR]  (a saved profile, token from the keyring)
             [--customer ID,...]  staff: the customers to archive
             [--workers N] [--progress]
   search  list archived invoices (offline)
@@ -109,12 +113,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	fs := flag.NewFlagSet("billfold archive "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.dir, "dir", "", "archive folder")
+	// The account: sync signs in with it; the offline commands check that
+	// the folder is that account's archive.
+	fs.StringVar(&o.server, "server", "", "server URL")
+	fs.StringVar(&o.email, "email", "", "e-mail address")
+	fs.StringVar(&o.profile, "profile", "", "saved profile (display name, e-mail or id)")
+	fs.StringVar(&o.config, "config", "", "the app's configuration folder with profiles.json")
 	switch cmd {
 	case "sync":
-		fs.StringVar(&o.server, "server", "", "server URL")
-		fs.StringVar(&o.email, "email", "", "e-mail address")
-		fs.StringVar(&o.profile, "profile", "", "saved profile (display name, e-mail or id)")
-		fs.StringVar(&o.config, "config", "", "the app's configuration folder with profiles.json")
 		fs.StringVar(&o.customers, "customer", "", "staff: comma-separated customer ids")
 		fs.IntVar(&o.workers, "workers", 0, "parallel renders")
 		fs.BoolVar(&o.progress, "progress", false, "print progress to standard error")
@@ -262,38 +268,15 @@ func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, err
 // connect signs in with a password or resumes a saved profile. signOut is
 // true for a password session, which the run ends.
 func connect(ctx context.Context, o options) (c *apiclient.Client, role billing.Role, signOut bool, err error) {
-	switch {
-	case o.profile != "" && (o.server != "" || o.email != ""):
-		return nil, "", false, usageError{"give either --profile or --server and --email, not both"}
-	case o.profile != "":
-		dir := o.config
-		if dir == "" {
-			base, err := os.UserConfigDir()
-			if err != nil {
-				return nil, "", false, fmt.Errorf("configuration folder: %w (give --config)", err)
-			}
-			dir = filepath.Join(base, "fyne", "io.billfold.desktop")
-		}
-		store := newStore()
-		profiles := secrets.NewProfiles(dir, store)
-		list, err := profiles.List()
+	if err := o.checkAccountFlags(); err != nil {
+		return nil, "", false, err
+	}
+	if o.profile != "" {
+		p, profiles, store, err := o.findProfile()
 		if err != nil {
 			return nil, "", false, err
 		}
-		var match []secrets.Profile
-		for _, p := range list {
-			if p.ID == o.profile || strings.EqualFold(p.Email, o.profile) || strings.EqualFold(p.DisplayName, o.profile) {
-				match = append(match, p)
-			}
-		}
-		switch len(match) {
-		case 0:
-			return nil, "", false, fmt.Errorf("no saved profile %q in %s", o.profile, dir)
-		case 1:
-		default:
-			return nil, "", false, fmt.Errorf("%d saved profiles match %q: give the profile's id", len(match), o.profile)
-		}
-		s, err := session.New(profiles, store, apiclient.Options{}).Resume(ctx, match[0])
+		s, err := session.New(profiles, store, apiclient.Options{}).Resume(ctx, p)
 		if errors.Is(err, secrets.ErrNotFound) {
 			return nil, "", false, fmt.Errorf("profile %q has no saved sign-in: sign in with \"remember me\" in the app first", o.profile)
 		}
@@ -301,7 +284,8 @@ func connect(ctx context.Context, o options) (c *apiclient.Client, role billing.
 			return nil, "", false, fmt.Errorf("resume profile %q: %w", o.profile, err)
 		}
 		return s.Client, s.User.Role, false, nil
-	case o.server == "" || o.email == "":
+	}
+	if o.server == "" {
 		return nil, "", false, usageError{"give --server and --email (password in $" + PasswordEnv + "), or --profile"}
 	}
 	password := os.Getenv(PasswordEnv)
@@ -319,8 +303,82 @@ func connect(ctx context.Context, o options) (c *apiclient.Client, role billing.
 	return c, u.Role, true, nil
 }
 
-func searchCmd(ctx context.Context, o options, q archive.Query, export bool, stdout io.Writer) (int, error) {
+// checkAccountFlags refuses half an account: --server without --email, or
+// both forms at once.
+func (o options) checkAccountFlags() error {
+	switch {
+	case o.profile != "" && (o.server != "" || o.email != ""):
+		return usageError{"give either --profile or --server and --email, not both"}
+	case (o.server == "") != (o.email == ""):
+		return usageError{"give --server and --email together"}
+	}
+	return nil
+}
+
+// findProfile looks up --profile among the app's saved profiles.
+func (o options) findProfile() (secrets.Profile, *secrets.Profiles, secrets.Store, error) {
+	dir := o.config
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return secrets.Profile{}, nil, nil, fmt.Errorf("configuration folder: %w (give --config)", err)
+		}
+		dir = filepath.Join(base, "fyne", "io.billfold.desktop")
+	}
+	store := newStore()
+	profiles := secrets.NewProfiles(dir, store)
+	list, err := profiles.List()
+	if err != nil {
+		return secrets.Profile{}, nil, nil, err
+	}
+	var match []secrets.Profile
+	for _, p := range list {
+		if p.ID == o.profile || strings.EqualFold(p.Email, o.profile) || strings.EqualFold(p.DisplayName, o.profile) {
+			match = append(match, p)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return secrets.Profile{}, nil, nil, fmt.Errorf("no saved profile %q in %s", o.profile, dir)
+	case 1:
+		return match[0], profiles, store, nil
+	}
+	return secrets.Profile{}, nil, nil, fmt.Errorf("%d saved profiles match %q: give the profile's id", len(match), o.profile)
+}
+
+// openExisting opens the archive of an offline command: the folder must
+// hold one (a mistyped --dir is an error, not an empty archive), and when
+// an account is given, be that account's.
+func openExisting(ctx context.Context, o options) (*archive.Archive, error) {
+	if err := o.checkAccountFlags(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(o.dir, archive.IndexFile)); err != nil {
+		return nil, fmt.Errorf("%s holds no archive (no %s): archive into it with 'billfold archive sync --dir %s' first", o.dir, archive.IndexFile, o.dir)
+	}
+	want := archive.Owner{Server: o.server, Email: o.email}
+	if o.profile != "" {
+		p, _, _, err := o.findProfile()
+		if err != nil {
+			return nil, err
+		}
+		want = archive.Owner{Server: p.ServerURL, Email: p.Email}
+	}
 	ar, err := archive.Open(o.dir)
+	if err != nil {
+		return nil, err
+	}
+	if want.Email != "" {
+		if err := ar.CheckOwner(ctx, want); err != nil {
+			ar.Close()
+			return nil, err
+		}
+	}
+	return ar, nil
+}
+
+func searchCmd(ctx context.Context, o options, q archive.Query, export bool, stdout io.Writer) (int, error) {
+	ar, err := openExisting(ctx, o)
 	if err != nil {
 		return ExitFailure, err
 	}
@@ -376,10 +434,7 @@ func exportCSV(out string, es []archive.Entry, stdout io.Writer) (int, error) {
 }
 
 func verifyCmd(ctx context.Context, o options, stdout io.Writer) (int, error) {
-	if _, err := os.Stat(filepath.Join(o.dir, archive.IndexFile)); err != nil {
-		return ExitFailure, fmt.Errorf("%s is not an archive (no %s)", o.dir, archive.IndexFile)
-	}
-	ar, err := archive.Open(o.dir)
+	ar, err := openExisting(ctx, o)
 	if err != nil {
 		return ExitFailure, err
 	}

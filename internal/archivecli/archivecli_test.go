@@ -55,7 +55,15 @@ func TestUsage(t *testing.T) {
 	cli(t, "export", "--dir", t.TempDir()).want(t, ExitUsage, "", "--out is required")
 	cli(t, "sync", "--dir", t.TempDir()).want(t, ExitUsage, "", "give --server and --email")
 	cli(t, "sync", "--dir", t.TempDir(), "--server", "http://127.0.0.1:1", "--email", "a@b").want(t, ExitUsage, "", "BILLFOLD_PASSWORD")
-	cli(t, "verify", "--dir", filepath.Join(t.TempDir(), "none")).want(t, ExitFailure, "", "is not an archive")
+	for _, cmd := range []string{"verify", "search"} { // a mistyped folder is no empty archive
+		missing := filepath.Join(t.TempDir(), "none")
+		cli(t, cmd, "--dir", missing).want(t, ExitFailure, "", "holds no archive")
+		if _, err := os.Stat(missing); !os.IsNotExist(err) {
+			t.Errorf("%s created %s (%v)", cmd, missing, err)
+		}
+	}
+	cli(t, "verify", "--dir", t.TempDir(), "--server", "https://billing.example.jp").want(t, ExitUsage, "", "give --server and --email together")
+	cli(t, "search", "--dir", t.TempDir(), "--profile", "p", "--email", "a@b").want(t, ExitUsage, "", "not both")
 }
 
 // customer creates a Japanese customer with three invoices.
@@ -95,9 +103,19 @@ func TestSyncSearchExportVerify(t *testing.T) {
 	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email).want(t, ExitOK, "0 new, 0 changed (new version), 3 unchanged", "")
 	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email, "--customer", "cus_x").want(t, ExitUsage, "", "--customer is for staff")
 
-	// Search works offline: no server flags at all.
+	// Search works offline: no server flags at all. Given an account, the
+	// offline commands check that the folder is its archive.
 	r := cli(t, "search", "--dir", dir)
 	r.want(t, ExitOK, "3 invoices", "")
+	cli(t, "search", "--dir", dir, "--server", env.URL+"/", "--email", strings.ToUpper(email)).want(t, ExitOK, "3 invoices", "")
+	cli(t, "verify", "--dir", dir, "--server", env.URL, "--email", "someone@example.jp").
+		want(t, ExitFailure, "", "the folder keeps the invoices of "+email+" on "+env.URL+", not of someone@example.jp")
+
+	// Another account never syncs into the folder.
+	_, otherEmail, otherPassword, _ := customer(t, env)
+	t.Setenv(PasswordEnv, otherPassword)
+	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", otherEmail).want(t, ExitFailure, "", "choose another folder")
+	t.Setenv(PasswordEnv, password)
 	if !strings.Contains(r.stdout, "株式会社山田商店") || !strings.Contains(r.stdout, "¥55,000") {
 		t.Errorf("search output:\n%s", r.stdout)
 	}
