@@ -116,14 +116,6 @@ func (d *doc) write() ([]byte, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
 	pdf.SetNoCompression() // restream compresses
-	pdf.SetInfo(gopdf.PdfInfo{
-		Title:        d.l.titleFor + " " + d.inv.Number,
-		Author:       d.seller.Name,
-		Subject:      d.subject(),
-		Creator:      "Billfold",
-		Producer:     "Billfold invoicepdf (gopdf v0.33.0)",
-		CreationDate: d.inv.IssuedAt.In(d.l.zone()),
-	})
 	err = pdf.AddTTFFontDataWithOption(family, sub.metrics, gopdf.TtfOption{
 		// Every rune drawn is in the subset; a miss here would be a bug in
 		// the layout's bookkeeping, reported rather than printed blank.
@@ -158,7 +150,14 @@ func (d *doc) write() ([]byte, error) {
 	if !bytes.HasPrefix(raw, []byte("%PDF-")) || !bytes.HasSuffix(raw, []byte("%%EOF\n")) {
 		return nil, errIncomplete
 	}
-	return restream(raw, sub, runes)
+	return restream(raw, sub, runes, infoDictionary(gopdf.PdfInfo{
+		Title:        d.l.titleFor + " " + d.inv.Number,
+		Author:       d.seller.Name,
+		Subject:      d.subject(),
+		Creator:      "Billfold",
+		Producer:     "Billfold invoicepdf (gopdf v0.33.0)",
+		CreationDate: d.inv.IssuedAt.In(d.l.zone()),
+	}))
 }
 
 // subject is the PDF's Subject: who is billed and how much.

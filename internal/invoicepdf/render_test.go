@@ -259,6 +259,17 @@ func TestUnusualCharacters(t *testing.T) {
 			t.Errorf("no %q (%+q) in:\n%s", want, want, text)
 		}
 	}
+	// The document information too: the seller's name is the Author, the
+	// buyer's company is in the Subject.
+	inv.Seller.Name = "吉" + string(beyond) + "ホスティング"
+	inv.Buyer.Company = string(beyond) + "商店"
+	info, err := pdfapi.PDFInfo(bytes.NewReader(mustRender(t, inv, opts)), "unusual.pdf", nil, false, pdfConf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Author != inv.Seller.Name || !strings.HasPrefix(info.Subject, inv.Buyer.Company) {
+		t.Errorf("metadata: author %q (%+q), subject %q", info.Author, info.Author, info.Subject)
+	}
 }
 
 func TestLongInvoicePages(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf16"
+
+	"github.com/signintech/gopdf"
 )
 
 // restream finishes the PDF gopdf wrote. gopdf is told not to compress
@@ -19,8 +21,8 @@ import (
 //     surrogate pair, and puts every entry into one bfrange block where PDF
 //     allows at most 100,
 //   - Flate-compresses every stream, with pooled compressors,
-//   - moves the document information into an indirect object and adds a
-//     file identifier derived from the content,
+//   - adds the document information (info, see infoDictionary) as an
+//     indirect object, and a file identifier derived from the content,
 //   - and writes a new cross-reference table and trailer.
 //
 // Why: gopdf compresses the embedded font itself with a freshly allocated
@@ -31,7 +33,7 @@ import (
 // classic xref table, one embedded font); anything unexpected is an error,
 // so a gopdf upgrade that changes it fails the tests instead of producing a
 // broken file.
-func restream(in []byte, sub *subsetFont, runes []rune) ([]byte, error) {
+func restream(in []byte, sub *subsetFont, runes []rune, info []byte) ([]byte, error) {
 	objs, trailer, err := splitObjects(in)
 	if err != nil {
 		return nil, err
@@ -69,12 +71,11 @@ func restream(in []byte, sub *subsetFont, runes []rune) ([]byte, error) {
 	if fonts != 1 || cmaps != 1 {
 		return nil, fmt.Errorf("invoicepdf: restream: found %d font programs and %d ToUnicode maps, want 1 and 1", fonts, cmaps)
 	}
-	// gopdf writes the document information dictionary directly into the
-	// trailer; PDF requires an indirect object (ISO 32000-1, 7.5.5).
-	info, err := infoDict(trailer)
-	if err != nil {
-		return nil, err
+	if string(trailer) != fmt.Sprintf("trailer\n<<\n/Size %d\n/Root 1 0 R\n>>\n", len(objs)+1) {
+		return nil, fmt.Errorf("invoicepdf: restream: unexpected gopdf trailer %q", trailer)
 	}
+	// The document information dictionary is an indirect object, as PDF
+	// requires (ISO 32000-1, 7.5.5).
 	infoID := len(objs) + 1
 	offsets = append(offsets, len(out))
 	out = fmt.Appendf(out, "%d 0 obj\n", infoID)
@@ -92,16 +93,29 @@ func restream(in []byte, sub *subsetFont, runes []rune) ([]byte, error) {
 	return fmt.Appendf(out, "startxref\n%d\n%%%%EOF\n", xref), nil
 }
 
-// infoDict takes the direct /Info dictionary out of gopdf's trailer
-// ("trailer\n<<\n/Size n\n/Root 1 0 R\n/Info <<\n…\n >>\n>>\n").
-func infoDict(trailer []byte) ([]byte, error) {
-	const start, end = "/Info <<\n", "\n >>\n>>\n"
-	i := bytes.Index(trailer, []byte(start))
-	if i < 0 || !bytes.HasSuffix(trailer, []byte(end)) || !bytes.Contains(trailer[:i], []byte("\n/Root 1 0 R\n")) ||
-		bytes.Contains(trailer, []byte("/Encrypt")) {
-		return nil, fmt.Errorf("invoicepdf: restream: unexpected gopdf trailer %q", trailer)
+// infoDictionary is the document information dictionary. Its text
+// strings are UTF-16BE with a byte order mark (ISO 32000-1, 7.9.2.2),
+// surrogate pairs included: gopdf's own writes one 16-bit unit per rune,
+// which garbles characters beyond the BMP such as 𠀋 in a name.
+func infoDictionary(info gopdf.PdfInfo) []byte {
+	b := []byte("<<\n")
+	for _, f := range []struct{ key, val string }{
+		{"Title", info.Title}, {"Author", info.Author}, {"Subject", info.Subject},
+		{"Creator", info.Creator}, {"Producer", info.Producer},
+	} {
+		if f.val == "" {
+			continue
+		}
+		b = fmt.Appendf(b, "/%s <FEFF", f.key)
+		for _, u := range utf16.Encode([]rune(f.val)) {
+			b = fmt.Appendf(b, "%04X", u)
+		}
+		b = append(b, ">\n"...)
 	}
-	return trailer[i+len("/Info ") : len(trailer)-len(">>\n")], nil
+	if !info.CreationDate.IsZero() {
+		b = fmt.Appendf(b, "/CreationDate (D:%s)\n", info.CreationDate.Format("20060102150405-07'00'"))
+	}
+	return append(b, ">>"...)
 }
 
 type span struct{ start, end int }
