@@ -56,9 +56,11 @@ vet:
 	$(GO) run $(STATICCHECK) -tags $(TEST_TAGS) ./...
 
 # Unit, contract and server tests: SQLite always, PostgreSQL through
-# scripts/with-postgres.sh (CI's server, or a throwaway cluster).
+# scripts/with-postgres.sh (CI's server, or a throwaway cluster), the real
+# Secret Service through scripts/with-keyring.sh; BILLFOLD_REQUIRE_KEYRING
+# makes those keyring tests fail rather than skip when it cannot be started.
 unit:
-	scripts/with-postgres.sh scripts/with-keyring.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
+	BILLFOLD_REQUIRE_KEYRING=1 scripts/with-postgres.sh scripts/with-keyring.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
 
 # A short run of every fuzz target, so the parsers stay panic-free. A count,
 # not a duration: a time-limited run can end in "context deadline exceeded"

@@ -116,26 +116,41 @@ func (c *Client) adopt(ctx context.Context, op string, s api.Session) (api.User,
 
 // refresh replaces the access token that just got a 401 (stale). Callers
 // that queue at the gate while another refreshes find a new token and
-// return at once, so concurrent 401s cause one refresh.
+// return at once, so concurrent 401s cause one refresh. Every caller,
+// the one that started the refresh included, stops waiting when its own
+// context ends.
 func (c *Client) refresh(ctx context.Context, op, stale string) error {
 	if err := c.auth.lock(ctx); err != nil {
 		return transportError(ctx, op, err)
 	}
-	defer c.auth.unlock()
 	cur := c.auth.get()
 	switch {
 	case cur == nil:
+		c.auth.unlock()
 		return notSignedIn(op) // signed out meanwhile
 	case cur.access != stale:
+		c.auth.unlock()
 		return nil // refreshed by a concurrent caller
 	}
 	// Finish the exchange even if this caller gives up: the server spends
 	// the old refresh token as soon as it handles the request, and losing
-	// the answer would end the session.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.Deadline)
-	defer cancel()
-	_, err := c.exchange(rctx, op, cur.refresh)
-	return err
+	// the answer would end the session. So it runs on its own, holding the
+	// gate until the answer is in; callers queued there then find the new
+	// token.
+	done := make(chan error, 1) // buffered: nobody may be left to receive
+	go func() {
+		defer c.auth.unlock()
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.Deadline)
+		defer cancel()
+		_, err := c.exchange(rctx, op, cur.refresh)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return transportError(ctx, op, ctx.Err())
+	}
 }
 
 // exchange spends a refresh token for a new session. The gate must be held.

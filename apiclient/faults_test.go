@@ -2,6 +2,7 @@ package apiclient_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -53,9 +54,28 @@ func (f *faultEnv) sameKey(t *testing.T, method, path string, key apiclient.Idem
 	}
 }
 
+// freshConnections sends every request on a new connection. Go's
+// transport by itself re-sends a request that carries an Idempotency-Key
+// when a reused keep-alive connection dies, which would pass for the
+// client's own retry; on a fresh connection it never does.
+func freshConnections(o *apiclient.Options) {
+	apiclient.WrapTransport(o, func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			r = r.Clone(r.Context()) // a RoundTripper must not change the caller's request
+			r.Close = true
+			return rt.RoundTrip(r)
+		})
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 func TestLostAnswersToMoneyMovingCallsDoNotRepeatThem(t *testing.T) {
 	each(t, func(t *testing.T, b servertest.Backend) {
-		f := newFaultEnv(t, b, nil)
+		// Only the client's retry may repeat a request whose answer was lost.
+		f := newFaultEnv(t, b, freshConnections)
 		ctx := context.Background()
 		env, c, cid := f.env, f.c, f.cust.ID
 		if err := env.Server.CreateVoucher(ctx, "LOST100", billing.New(100, billing.JPY), time.Time{}); err != nil {
@@ -189,6 +209,45 @@ func TestSlowAnswersAreRetriedWithinTheDeadline(t *testing.T) {
 	})
 }
 
+func TestCallersDoNotWaitForASlowRefreshBeyondTheirContext(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil)
+		// The access token expires, and the answer to the refresh is slow.
+		f.env.Clock.Advance(16 * time.Minute)
+		f.proxy.inject(fault{kind: slow, method: "POST", path: "/v1/sessions/refresh", times: 1, delay: 2 * time.Second})
+
+		// The caller that starts the refresh gives up at its deadline.
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := f.c.Summary(ctx)
+		if e := apiErr(t, err); !e.IsOffline() || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("caller past its deadline: %v", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("the caller returned after %v, its deadline was 200 ms", d)
+		}
+
+		// One queued behind that refresh is cancelled.
+		ctx, cancel = context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start = time.Now()
+		_, err = f.c.Me(ctx)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled caller: %v", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("the cancelled caller returned after %v", d)
+		}
+
+		// The refresh went on in the background, once, and the session with it.
+		got(f.c.Summary(context.Background())).ok(t)
+		if n := len(f.proxy.requests("POST", "/v1/sessions/refresh")); n != 1 {
+			t.Fatalf("%d refreshes, want 1", n)
+		}
+	})
+}
+
 func TestUnreadableAnswersAreErrorsNotPanics(t *testing.T) {
 	each(t, func(t *testing.T, b servertest.Backend) {
 		f := newFaultEnv(t, b, nil)
@@ -248,8 +307,21 @@ func TestUnreadableAnswersAreErrorsNotPanics(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	each(t, func(t *testing.T, b servertest.Backend) {
-		f := newFaultEnv(t, b, nil)
+		// A budget that fits a Retry-After of a second, not of thirty.
+		f := newFaultEnv(t, b, func(o *apiclient.Options) { o.RetryMaxWait = 2 * time.Second })
 		ctx := context.Background()
+
+		// A Retry-After within the budget is waited for, whole, before
+		// the next attempt (the backoff alone would be milliseconds).
+		f.proxy.inject(fault{kind: rateLimit, method: "GET", path: "/v1/me", times: 1, retryAfter: "1"})
+		start := time.Now()
+		got(f.c.Me(ctx)).ok(t)
+		if d := time.Since(start); d < time.Second {
+			t.Fatalf("retried after %v despite Retry-After 1 s", d)
+		}
+		if n := len(f.proxy.requests("GET", "/v1/me")); n != 2 {
+			t.Fatalf("me: %d attempts, want 2", n)
+		}
 
 		// A Retry-After beyond the client's wait budget is handed to the UI.
 		f.proxy.inject(fault{kind: rateLimit, method: "GET", path: "/v1/billing/summary", times: -1, retryAfter: "30"})

@@ -5,7 +5,8 @@
 # internal/secrets run against the real thing.
 # Needs dbus-run-session (Debian: dbus-daemon, pulled in by dbus) and
 # gnome-keyring-daemon (gnome-keyring). Without them it runs the command as
-# is and those tests skip.
+# is and those tests skip, unless BILLFOLD_REQUIRE_KEYRING=1 (make test sets
+# it): then it fails, and so do the tests if run without this script.
 #
 #   scripts/with-keyring.sh go test ./internal/secrets/
 set -euo pipefail
@@ -42,6 +43,11 @@ if [[ "${1:-}" == "--inside" ]]; then
 fi
 
 if ! command -v dbus-run-session >/dev/null || ! command -v dbus-send >/dev/null || ! command -v gnome-keyring-daemon >/dev/null; then
+  if [[ "${BILLFOLD_REQUIRE_KEYRING:-}" == "1" ]]; then
+    # CI must not pass with the keyring tests quietly skipped.
+    echo "with-keyring: dbus-run-session, dbus-send or gnome-keyring-daemon is missing, and BILLFOLD_REQUIRE_KEYRING=1 (install dbus and gnome-keyring: make test-deps)" >&2
+    exit 1
+  fi
   echo "with-keyring: dbus-run-session, dbus-send or gnome-keyring-daemon is missing; the Secret Service tests will skip" >&2
   exec "$@"
 fi

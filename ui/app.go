@@ -307,12 +307,10 @@ func (a *App) notifyPaid(p api.Payment) {
 	a.deps.Hooks.updated("notified")
 }
 
-// openURL opens a link in the system browser, off the UI goroutine.
-func (a *App) openURL(raw string) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return
-	}
+// openURL opens u in the system browser, off the UI goroutine. It takes a
+// parsed URL, not a string, so that what a caller vetted (a payment page
+// through apiclient.CheckRedirectURL) is exactly what opens.
+func (a *App) openURL(u *url.URL) {
 	go func() {
 		if err := a.deps.App.OpenURL(u); err != nil {
 			do(func() { a.showError(lang.L("Could not open the browser"), err) })

@@ -336,5 +336,5 @@ func (s *archiveScreen) onExport() {
 
 // openPath opens a file or folder with the system's default application.
 func (s *archiveScreen) openPath(path string) {
-	s.app.openURL((&url.URL{Scheme: "file", Path: path}).String())
+	s.app.openURL(&url.URL{Scheme: "file", Path: path})
 }

@@ -336,7 +336,7 @@ func (v *invoiceView) payCard() fyne.CanvasObject {
 		widget.NewLabelWithStyle(lang.L("Amount due: {{.Amount}}", map[string]any{"Amount": billing.Format(v.inv.BalanceDue)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), pay)
 	if v.waiting != nil {
-		again := widget.NewButtonWithIcon(lang.L("Open the payment page again"), theme.ComputerIcon(), func() { v.app.openURL(v.waiting.NextAction.URL) })
+		again := widget.NewButtonWithIcon(lang.L("Open the payment page again"), theme.ComputerIcon(), func() { v.openPaymentPage(*v.waiting) })
 		stop := widget.NewButton(lang.L("Stop waiting"), func() { v.waiting = nil; v.message.Hide(); v.render() })
 		stop.Importance = widget.LowImportance
 		content.Add(widget.NewProgressBarInfinite())
@@ -426,19 +426,30 @@ func (v *invoiceView) onPay() {
 		v.inv.Payments = append(v.inv.Payments, p)
 		switch p.NextAction.Type {
 		case api.ActionRedirect:
-			if _, err := apiclient.CheckRedirectURL(p.NextAction.URL); err != nil {
-				v.say(lang.L("The payment page address is not safe to open."), widget.DangerImportance)
+			if !v.openPaymentPage(p) {
 				break
 			}
 			v.waiting = &p
 			v.message.Hide()
-			v.app.openURL(p.NextAction.URL)
 		case api.ActionInstructions:
 			v.say(lang.L("Transfer the amount with the reference below."), widget.MediumImportance)
 		}
 		v.render()
 		v.app.deps.Hooks.updated("pay")
 	})
+}
+
+// openPaymentPage opens a payment's checkout page in the browser: the URL
+// that apiclient.CheckRedirectURL returns, never the server's string as
+// sent. A refused URL is not opened, and the screen says why.
+func (v *invoiceView) openPaymentPage(p api.Payment) bool {
+	u, err := apiclient.CheckRedirectURL(p.NextAction.URL)
+	if err != nil {
+		v.say(lang.L("The payment page address is not safe to open."), widget.DangerImportance)
+		return false
+	}
+	v.app.openURL(u)
+	return true
 }
 
 func (v *invoiceView) onApplyCredit(text string, button *widget.Button) {
@@ -508,13 +519,18 @@ func (v *invoiceView) onSupport() {
 	if c == nil || c.SupportURL == "" {
 		return
 	}
-	v.app.openURL(supportURL(c.SupportURL, v.inv))
+	if u, err := supportURL(c.SupportURL, v.inv); err == nil {
+		v.app.openURL(u)
+	}
 }
 
-func supportURL(base string, inv api.Invoice) string {
-	u, err := url.Parse(base)
+// supportURL is the server's support address with the invoice filled in.
+// The address comes from the server, so it is vetted like a payment page:
+// https, or http to this machine.
+func supportURL(base string, inv api.Invoice) (*url.URL, error) {
+	u, err := apiclient.CheckRedirectURL(base)
 	if err != nil {
-		return base
+		return nil, fmt.Errorf("support URL: %w", err)
 	}
 	q := u.Query()
 	q.Set("invoice", inv.Number)
@@ -527,7 +543,7 @@ func supportURL(base string, inv api.Invoice) string {
 	}
 	q.Set("subject", fmt.Sprintf("Invoice %s (%s)", inv.Number, inv.Status))
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u, nil
 }
 
 // onDownload renders the PDF off the UI goroutine, then asks where to save.

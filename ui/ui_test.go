@@ -96,6 +96,7 @@ func onUI(f func()) {
 type fixture struct {
 	env     *servertest.Env
 	backend *flakyBackend // the app's backend: the client, with faults on demand
+	browser *browser      // what the app asked the system browser to open
 	client  *apiclient.Client
 	app     *App
 	rec     *recorder
@@ -122,10 +123,11 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client}}
+	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client},
+		browser: &browser{App: fa, opened: make(chan *url.URL, 8)}}
 	var a *App
 	onUI(func() {
-		a = New(Deps{App: fa, Backend: f.backend, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
+		a = New(Deps{App: f.browser, Backend: f.backend, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
 			RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }})
 	})
 	f.app = a
@@ -250,6 +252,62 @@ func TestCardPaymentThroughSandboxUpdatesBalanceFromEvents(t *testing.T) {
 	})
 }
 
+// The browser gets the payment page's URL as apiclient.CheckRedirectURL
+// returned it, not the server's string: here one with stray whitespace
+// around it, which the check trims and a second parse would choke on.
+func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
+	f := start(t, billing.USD, "en")
+	var sent string
+	padded := func(u string) string { sent = u; return " \t" + u + "\n" }
+	f.backend.payURL.Store(&padded)
+	f.payFromInvoiceScreen(t, billing.New(50_00, billing.USD), "card")
+	if u := f.browser.next(t); u.String() != sent {
+		t.Fatalf("opened %q, want %q", u, sent)
+	}
+	var again *widget.Button
+	onUI(func() {
+		again = findButton(f.app.billing.invoice.object(), "Open the payment page again")
+		if again == nil {
+			t.Fatal("no button to open the payment page again")
+		}
+		test.Tap(again)
+	})
+	if u := f.browser.next(t); u.String() != sent {
+		t.Fatalf("opened again %q, want %q", u, sent)
+	}
+
+	// A URL the check refuses is not opened at all.
+	unsafe := func(string) string { return "javascript:alert(document.cookie)" }
+	f.backend.payURL.Store(&unsafe)
+	paid := f.rec.mark("pay")
+	onUI(func() {
+		v := f.app.billing.invoice
+		v.waiting = nil
+		v.onPay()
+	})
+	f.rec.wait(t, "pay", paid)
+	onUI(func() {
+		if v := f.app.billing.invoice; v.waiting != nil || v.message.Text != "The payment page address is not safe to open." {
+			t.Fatalf("refused URL: waiting %v, message %q", v.waiting != nil, v.message.Text)
+		}
+	})
+	select {
+	case u := <-f.browser.opened:
+		t.Fatalf("opened the refused URL %q", u)
+	default:
+	}
+}
+
+// findButton returns the button with the given text in o's tree.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	for _, c := range test.LaidOutObjects(o) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	return nil
+}
+
 func TestBankTransferShowsInstructions(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	f.payFromInvoiceScreen(t, billing.New(20_000, billing.JPY), "bank_transfer")
@@ -328,10 +386,46 @@ func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
 	})
 }
 
-// flakyBackend fails Invoice as many times as failInvoice says.
+// browser is the test app with OpenURL recorded.
+type browser struct {
+	fyne.App
+	opened chan *url.URL
+}
+
+func (b *browser) OpenURL(u *url.URL) error {
+	select {
+	case b.opened <- u:
+	default: // nobody is looking
+	}
+	return nil
+}
+
+// next waits for the next URL opened.
+func (b *browser) next(t *testing.T) *url.URL {
+	t.Helper()
+	select {
+	case u := <-b.opened:
+		return u
+	case <-time.After(10 * time.Second):
+		t.Fatal("no URL opened")
+		return nil
+	}
+}
+
+// flakyBackend fails Invoice as many times as failInvoice says, and hands
+// the checkout URL of a redirect payment through payURL when that is set.
 type flakyBackend struct {
 	Backend
 	failInvoice atomic.Int32
+	payURL      atomic.Pointer[func(string) string]
+}
+
+func (b *flakyBackend) Pay(ctx context.Context, key apiclient.IdempotencyKey, invoiceID string, req api.PayRequest) (api.Payment, error) {
+	p, err := b.Backend.Pay(ctx, key, invoiceID, req)
+	if f := b.payURL.Load(); err == nil && f != nil && p.NextAction.Type == api.ActionRedirect {
+		p.NextAction.URL = (*f)(p.NextAction.URL)
+	}
+	return p, err
 }
 
 var errFlaky = errors.New("the network dropped")
@@ -597,4 +691,22 @@ type countingStaff struct {
 func (s *countingStaff) StaffCustomers(ctx context.Context, q string) (api.CustomerList, error) {
 	s.searches.Add(1)
 	return s.StaffBackend.StaffCustomers(ctx, q)
+}
+
+func TestSupportURLIsVettedAndFilledIn(t *testing.T) {
+	inv := api.Invoice{Number: "INV-2026-000011", Status: billing.InvoiceUnpaid, Payments: []api.Payment{{ID: "pay_1"}, {ID: "pay_2"}}}
+	u, err := supportURL("https://help.example.jp/tickets/new?lang=ja", inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Host != "help.example.jp" || q.Get("lang") != "ja" || q.Get("invoice") != inv.Number || q.Get("payments") != "pay_1,pay_2" ||
+		q.Get("subject") != "Invoice INV-2026-000011 (unpaid)" {
+		t.Fatalf("support URL %s", u)
+	}
+	for _, bad := range []string{"javascript:alert(1)", "file:///etc/passwd", "http://help.example.jp/", "https://user@help.example.jp/"} {
+		if u, err := supportURL(bad, inv); err == nil {
+			t.Errorf("%q: opened as %s", bad, u)
+		}
+	}
 }

@@ -53,11 +53,19 @@ type Keyring struct {
 	backend Backend
 	down    error // set when the keyring cannot work here at all
 	mem     *Memory
-	// busy admits one backend call at a time; hung is set while a call
-	// that timed out has not returned. Later calls then fail at once
-	// instead of each leaving another goroutine blocked on the same prompt.
+	// busy admits one backend call at a time; hung is set while the
+	// keyring is held by work nobody waits for (a call that timed out,
+	// queued deletes). Later calls then fail at once instead of each
+	// leaving another goroutine blocked on the same prompt.
 	busy chan struct{}
 	hung atomic.Bool
+	// queued are the profiles whose Delete found the keyring held by an
+	// earlier call. The holder deletes them before it lets go (release),
+	// so a stalled Set that lands late cannot bring a secret back after
+	// sign-out. qmu guards queued together with letting go of busy, so
+	// that no delete is queued just after the holder looked.
+	qmu    sync.Mutex
+	queued map[string]struct{}
 }
 
 // NewKeyring returns a keyring Store.
@@ -120,35 +128,48 @@ func (k *Keyring) Set(ctx context.Context, profileID, secret string) error {
 }
 
 // Delete implements Store. The in-memory copy goes at once; an error
-// (ErrUnavailable) means the keyring may still hold the secret.
+// (ErrUnavailable) means the keyring still holds the secret, or may.
+//
+// When an earlier call still holds the keyring (a Set stalled at an
+// unlock prompt), the delete is queued and runs as soon as that call
+// returns, so that the stalled Set cannot bring the secret back; until
+// then the keyring keeps it, and the error says so.
 func (k *Keyring) Delete(ctx context.Context, profileID string) error {
 	_ = k.mem.Delete(ctx, profileID)
 	_, err := call(ctx, k, "delete", func() (struct{}, error) { return struct{}{}, k.backend.Delete(k.service, profileID) })
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return nil
+	case errors.Is(err, errBusy):
+		k.deleteLater(profileID)
+		return unavailable("delete", errors.New("an earlier keyring call is still waiting; the secret is deleted once it returns"))
 	}
 	return err
 }
 
+// errBusy: an earlier call holds the keyring and has not returned.
+var errBusy = errors.New("an earlier keyring call is still waiting")
+
 // call runs f against the backend within the timeout and ctx. A call that
 // does not return in time is left to finish in the background (go-keyring
-// cannot be interrupted).
+// cannot be interrupted). When f did not get the keyring because an
+// earlier call holds it, the error wraps errBusy.
 func call[T any](ctx context.Context, k *Keyring, op string, f func() (T, error)) (T, error) {
 	var zero T
 	if k.down != nil {
 		return zero, unavailable(op, k.down)
 	}
 	if k.hung.Load() {
-		return zero, unavailable(op, errors.New("an earlier keyring call is still waiting"))
+		return zero, unavailable(op, errBusy)
 	}
 	timer := time.NewTimer(k.timeout)
 	defer timer.Stop()
 	select {
 	case k.busy <- struct{}{}:
 	case <-timer.C:
-		return zero, unavailable(op, fmt.Errorf("no answer within %s", k.timeout))
+		return zero, unavailable(op, fmt.Errorf("%w (no turn within %s)", errBusy, k.timeout))
 	case <-ctx.Done():
-		return zero, fmt.Errorf("secrets: %s: %w", op, ctx.Err())
+		return zero, fmt.Errorf("secrets: %s: %w (%w)", op, ctx.Err(), errBusy)
 	}
 	type result struct {
 		v   T
@@ -156,23 +177,19 @@ func call[T any](ctx context.Context, k *Keyring, op string, f func() (T, error)
 	}
 	done := make(chan result, 1) // buffered: the goroutine may finish after we gave up
 	var mu sync.Mutex
-	running, abandoned := true, false
+	running := true
 	go func() {
 		v, err := f()
 		mu.Lock()
 		running = false
-		if abandoned {
-			k.hung.Store(false)
-		}
 		mu.Unlock()
-		<-k.busy
 		done <- result{v, err}
+		k.release()
 	}()
 	giveUp := func() {
 		mu.Lock()
 		if running {
-			abandoned = true
-			k.hung.Store(true)
+			k.hung.Store(true) // until release
 		}
 		mu.Unlock()
 	}
@@ -194,6 +211,47 @@ func call[T any](ctx context.Context, k *Keyring, op string, f func() (T, error)
 	}
 }
 
+// deleteLater queues a delete for the keyring's holder to run before it
+// lets go. Should the holder have let go meanwhile, nobody would run it:
+// then it takes the keyring itself and runs the queue in the background.
+func (k *Keyring) deleteLater(profileID string) {
+	k.qmu.Lock()
+	defer k.qmu.Unlock()
+	if k.queued == nil {
+		k.queued = map[string]struct{}{}
+	}
+	k.queued[profileID] = struct{}{}
+	select {
+	case k.busy <- struct{}{}:
+		go k.release()
+	default:
+	}
+}
+
+// release runs the queued deletes, then lets go of the keyring. Nobody
+// waits for those deletes, so later calls fail at once (hung) while they
+// run, as behind a call that timed out.
+func (k *Keyring) release() {
+	for {
+		k.qmu.Lock()
+		queued := k.queued
+		k.queued = nil
+		if len(queued) == 0 {
+			k.hung.Store(false)
+			<-k.busy
+			k.qmu.Unlock()
+			return
+		}
+		k.hung.Store(true)
+		k.qmu.Unlock()
+		for id := range queued {
+			// Whoever asked was told the delete is pending; there is
+			// nobody left to tell how it went.
+			_ = k.backend.Delete(k.service, id)
+		}
+	}
+}
+
 func unavailable(op string, cause error) error {
-	return fmt.Errorf("%w: %s: %v", ErrUnavailable, op, cause)
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, op, cause)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -143,6 +144,102 @@ func TestKeyringTimesOutInsteadOfHanging(t *testing.T) {
 	defer cancel()
 	if _, err := k2.Get(cctx, "p-1"); !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrUnavailable) {
 		t.Fatalf("cancelled get: %v", err)
+	}
+}
+
+// stallingStore is a keyring that keeps what it is given, and whose Set
+// waits until released, like one behind an unlock prompt answered late.
+type stallingStore struct {
+	mu      sync.Mutex
+	m       map[string]string
+	entered chan struct{} // one value per Set that has started
+	release chan struct{}
+}
+
+func newStallingStore() *stallingStore {
+	return &stallingStore{m: map[string]string{}, entered: make(chan struct{}, 8), release: make(chan struct{})}
+}
+
+func (s *stallingStore) Get(_, user string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (s *stallingStore) Set(_, user, secret string) error {
+	s.entered <- struct{}{}
+	<-s.release
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[user] = secret
+	return nil
+}
+
+func (s *stallingStore) Delete(_, user string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[user]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(s.m, user)
+	return nil
+}
+
+func TestSignOutDuringAStalledSaveDeletesTheSecretWhenTheSaveLands(t *testing.T) {
+	ctx := context.Background()
+	// settled waits until the stalled call and what was queued behind it
+	// are done, then reports what the keyring holds for p-1.
+	settled := func(k *Keyring, b *stallingStore) (string, error) {
+		k.busy <- struct{}{}
+		<-k.busy
+		return b.Get("", "p-1")
+	}
+
+	// The save times out and goes on in the background; sign-out comes
+	// while it is still stalled.
+	b := newStallingStore()
+	k := NewKeyring(KeyringOptions{Timeout: 50 * time.Millisecond, Backend: b})
+	ps := NewProfiles(t.TempDir(), k)
+	if err := k.Set(ctx, "p-1", "bfr_one"); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("stalled set: %v", err)
+	}
+	err := ps.SignOut(ctx, "p-1")
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "deleted once it returns") {
+		t.Fatalf("sign-out during a stalled save must say the keyring still holds the secret: %v", err)
+	}
+	if v, err := k.Get(ctx, "p-1"); err == nil {
+		t.Fatalf("the running session kept the secret: %q", v)
+	}
+	close(b.release) // the prompt is answered: the save lands
+	if v, err := settled(k, b); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("the secret survived sign-out: %q %v", v, err)
+	}
+	if err := k.Set(ctx, "p-2", "bfr_two"); err != nil {
+		t.Fatalf("after recovery: %v", err)
+	}
+
+	// A delete whose caller stops waiting for its turn behind a save that
+	// has not timed out yet is queued the same way.
+	b = newStallingStore()
+	k = NewKeyring(KeyringOptions{Timeout: time.Minute, Backend: b})
+	saved := make(chan error, 1)
+	go func() { saved <- k.Set(ctx, "p-1", "bfr_one") }()
+	<-b.entered
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := k.Delete(cctx, "p-1"); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("delete behind a running save: %v", err)
+	}
+	close(b.release)
+	if err := <-saved; err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	if v, err := settled(k, b); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("the secret survived the delete: %q %v", v, err)
 	}
 }
 

@@ -110,7 +110,10 @@ func (p *Profiles) Touch(id string) error {
 	return p.store(list)
 }
 
-// SignOut forgets the profile's secret and keeps the profile.
+// SignOut forgets the profile's secret and keeps the profile. An error
+// wrapping ErrUnavailable means the keyring still holds the secret, or may:
+// it could not be reached, or the delete is queued behind an earlier
+// keyring call that has not returned (and runs when that call does).
 func (p *Profiles) SignOut(ctx context.Context, id string) error {
 	if err := p.secrets.Delete(ctx, id); err != nil {
 		return fmt.Errorf("secrets: sign out profile %s: %w", id, err)

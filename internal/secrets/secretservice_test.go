@@ -16,10 +16,16 @@ import (
 
 // TestSecretService runs against a real Secret Service. It needs a session
 // bus with an unlocked gnome-keyring-daemon, which scripts/with-keyring.sh
-// provides (and sets BILLFOLD_TEST_SECRET_SERVICE=1); otherwise it skips.
+// provides (and sets BILLFOLD_TEST_SECRET_SERVICE=1); otherwise it skips,
+// or fails when BILLFOLD_REQUIRE_KEYRING=1 (make test), so that CI cannot
+// pass with the real keyring untested.
 func TestSecretService(t *testing.T) {
 	if os.Getenv("BILLFOLD_TEST_SECRET_SERVICE") != "1" {
-		t.Skip("set BILLFOLD_TEST_SECRET_SERVICE=1 inside scripts/with-keyring.sh to test the real keyring")
+		const why = "set BILLFOLD_TEST_SECRET_SERVICE=1 inside scripts/with-keyring.sh to test the real keyring"
+		if os.Getenv("BILLFOLD_REQUIRE_KEYRING") == "1" {
+			t.Fatal("BILLFOLD_REQUIRE_KEYRING=1, but no keyring to test: " + why)
+		}
+		t.Skip(why)
 	}
 	if os.Getenv(childEnv) != "1" {
 		// Other tests swap go-keyring's global provider for its mock, which
