@@ -31,7 +31,8 @@ type Archiver interface {
 // ArchiveStore is one opened archive folder.
 type ArchiveStore interface {
 	Dir() string
-	Sync(ctx context.Context, progress func(done, total int)) (archive.SyncResult, error)
+	// Sync archives the account's invoices; for staff, those of customers.
+	Sync(ctx context.Context, customers []string, progress func(done, total int)) (archive.SyncResult, error)
 	Search(ctx context.Context, q archive.Query) ([]archive.Entry, error)
 	Verify(ctx context.Context) (archive.Report, error)
 	Close() error
@@ -52,6 +53,8 @@ type archiveScreen struct {
 	min, max *widget.Entry
 	party    *widget.Entry
 	state    *widget.Select
+	currency *widget.Select // staff: the currency of the total range
+	chosen   *widget.Label  // staff: the customers archived
 	selected int
 	gen      atomic.Uint64
 	root     fyne.CanvasObject
@@ -80,18 +83,30 @@ func newArchiveScreen(a *App) *archiveScreen {
 	s.max.SetPlaceHolder(lang.L("Max total"))
 	s.party = widget.NewEntry()
 	s.party.SetPlaceHolder(lang.L("Seller or buyer"))
-	statusNames := []string{lang.L("All"), lang.L("Unpaid"), lang.L("Paid"), lang.L("Cancelled")}
+	statusNames := make([]string, len(archiveStatuses))
+	for i, st := range archiveStatuses {
+		statusNames[i] = lang.L("All")
+		if st != "" {
+			statusNames[i] = statusText(st)
+		}
+	}
 	s.state = widget.NewSelect(statusNames, func(string) {})
 	s.state.SetSelected(statusNames[0])
 	search := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), s.onSearch)
 	for _, e := range []*widget.Entry{s.from, s.to, s.min, s.max, s.party} {
 		e.OnSubmitted = func(string) { s.onSearch() }
 	}
-	form := container.NewGridWithColumns(4,
+	fields := []fyne.CanvasObject{
 		labeled(lang.L("Issued from"), s.from), labeled(lang.L("to"), s.to),
 		labeled(lang.L("Total from"), s.min), labeled(lang.L("to"), s.max),
 		labeled(lang.L("Counterparty"), s.party), labeled(lang.L("Status"), s.state),
-		container.NewVBox(widget.NewLabel(""), search))
+	}
+	if a.isStaff() { // customers' invoices come in several currencies
+		s.currency = widget.NewSelect(append([]string{lang.L("All")}, currencyCodes...), func(string) {})
+		s.currency.SetSelectedIndex(0)
+		fields = append(fields, labeled(lang.L("Currency"), s.currency))
+	}
+	form := container.NewGridWithColumns(4, append(fields, container.NewVBox(widget.NewLabel(""), search))...)
 
 	titles := []string{lang.L("Number"), lang.L("Date"), lang.L("Total"), lang.L("Status"), lang.L("Counterparty"), lang.L("Version")}
 	s.table = widget.NewTableWithHeaders(func() (int, int) { return len(s.entries), len(titles) },
@@ -127,14 +142,34 @@ func newArchiveScreen(a *App) *archiveScreen {
 		s.selected = id.Row
 		openPDF.Enable()
 	}
-	bar := container.NewHBox(s.syncBtn, verify, export, folder, openPDF)
-	top := container.NewVBox(bar, s.progress, s.status, widget.NewCard("", "", form))
+	rows := []fyne.CanvasObject{container.NewHBox(s.syncBtn, verify, export, folder, openPDF)}
+	if a.isStaff() {
+		s.chosen = widget.NewLabel(chosenText(a.archiveCustomers()))
+		s.chosen.Truncation = fyne.TextTruncateEllipsis
+		choose := widget.NewButtonWithIcon(lang.L("Choose customers…"), theme.AccountIcon(), s.onChooseCustomers)
+		rows = append(rows, container.NewBorder(nil, nil, nil, choose, s.chosen))
+	}
+	top := container.NewVBox(append(rows, s.progress, s.status, widget.NewCard("", "", form))...)
 	s.root = container.NewBorder(top, nil, nil, nil, s.table)
 	s.open()
 	return s
 }
 
 func (s *archiveScreen) object() fyne.CanvasObject { return s.root }
+
+// archiveStatuses are the status filter's choices ("": any).
+var archiveStatuses = []billing.InvoiceStatus{"", billing.InvoiceUnpaid, billing.InvoicePaid, billing.InvoiceCancelled, billing.InvoiceRefunded}
+
+// currencyCodes are the currencies a staff search can narrow to.
+var currencyCodes = []string{string(billing.JPY), string(billing.USD), string(billing.EUR)}
+
+// onChooseCustomers lets staff pick the customers the archive keeps.
+func (s *archiveScreen) onChooseCustomers() {
+	newCustomerChooser(s.app, s.app.archiveCustomers()).show(func(list []archivedCustomer) {
+		s.app.setArchiveCustomers(list)
+		s.chosen.SetText(chosenText(list))
+	})
+}
 
 func labeled(name string, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabel(name), o)
@@ -185,6 +220,17 @@ func (s *archiveScreen) onSync() {
 		s.cancel()
 		return
 	}
+	var customers []string
+	if s.app.isStaff() {
+		for _, c := range s.app.archiveCustomers() {
+			customers = append(customers, c.ID)
+		}
+		if len(customers) == 0 {
+			s.status.SetText(lang.L("Choose the customers whose invoices to archive."))
+			s.onChooseCustomers()
+			return
+		}
+	}
 	ctx, cancel := context.WithCancel(s.app.ctx)
 	s.cancel = cancel
 	s.syncBtn.SetText(lang.L("Cancel"))
@@ -193,7 +239,7 @@ func (s *archiveScreen) onSync() {
 	s.progress.Show()
 	st := s.store
 	run(ctx, nil, func(ctx context.Context) (archive.SyncResult, error) {
-		return st.Sync(ctx, func(done, total int) {
+		return st.Sync(ctx, customers, func(done, total int) {
 			do(func() {
 				if total > 0 {
 					s.progress.SetValue(float64(done) / float64(total))
@@ -236,21 +282,35 @@ func (s *archiveScreen) query() (archive.Query, string) {
 			*f.dst = d
 		}
 	}
+	// Totals compare within one currency: the account's, or for staff the
+	// one chosen in the form.
+	cur := s.app.deps.User.Currency
+	if s.currency != nil {
+		cur = ""
+		if i := s.currency.SelectedIndex(); i > 0 {
+			cur = billing.Currency(currencyCodes[i-1])
+			q.Currency = cur
+		}
+	}
 	for _, f := range []struct {
 		e   *widget.Entry
 		dst **int64
 	}{{s.min, &q.MinTotal}, {s.max, &q.MaxTotal}} {
 		if t := strings.TrimSpace(f.e.Text); t != "" {
-			m, err := billing.ParseAmount(t, s.app.deps.User.Currency)
+			if cur == "" {
+				return q, lang.L("Choose the currency of the totals.")
+			}
+			m, err := billing.ParseAmount(t, cur)
 			if err != nil {
 				return q, lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": "10000"})
 			}
 			v := m.Amount
 			*f.dst = &v
+			q.Currency = cur
 		}
 	}
 	q.Counterparty = strings.TrimSpace(s.party.Text)
-	q.Status = []billing.InvoiceStatus{"", billing.InvoiceUnpaid, billing.InvoicePaid, billing.InvoiceCancelled}[max(0, s.state.SelectedIndex())]
+	q.Status = archiveStatuses[max(0, s.state.SelectedIndex())]
 	return q, ""
 }
 
@@ -335,6 +395,14 @@ func (s *archiveScreen) onExport() {
 }
 
 // openPath opens a file or folder with the system's default application.
-func (s *archiveScreen) openPath(path string) {
-	s.app.openURL(&url.URL{Scheme: "file", Path: path})
+func (s *archiveScreen) openPath(path string) { s.app.openURL(fileURL(path)) }
+
+// fileURL is the file: URL of an absolute path, Windows drive paths
+// included (C:\Users\… → file:///C:/Users/…).
+func fileURL(path string) *url.URL {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return &url.URL{Scheme: "file", Path: p}
 }

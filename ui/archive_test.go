@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
 
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
 )
 
 // testArchiver is what internal/desktop wires, for a customer.
@@ -28,8 +33,8 @@ type testStore struct {
 	c *apiclient.Client
 }
 
-func (s testStore) Sync(ctx context.Context, progress func(done, total int)) (archive.SyncResult, error) {
-	return s.Archive.Sync(ctx, s.c, archive.SyncOptions{Progress: progress})
+func (s testStore) Sync(ctx context.Context, customers []string, progress func(done, total int)) (archive.SyncResult, error) {
+	return s.Archive.Sync(ctx, s.c, archive.SyncOptions{Customers: customers, Progress: progress})
 }
 
 func TestArchiveSyncSearchVerify(t *testing.T) {
@@ -84,5 +89,124 @@ func TestArchiveOfAnotherAccountIsExplained(t *testing.T) {
 		Want: archive.Owner{Server: "https://billing.example.jp", Email: "smith@example.com"}})
 	if got := describe(err); got != "This folder keeps the invoices of yamada@example.jp on https://billing.example.jp. Choose another folder." {
 		t.Fatalf("describe: %q", got)
+	}
+}
+
+// TestStaffArchivesChosenCustomers: staff choose the customers the archive
+// keeps (none chosen: Sync asks for them), sync them, and search totals
+// within a currency.
+func TestStaffArchivesChosenCustomers(t *testing.T) {
+	if err := LoadTranslations("en"); err != nil {
+		t.Fatal(err)
+	}
+	fa := test.NewTempApp(t)
+	env := servertest.New(t, servertest.Backends(t)[0])
+	ctx := context.Background()
+	yen, usd, other := env.NewCustomer(billing.JPY), env.NewCustomer(billing.USD), env.NewCustomer(billing.JPY)
+	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	for _, c := range []servertest.Customer{yen, usd, other} {
+		if _, err := env.Server.IssueServiceInvoice(ctx, c.ID, at, at.AddDate(0, 0, 14),
+			[]server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: 5_000, TaxRate: 10}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := env.NewStaff()
+	sc, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := sc.SignIn(ctx, staff.Email, staff.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	var a *App
+	onUI(func() {
+		fa.Preferences().SetString(PrefArchiveDir, t.TempDir())
+		a = New(Deps{App: fa, Backend: sc, Staff: sc, User: u, Hooks: rec.hooks(), Archive: testArchiver{c: sc}})
+	})
+	t.Cleanup(func() {
+		onUI(a.Close)
+		pending.Wait()
+	})
+	var s *archiveScreen
+	searched := rec.mark("archive-search")
+	onUI(func() {
+		a.archive = newArchiveScreen(a)
+		s = a.archive
+	})
+	rec.wait(t, "archive-search", searched)
+
+	// Nothing chosen: Sync opens the chooser instead.
+	found := rec.mark("archive-customers")
+	onUI(s.onSync)
+	rec.wait(t, "archive-customers", found)
+	onUI(func() {
+		if s.cancel != nil || !strings.Contains(s.status.Text, "Choose the customers") {
+			t.Fatalf("sync with no customers chosen: syncing %v, status %q", s.cancel != nil, s.status.Text)
+		}
+	})
+
+	// Choose two of the three customers.
+	var ch *customerChooser
+	onUI(func() { ch = newCustomerChooser(a, nil) })
+	for _, c := range []servertest.Customer{yen, usd} {
+		found = rec.mark("archive-customers")
+		onUI(func() {
+			ch.search.SetText(c.Email)
+			ch.find()
+		})
+		rec.wait(t, "archive-customers", found)
+		onUI(func() {
+			if len(ch.results) != 1 || ch.results[0].ID != c.ID {
+				t.Fatalf("search %q: %+v", c.Email, ch.results)
+			}
+			ch.toggle(0)
+		})
+	}
+	synced, searched := rec.mark("archive-sync"), rec.mark("archive-search")
+	onUI(func() {
+		a.setArchiveCustomers(ch.chosen)
+		s.onSync()
+	})
+	rec.wait(t, "archive-sync", synced)
+	rec.wait(t, "archive-search", searched)
+	onUI(func() {
+		if len(s.entries) != 2 || !strings.Contains(s.status.Text, "2 new") {
+			t.Fatalf("after sync: %d entries, status %q", len(s.entries), s.status.Text)
+		}
+		for _, e := range s.entries {
+			if e.CustomerID != yen.ID && e.CustomerID != usd.ID {
+				t.Errorf("archived a customer nobody chose: %s", e.CustomerID)
+			}
+		}
+	})
+
+	// A total range needs a currency, then finds within it: 5,500 is ¥5,500
+	// and $55.00.
+	onUI(func() {
+		s.min.SetText("5000")
+		s.onSearch()
+		if !strings.Contains(s.status.Text, "Choose the currency") {
+			t.Fatalf("a total range without a currency: status %q", s.status.Text)
+		}
+	})
+	searched = rec.mark("archive-search")
+	onUI(func() {
+		s.currency.SetSelected("USD")
+		s.min.SetText("50")
+		s.onSearch()
+	})
+	rec.wait(t, "archive-search", searched)
+	onUI(func() {
+		if len(s.entries) != 1 || s.entries[0].CustomerID != usd.ID || s.entries[0].Total.Amount != 5_500 {
+			t.Fatalf("USD totals from $50: %+v", s.entries)
+		}
+	})
+}
+
+func TestFileURL(t *testing.T) {
+	if got := fileURL("/home/taro/請求書/INV 1.pdf").String(); got != "file:///home/taro/%E8%AB%8B%E6%B1%82%E6%9B%B8/INV%201.pdf" {
+		t.Errorf("fileURL: %s", got)
 	}
 }

@@ -65,7 +65,7 @@ func Run(o Options) error {
 	accounts := session.New(profiles, store, apiclient.Options{})
 	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
 		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
-			Archive: archiver{client: s.Client, user: s.User},
+			Archive: archiver{client: s.Client},
 			SignOut: signOut, Font: assets.JapaneseFont, Log: log}
 	}
 	var showSignIn func()

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+)
+
+// archivedCustomer is a customer a staff member chose to archive, as kept
+// in the preferences: the id for the sync, the name for the screen.
+type archivedCustomer struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// customerLabel names a customer on the screen: company, else name.
+func customerLabel(c api.Customer) string {
+	if c.Company != "" {
+		return c.Company
+	}
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Email
+}
+
+// archiveCustomersKey is the preference holding the chosen customers of
+// the signed-in staff account.
+func (a *App) archiveCustomersKey() string { return "archive.customers/" + a.deps.User.Email }
+
+// archiveCustomers are the customers the signed-in staff account chose.
+func (a *App) archiveCustomers() []archivedCustomer {
+	var list []archivedCustomer
+	if s := a.deps.App.Preferences().String(a.archiveCustomersKey()); s != "" {
+		_ = json.Unmarshal([]byte(s), &list) // unreadable: none chosen
+	}
+	return list
+}
+
+func (a *App) setArchiveCustomers(list []archivedCustomer) {
+	b, _ := json.Marshal(list)
+	a.deps.App.Preferences().SetString(a.archiveCustomersKey(), string(b))
+}
+
+// chosenText summarises the chosen customers for the Archive screen.
+func chosenText(list []archivedCustomer) string {
+	switch len(list) {
+	case 0:
+		return lang.L("No customers chosen yet.")
+	case 1, 2, 3:
+		names := make([]string, len(list))
+		for i, c := range list {
+			names[i] = c.Name
+		}
+		return lang.L("Archiving: {{.Names}}", map[string]any{"Names": strings.Join(names, ", ")})
+	}
+	return lang.L("Archiving {{.Count}} customers: {{.First}} and others", map[string]any{"Count": len(list), "First": list[0].Name})
+}
+
+// customerChooser is the dialog in which staff pick the customers whose
+// invoices the archive keeps: a search, the results with a check each, and
+// the count chosen. The search runs off the UI goroutine.
+type customerChooser struct {
+	app     *App
+	chosen  []archivedCustomer
+	results []api.Customer
+	search  *widget.Entry
+	list    *widget.List
+	count   *widget.Label
+	status  *widget.Label
+	gen     atomic.Uint64
+}
+
+func newCustomerChooser(a *App, chosen []archivedCustomer) *customerChooser {
+	c := &customerChooser{app: a, chosen: slices.Clone(chosen)}
+	c.search = widget.NewEntry()
+	c.search.SetPlaceHolder(lang.L("Name, company or e-mail"))
+	c.search.OnSubmitted = func(string) { c.find() }
+	c.count = widget.NewLabel("")
+	c.status = widget.NewLabel("")
+	c.list = widget.NewList(func() int { return len(c.results) },
+		func() fyne.CanvasObject { return widget.NewCheck("Customer name <address@example.jp>", nil) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			check := o.(*widget.Check)
+			r := c.results[i]
+			check.OnChanged = nil // SetChecked below must not count as a click
+			check.SetText(customerLabel(r) + " <" + r.Email + ">")
+			check.SetChecked(c.isChosen(r.ID))
+			check.OnChanged = func(bool) { c.toggle(i) }
+		})
+	c.showCount()
+	return c
+}
+
+func (c *customerChooser) isChosen(id string) bool {
+	return slices.ContainsFunc(c.chosen, func(a archivedCustomer) bool { return a.ID == id })
+}
+
+// toggle chooses result i, or unchooses it.
+func (c *customerChooser) toggle(i int) {
+	if i < 0 || i >= len(c.results) {
+		return
+	}
+	r := c.results[i]
+	if c.isChosen(r.ID) {
+		c.chosen = slices.DeleteFunc(c.chosen, func(a archivedCustomer) bool { return a.ID == r.ID })
+	} else {
+		c.chosen = append(c.chosen, archivedCustomer{ID: r.ID, Name: customerLabel(r)})
+	}
+	c.showCount()
+	c.list.RefreshItem(i)
+}
+
+func (c *customerChooser) showCount() {
+	c.count.SetText(lang.L("{{.Count}} chosen", map[string]any{"Count": len(c.chosen)}))
+}
+
+// find searches the server's customers for the entry's text.
+func (c *customerChooser) find() {
+	q := strings.TrimSpace(c.search.Text)
+	staff := c.app.deps.Staff
+	c.status.SetText(lang.L("Searching…"))
+	run(c.app.ctx, &c.gen, func(ctx context.Context) (api.CustomerList, error) { return staff.StaffCustomers(ctx, q) },
+		func(l api.CustomerList, err error) {
+			if err != nil {
+				c.status.SetText(describe(err))
+				return
+			}
+			c.results = l.Items
+			c.status.SetText(lang.L("{{.Count}} found", map[string]any{"Count": len(l.Items)}))
+			c.list.Refresh()
+			c.app.deps.Hooks.updated("archive-customers")
+		})
+}
+
+// show opens the dialog; done gets the choice when the dialog is closed
+// with Done.
+func (c *customerChooser) show(done func([]archivedCustomer)) {
+	find := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), c.find)
+	top := container.NewBorder(nil, nil, nil, find, c.search)
+	bottom := container.NewHBox(c.count, c.status)
+	content := container.NewBorder(top, bottom, nil, nil, c.list)
+	d := dialog.NewCustomConfirm(lang.L("Customers to archive"), lang.L("Done"), lang.L("Cancel"), content, func(ok bool) {
+		if ok {
+			done(c.chosen)
+		}
+	}, c.app.win)
+	d.Resize(fyne.NewSize(560, 480))
+	d.Show()
+	c.find()
+}
