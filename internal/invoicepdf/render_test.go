@@ -167,31 +167,37 @@ func TestTotalsToTheMinorUnit(t *testing.T) {
 	for name, mk := range cases() {
 		t.Run(name, func(t *testing.T) {
 			inv, opts := mk()
-			text := allText(extractPages(t, mustRender(t, inv, opts)))
-			l := labelsFor(inv.Language)
-			c := inv.Currency
-			checks := []struct {
-				label string
-				want  billing.Money
-			}{
-				{l.subtotal, inv.Subtotal}, {l.tax, inv.Tax}, {l.total, inv.Total},
-				{l.credit, inv.CreditApplied.Neg()}, {l.amountPaid, inv.AmountPaid.Neg()}, {l.balanceDue, inv.BalanceDue},
-			}
-			for _, ck := range checks {
-				if got := amounts(t, text, ck.label, c, 1)[0]; got != ck.want {
-					t.Errorf("%s: PDF says %v, invoice %v", ck.label, got, ck.want)
-				}
-			}
-			for _, rt := range inv.TaxByRate {
-				got := amounts(t, text, l.rateRow(rt.Rate), c, 2)
-				if got[0] != rt.Base || got[1] != rt.Tax {
-					t.Errorf("%d%%: PDF says base %v tax %v, invoice %v %v", rt.Rate, got[0], got[1], rt.Base, rt.Tax)
-				}
-			}
-			if len(inv.TaxByRate) == 0 && !strings.Contains(text, l.untaxedLegend) {
-				t.Error("an invoice without tax does not say so")
-			}
+			checkTotals(t, inv, mustRender(t, inv, opts))
 		})
+	}
+}
+
+// checkTotals reads every total of inv back from its PDF's text.
+func checkTotals(t *testing.T, inv api.Invoice, pdf []byte) {
+	t.Helper()
+	text := allText(extractPages(t, pdf))
+	l := labelsFor(inv.Language)
+	c := inv.Currency
+	checks := []struct {
+		label string
+		want  billing.Money
+	}{
+		{l.subtotal, inv.Subtotal}, {l.tax, inv.Tax}, {l.total, inv.Total},
+		{l.credit, inv.CreditApplied.Neg()}, {l.amountPaid, inv.AmountPaid.Neg()}, {l.balanceDue, inv.BalanceDue},
+	}
+	for _, ck := range checks {
+		if got := amounts(t, text, ck.label, c, 1)[0]; got != ck.want {
+			t.Errorf("%s: PDF says %v, invoice %v", ck.label, got, ck.want)
+		}
+	}
+	for _, rt := range inv.TaxByRate {
+		got := amounts(t, text, l.rateRow(rt.Rate), c, 2)
+		if got[0] != rt.Base || got[1] != rt.Tax {
+			t.Errorf("%d%%: PDF says base %v tax %v, invoice %v %v", rt.Rate, got[0], got[1], rt.Base, rt.Tax)
+		}
+	}
+	if len(inv.TaxByRate) == 0 && !strings.Contains(text, l.untaxedLegend) {
+		t.Error("an invoice without tax does not say so")
 	}
 }
 
