@@ -20,6 +20,7 @@ import (
 
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/invoicepdf"
 )
 
 // Archiver is the offline archive of the signed-in account: it syncs with
@@ -259,8 +260,13 @@ func (s *archiveScreen) onSync() {
 		case err != nil:
 			s.status.SetText(describe(err))
 		default:
-			s.status.SetText(lang.L("Synchronised {{.Time}}: {{.New}} new, {{.Changed}} changed, {{.Unchanged}} unchanged, {{.Failed}} failed.",
-				map[string]any{"Time": time.Now().Format("15:04"), "New": r.New, "Changed": r.Changed, "Unchanged": r.Unchanged, "Failed": len(r.Failed)}))
+			text := lang.L("Synchronised {{.Time}}: {{.New}} new, {{.Changed}} changed, {{.Unchanged}} unchanged, {{.Failed}} failed.",
+				map[string]any{"Time": time.Now().Format("15:04"), "New": r.New, "Changed": r.Changed, "Unchanged": r.Unchanged, "Failed": len(r.Failed)})
+			if len(r.Marked) > 0 {
+				text += " " + lang.L("{{.Count}} PDFs show {{.Mark}} for characters the font lacks (first: {{.Number}}); their data is archived exactly.",
+					map[string]any{"Count": len(r.Marked), "Mark": string(invoicepdf.MissingMark), "Number": r.Marked[0].Number})
+			}
+			s.status.SetText(text)
 		}
 		s.onSearch()
 		s.app.deps.Hooks.updated("archive-sync")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/invoicepdf"
 	"billfold/internal/server/servertest"
 )
 
@@ -292,6 +294,40 @@ func TestSyncCancel(t *testing.T) {
 		t.Fatalf("resumed sync: %+v after %+v, %v", res2, res, err)
 	}
 	if rep, err := ar.Verify(context.Background()); err != nil || !rep.OK() || rep.Files != 240 || len(rep.Untracked) != 0 {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+}
+
+// TestCharacterTheFontLacks: an invoice with an emoji is archived all the
+// same — its JSON exact, its PDF with a mark — and the sync says so.
+func TestCharacterTheFontLacks(t *testing.T) {
+	ctx := context.Background()
+	env := servertest.New(t, servertest.Backends(t)[0])
+	acc := newAccount(t, env, "Ann Lee", "Lee Ltd", billing.EUR)
+	id := issue(t, env, acc.ID, time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), "Support 🙂", 1500)
+	issue(t, env, acc.ID, time.Date(2026, 7, 2, 9, 0, 0, 0, time.UTC), "Hosting", 1500)
+	ar := openArchive(t, t.TempDir())
+	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{})
+	if err != nil || res.New != 2 || len(res.Failed) != 0 || len(res.Marked) != 1 || res.Marked[0].InvoiceID != id {
+		t.Fatalf("sync: %+v, %v", res, err)
+	}
+	if !errors.Is(res.Marked[0].Err, invoicepdf.ErrMissingGlyph) || !strings.Contains(res.Marked[0].Err.Error(), "U+1F642") {
+		t.Errorf("the mark's reason: %v", res.Marked[0].Err)
+	}
+	raw, err := acc.Client.RawInvoice(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := ar.Search(ctx, archive.Query{})
+	for _, e := range es {
+		if e.ID != id {
+			continue
+		}
+		if b, err := os.ReadFile(e.JSONPath); err != nil || !bytes.Equal(b, raw) {
+			t.Errorf("the archived JSON is not the server's (%v)", err)
+		}
+	}
+	if rep, err := ar.Verify(ctx); err != nil || !rep.OK() {
 		t.Fatalf("verify: %+v, %v", rep, err)
 	}
 }

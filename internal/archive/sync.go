@@ -51,9 +51,15 @@ type SyncResult struct {
 	Changed   int // invoices archived as a new version
 	Unchanged int // invoices whose JSON matched the latest version
 	Failed    []Failure
+	// Marked are invoices archived with characters the PDF's font lacks
+	// (an emoji in a name): their JSON is exact, their PDF shows
+	// invoicepdf.MissingMark there. Err is the first such character's
+	// *invoicepdf.MissingGlyphError.
+	Marked []Failure
 }
 
-// Failure is an invoice that could not be archived; the others were.
+// Failure is an invoice that could not be archived (the others were), or
+// in SyncResult.Marked one that was archived with a mark.
 type Failure struct {
 	InvoiceID string
 	Number    string
@@ -126,6 +132,7 @@ type done struct {
 	dir     string
 	jsonRel string // where the files went, relative to the archive folder
 	pdfRel  string
+	marked  error // the first character the PDF could not draw
 	failure error
 }
 
@@ -264,6 +271,9 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 				res.Failed = append(res.Failed, Failure{InvoiceID: d.id, Number: d.number, Err: d.failure})
 				continue
 			}
+			if d.marked != nil {
+				res.Marked = append(res.Marked, Failure{InvoiceID: d.id, Number: d.number, Err: d.marked})
+			}
 			batch = append(batch, d)
 			if len(batch) >= opts.BatchSize {
 				flush()
@@ -379,6 +389,13 @@ func (a *Archive) prepare(j job, dirs *dirMaker, pdfOpts invoicepdf.Options) don
 	if err := json.Unmarshal(j.raw, &d.inv); err != nil {
 		d.failure = fmt.Errorf("decode: %w", err)
 		return d
+	}
+	// A character the font lacks is drawn as a mark and noted: the
+	// invoice is archived all the same, its JSON exact.
+	pdfOpts.OnMissing = func(field string, r rune) {
+		if d.marked == nil {
+			d.marked = &invoicepdf.MissingGlyphError{Field: field, Rune: r}
+		}
 	}
 	pdf, err := invoicepdf.Render(d.inv, pdfOpts)
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/invoicepdf"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
 )
@@ -258,6 +259,10 @@ func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, err
 		res.Listed, res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failed {
 		fmt.Fprintf(stderr, "failed: %s (%s): %v\n", f.Number, f.InvoiceID, f.Err)
+	}
+	for _, m := range res.Marked {
+		fmt.Fprintf(stderr, "archived with a mark: %s (%s): %v; its PDF shows %c there, its JSON is exact\n",
+			m.Number, m.InvoiceID, m.Err, invoicepdf.MissingMark)
 	}
 	if err != nil {
 		return ExitFailure, err

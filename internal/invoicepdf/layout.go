@@ -2,6 +2,7 @@ package invoicepdf
 
 import (
 	"fmt"
+	"strings"
 
 	"billfold/api"
 	"billfold/billing"
@@ -144,19 +145,22 @@ func newDoc(f *sfnt, inv api.Invoice, opts Options) (*doc, error) {
 	if inv.Gateway != "" {
 		d.method = clean(d.l.gateway(inv.Gateway), false)
 	}
-	type field struct{ name, s string }
+	type field struct {
+		name string
+		s    *string
+	}
 	fields := []field{
-		{"number", d.inv.Number},
-		{"seller.name", d.seller.Name}, {"seller.address", d.seller.Address},
-		{"seller.registration_number", d.seller.RegistrationNumber}, {"seller.email", d.seller.Email},
-		{"buyer.name", d.buyer.Name}, {"buyer.company", d.buyer.Company},
-		{"buyer.address", d.buyer.Address}, {"buyer.email", d.buyer.Email},
-		{"gateway", d.method},
+		{"number", &d.inv.Number},
+		{"seller.name", &d.seller.Name}, {"seller.address", &d.seller.Address},
+		{"seller.registration_number", &d.seller.RegistrationNumber}, {"seller.email", &d.seller.Email},
+		{"buyer.name", &d.buyer.Name}, {"buyer.company", &d.buyer.Company},
+		{"buyer.address", &d.buyer.Address}, {"buyer.email", &d.buyer.Email},
+		{"gateway", &d.method},
 	}
 	d.descs = make([]string, len(inv.Lines))
 	for i, l := range inv.Lines {
 		d.descs[i] = clean(l.Description, true)
-		fields = append(fields, field{fmt.Sprintf("lines[%d].description", i), d.descs[i]})
+		fields = append(fields, field{fmt.Sprintf("lines[%d].description", i), &d.descs[i]})
 	}
 	if d.bank = d.bankInstructions(opts); d.bank != nil {
 		b := *d.bank
@@ -169,16 +173,28 @@ func newDoc(f *sfnt, inv api.Invoice, opts Options) (*doc, error) {
 		}
 		d.bank = &b
 		fields = append(fields,
-			field{"bank.bank_name", b.BankName}, field{"bank.branch_name", b.BranchName},
-			field{"bank.account_type", b.AccountType}, field{"bank.account_number", b.AccountNumber},
-			field{"bank.account_holder", b.AccountHolder}, field{"bank.reference", b.Reference},
-			field{"bank.note", b.Note})
+			field{"bank.bank_name", &d.bank.BankName}, field{"bank.branch_name", &d.bank.BranchName},
+			field{"bank.account_type", &d.bank.AccountType}, field{"bank.account_number", &d.bank.AccountNumber},
+			field{"bank.account_holder", &d.bank.AccountHolder}, field{"bank.reference", &d.bank.Reference},
+			field{"bank.note", &d.bank.Note})
 	}
 	for _, fl := range fields {
-		for _, r := range fl.s {
-			if r != '\n' && !f.has(r) {
-				return nil, &MissingGlyphError{Field: fl.name, Rune: r}
+		var missing error
+		*fl.s = strings.Map(func(r rune) rune {
+			switch {
+			case r == '\n' || f.has(r):
+				return r
+			case opts.OnMissing == nil:
+				if missing == nil {
+					missing = &MissingGlyphError{Field: fl.name, Rune: r}
+				}
+				return r
 			}
+			opts.OnMissing(fl.name, r)
+			return MissingMark
+		}, *fl.s)
+		if missing != nil {
+			return nil, missing
 		}
 	}
 	return d, nil

@@ -22,7 +22,8 @@
 //
 // Every character must be in the font. One that is not, such as an emoji,
 // makes Render fail with a *MissingGlyphError naming the character and the
-// field, where gopdf would print a blank. Characters beyond the Basic
+// field, where gopdf would print a blank; with Options.OnMissing it is drawn
+// as MissingMark (〓) and reported instead. Characters beyond the Basic
 // Multilingual Plane that the font has (308 rare kanji such as 𠀋) are drawn
 // and extract correctly.
 //
@@ -57,7 +58,18 @@ type Options struct {
 	// Gateway, or one of its payments still waiting for the transfer). When
 	// nil, the instructions of that waiting payment are used, if any.
 	Bank *api.BankInstructions
+	// OnMissing, when set, lets Render draw an invoice with characters the
+	// font lacks (an emoji in a name): each is drawn as MissingMark and
+	// reported here with the field it is in, instead of Render failing
+	// with a *MissingGlyphError. The archive uses it, so that one
+	// character never keeps an invoice out of the archive.
+	OnMissing func(field string, r rune)
 }
+
+// MissingMark stands in for a character the font lacks when
+// Options.OnMissing is set: 〓 (geta), the mark Japanese typesetting uses
+// for a character it cannot set.
+const MissingMark = '〓'
 
 // ErrMissingGlyph is matched (errors.Is) by every *MissingGlyphError.
 var ErrMissingGlyph = errors.New("character not in the font")

@@ -237,6 +237,25 @@ func TestMissingGlyph(t *testing.T) {
 		if !strings.Contains(err.Error(), fmt.Sprintf("%U", tc.r)) {
 			t.Errorf("message %q does not name %U", err, tc.r)
 		}
+
+		// With OnMissing the invoice renders, the character drawn as 〓,
+		// and the call names it.
+		type miss struct {
+			field string
+			r     rune
+		}
+		var got []miss
+		opts.OnMissing = func(field string, r rune) { got = append(got, miss{field, r}) }
+		pdf, err := Render(inv, opts)
+		if err != nil {
+			t.Fatalf("%s with %U and OnMissing: %v", tc.field, tc.r, err)
+		}
+		if len(got) != 1 || got[0] != (miss{tc.field, tc.r}) {
+			t.Errorf("OnMissing got %+v, want %U in %s", got, tc.r, tc.field)
+		}
+		if text := allText(extractPages(t, pdf)); !strings.Contains(text, string(MissingMark)) {
+			t.Errorf("%s: no %c in the text:\n%s", tc.field, MissingMark, text)
+		}
 	}
 }
 
