@@ -36,6 +36,7 @@ type ArchiveStore interface {
 	Sync(ctx context.Context, customers []string, progress func(done, total int)) (archive.SyncResult, error)
 	Search(ctx context.Context, q archive.Query) ([]archive.Entry, error)
 	Verify(ctx context.Context) (archive.Report, error)
+	Versions(ctx context.Context, invoiceID string) ([]archive.Version, error)
 	Close() error
 }
 
@@ -139,11 +140,22 @@ func newArchiveScreen(a *App) *archiveScreen {
 		}
 	})
 	openPDF.Disable()
+	versions := widget.NewButtonWithIcon(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)
+	versions.Disable()
 	s.table.OnSelected = func(id widget.TableCellID) {
 		s.selected = id.Row
 		openPDF.Enable()
+		if s.entries[id.Row].Version > 1 { // the earlier ones were kept
+			versions.Enable()
+		} else {
+			versions.Disable()
+		}
 	}
-	rows := []fyne.CanvasObject{container.NewHBox(s.syncBtn, verify, export, folder, openPDF)}
+	s.table.OnUnselected = func(widget.TableCellID) {
+		openPDF.Disable()
+		versions.Disable()
+	}
+	rows := []fyne.CanvasObject{container.NewHBox(s.syncBtn, verify, export, folder, openPDF, versions)}
 	if a.isStaff() {
 		s.chosen = widget.NewLabel(chosenText(a.archiveCustomers()))
 		s.chosen.Truncation = fyne.TextTruncateEllipsis
@@ -340,6 +352,38 @@ func (s *archiveScreen) onSearch() {
 			s.table.UnselectAll()
 			s.table.Refresh()
 			s.app.deps.Hooks.updated("archive-search")
+		})
+}
+
+// onVersions lists every archived version of the selected invoice, each
+// with its PDF: what the invoice said when it was unpaid stays readable.
+func (s *archiveScreen) onVersions() {
+	if s.store == nil || s.selected < 0 || s.selected >= len(s.entries) {
+		return
+	}
+	st, e := s.store, s.entries[s.selected]
+	run(s.app.ctx, nil, func(ctx context.Context) ([]archive.Version, error) { return st.Versions(ctx, e.ID) },
+		func(vs []archive.Version, err error) {
+			if err != nil {
+				s.status.SetText(describe(err))
+				return
+			}
+			list := widget.NewList(func() int { return len(vs) },
+				func() fyne.CanvasObject {
+					return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), nil),
+						widget.NewLabel("v2 · Unpaid · archived 2026-11-25 10:30"))
+				},
+				func(i widget.ListItemID, o fyne.CanvasObject) {
+					v := vs[i]
+					row := o.(*fyne.Container)
+					row.Objects[0].(*widget.Label).SetText(lang.L("v{{.Version}} · {{.Status}} · archived {{.Time}}", map[string]any{
+						"Version": v.Version, "Status": statusText(v.Status), "Time": v.ArchivedAt.Local().Format("2006-01-02 15:04")}))
+					row.Objects[1].(*widget.Button).OnTapped = func() { s.openPath(v.PDFPath) }
+				})
+			d := dialog.NewCustom(lang.L("Versions of {{.Number}}", map[string]any{"Number": e.Number}), lang.L("Close"), list, s.app.win)
+			d.Resize(fyne.NewSize(520, 320))
+			d.Show()
+			s.app.deps.Hooks.updated("archive-versions")
 		})
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
 	"billfold/apiclient"
@@ -39,8 +40,9 @@ func (s testStore) Sync(ctx context.Context, customers []string, progress func(d
 
 func TestArchiveSyncSearchVerify(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	if _, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(7_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"}); err != nil {
+	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
+		api.AddFundsRequest{Amount: billing.New(7_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	var s *archiveScreen
@@ -79,6 +81,34 @@ func TestArchiveSyncSearchVerify(t *testing.T) {
 	onUI(func() {
 		if !strings.Contains(s.status.Text, "nothing was altered") {
 			t.Fatalf("verify: %q", s.status.Text)
+		}
+	})
+
+	// Cancelled, the invoice gets a second version; both stay readable.
+	if _, err := f.client.CancelInvoice(context.Background(), apiclient.NewIdempotencyKey(), inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	synced = f.rec.mark("archive-sync")
+	searched = f.rec.mark("archive-search")
+	onUI(func() {
+		s.min.SetText("")
+		s.onSync()
+	})
+	f.rec.wait(t, "archive-sync", synced)
+	f.rec.wait(t, "archive-search", searched)
+	listed := f.rec.mark("archive-versions")
+	onUI(func() {
+		if len(s.entries) != 1 || s.entries[0].Version != 2 || !strings.Contains(s.status.Text, "1 changed") {
+			t.Fatalf("after cancelling: %+v, status %q", s.entries, s.status.Text)
+		}
+		s.table.Select(widget.TableCellID{Row: 0, Col: 0})
+		s.onVersions()
+	})
+	f.rec.wait(t, "archive-versions", listed)
+	onUI(func() {
+		text := dump(f.app.win.Canvas().Overlays().Top())
+		if !strings.Contains(text, "v1 · Unpaid") || !strings.Contains(text, "v2 · Cancelled") {
+			t.Fatalf("versions dialog:\n%s", text)
 		}
 	})
 }
