@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
@@ -126,10 +125,6 @@ func TestArchiveOfAnotherAccountIsExplained(t *testing.T) {
 // keeps (none chosen: Sync asks for them), sync them, and search totals
 // within a currency.
 func TestStaffArchivesChosenCustomers(t *testing.T) {
-	if err := LoadTranslations("en"); err != nil {
-		t.Fatal(err)
-	}
-	fa := test.NewTempApp(t)
 	env := servertest.New(t, servertest.Backends(t)[0])
 	ctx := context.Background()
 	yen, usd, other := env.NewCustomer(billing.JPY), env.NewCustomer(billing.USD), env.NewCustomer(billing.JPY)
@@ -140,24 +135,10 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	staff := env.NewStaff()
-	sc, err := apiclient.New(env.URL, apiclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := sc.SignIn(ctx, staff.Email, staff.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := newRecorder()
-	var a *App
-	onUI(func() {
-		fa.Preferences().SetString(PrefArchiveDir, t.TempDir())
-		a = New(Deps{App: fa, Backend: sc, Staff: sc, User: u, Hooks: rec.hooks(), Archive: testArchiver{c: sc}})
-	})
-	t.Cleanup(func() {
-		onUI(a.Close)
-		pending.Wait()
+	dir := t.TempDir()
+	a, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
+		d.App.Preferences().SetString(PrefArchiveDir, dir)
+		d.Archive = testArchiver{c: sc}
 	})
 	var s *archiveScreen
 	searched := rec.mark("archive-search")

@@ -606,13 +606,8 @@ func TestTranslationsAreComplete(t *testing.T) {
 }
 
 func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
-	if err := LoadTranslations("en"); err != nil {
-		t.Fatal(err)
-	}
-	fa := test.NewTempApp(t)
 	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(billing.JPY)
-	staff := env.NewStaff()
 	ctx := context.Background()
 	cc, err := apiclient.New(env.URL, apiclient.Options{})
 	if err != nil {
@@ -629,23 +624,12 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := apiclient.New(env.URL, apiclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := sc.SignIn(ctx, staff.Email, staff.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := newRecorder()
-	var a *App
-	counting := &countingStaff{StaffBackend: sc}
-	staffCalls := &counting.searches
-	onUI(func() { a = New(Deps{App: fa, Backend: sc, Staff: counting, User: u, Hooks: rec.hooks()}) })
-	t.Cleanup(func() {
-		onUI(a.Close)
-		pending.Wait()
+	var counting *countingStaff
+	a, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
+		counting = &countingStaff{StaffBackend: sc}
+		d.Staff = counting
 	})
+	staffCalls := &counting.searches
 	rec.wait(t, "customers", 0)
 	var screen *customersScreen
 	searches := staffCalls.Load()
@@ -680,6 +664,39 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	if err != nil || sum.AvailableCredit.Amount != 8_000 {
 		t.Fatalf("credit after confirmation: %v %v", sum.AvailableCredit, err)
 	}
+}
+
+// startStaff opens the app for a new staff account of env, in English;
+// setup adjusts its dependencies first (on the UI goroutine).
+func startStaff(t *testing.T, env *servertest.Env, setup func(sc *apiclient.Client, d *Deps)) (*App, *recorder) {
+	t.Helper()
+	if err := LoadTranslations("en"); err != nil {
+		t.Fatal(err)
+	}
+	fa := test.NewTempApp(t)
+	staff := env.NewStaff()
+	sc, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := sc.SignIn(context.Background(), staff.Email, staff.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	var a *App
+	onUI(func() {
+		d := Deps{App: fa, Backend: sc, Staff: sc, User: u, Hooks: rec.hooks()}
+		if setup != nil {
+			setup(sc, &d)
+		}
+		a = New(d)
+	})
+	t.Cleanup(func() {
+		onUI(a.Close)
+		pending.Wait()
+	})
+	return a, rec
 }
 
 // countingStaff counts customer searches.
