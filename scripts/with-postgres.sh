@@ -28,7 +28,7 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
-"${as[@]}" "$bin/initdb" -D "$dir/data" -U billfold -A trust -E UTF8 >/dev/null
+"${as[@]}" "$bin/initdb" -D "$dir/data" -U billfold -A trust -E UTF8 --no-locale >/dev/null # the C locale exists everywhere; en_US.UTF-8 (LANG for the UI tests) may not
 "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null
 export BILLFOLD_TEST_PG_DSN="postgres://billfold@127.0.0.1:$port/postgres?sslmode=disable"
