@@ -355,7 +355,7 @@ const (
 // SandboxResult is the JSON answer of POST /sandbox/checkout/{token} when the
 // caller asks for application/json (scripts and tests).
 type SandboxResult struct {
-	Status    string `json:"status"` // succeeded | challenge_required | declined | failed | expired
+	Status    string `json:"status"` // succeeded | challenge_required | declined | failed | expired | processing
 	PaymentID string `json:"payment_id"`
 	Message   string `json:"message,omitempty"`
 }

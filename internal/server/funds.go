@@ -108,26 +108,22 @@ func (s *Server) addFunds(tx *store.Tx, customerID string, req api.AddFundsReque
 	}
 	c := u.Currency
 	lim := s.opts.Limits[c]
-	unprocessable := func(code, field, msg string) error {
-		return &apiError{status: http.StatusUnprocessableEntity, code: code, detail: msg,
-			fields: []api.FieldError{{Field: field, Code: code, Message: msg}}}
-	}
 	if req.Amount.Currency != c {
-		return api.Invoice{}, unprocessable(api.CodeCurrencyMismatch, "amount.currency", fmt.Sprintf("This account is billed in %s.", c))
+		return api.Invoice{}, ruleProblem(api.CodeCurrencyMismatch, "amount.currency", fmt.Sprintf("This account is billed in %s.", c))
 	}
 	if req.PolicyVersion != s.opts.Policy.Version {
-		return api.Invoice{}, unprocessable(api.CodePolicyVersion, "policy_version",
+		return api.Invoice{}, ruleProblem(api.CodePolicyVersion, "policy_version",
 			fmt.Sprintf("The credit policy changed (now version %s). Review it and try again.", s.opts.Policy.Version))
 	}
 	g, ok := s.gateways.Lookup(req.Gateway)
 	if !ok || !g.Supports(c) {
-		return api.Invoice{}, unprocessable(api.CodeGatewayUnavailable, "gateway", fmt.Sprintf("Gateway %q is not available for %s accounts.", req.Gateway, c))
+		return api.Invoice{}, ruleProblem(api.CodeGatewayUnavailable, "gateway", fmt.Sprintf("Gateway %q is not available for %s accounts.", req.Gateway, c))
 	}
 	if req.Amount.Amount < lim.MinDeposit {
-		return api.Invoice{}, unprocessable(api.CodeBelowMinimum, "amount.amount", "The minimum deposit is "+billing.Format(billing.New(lim.MinDeposit, c))+".")
+		return api.Invoice{}, ruleProblem(api.CodeBelowMinimum, "amount.amount", "The minimum deposit is "+billing.Format(billing.New(lim.MinDeposit, c))+".")
 	}
 	if req.Amount.Amount > lim.MaxDeposit {
-		return api.Invoice{}, unprocessable(api.CodeAboveMaximum, "amount.amount", "The maximum deposit is "+billing.Format(billing.New(lim.MaxDeposit, c))+".")
+		return api.Invoice{}, ruleProblem(api.CodeAboveMaximum, "amount.amount", "The maximum deposit is "+billing.Format(billing.New(lim.MaxDeposit, c))+".")
 	}
 	if s.opts.MaxOpenAddFunds > 0 {
 		var open int
@@ -140,7 +136,7 @@ func (s *Server) addFunds(tx *store.Tx, customerID string, req api.AddFundsReque
 		}
 	}
 	if headroom := lim.MaxBalance - balance; req.Amount.Amount > headroom {
-		return api.Invoice{}, unprocessable(api.CodeBalanceLimit, "amount.amount",
+		return api.Invoice{}, ruleProblem(api.CodeBalanceLimit, "amount.amount",
 			fmt.Sprintf("Your credit may not exceed %s; you can add at most %s.", billing.Format(billing.New(lim.MaxBalance, c)),
 				billing.Format(billing.New(max(headroom, 0), c))))
 	}

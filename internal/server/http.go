@@ -37,6 +37,14 @@ func fieldProblem(status int, field, code, msg string) *apiError {
 		fields: []api.FieldError{{Field: field, Code: code, Message: msg}}}
 }
 
+// ruleProblem is a 422 for well-formed input that a business rule refuses:
+// the problem's code names the rule (clients branch on it) and the field
+// error marks the input to correct.
+func ruleProblem(code, field, msg string) *apiError {
+	return &apiError{status: http.StatusUnprocessableEntity, code: code, detail: msg,
+		fields: []api.FieldError{{Field: field, Code: code, Message: msg}}}
+}
+
 var (
 	errNotFound     = problem(http.StatusNotFound, api.CodeNotFound, "No such resource.")
 	errUnauthorized = problem(http.StatusUnauthorized, api.CodeUnauthorized, "Sign in to continue.")

@@ -43,7 +43,8 @@ func (s *Server) appendLedger(tx *store.Tx, customerID string, l ledgerLine) (ap
 		return api.LedgerEntry{}, err
 	}
 	if after.Amount < 0 {
-		return api.LedgerEntry{}, problem(http.StatusUnprocessableEntity, api.CodeInsufficientCredit,
+		// Only apply-credit and staff adjustments debit; both call it "amount".
+		return api.LedgerEntry{}, ruleProblem(api.CodeInsufficientCredit, "amount.amount",
 			fmt.Sprintf("Available credit is %s, which is not enough.", billing.Format(billing.New(balance, c))))
 	}
 	now := l.at

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -255,9 +256,9 @@ func (s *Server) emitPayment(tx *store.Tx, customerID, id string) error {
 
 // paymentCustomer finds whose account a payment belongs to, to take the
 // right lock before touching it.
-func (s *Server) paymentCustomer(r *http.Request, where string, arg any) (string, error) {
+func (s *Server) paymentCustomer(ctx context.Context, where string, arg any) (string, error) {
 	var cid string
-	err := s.db.ReadTx(r.Context(), func(tx *store.Tx) error {
+	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
 		return tx.QueryRow(`SELECT customer_id FROM payments WHERE `+where, arg).Scan(&cid)
 	})
 	if errors.Is(err, sql.ErrNoRows) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"time"
 
 	"billfold/api"
 	"billfold/billing"
@@ -152,7 +154,7 @@ func (s *Server) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.PathValue("token")
-	cid, err := s.paymentCustomer(r, "checkout_token = ?", token)
+	cid, err := s.paymentCustomer(r.Context(), "checkout_token = ?", token)
 	if err != nil {
 		if wantsJSON(r) {
 			s.fail(w, r, err)
@@ -164,6 +166,7 @@ func (s *Server) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 	var pay paymentRow
 	var inv api.Invoice
 	var webhook *api.Webhook
+	var callback []byte
 	result := api.SandboxResult{}
 	cardNumber := r.PostForm.Get("card_number")
 	err = s.db.WriteTx(r.Context(), cid, func(tx *store.Tx) (err error) {
@@ -199,11 +202,20 @@ func (s *Server) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		webhook.EventID, webhook.PaymentID = auth.NewID("evt_"), pay.ID
-		_, err = tx.Exec(`UPDATE payments SET state = 'processing', updated_at = ? WHERE id = ?`, micro(s.now()), pay.ID)
-		if err == nil {
-			err = s.emitPayment(tx, pay.customerID, pay.ID)
+		if callback, err = json.Marshal(webhook); err != nil {
+			return fmt.Errorf("encode callback: %w", err)
 		}
-		return err
+		// The callback is owed from the moment the payment says
+		// 'processing': both are committed together, so whatever happens
+		// before its delivery, retryCallbacks still has it to deliver.
+		if _, err = tx.Exec(`INSERT INTO sandbox_callbacks (event_id, body, created_at) VALUES (?, ?, ?)`,
+			webhook.EventID, string(callback), micro(s.now())); err != nil {
+			return fmt.Errorf("store callback: %w", err)
+		}
+		if _, err = tx.Exec(`UPDATE payments SET state = 'processing', updated_at = ? WHERE id = ?`, micro(s.now()), pay.ID); err != nil {
+			return fmt.Errorf("mark payment processing: %w", err)
+		}
+		return s.emitPayment(tx, pay.customerID, pay.ID)
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -211,14 +223,20 @@ func (s *Server) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if webhook != nil {
 		// The PSP tells the merchant through its signed callback; deliver it
-		// through the same path an external delivery takes.
-		body, _ := json.Marshal(webhook)
-		if _, err := s.processWebhook(r, body, s.SignWebhook(body)); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		result.Status = "succeeded"
-		if webhook.Outcome != "succeeded" {
+		// through the same path an external delivery takes. A customer who
+		// closes the page now must not cut the completion off, so it does
+		// not end with the request. If it fails all the same, the payment
+		// stays 'processing' until retryCallbacks delivers the callback.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), callbackTimeout)
+		_, err = s.processWebhook(ctx, callback, s.SignWebhook(callback))
+		cancel()
+		switch {
+		case err != nil:
+			s.log.WarnContext(r.Context(), "sandbox callback failed; it will be retried", "event", webhook.EventID, "err", err)
+			result.Status, result.Message = string(billing.PaymentProcessing), "The payment is being processed."
+		case webhook.Outcome == "succeeded":
+			result.Status = "succeeded"
+		default:
 			result.Status, result.Message = "declined", webhook.Reason
 		}
 	}
@@ -244,7 +262,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ack, err := s.processWebhook(r, body, r.Header.Get("Billfold-Signature"))
+	ack, err := s.processWebhook(r.Context(), body, r.Header.Get("Billfold-Signature"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -255,7 +273,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 // processWebhook verifies and applies a gateway callback. Each event id is
 // processed once; a repeated delivery (PSPs retry until acknowledged) is
 // acknowledged as a duplicate without touching anything.
-func (s *Server) processWebhook(r *http.Request, body []byte, signature string) (api.WebhookAck, error) {
+func (s *Server) processWebhook(ctx context.Context, body []byte, signature string) (api.WebhookAck, error) {
 	if err := gateway.Verify(s.opts.WebhookSecret, body, signature, s.now()); err != nil {
 		return api.WebhookAck{}, problem(http.StatusUnauthorized, api.CodeUnauthorized, "The callback signature is not valid.")
 	}
@@ -266,12 +284,17 @@ func (s *Server) processWebhook(r *http.Request, body []byte, signature string) 
 	if hook.EventID == "" || hook.PaymentID == "" || (hook.Outcome != "succeeded" && hook.Outcome != "failed") {
 		return api.WebhookAck{}, fieldProblem(http.StatusBadRequest, "outcome", "invalid", "event_id, payment_id and outcome (succeeded|failed) are required")
 	}
-	cid, err := s.paymentCustomer(r, "id = ?", hook.PaymentID)
+	cid, err := s.paymentCustomer(ctx, "id = ?", hook.PaymentID)
 	if err != nil {
 		return api.WebhookAck{}, err
 	}
 	ack := api.WebhookAck{Status: "processed"}
-	err = s.db.WriteTx(r.Context(), cid, func(tx *store.Tx) error {
+	err = s.db.WriteTx(ctx, cid, func(tx *store.Tx) error {
+		// A callback the sandbox owes is settled by the transaction that
+		// processes it, so it is retried exactly until it has been.
+		if _, err := tx.Exec(`DELETE FROM sandbox_callbacks WHERE event_id = ?`, hook.EventID); err != nil {
+			return fmt.Errorf("settle owed callback: %w", err)
+		}
 		var seen string
 		err := tx.QueryRow(`SELECT event_id FROM gateway_events WHERE event_id = ?`, hook.EventID).Scan(&seen)
 		if err == nil {
@@ -292,4 +315,48 @@ func (s *Server) processWebhook(r *http.Request, body []byte, signature string) 
 		return err
 	})
 	return ack, err
+}
+
+// callbackTimeout bounds the delivery of a sandbox callback at checkout.
+const callbackTimeout = 10 * time.Second
+
+// callbackRetryAfter is how long a sandbox callback may stay owed before
+// retryCallbacks delivers it again, and how often it looks.
+const callbackRetryAfter = 30 * time.Second
+
+// retryCallbacks delivers the sandbox callbacks still owed callbackRetryAfter
+// after their checkout: the delivery at checkout failed (a database error,
+// a timeout, the process stopped between the two transactions). A repeat is
+// harmless: processWebhook handles an event id once, and a payment that is
+// already final is left alone, so the credit lands exactly once.
+func (s *Server) retryCallbacks(ctx context.Context) error {
+	type owed struct{ eventID, body string }
+	var list []owed
+	err := s.db.ReadTx(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(`SELECT event_id, body FROM sandbox_callbacks WHERE created_at <= ? ORDER BY created_at`,
+			micro(s.now().Add(-callbackRetryAfter)))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var o owed
+			if err := rows.Scan(&o.eventID, &o.body); err != nil {
+				return err
+			}
+			list = append(list, o)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("list owed callbacks: %w", err)
+	}
+	var errs []error
+	for _, o := range list {
+		body := []byte(o.body)
+		if _, err := s.processWebhook(ctx, body, s.SignWebhook(body)); err != nil {
+			errs = append(errs, fmt.Errorf("retry callback %s: %w", o.eventID, err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -197,17 +197,19 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s.handler = s.routes()
 	jctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go s.janitor(jctx)
+	go s.every(jctx, time.Hour, "purge idempotency keys", s.purgeIdempotencyKeys)
+	// Also at start: a server that stopped may have left callbacks owed.
+	go s.every(jctx, callbackRetryAfter, "retry sandbox callbacks", s.retryCallbacks)
 	return s, nil
 }
 
-// janitor forgets expired idempotency keys, now and then hourly.
-func (s *Server) janitor(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+// every runs job at once, then at each interval until ctx ends.
+func (s *Server) every(ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := s.purgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("purge idempotency keys", "err", err)
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn(what, "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -155,8 +155,11 @@ func (s *Server) handleStaffAdjust(w http.ResponseWriter, r *http.Request, p *pr
 		if req.Amount.Currency != u.Currency {
 			return 0, nil, fieldProblem(http.StatusUnprocessableEntity, "amount.currency", api.CodeCurrencyMismatch, "must be "+string(u.Currency))
 		}
-		if lim := s.opts.Limits[u.Currency]; req.Amount.Amount > 0 && balance+req.Amount.Amount > lim.MaxBalance {
-			return 0, nil, problem(http.StatusUnprocessableEntity, api.CodeBalanceLimit, "The adjustment would take the credit over "+billing.Format(billing.New(lim.MaxBalance, u.Currency))+".")
+		// Against the headroom: balance+amount could wrap past int64 and
+		// slip under the cap.
+		if lim := s.opts.Limits[u.Currency]; req.Amount.Amount > 0 && req.Amount.Amount > lim.MaxBalance-balance {
+			return 0, nil, ruleProblem(api.CodeBalanceLimit, "amount.amount",
+				"The adjustment would take the credit over "+billing.Format(billing.New(lim.MaxBalance, u.Currency))+".")
 		}
 		entry, err := s.appendLedger(tx, cid, ledgerLine{kind: billing.LedgerAdjustment, amount: req.Amount.Amount,
 			description: req.Reason, actor: p.user.Email})
@@ -185,7 +188,7 @@ func (s *Server) handleStaffConfirm(w http.ResponseWriter, r *http.Request, p *p
 		return
 	}
 	id := r.PathValue("id")
-	cid, err := s.paymentCustomer(r, "id = ?", id)
+	cid, err := s.paymentCustomer(r.Context(), "id = ?", id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

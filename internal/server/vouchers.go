@@ -59,7 +59,8 @@ func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request, p *princip
 		if n > 0 {
 			return 0, nil, voucherProblem(api.CodeVoucherRedeemed, "You have already redeemed this voucher.")
 		}
-		if lim := s.opts.Limits[u.Currency]; balance+amount > lim.MaxBalance {
+		// Against the headroom: balance+amount could wrap past int64.
+		if lim := s.opts.Limits[u.Currency]; amount > lim.MaxBalance-balance {
 			return 0, nil, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over "+billing.Format(billing.New(lim.MaxBalance, u.Currency))+".")
 		}
 		entry, err := s.appendLedger(tx, u.ID, ledgerLine{kind: billing.LedgerVoucher, amount: amount,
@@ -75,7 +76,4 @@ func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request, p *princip
 	})
 }
 
-func voucherProblem(code, msg string) error {
-	return &apiError{status: http.StatusUnprocessableEntity, code: code, detail: msg,
-		fields: []api.FieldError{{Field: "code", Code: code, Message: msg}}}
-}
+func voucherProblem(code, msg string) error { return ruleProblem(code, "code", msg) }

@@ -17,38 +17,75 @@ import (
 
 // Run executes the server command with args (without the program name).
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return run(ctx, args, os.LookupEnv, stdout, stderr)
+}
+
+// config is what the command line and the environment ask for.
+type config struct {
+	listen, data, dsn, baseURL string
+	demo                       bool
+}
+
+// parse resolves each setting from its flag, else its environment variable
+// (read through lookup), else its default.
+func parse(args []string, lookup func(string) (string, bool), stderr io.Writer) (config, error) {
 	if len(args) > 0 && args[0] == "serve" {
 		args = args[1:]
 	}
+	env := func(key, def string) string {
+		if v, ok := lookup(key); ok {
+			return v
+		}
+		return def
+	}
+	// A value that is not a boolean is refused rather than read as false:
+	// BILLFOLD_DEMO=yes must not quietly start without the demo. Empty
+	// counts as unset, as an unset variable in a compose file comes out.
+	demoDefault := false
+	if v := env("BILLFOLD_DEMO", ""); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return config{}, fmt.Errorf("environment variable BILLFOLD_DEMO=%q is not a boolean (use true or false)", v)
+		}
+		demoDefault = b
+	}
+	var c config
 	fs := flag.NewFlagSet("billfold-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", env("BILLFOLD_LISTEN", "127.0.0.1:8080"), "address to listen on (env BILLFOLD_LISTEN)")
-	data := fs.String("data", env("BILLFOLD_DATA", "./billfold-data"), "directory of the SQLite database (env BILLFOLD_DATA)")
-	dsn := fs.String("dsn", env("BILLFOLD_DSN", ""), "PostgreSQL DSN; SQLite in --data when empty (env BILLFOLD_DSN)")
-	baseURL := fs.String("base-url", env("BILLFOLD_BASE_URL", ""), "public origin for checkout links (env BILLFOLD_BASE_URL)")
-	demoDefault, _ := strconv.ParseBool(env("BILLFOLD_DEMO", "false"))
-	demo := fs.Bool("demo", demoDefault, "seed demo accounts and data into an empty database (env BILLFOLD_DEMO)")
+	fs.StringVar(&c.listen, "listen", env("BILLFOLD_LISTEN", "127.0.0.1:8080"), "address to listen on (env BILLFOLD_LISTEN)")
+	fs.StringVar(&c.data, "data", env("BILLFOLD_DATA", "./billfold-data"), "directory of the SQLite database (env BILLFOLD_DATA)")
+	fs.StringVar(&c.dsn, "dsn", env("BILLFOLD_DSN", ""), "PostgreSQL DSN; SQLite in --data when empty (env BILLFOLD_DSN)")
+	fs.StringVar(&c.baseURL, "base-url", env("BILLFOLD_BASE_URL", ""), "public origin for checkout links (env BILLFOLD_BASE_URL)")
+	fs.BoolVar(&c.demo, "demo", demoDefault, "seed demo accounts and data into an empty database (env BILLFOLD_DEMO)")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return err
+		return config{}, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo])", fs.Arg(0))
+		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo])", fs.Arg(0))
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
+	c, err := parse(args, lookup, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	if *dsn == "" {
-		if err := os.MkdirAll(*data, 0o700); err != nil {
+	if c.dsn == "" {
+		if err := os.MkdirAll(c.data, 0o700); err != nil {
 			return fmt.Errorf("data directory: %w", err)
 		}
 	}
-	srv, err := server.New(ctx, server.Options{DataDir: *data, DSN: *dsn, BaseURL: *baseURL, Logger: log})
+	srv, err := server.New(ctx, server.Options{DataDir: c.data, DSN: c.dsn, BaseURL: c.baseURL, Logger: log})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	if *demo {
+	if c.demo {
 		seeded, err := srv.SeedDemo(ctx)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -59,19 +96,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Demo accounts (password %q):\n  customer  %s (JPY, 日本語)\n  customer  %s (USD, English)\n  staff     %s\n",
 			server.DemoPassword, server.DemoCustomerJA, server.DemoCustomerEN, server.DemoStaff)
 	}
-	database := "sqlite:" + *data
-	if *dsn != "" {
+	database := "sqlite:" + c.data
+	if c.dsn != "" {
 		database = "postgres"
 	}
-	return srv.ListenAndServe(ctx, *listen, func(a net.Addr) {
+	return srv.ListenAndServe(ctx, c.listen, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "database", database)
 		fmt.Fprintf(stdout, "Billfold reference server on http://%s\n", a.String())
 	})
-}
-
-func env(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
-		return v
-	}
-	return def
 }

@@ -12,8 +12,16 @@ import (
 // the commit itself (writing WAL frames). The writer goroutine therefore
 // runs whatever write transactions are waiting as one SQLite transaction,
 // each inside its own SAVEPOINT: a failing one rolls back alone, the others
-// commit together, and nobody is answered before the commit is durable.
-// This is group commit, as PostgreSQL and MySQL do it internally.
+// commit together, and nobody is answered before the commit. This is group
+// commit, as PostgreSQL and MySQL do it internally.
+//
+// Answered means committed, not yet on disk. With synchronous=NORMAL
+// (OpenSQLite) the commit is in the WAL file, so it survives the server
+// process crashing or being killed, but the WAL is fsynced only by the next
+// checkpoint, normally within 25 ms (checkpointer). A power loss or an
+// operating system crash before then rolls back the last acknowledged
+// commits, a gateway callback already acknowledged included; the database
+// stays consistent, only older.
 
 // maxBatch bounds how many waiting writes share one commit.
 const maxBatch = 64

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"billfold/api"
+	"billfold/internal/server"
+)
+
+// environ is a fake environment for parse and run.
+func environ(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+func TestSettingsResolveFromFlagsThenEnvironmentThenDefaults(t *testing.T) {
+	all := map[string]string{"BILLFOLD_LISTEN": "0.0.0.0:9000", "BILLFOLD_DATA": "/srv/billfold", "BILLFOLD_DSN": "postgres://db/billfold",
+		"BILLFOLD_BASE_URL": "https://billing.example.jp", "BILLFOLD_DEMO": "true"}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want config
+	}{
+		{"defaults", nil, nil, config{listen: "127.0.0.1:8080", data: "./billfold-data"}},
+		{"environment", nil, all, config{listen: "0.0.0.0:9000", data: "/srv/billfold", dsn: "postgres://db/billfold",
+			baseURL: "https://billing.example.jp", demo: true}},
+		{"flags over environment", []string{"serve", "--listen", "127.0.0.1:0", "--data", "d", "--dsn", "", "--base-url", "http://x", "--demo=false"}, all,
+			config{listen: "127.0.0.1:0", data: "d", baseURL: "http://x"}},
+		{"demo flag", []string{"--demo"}, nil, config{listen: "127.0.0.1:8080", data: "./billfold-data", demo: true}},
+		{"demo 1", nil, map[string]string{"BILLFOLD_DEMO": "1"}, config{listen: "127.0.0.1:8080", data: "./billfold-data", demo: true}},
+		{"demo FALSE", nil, map[string]string{"BILLFOLD_DEMO": "FALSE"}, config{listen: "127.0.0.1:8080", data: "./billfold-data"}},
+		{"demo empty is unset", nil, map[string]string{"BILLFOLD_DEMO": ""}, config{listen: "127.0.0.1:8080", data: "./billfold-data"}},
+	}
+	for _, tc := range cases {
+		got, err := parse(tc.args, environ(tc.env), io.Discard)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: %+v, %v; want %+v", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestBadCommandLinesAreRefused(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"demo yes", nil, map[string]string{"BILLFOLD_DEMO": "yes"}, `environment variable BILLFOLD_DEMO="yes" is not a boolean`},
+		{"environment wrong, flag given", []string{"--demo"}, map[string]string{"BILLFOLD_DEMO": "on"}, `BILLFOLD_DEMO="on"`},
+		{"flag not a boolean", []string{"--demo=yes"}, nil, "invalid boolean value"},
+		{"unknown flag", []string{"--port", "80"}, nil, "flag provided but not defined: -port"},
+		{"unknown argument", []string{"serve", "now"}, nil, `unknown argument "now"`},
+	}
+	for _, tc := range cases {
+		if _, err := parse(tc.args, environ(tc.env), io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error with %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := parse([]string{"--help"}, environ(nil), io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("--help: %v", err)
+	}
+}
+
+// An invalid value stops the command before it touches anything.
+func TestRunRefusesInvalidBooleanEnvironment(t *testing.T) {
+	// Bounded: a command that took the value for false would serve on.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	data := filepath.Join(t.TempDir(), "data")
+	err := run(ctx, []string{"--data", data, "--listen", "127.0.0.1:0"},
+		environ(map[string]string{"BILLFOLD_DEMO": "yes"}), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "BILLFOLD_DEMO") {
+		t.Fatalf("run: %v, want an error naming BILLFOLD_DEMO", err)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Fatalf("data directory created despite the error: %v", err)
+	}
+}
+
+func TestServeDemoAnswersAndShutsDownOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--data", t.TempDir(), "--listen", "127.0.0.1:0"}, environ(nil), w, io.Discard)
+		w.Close()
+	}()
+	lines := bufio.NewScanner(stdout)
+	var base string
+	var printed []string
+	for base == "" && lines.Scan() {
+		printed = append(printed, lines.Text())
+		if addr, ok := strings.CutPrefix(lines.Text(), "Billfold reference server on "); ok {
+			base = addr
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }() // keep the pipe flowing
+	if base == "" {
+		t.Fatalf("no address printed; stdout %q, run: %v", printed, <-done)
+	}
+	if !strings.Contains(strings.Join(printed, "\n"), server.DemoCustomerJA) {
+		t.Errorf("demo accounts not printed: %q", printed)
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var health map[string]string
+	err = json.NewDecoder(resp.Body).Decode(&health)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || health["status"] != "ok" {
+		t.Fatalf("healthz: %d %v %v", resp.StatusCode, health, err)
+	}
+	// The demo was seeded: its customer can sign in.
+	body, _ := json.Marshal(api.SignInRequest{Email: server.DemoCustomerJA, Password: server.DemoPassword})
+	resp, err = client.Post(base+"/v1/sessions", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("demo sign-in: %d", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after cancel: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not shut down within 15 s of the cancel")
+	}
+	if _, err := client.Get(base + "/healthz"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
+}
