@@ -1,7 +1,11 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -127,6 +131,49 @@ func TestSignInIsRateLimited(t *testing.T) {
 	}
 	e.Clock.Advance(time.Minute)
 	e.SignIn(c.Email, c.Password)
+}
+
+// TestSignInIsRateLimitedAcrossAccountsAndAddresses: one address trying
+// many accounts, and one account tried from many addresses, are throttled
+// as well as one address on one account.
+func TestSignInIsRateLimitedAcrossAccountsAndAddresses(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0], func(o *server.Options) {
+		o.LoginInterval, o.LoginBurst = time.Minute, 2 // an account from all addresses: 6
+		o.LoginSourceInterval, o.LoginSourceBurst = time.Minute, 4
+	})
+	signIn := func(ip, email string) int {
+		body, _ := json.Marshal(api.SignInRequest{Email: email, Password: "guess"})
+		req := httptest.NewRequest("POST", "/v1/sessions", bytes.NewReader(body))
+		req.RemoteAddr = ip + ":40000"
+		w := httptest.NewRecorder()
+		e.Server.Handler().ServeHTTP(w, req)
+		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+		return w.Code
+	}
+	// One address, many accounts: four attempts, then refused.
+	for i := range 4 {
+		if code := signIn("192.0.2.1", fmt.Sprintf("user%d@example.test", i)); code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d from one address: %d", i+1, code)
+		}
+	}
+	if code := signIn("192.0.2.1", "user9@example.test"); code != http.StatusTooManyRequests {
+		t.Fatalf("a fifth account from the same address: %d, want 429", code)
+	}
+	// One account, many addresses: six attempts, then refused.
+	for i := range 6 {
+		if code := signIn(fmt.Sprintf("198.51.100.%d", i+1), "target@example.test"); code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d on one account: %d", i+1, code)
+		}
+	}
+	if code := signIn("198.51.100.99", "target@example.test"); code != http.StatusTooManyRequests {
+		t.Fatalf("a seventh address on the same account: %d, want 429", code)
+	}
+	// Others are not affected.
+	if code := signIn("203.0.113.5", "someone@example.test"); code != http.StatusUnauthorized {
+		t.Fatalf("an unrelated sign-in: %d", code)
+	}
 }
 
 func TestLogsNeverContainSecrets(t *testing.T) {

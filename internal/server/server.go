@@ -55,12 +55,19 @@ type Options struct {
 	// the default of 1 and a negative value means no cap.
 	MaxOpenAddFunds int
 	// LoginInterval and LoginBurst rate-limit sign-in per client IP and
-	// e-mail (default one per 6 s after a burst of 10); VoucherInterval and
-	// VoucherBurst do the same for voucher redemption per customer.
-	LoginInterval   time.Duration
-	LoginBurst      int
-	VoucherInterval time.Duration
-	VoucherBurst    int
+	// e-mail (default one per 6 s after a burst of 10); one account from
+	// all addresses together gets three times the burst, so that guessing
+	// one password from many addresses is throttled too. VoucherInterval
+	// and VoucherBurst do the same for voucher redemption per customer.
+	LoginInterval time.Duration
+	LoginBurst    int
+	// LoginSourceInterval and LoginSourceBurst rate-limit sign-in per
+	// client IP across all e-mail addresses (default one per second after
+	// a burst of 60), against trying one password on many accounts.
+	LoginSourceInterval time.Duration
+	LoginSourceBurst    int
+	VoucherInterval     time.Duration
+	VoucherBurst        int
 	// AccessTTL and RefreshTTL are token lifetimes (15 min, 30 days).
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
@@ -110,6 +117,12 @@ func (o *Options) defaults() {
 	}
 	if o.LoginBurst == 0 {
 		o.LoginBurst = 10
+	}
+	if o.LoginSourceInterval == 0 {
+		o.LoginSourceInterval = time.Second
+	}
+	if o.LoginSourceBurst == 0 {
+		o.LoginSourceBurst = 60
 	}
 	if o.VoucherInterval == 0 {
 		o.VoucherInterval = 12 * time.Second
@@ -161,7 +174,9 @@ type Server struct {
 	gateways *gateway.Registry
 	hub      *hub
 	auth     *authCache
-	login    *auth.Limiter
+	login    *auth.Limiter // per client IP and e-mail
+	account  *auth.Limiter // per e-mail, from every address
+	source   *auth.Limiter // per client IP, for every e-mail
 	voucher  *auth.Limiter
 	handler  http.Handler
 	stop     context.CancelFunc
@@ -192,6 +207,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		hub:      newHub(),
 		auth:     newAuthCache(),
 		login:    auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
+		account:  auth.NewLimiter(opts.LoginInterval, 3*opts.LoginBurst, opts.Now),
+		source:   auth.NewLimiter(opts.LoginSourceInterval, opts.LoginSourceBurst, opts.Now),
 		voucher:  auth.NewLimiter(opts.VoucherInterval, opts.VoucherBurst, opts.Now),
 	}
 	s.handler = s.routes()

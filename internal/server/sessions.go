@@ -132,11 +132,17 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &apiError{status: http.StatusBadRequest, code: api.CodeValidation, detail: "Enter your e-mail address and password.", fields: fields})
 		return
 	}
-	if ok, wait := s.login.Allow(clientIP(r) + "|" + email); !ok {
-		e := problem(http.StatusTooManyRequests, api.CodeRateLimited, "Too many sign-in attempts. Wait a moment and try again.")
-		e.retryAfter = wait
-		s.fail(w, r, e)
-		return
+	ip := clientIP(r)
+	for _, l := range []struct {
+		limiter *auth.Limiter
+		key     string
+	}{{s.source, ip}, {s.account, email}, {s.login, ip + "|" + email}} {
+		if ok, wait := l.limiter.Allow(l.key); !ok {
+			e := problem(http.StatusTooManyRequests, api.CodeRateLimited, "Too many sign-in attempts. Wait a moment and try again.")
+			e.retryAfter = wait
+			s.fail(w, r, e)
+			return
+		}
 	}
 	var u api.User
 	var hash string

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -26,6 +27,22 @@ const (
 	saltLen      = 16
 )
 
+// hashing bounds the argon2 computations running at once. Each holds
+// argonMemory (19 MiB) while it runs, so a flood of sign-ins queues here
+// instead of taking the server's memory; twice the CPUs keeps every core
+// busy.
+var hashing = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+
+// argonIDKey is argon2.IDKey; tests count the calls running at once.
+var argonIDKey = argon2.IDKey
+
+// idKey derives an argon2id key within the hashing bound.
+func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argonIDKey(password, salt, time, memory, threads, keyLen)
+}
+
 // ErrMalformedHash is returned for a stored hash this package did not write.
 var ErrMalformedHash = errors.New("malformed password hash")
 
@@ -35,7 +52,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -60,7 +77,7 @@ func CheckPassword(encoded, password string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, ErrMalformedHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	got := idKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

@@ -113,6 +113,7 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 		Now:           clock.Now,
 		Logger:        slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		LoginInterval: time.Millisecond, LoginBurst: 1000,
+		LoginSourceInterval: time.Millisecond, LoginSourceBurst: 1000,
 		VoucherInterval: time.Millisecond, VoucherBurst: 1000,
 	}
 	if b.dsn != "" {
