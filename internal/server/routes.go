@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"billfold/api"
 )
@@ -44,10 +45,30 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /v1/staff/payments/{id}/confirm", s.staff(s.handleStaffConfirm))
 	mux.Handle("GET /v1/staff/audit", s.staff(s.handleStaffAudit))
 
+	// Everything else, as problem+json: a path that exists with another
+	// method is a 405 naming the methods it has, anything else a 404.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, r, problem(http.StatusMethodNotAllowed, api.CodeMethodNotAllowed, "This endpoint does not take "+r.Method+"."))
+			return
+		}
 		writeProblem(w, r, problem(http.StatusNotFound, api.CodeNotFound, "No such endpoint."))
 	})
 	return s.middleware(mux)
+}
+
+// allowedMethods are the methods with which r's path has a route.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

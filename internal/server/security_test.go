@@ -197,3 +197,27 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongMethodIs405: a path that exists with another method answers
+// 405 with Allow, as problem+json; an unknown path 404.
+func TestWrongMethodIs405(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0])
+	for _, c := range []struct {
+		method, path string
+		status       int
+		allow, code  string
+	}{
+		{"GET", "/v1/funds", 405, "POST", api.CodeMethodNotAllowed},
+		{"PUT", "/v1/me", 405, "GET", api.CodeMethodNotAllowed},
+		{"DELETE", "/v1/invoices/inv_1", 405, "GET", api.CodeMethodNotAllowed},
+		{"GET", "/v1/nothing-here", 404, "", api.CodeNotFound},
+	} {
+		w := httptest.NewRecorder()
+		e.Server.Handler().ServeHTTP(w, httptest.NewRequest(c.method, c.path, nil))
+		var p api.Problem
+		if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || w.Code != c.status || p.Code != c.code ||
+			w.Header().Get("Allow") != c.allow || w.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d %q Allow %q %s (%v)", c.method, c.path, w.Code, p.Code, w.Header().Get("Allow"), w.Body, err)
+		}
+	}
+}
