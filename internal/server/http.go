@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -137,7 +138,7 @@ func decodeStrict(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return problem(http.StatusBadRequest, api.CodeInvalidJSON, "Unexpected data after the JSON object.")
 	}
-	return nil
+	return exactKeys(body, reflect.TypeOf(v))
 }
 
 func jsonProblem(err error) *apiError {

@@ -45,6 +45,8 @@ func TestBadAddFundsInputChangesNothing(t *testing.T) {
 			{"above maximum", c.Token, `{"amount":{"amount":500001,"currency":"JPY"},` + ok + `}`, 422, api.CodeAboveMaximum, "amount.amount"},
 			{"gateway wrong type", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"gateway":7,"policy_version":"2026-06-01"}`, 400, api.CodeValidation, "gateway"},
 			{"unknown field", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},` + ok + `,"discount":50}`, 400, api.CodeValidation, "discount"},
+			{"name in capitals", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"GATEWAY":"card","policy_version":"2026-06-01"}`, 400, api.CodeValidation, "GATEWAY"},
+			{"money name in capitals", c.Token, `{"amount":{"Amount":1000,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount.Amount"},
 			{"malformed", c.Token, `{"amount":{"amount":1000,`, 400, api.CodeInvalidJSON, ""},
 			{"not an object", c.Token, `[1,2,3]`, 400, api.CodeInvalidJSON, ""},
 			{"trailing data", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},` + ok + `}{}`, 400, api.CodeInvalidJSON, ""},

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// exactKeys finds an object key in body that names a field of t only when
+// case is ignored: encoding/json matches {"GATEWAY": …} to "gateway", and
+// DisallowUnknownFields lets it pass. The API's names are case-sensitive,
+// so such a key is an unknown field. Malformed JSON is left for the
+// decoder to report.
+func exactKeys(body []byte, t reflect.Type) error {
+	return walkKeys(json.NewDecoder(bytes.NewReader(body)), t, "")
+}
+
+func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil
+	}
+	switch tok {
+	case json.Delim('{'):
+		fields := jsonFields(t)
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			key, _ := kt.(string)
+			var ft reflect.Type
+			if f, ok := fields[key]; ok {
+				ft = f
+			} else {
+				for name := range fields {
+					if strings.EqualFold(name, key) {
+						return fieldProblem(http.StatusBadRequest, joinPath(path, key), "unknown_field",
+							"is not a known field (names are case-sensitive: "+name+")")
+					}
+				}
+				if t != nil && t.Kind() == reflect.Map {
+					ft = t.Elem()
+				}
+			}
+			if err := walkKeys(dec, ft, joinPath(path, key)); err != nil {
+				return err
+			}
+		}
+		_, _ = dec.Token() // '}'
+	case json.Delim('['):
+		var et reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			et = t.Elem()
+		}
+		for dec.More() {
+			if err := walkKeys(dec, et, path); err != nil {
+				return err
+			}
+		}
+		_, _ = dec.Token() // ']'
+	}
+	return nil
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// fieldCache holds jsonFields' answers: request types are few and fixed.
+var fieldCache sync.Map // reflect.Type → map[string]reflect.Type
+
+// jsonFields maps the JSON names of struct t's fields to their types; nil
+// when t is not a struct.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	if m, ok := fieldCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+			continue
+		case name == "" && f.Anonymous:
+			for k, v := range jsonFields(f.Type) {
+				m[k] = v
+			}
+			continue
+		case name == "":
+			name = f.Name
+		}
+		m[name] = f.Type
+	}
+	fieldCache.Store(t, m)
+	return m
+}
