@@ -135,10 +135,8 @@ func (s *Server) addFunds(tx *store.Tx, customerID string, req api.AddFundsReque
 				"An add-funds invoice is already waiting for payment. Pay or cancel it first.")
 		}
 	}
-	if headroom := lim.MaxBalance - balance; req.Amount.Amount > headroom {
-		return api.Invoice{}, ruleProblem(api.CodeBalanceLimit, "amount.amount",
-			fmt.Sprintf("Your credit may not exceed %s; you can add at most %s.", billing.Format(billing.New(lim.MaxBalance, c)),
-				billing.Format(billing.New(max(headroom, 0), c))))
+	if err := s.headroomFor(balance, req.Amount, "amount.amount"); err != nil {
+		return api.Invoice{}, err
 	}
 	now := s.now()
 	return s.createInvoice(tx, newInvoice{
@@ -146,6 +144,29 @@ func (s *Server) addFunds(tx *store.Tx, customerID string, req api.AddFundsReque
 		gateway: g.Info().ID, policyVersion: req.PolicyVersion,
 		lines: []api.InvoiceLine{{Description: depositLine(u.Locale), Quantity: 1, UnitPrice: req.Amount}},
 	})
+}
+
+// headroomFor refuses a deposit of amount that would take balance above
+// the account currency's maximum balance; field names the amount.
+func (s *Server) headroomFor(balance int64, amount billing.Money, field string) error {
+	c := amount.Currency
+	maxBalance := s.opts.Limits[c].MaxBalance
+	if headroom := maxBalance - balance; amount.Amount > headroom {
+		return ruleProblem(api.CodeBalanceLimit, field,
+			fmt.Sprintf("Your credit may not exceed %s; you can add at most %s.", billing.Format(billing.New(maxBalance, c)),
+				billing.Format(billing.New(max(headroom, 0), c))))
+	}
+	return nil
+}
+
+// checkDepositHeadroom is headroomFor with the customer's balance now, for
+// paying an add-funds invoice.
+func (s *Server) checkDepositHeadroom(tx *store.Tx, customerID string, amount billing.Money) error {
+	_, balance, err := loadCustomer(tx, customerID)
+	if err != nil {
+		return err
+	}
+	return s.headroomFor(balance, amount, "invoice")
 }
 
 func depositLine(locale string) string {

@@ -85,7 +85,20 @@ func TestBalanceHeadroomAndUnknownRoutes(t *testing.T) {
 		if p := wantProblem(t, r, 422, api.CodeBalanceLimit); !strings.Contains(p.Detail, "¥100,000") {
 			t.Fatalf("headroom not explained: %s", p.Detail)
 		}
-		addFunds(t, e, c, 100_000, "card")
+		inv := addFunds(t, e, c, 100_000, "card")
+		// Credit that arrives meanwhile uses the headroom: paying the
+		// deposit is then refused, before any money moves.
+		adjust(t, e, e.NewStaff(), c, 1, "Goodwill")
+		r = e.Do("POST", "/v1/invoices/"+inv.ID+"/payments", c.Token, api.PayRequest{Gateway: "card"}, servertest.Key())
+		if p := wantProblem(t, r, 422, api.CodeBalanceLimit); len(p.Errors) != 1 || p.Errors[0].Field != "invoice" || !strings.Contains(p.Detail, "¥99,999") {
+			t.Fatalf("paying past the balance limit: %+v", p)
+		}
+		var n int
+		if err := e.Server.DB().ReadTx(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT COUNT(*) FROM payments WHERE invoice_id = ?`, inv.ID).Scan(&n)
+		}); err != nil || n != 0 {
+			t.Fatalf("%d payments started (%v)", n, err)
+		}
 		wantProblem(t, e.Do("GET", "/v1/nothing-here", c.Token, nil, nil), 404, api.CodeNotFound)
 	})
 }

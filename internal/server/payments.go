@@ -143,6 +143,15 @@ func (s *Server) handlePay(w http.ResponseWriter, r *http.Request, p *principal)
 				detail: fmt.Sprintf("Gateway %q is not available for %s.", req.Gateway, inv.Currency),
 				fields: []api.FieldError{{Field: "gateway", Code: api.CodeGatewayUnavailable, Message: "is not available"}}}
 		}
+		if inv.Kind == billing.KindAddFunds {
+			// The headroom was there when the invoice was made; credit
+			// that arrived since (a voucher, an adjustment) may have used
+			// it. Refuse before any money moves: once the gateway has
+			// taken it, the deposit is credited whatever the cap.
+			if err := s.checkDepositHeadroom(tx, p.user.ID, inv.BalanceDue); err != nil {
+				return 0, nil, err
+			}
+		}
 		now := s.now()
 		start := g.Begin(now)
 		pid := auth.NewID("pay_")
