@@ -1,6 +1,7 @@
 package apiclient_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -160,6 +161,18 @@ func TestCustomerContract(t *testing.T) {
 		if all := collect(t, c.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 2})); len(all) != total || total != 8 {
 			t.Fatalf("all invoices: %d, server has %d", len(all), total)
 		}
+		// The raw page holds the same invoices, each exactly as GET
+		// /v1/invoices/{id} sends it.
+		raw := got(c.RawInvoices(ctx, apiclient.InvoiceQuery{Limit: 2})).ok(t)
+		if len(raw.Items) != 2 || raw.NextCursor != page.NextCursor {
+			t.Fatalf("raw page: %d items, cursor %q", len(raw.Items), raw.NextCursor)
+		}
+		for i, item := range raw.Items {
+			one := got(c.RawInvoice(ctx, page.Items[i].ID)).ok(t)
+			if !bytes.Equal(item, one) {
+				t.Fatalf("raw item %d differs from the invoice alone:\n%s\n%s", i, item, one)
+			}
+		}
 		unpaid := collect(t, c.AllInvoices(ctx, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 3}))
 		if len(unpaid) != 5 {
 			t.Fatalf("unpaid invoices: %d, want 5", len(unpaid))
@@ -209,6 +222,13 @@ func TestStaffContract(t *testing.T) {
 		}
 		if all := collect(t, staff.StaffAllInvoices(ctx, cust.ID, apiclient.InvoiceQuery{Limit: 2})); len(all) != 3 {
 			t.Fatalf("staff all invoices: %d, want 3", len(all))
+		}
+		if raw := got(staff.StaffRawInvoices(ctx, cust.ID, apiclient.InvoiceQuery{})).ok(t); len(raw.Items) != 3 ||
+			!bytes.Contains(raw.Items[0], []byte(`"customer_id":"`+cust.ID+`"`)) {
+			t.Fatalf("staff raw invoices: %d items", len(raw.Items))
+		}
+		if err := staff.Health(ctx); err != nil {
+			t.Fatalf("health: %v", err)
 		}
 		if lp := got(staff.StaffLedger(ctx, cust.ID, apiclient.PageQuery{})).ok(t); len(lp.Items) != 1 {
 			t.Fatalf("staff ledger: %+v", lp)

@@ -54,6 +54,15 @@ func segment(op, id string) (string, error) {
 	return url.PathEscape(id), nil
 }
 
+// Health checks that the server answers and reaches its database
+// (GET /healthz); it needs no sign-in.
+func (c *Client) Health(ctx context.Context) error {
+	_, err := fetch[struct {
+		Status string `json:"status"`
+	}](ctx, c, call{op: "check the server", method: http.MethodGet, path: "/healthz", public: true})
+	return err
+}
+
 // Me returns the signed-in user.
 func (c *Client) Me(ctx context.Context) (api.User, error) {
 	return fetch[api.User](ctx, c, call{op: "load account", method: http.MethodGet, path: "/v1/me"})

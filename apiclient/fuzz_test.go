@@ -2,6 +2,7 @@ package apiclient
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func FuzzDecodeResponse(f *testing.F) {
 		for _, out := range []any{
 			new(api.Session), new(api.User), new(api.Summary), new(api.Config), new(api.Invoice), new(api.InvoicePage),
 			new(api.Payment), new(api.ApplyCreditResult), new(api.LedgerResult), new(api.LedgerPage),
-			new(api.CustomerList), new(api.AuditPage), new(api.Event),
+			new(api.CustomerList), new(api.AuditPage), new(api.Event), new(RawInvoicePage), new(json.RawMessage),
 		} {
 			_ = decodeJSON(data, out)
 		}

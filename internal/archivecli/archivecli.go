@@ -281,7 +281,11 @@ func connect(ctx context.Context, o options) (c *apiclient.Client, role billing.
 		if err != nil {
 			return nil, "", false, err
 		}
-		s, err := session.New(profiles, store, apiclient.Options{}).Resume(ctx, p)
+		opts, err := session.ClientOptions()
+		if err != nil {
+			return nil, "", false, err
+		}
+		s, err := session.New(profiles, store, opts).Resume(ctx, p)
 		if errors.Is(err, secrets.ErrNotFound) {
 			return nil, "", false, fmt.Errorf("profile %q has no saved sign-in: sign in with \"remember me\" in the app first", o.profile)
 		}
@@ -297,7 +301,11 @@ func connect(ctx context.Context, o options) (c *apiclient.Client, role billing.
 	if password == "" {
 		return nil, "", false, usageError{"set the password in $" + PasswordEnv}
 	}
-	c, err = apiclient.New(o.server, apiclient.Options{})
+	opts, err := session.ClientOptions()
+	if err != nil {
+		return nil, "", false, err
+	}
+	c, err = apiclient.New(o.server, opts)
 	if err != nil {
 		return nil, "", false, fmt.Errorf("server address: %w", err)
 	}

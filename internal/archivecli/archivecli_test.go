@@ -55,6 +55,11 @@ func TestUsage(t *testing.T) {
 	cli(t, "export", "--dir", t.TempDir()).want(t, ExitUsage, "", "--out is required")
 	cli(t, "sync", "--dir", t.TempDir()).want(t, ExitUsage, "", "give --server and --email")
 	cli(t, "sync", "--dir", t.TempDir(), "--server", "http://127.0.0.1:1", "--email", "a@b").want(t, ExitUsage, "", "BILLFOLD_PASSWORD")
+	t.Setenv(PasswordEnv, "pw")
+	t.Setenv(session.CAFileEnv, filepath.Join(t.TempDir(), "no-such-ca.pem"))
+	cli(t, "sync", "--dir", t.TempDir(), "--server", "https://billing.example.jp", "--email", "a@b").want(t, ExitFailure, "", "BILLFOLD_CA_FILE")
+	t.Setenv(session.CAFileEnv, "")
+	t.Setenv(PasswordEnv, "")
 	for _, cmd := range []string{"verify", "search"} { // a mistyped folder is no empty archive
 		missing := filepath.Join(t.TempDir(), "none")
 		cli(t, cmd, "--dir", missing).want(t, ExitFailure, "", "holds no archive")

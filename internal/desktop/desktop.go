@@ -62,7 +62,11 @@ func Run(o Options) error {
 
 	store := secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"})
 	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
-	accounts := session.New(profiles, store, apiclient.Options{})
+	opts, err := session.ClientOptions()
+	if err != nil {
+		return err
+	}
+	accounts := session.New(profiles, store, opts)
 	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
 		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
 			Archive: archiver{client: s.Client},
