@@ -106,6 +106,11 @@ func (c *Client) Events(ctx context.Context) <-chan Update {
 
 const eventsOp = "live updates"
 
+// maxStreamPause caps a Retry-After the stream honours: a longer one is
+// more likely a misconfigured proxy than a plan, and polling covers the
+// gap meanwhile.
+const maxStreamPause = 10 * time.Minute
+
 type eventLoop struct {
 	c        *Client
 	o        EventOptions
@@ -133,6 +138,9 @@ func (l *eventLoop) run(ctx context.Context) {
 			state = StreamPolling
 		}
 		wait := backoff(min(max(l.o.ReconnectMin, l.hint), l.o.ReconnectMax), l.o.ReconnectMax, l.failures)
+		if e, ok := AsError(err); ok && e.RetryAfter > wait {
+			wait = min(e.RetryAfter, maxStreamPause) // the server asked for a pause (429, 503)
+		}
 		l.c.log.Info("apiclient: event stream down", "err", err, "reconnect_in", wait, "polling", polling)
 		if !l.send(ctx, Update{State: state, Err: err}) || !l.pause(ctx, wait, polling) {
 			return

@@ -3,6 +3,7 @@ package apiclient_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"billfold/api"
 	"billfold/apiclient"
@@ -75,5 +76,24 @@ func TestEventsFallBackToPollingTheSummary(t *testing.T) {
 		// The stream comes back: live again.
 		f.proxy.clear()
 		waitFor(t, updates, "the stream back", isState(apiclient.StreamLive))
+	})
+}
+
+// TestEventsHonourRetryAfter: a stream refused with 429 and Retry-After is
+// not reconnected before the server's pause is over.
+func TestEventsHonourRetryAfter(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		f := newFaultEnv(t, b, nil) // reconnects after 2 ms otherwise
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f.proxy.inject(fault{kind: rateLimit, method: "GET", path: "/v1/events", times: 1, retryAfter: "1"})
+		waitFor(t, f.c.Events(ctx), "the stream", isState(apiclient.StreamLive))
+		tries := f.proxy.requests("GET", "/v1/events")
+		if len(tries) != 2 {
+			t.Fatalf("%d connects, want 2", len(tries))
+		}
+		if gap := tries[1].at.Sub(tries[0].at); gap < time.Second {
+			t.Fatalf("reconnected %v after a 429 with Retry-After: 1", gap)
+		}
 	})
 }

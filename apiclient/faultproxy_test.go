@@ -48,6 +48,7 @@ type fault struct {
 type seen struct {
 	method, path string
 	header       http.Header
+	at           time.Time
 }
 
 // faultProxy is a reverse proxy in front of the real server that injects
@@ -101,7 +102,7 @@ func (p *faultProxy) requests(method, path string) []seen {
 func (p *faultProxy) take(r *http.Request) *fault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.log = append(p.log, seen{r.Method, r.URL.Path, r.Header.Clone()})
+	p.log = append(p.log, seen{r.Method, r.URL.Path, r.Header.Clone(), time.Now()})
 	for _, f := range p.faults {
 		if f.times != 0 && (f.method == "" || f.method == r.Method) && strings.HasPrefix(r.URL.Path, f.path) {
 			if f.times > 0 {
