@@ -49,6 +49,7 @@ const (
 	CodeVoucherExpired        = "voucher_expired"
 	CodeVoucherRedeemed       = "voucher_already_redeemed"
 	CodePaymentNotConfirmable = "payment_not_confirmable"
+	CodeAlreadyReversed       = "entry_already_reversed"
 	CodeInternal              = "internal_error"
 )
 
@@ -327,6 +328,11 @@ type CustomerList struct {
 type AdjustmentRequest struct {
 	Amount billing.Money `json:"amount"`
 	Reason string        `json:"reason"`
+	// Reverses, when set, is the id of an earlier adjustment or voucher
+	// entry of the customer that this entry undoes: Amount must be its
+	// negative, and the entry's kind is reversal. An entry is reversed
+	// once at most.
+	Reverses string `json:"reverses,omitempty"`
 }
 
 // ConfirmRequest is POST /v1/staff/payments/{id}/confirm.

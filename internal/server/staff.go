@@ -1,6 +1,8 @@
 package server
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -161,8 +163,14 @@ func (s *Server) handleStaffAdjust(w http.ResponseWriter, r *http.Request, p *pr
 			return 0, nil, ruleProblem(api.CodeBalanceLimit, "amount.amount",
 				"The adjustment would take the credit over "+billing.Format(billing.New(lim.MaxBalance, u.Currency))+".")
 		}
-		entry, err := s.appendLedger(tx, cid, ledgerLine{kind: billing.LedgerAdjustment, amount: req.Amount.Amount,
-			description: req.Reason, actor: p.user.Email})
+		line := ledgerLine{kind: billing.LedgerAdjustment, amount: req.Amount.Amount, description: req.Reason, actor: p.user.Email}
+		if req.Reverses != "" {
+			if err := checkReversal(tx, cid, req); err != nil {
+				return 0, nil, err
+			}
+			line.kind, line.reference = billing.LedgerReversal, req.Reverses
+		}
+		entry, err := s.appendLedger(tx, cid, line)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -171,6 +179,36 @@ func (s *Server) handleStaffAdjust(w http.ResponseWriter, r *http.Request, p *pr
 		}
 		return http.StatusCreated, api.LedgerResult{Entry: entry, Balance: entry.BalanceAfter}, nil
 	})
+}
+
+// checkReversal vets a correction of an earlier entry: it must be the
+// customer's own adjustment or voucher, not reversed yet, and be undone
+// exactly. Deposits and credit applied to invoices are tied to invoices
+// and payments, and are not corrected by hand.
+func checkReversal(tx *store.Tx, customerID string, req api.AdjustmentRequest) error {
+	var kind string
+	var amount int64
+	err := tx.QueryRow(`SELECT kind, amount FROM ledger_entries WHERE id = ? AND customer_id = ?`, req.Reverses, customerID).Scan(&kind, &amount)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return ruleProblem(api.CodeNotFound, "reverses", "The customer has no such ledger entry.")
+	case err != nil:
+		return fmt.Errorf("read the reversed entry: %w", err)
+	case kind != string(billing.LedgerAdjustment) && kind != string(billing.LedgerVoucher):
+		return ruleProblem(api.CodeValidation, "reverses", "Only adjustments and vouchers are reversed by hand; this entry is a "+kind+".")
+	case req.Amount.Amount != -amount:
+		return ruleProblem(api.CodeValidation, "amount.amount", "A reversal undoes the entry exactly: the amount must be "+
+			billing.Format(billing.New(-amount, req.Amount.Currency))+".")
+	}
+	var done int
+	if err := tx.QueryRow(`SELECT COUNT(*) FROM ledger_entries WHERE customer_id = ? AND kind = 'reversal' AND reference = ?`,
+		customerID, req.Reverses).Scan(&done); err != nil {
+		return fmt.Errorf("look for an earlier reversal: %w", err)
+	}
+	if done > 0 {
+		return problem(http.StatusConflict, api.CodeAlreadyReversed, "That entry has been reversed already.")
+	}
+	return nil
 }
 
 // handleStaffConfirm records that a bank transfer arrived. The reference on
