@@ -174,6 +174,24 @@ func TestSignInIsRateLimitedAcrossAccountsAndAddresses(t *testing.T) {
 	if code := signIn("203.0.113.5", "someone@example.test"); code != http.StatusUnauthorized {
 		t.Fatalf("an unrelated sign-in: %d", code)
 	}
+	// Refused attempts cost no quota: one address hammering one account
+	// is refused after two, and locks out neither the account for other
+	// addresses nor the address for other accounts.
+	for i := range 12 {
+		want := http.StatusUnauthorized
+		if i >= 2 {
+			want = http.StatusTooManyRequests
+		}
+		if code := signIn("203.0.113.9", "victim@example.test"); code != want {
+			t.Fatalf("hammering, attempt %d: %d, want %d", i+1, code, want)
+		}
+	}
+	if code := signIn("203.0.113.10", "victim@example.test"); code != http.StatusUnauthorized {
+		t.Fatalf("the hammered account from another address: %d, want 401", code)
+	}
+	if code := signIn("203.0.113.9", "colleague@example.test"); code != http.StatusUnauthorized {
+		t.Fatalf("another account from the hammering address: %d, want 401", code)
+	}
 }
 
 func TestLogsNeverContainSecrets(t *testing.T) {

@@ -132,17 +132,26 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &apiError{status: http.StatusBadRequest, code: api.CodeValidation, detail: "Enter your e-mail address and password.", fields: fields})
 		return
 	}
+	// Every limiter must allow the attempt; one that refuses gets the
+	// others' quota given back, so that hammering one account from one
+	// address locks neither the account for everyone nor the address.
 	ip := clientIP(r)
+	var undo []func()
 	for _, l := range []struct {
 		limiter *auth.Limiter
 		key     string
-	}{{s.source, ip}, {s.account, email}, {s.login, ip + "|" + email}} {
-		if ok, wait := l.limiter.Allow(l.key); !ok {
+	}{{s.login, ip + "|" + email}, {s.account, email}, {s.source, ip}} {
+		u, ok, wait := l.limiter.Take(l.key)
+		if !ok {
+			for _, u := range undo {
+				u()
+			}
 			e := problem(http.StatusTooManyRequests, api.CodeRateLimited, "Too many sign-in attempts. Wait a moment and try again.")
 			e.retryAfter = wait
 			s.fail(w, r, e)
 			return
 		}
+		undo = append(undo, u)
 	}
 	var u api.User
 	var hash string

@@ -35,11 +35,19 @@ func NewLimiter(interval time.Duration, burst int, now func() time.Time) *Limite
 // Allow reports whether an event for key may happen now; if not, it says in
 // how many whole seconds (at least 1) to try again.
 func (l *Limiter) Allow(key string) (bool, int) {
+	_, ok, wait := l.Take(key)
+	return ok, wait
+}
+
+// Take is Allow for an event that other limiters must also allow: undo
+// gives a granted event back when one of them refuses, so that a refused
+// request costs no quota anywhere.
+func (l *Limiter) Take(key string) (undo func(), ok bool, wait int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	b, ok := l.buckets[key]
-	if !ok {
+	b, found := l.buckets[key]
+	if !found {
 		if len(l.buckets) > 100_000 {
 			l.sweep(now)
 		}
@@ -49,13 +57,17 @@ func (l *Limiter) Allow(key string) (bool, int) {
 	b.seen = now
 	r := b.l.ReserveN(now, 1)
 	if !r.OK() {
-		return false, 60
+		return nil, false, 60
 	}
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return false, int(math.Ceil(d.Seconds()))
+		return nil, false, int(math.Ceil(d.Seconds()))
 	}
-	return true, 0
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		r.CancelAt(l.now())
+	}, true, 0
 }
 
 // sweep forgets idle keys so an attacker cannot grow the map without bound.
