@@ -133,13 +133,15 @@ func (l *eventLoop) run(ctx context.Context) {
 		}
 		l.failures++
 		polling := l.failures >= l.o.PollAfter
+		wait := backoff(min(max(l.o.ReconnectMin, l.hint), l.o.ReconnectMax), l.o.ReconnectMax, l.failures)
+		if e, ok := AsError(err); ok && e.RetryAfter > wait {
+			// The server asked for a pause (429, 503): wait it out, and
+			// poll meanwhile so that the figures stay current.
+			wait, polling = min(e.RetryAfter, maxStreamPause), true
+		}
 		state := StreamReconnecting
 		if polling {
 			state = StreamPolling
-		}
-		wait := backoff(min(max(l.o.ReconnectMin, l.hint), l.o.ReconnectMax), l.o.ReconnectMax, l.failures)
-		if e, ok := AsError(err); ok && e.RetryAfter > wait {
-			wait = min(e.RetryAfter, maxStreamPause) // the server asked for a pause (429, 503)
 		}
 		l.c.log.Info("apiclient: event stream down", "err", err, "reconnect_in", wait, "polling", polling)
 		if !l.send(ctx, Update{State: state, Err: err}) || !l.pause(ctx, wait, polling) {

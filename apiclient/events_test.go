@@ -80,14 +80,18 @@ func TestEventsFallBackToPollingTheSummary(t *testing.T) {
 }
 
 // TestEventsHonourRetryAfter: a stream refused with 429 and Retry-After is
-// not reconnected before the server's pause is over.
+// not reconnected before the server's pause is over, and the summary is
+// polled meanwhile.
 func TestEventsHonourRetryAfter(t *testing.T) {
 	each(t, func(t *testing.T, b servertest.Backend) {
 		f := newFaultEnv(t, b, nil) // reconnects after 2 ms otherwise
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		f.proxy.inject(fault{kind: rateLimit, method: "GET", path: "/v1/events", times: 1, retryAfter: "1"})
-		waitFor(t, f.c.Events(ctx), "the stream", isState(apiclient.StreamLive))
+		updates := f.c.Events(ctx)
+		// Meanwhile the summary is polled, from the first refusal on.
+		waitFor(t, updates, "polling during the pause", func(u apiclient.Update) bool { return u.Summary != nil })
+		waitFor(t, updates, "the stream", isState(apiclient.StreamLive))
 		tries := f.proxy.requests("GET", "/v1/events")
 		if len(tries) != 2 {
 			t.Fatalf("%d connects, want 2", len(tries))
