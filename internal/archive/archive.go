@@ -229,7 +229,7 @@ var errTaken = errors.New("a different file of that name is already there")
 func writeNew(dir, name string, data []byte) error {
 	target := filepath.Join(dir, name)
 	if err := sameContent(target, data); !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return adopted(target, err)
 	}
 	f, err := os.CreateTemp(dir, tmpPrefix+name+"-*")
 	if err != nil {
@@ -255,9 +255,19 @@ func writeNew(dir, name string, data []byte) error {
 	os.Remove(tmp) // after a link, only the temporary name goes
 	switch {
 	case errors.Is(err, fs.ErrExist):
-		return sameContent(target, data)
+		return adopted(target, sameContent(target, data))
 	case err != nil:
 		return err
+	}
+	return os.Chmod(target, 0o444)
+}
+
+// adopted makes a file found with the right content read-only like every
+// archived file (a crash may have come between its link and its chmod);
+// other outcomes of sameContent pass through.
+func adopted(target string, same error) error {
+	if same != nil {
+		return same
 	}
 	return os.Chmod(target, 0o444)
 }

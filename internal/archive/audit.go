@@ -165,7 +165,12 @@ func (a *Archive) repairAuditFile(ctx context.Context) error {
 		return fmt.Errorf("archive: audit log: %w", err)
 	}
 	n := int64(len(lines))
-	if n >= count || n < durable {
+	switch {
+	case n >= count && len(torn) == 0 && durable < count:
+		// Complete, but a crash came before the mark: catch the mark up,
+		// so that cutting the file back later is reported, not repaired.
+		return a.noteAuditFileLines(ctx, count)
+	case n >= count || n < durable:
 		// Complete (a torn line beyond the index is an append that never
 		// committed), or cut short by someone: verify reports either.
 		return nil

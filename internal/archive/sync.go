@@ -253,6 +253,9 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 				} else {
 					res.Changed++
 				}
+				if d.marked != nil {
+					res.Marked = append(res.Marked, Failure{InvoiceID: d.id, Number: d.number, Err: d.marked})
+				}
 			}
 			progress()
 		}
@@ -270,9 +273,6 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 			if d.failure != nil {
 				res.Failed = append(res.Failed, Failure{InvoiceID: d.id, Number: d.number, Err: d.failure})
 				continue
-			}
-			if d.marked != nil {
-				res.Marked = append(res.Marked, Failure{InvoiceID: d.id, Number: d.number, Err: d.marked})
 			}
 			batch = append(batch, d)
 			if len(batch) >= opts.BatchSize {
@@ -412,10 +412,12 @@ func (a *Archive) prepare(j job, dirs *dirMaker, pdfOpts invoicepdf.Options) don
 	}
 	// The version's own names, or, when one of them holds something else
 	// (an index restored from an older backup, a file put there by hand),
-	// names with the JSON's hash in them: nothing is ever replaced. A file
-	// with exactly this content, left by an interrupted sync, is adopted.
+	// names with a hash of both files' content in them: nothing is ever
+	// replaced. A file with exactly this content, left by an interrupted
+	// sync, is adopted.
 	stem := versionStem(j.base, j.version)
-	for _, stem := range []string{stem, stem + "." + j.sum[:12]} {
+	both := sha256.Sum256([]byte(j.sum + d.pdfSum))
+	for _, stem := range []string{stem, stem + "." + hex.EncodeToString(both[:6])} {
 		d.jsonRel, d.pdfRel = stem+".json", stem+".pdf"
 		err = writeNew(dir, path.Base(d.jsonRel), j.raw)
 		if err == nil {

@@ -208,6 +208,13 @@ func TestLostIndexNeverOverwrites(t *testing.T) {
 		}
 	}
 
+	// A crash between a file's link and its chmod leaves it writable: the
+	// next sync adopts it, read-only.
+	for p := range before {
+		if err := os.Chmod(p, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	payWithCredit(t, env, staff.Token, acc, paid)
 	ar = openArchive(t, dir)
 	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{})
@@ -224,6 +231,11 @@ func TestLostIndexNeverOverwrites(t *testing.T) {
 		_, existed := before[e.JSONPath]
 		if want := e.ID == kept; existed != want {
 			t.Errorf("%s: archived at %s; adopting the earlier file: %v, want %v", e.Number, filepath.Base(e.JSONPath), existed, want)
+		}
+		for _, p := range []string{e.JSONPath, e.PDFPath} {
+			if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o444 {
+				t.Errorf("%s is not read-only (%v, %v)", filepath.Base(p), st.Mode(), err)
+			}
 		}
 	}
 	if rep, err := ar.Verify(ctx); err != nil || !rep.OK() || len(rep.Untracked) != 2 {
