@@ -67,6 +67,9 @@ func TestSIGTERMShutsDownGracefully(t *testing.T) {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
+	// A server that never prints its address is killed after 20 s, which
+	// ends the scan below instead of hanging the test.
+	stuck := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
 	lines := bufio.NewScanner(stdout)
 	var base string
 	for base == "" && lines.Scan() {
@@ -74,6 +77,7 @@ func TestSIGTERMShutsDownGracefully(t *testing.T) {
 			base = addr
 		}
 	}
+	stuck.Stop()
 	// Nothing more is read from stdout, so Wait may close it.
 	go func() { exited <- cmd.Wait() }()
 	if base == "" {

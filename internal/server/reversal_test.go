@@ -30,8 +30,8 @@ func TestAdjustmentReversal(t *testing.T) {
 			code, field string
 		}{
 			{"not exact", -4_000, wrong.Entry.ID, 422, api.CodeValidation, "amount.amount"},
-			{"unknown entry", -5_000, "led_nope", 422, api.CodeNotFound, "reverses"},
-			{"another customer's entry", -300, adjust(t, e, staff, other, 300, "Other").Entry.ID, 422, api.CodeNotFound, "reverses"},
+			{"unknown entry", -5_000, "led_nope", 422, api.CodeValidation, "reverses"},
+			{"another customer's entry", -300, adjust(t, e, staff, other, 300, "Other").Entry.ID, 422, api.CodeValidation, "reverses"},
 		} {
 			p := wantProblem(t, reverse(bad.amount, bad.reverses), bad.status, bad.code)
 			if len(p.Errors) == 0 || p.Errors[0].Field != bad.field {

@@ -191,7 +191,7 @@ func checkReversal(tx *store.Tx, customerID string, req api.AdjustmentRequest) e
 	err := tx.QueryRow(`SELECT kind, amount FROM ledger_entries WHERE id = ? AND customer_id = ?`, req.Reverses, customerID).Scan(&kind, &amount)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return ruleProblem(api.CodeNotFound, "reverses", "The customer has no such ledger entry.")
+		return ruleProblem(api.CodeValidation, "reverses", "The customer has no such ledger entry.")
 	case err != nil:
 		return fmt.Errorf("read the reversed entry: %w", err)
 	case kind != string(billing.LedgerAdjustment) && kind != string(billing.LedgerVoucher):
