@@ -36,8 +36,9 @@ func customerLabel(c api.Customer) string {
 }
 
 // archiveCustomersKey is the preference holding the chosen customers of
-// the signed-in staff account.
-func (a *App) archiveCustomersKey() string { return "archive.customers/" + a.deps.User.Email }
+// the signed-in staff account. The key is the account's id, which is
+// random per server: the same e-mail on two servers keeps two lists.
+func (a *App) archiveCustomersKey() string { return "archive.customers/" + a.deps.User.ID }
 
 // archiveCustomers are the customers the signed-in staff account chose.
 func (a *App) archiveCustomers() []archivedCustomer {

@@ -519,9 +519,12 @@ func (v *invoiceView) onSupport() {
 	if c == nil || c.SupportURL == "" {
 		return
 	}
-	if u, err := supportURL(c.SupportURL, v.inv); err == nil {
-		v.app.openURL(u)
+	u, err := supportURL(c.SupportURL, v.inv)
+	if err != nil {
+		v.say(lang.L("The support page address is not safe to open."), widget.DangerImportance)
+		return
 	}
+	v.app.openURL(u)
 }
 
 // supportURL is the server's support address with the invoice filled in.
