@@ -161,7 +161,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.CheckUnknownUser(req.Password)
+		auth.CheckUnknownUser(r.Context(), req.Password)
 		s.fail(w, r, problem(http.StatusUnauthorized, api.CodeInvalidCredentials, "The e-mail address or password is not correct."))
 		return
 	}
@@ -169,7 +169,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if ok, err := auth.CheckPassword(hash, req.Password); err != nil || !ok {
+	if ok, err := auth.CheckPassword(r.Context(), hash, req.Password); err != nil || !ok {
 		s.fail(w, r, problem(http.StatusUnauthorized, api.CodeInvalidCredentials, "The e-mail address or password is not correct."))
 		return
 	}

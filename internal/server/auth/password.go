@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -36,11 +37,17 @@ var hashing = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 // argonIDKey is argon2.IDKey; tests count the calls running at once.
 var argonIDKey = argon2.IDKey
 
-// idKey derives an argon2id key within the hashing bound.
-func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
-	hashing <- struct{}{}
+// idKey derives an argon2id key within the hashing bound; a caller that
+// gives up (the client went away) while it waits for a turn computes
+// nothing.
+func idKey(ctx context.Context, password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) ([]byte, error) {
+	select {
+	case hashing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	defer func() { <-hashing }()
-	return argonIDKey(password, salt, time, memory, threads, keyLen)
+	return argonIDKey(password, salt, time, memory, threads, keyLen), nil
 }
 
 // ErrMalformedHash is returned for a stored hash this package did not write.
@@ -52,13 +59,16 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("salt: %w", err)
 	}
-	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key, err := idKey(context.Background(), []byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
 // CheckPassword reports whether password matches encoded, in constant time.
-func CheckPassword(encoded, password string) (bool, error) {
+func CheckPassword(ctx context.Context, encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrMalformedHash
@@ -77,7 +87,10 @@ func CheckPassword(encoded, password string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, ErrMalformedHash
 	}
-	got := idKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	got, err := idKey(ctx, []byte(password), salt, t, m, p, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
@@ -86,8 +99,8 @@ func CheckPassword(encoded, password string) (bool, error) {
 var dummyHash, _ = HashPassword("billfold-timing-equaliser")
 
 // CheckUnknownUser spends the same time as a real check and returns false.
-func CheckUnknownUser(password string) {
-	_, _ = CheckPassword(dummyHash, password)
+func CheckUnknownUser(ctx context.Context, password string) {
+	_, _ = CheckPassword(ctx, dummyHash, password)
 }
 
 // NewToken returns a random opaque token with a readable prefix ("bfa_" for

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,8 +31,8 @@ func TestHashingIsBounded(t *testing.T) {
 	for i := range 4 * cap(hashing) {
 		wg.Go(func() {
 			if i%2 == 0 {
-				CheckUnknownUser("guess")
-			} else if ok, err := CheckPassword(hash, "correct horse"); !ok || err != nil {
+				CheckUnknownUser(context.Background(), "guess")
+			} else if ok, err := CheckPassword(context.Background(), hash, "correct horse"); !ok || err != nil {
 				t.Errorf("the right password: %v, %v", ok, err)
 			}
 		})
@@ -39,5 +40,23 @@ func TestHashingIsBounded(t *testing.T) {
 	wg.Wait()
 	if p := peak.Load(); p < 2 || p > int32(cap(hashing)) {
 		t.Fatalf("%d computations at once, want 2 to %d", p, cap(hashing))
+	}
+}
+
+// TestGivingUpWhileWaitingComputesNothing: a sign-in whose client went
+// away while every hashing slot was busy returns at once.
+func TestGivingUpWhileWaitingComputesNothing(t *testing.T) {
+	for range cap(hashing) {
+		hashing <- struct{}{}
+	}
+	defer func() {
+		for range cap(hashing) {
+			<-hashing
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if ok, err := CheckPassword(ctx, dummyHash, "x"); ok || err != context.Canceled {
+		t.Fatalf("with every slot busy and the caller gone: %v, %v", ok, err)
 	}
 }
