@@ -165,9 +165,10 @@ BEGIN SELECT RAISE(ABORT, 'the audit log only grows'); END;
 
 -- The account whose invoices the folder keeps (see Claim).
 CREATE TABLE IF NOT EXISTS owner (
-	id     INTEGER PRIMARY KEY CHECK (id = 1),
-	server TEXT NOT NULL,
-	email  TEXT NOT NULL
+	id      INTEGER PRIMARY KEY CHECK (id = 1),
+	server  TEXT NOT NULL,
+	email   TEXT NOT NULL,
+	user_id TEXT NOT NULL
 );
 CREATE TRIGGER IF NOT EXISTS owner_no_update BEFORE UPDATE ON owner
 BEGIN SELECT RAISE(ABORT, 'an archive keeps one account'); END;

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
 	"billfold/internal/invoicepdf"
@@ -329,5 +330,42 @@ func TestCharacterTheFontLacks(t *testing.T) {
 	}
 	if rep, err := ar.Verify(ctx); err != nil || !rep.OK() {
 		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+}
+
+// TestOneAccountPerFolder: the folder's account syncs into it from any
+// address of its server (the desktop demo's server gets a new port on
+// every start); another account is refused, and nothing of it is written.
+func TestOneAccountPerFolder(t *testing.T) {
+	ctx := context.Background()
+	env := servertest.New(t, servertest.Backends(t)[0])
+	acc := newAccount(t, env, "Ann Lee", "", billing.EUR)
+	other := newAccount(t, env, "Bob Ray", "", billing.EUR)
+	issue(t, env, acc.ID, time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), "Hosting", 1500)
+	issue(t, env, other.ID, time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), "Hosting", 2500)
+	ar := openArchive(t, t.TempDir())
+	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := apiclient.New(strings.Replace(env.URL, "127.0.0.1", "localhost", 1), apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := elsewhere.SignIn(ctx, acc.Email, acc.Password); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := ar.Sync(ctx, elsewhere, archive.SyncOptions{}); err != nil || res.Unchanged != 1 {
+		t.Fatalf("the same account at another address: %+v, %v", res, err)
+	}
+	_, err = ar.Sync(ctx, other.Client, archive.SyncOptions{})
+	var owner *archive.OwnerError
+	if !errors.As(err, &owner) || owner.Have.Email != acc.Email || owner.Want.Email != other.Email {
+		t.Fatalf("another account's sync: %v", err)
+	}
+	if es, _ := ar.Search(ctx, archive.Query{}); len(es) != 1 {
+		t.Fatalf("%d invoices archived, want the owner's 1", len(es))
+	}
+	if err := ar.CheckOwner(ctx, archive.Owner{Email: strings.ToUpper(acc.Email)}); err != nil {
+		t.Fatalf("checked by e-mail alone: %v", err)
 	}
 }

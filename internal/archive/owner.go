@@ -12,17 +12,26 @@ import (
 // one account on one server, so that two accounts' invoices never mix in
 // one index, one audit chain and one set of file names.
 type Owner struct {
-	Server string // the server's base URL
-	Email  string // the signed-in account's e-mail address
+	// Server is the server's address when the folder was claimed. It is
+	// not part of the identity: a server may move (and the desktop demo's
+	// embedded server gets a new port on every start).
+	Server string
+	Email  string // the account's e-mail address
+	// UserID is the account's id on its server, random per server: the
+	// same e-mail on two servers is two owners. Empty in an owner given by
+	// e-mail alone (the offline commands' --email).
+	UserID string
 }
 
 func (o Owner) String() string { return o.Email + " on " + o.Server }
 
-// same compares addresses the way the server does: e-mail without case,
-// the URL without a trailing slash.
+// same compares accounts: by id when both have one, else by e-mail
+// without case, as the server compares addresses.
 func (o Owner) same(p Owner) bool {
-	return strings.EqualFold(o.Email, p.Email) &&
-		strings.EqualFold(strings.TrimRight(o.Server, "/"), strings.TrimRight(p.Server, "/"))
+	if o.UserID != "" && p.UserID != "" {
+		return o.UserID == p.UserID
+	}
+	return strings.EqualFold(o.Email, p.Email)
 }
 
 // OwnerError is the answer when a folder belongs to another account.
@@ -34,7 +43,7 @@ func (e *OwnerError) Error() string {
 
 // Owner returns the folder's account; ok is false before its first sync.
 func (a *Archive) Owner(ctx context.Context) (o Owner, ok bool, err error) {
-	err = a.db.QueryRowContext(ctx, `SELECT server, email FROM owner WHERE id = 1`).Scan(&o.Server, &o.Email)
+	err = a.db.QueryRowContext(ctx, `SELECT server, email, user_id FROM owner WHERE id = 1`).Scan(&o.Server, &o.Email, &o.UserID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Owner{}, false, nil
 	}
@@ -47,11 +56,11 @@ func (a *Archive) Owner(ctx context.Context) (o Owner, ok bool, err error) {
 // Claim makes o the folder's account when it has none yet, and returns an
 // *OwnerError when it belongs to another one.
 func (a *Archive) Claim(ctx context.Context, o Owner) error {
-	if o.Server == "" || o.Email == "" {
-		return errors.New("archive: an owner needs a server and an e-mail address")
+	if o.Server == "" || o.Email == "" || o.UserID == "" {
+		return errors.New("archive: an owner needs a server, an e-mail address and an account id")
 	}
-	if _, err := a.db.ExecContext(ctx, `INSERT INTO owner (id, server, email) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		o.Server, o.Email); err != nil {
+	if _, err := a.db.ExecContext(ctx, `INSERT INTO owner (id, server, email, user_id) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		o.Server, o.Email, o.UserID); err != nil {
 		return fmt.Errorf("archive: owner: %w", err)
 	}
 	return a.CheckOwner(ctx, o)

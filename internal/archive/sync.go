@@ -90,7 +90,7 @@ func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOption
 	if err != nil {
 		return SyncResult{}, fmt.Errorf("archive: who is signed in: %w", err)
 	}
-	if err := a.Claim(ctx, Owner{Server: c.BaseURL(), Email: me.Email}); err != nil {
+	if err := a.Claim(ctx, Owner{Server: c.BaseURL(), Email: me.Email, UserID: me.ID}); err != nil {
 		return SyncResult{}, err
 	}
 	var sources []func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error)
