@@ -159,20 +159,7 @@ func TestCrash(t *testing.T) {
 // completes it from the index.
 func TestTornAuditAppend(t *testing.T) {
 	ctx := context.Background()
-	env := servertest.New(t, servertest.Backends(t)[0])
-	acc := newAccount(t, env, "Bob Ray", "", billing.USD)
-	for i := range 4 {
-		issue(t, env, acc.ID, time.Date(2026, 3, i+1, 0, 0, 0, 0, time.UTC), "Hosting", 999)
-	}
-	dir := t.TempDir()
-	ar, err := archive.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ar.Close()
+	dir := syncedFolder(t, 4)
 	logPath := filepath.Join(dir, archive.AuditFile)
 	orig, _ := os.ReadFile(logPath)
 	lines := bytes.SplitAfter(orig, []byte("\n"))
@@ -180,16 +167,8 @@ func TestTornAuditAppend(t *testing.T) {
 	if err := os.WriteFile(logPath, torn, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The crash also came before the index noted the append as durable.
-	db, err := sql.Open("sqlite", filepath.Join(dir, archive.IndexFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`DELETE FROM audit_file; INSERT INTO audit_file (id, lines) VALUES (1, 1)`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	ar = openArchive(t, dir)
+	setDurableMark(t, dir, 1) // the crash also came before the index noted the append as durable
+	ar := openArchive(t, dir)
 	if now, _ := os.ReadFile(logPath); !bytes.Equal(now, orig) {
 		t.Fatalf("audit.jsonl not completed:\n%s", now)
 	}
@@ -203,29 +182,9 @@ func TestTornAuditAppend(t *testing.T) {
 // the file back later is then reported, not repaired.
 func TestAuditMarkCatchesUp(t *testing.T) {
 	ctx := context.Background()
-	env := servertest.New(t, servertest.Backends(t)[0])
-	acc := newAccount(t, env, "Bob Ray", "", billing.USD)
-	for i := range 3 {
-		issue(t, env, acc.ID, time.Date(2026, 3, i+1, 0, 0, 0, 0, time.UTC), "Hosting", 999)
-	}
-	dir := t.TempDir()
-	ar, err := archive.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ar.Close()
-	db, err := sql.Open("sqlite", filepath.Join(dir, archive.IndexFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`DELETE FROM audit_file; INSERT INTO audit_file (id, lines) VALUES (1, 0)`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	ar, err = archive.Open(dir) // the file is complete: the mark catches up
+	dir := syncedFolder(t, 3)
+	setDurableMark(t, dir, 0)
+	ar, err := archive.Open(dir) // the file is complete: the mark catches up
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,5 +201,39 @@ func TestAuditMarkCatchesUp(t *testing.T) {
 	}
 	if rep, err := ar.Verify(ctx); err != nil || rep.OK() {
 		t.Fatalf("verify passed a cut log: %+v, %v", rep, err)
+	}
+}
+
+// syncedFolder is a closed archive folder holding n synced invoices.
+func syncedFolder(t *testing.T, n int) string {
+	t.Helper()
+	env := servertest.New(t, servertest.Backends(t)[0])
+	acc := newAccount(t, env, "Bob Ray", "", billing.USD)
+	for i := range n {
+		issue(t, env, acc.ID, time.Date(2026, 3, i+1, 0, 0, 0, 0, time.UTC), "Hosting", 999)
+	}
+	dir := t.TempDir()
+	ar, err := archive.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	if _, err := ar.Sync(context.Background(), acc.Client, archive.SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// setDurableMark sets how many audit records the index believes durable
+// in audit.jsonl, as a crash before the mark's update leaves it.
+func setDurableMark(t *testing.T, dir string, lines int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(dir, archive.IndexFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM audit_file; INSERT INTO audit_file (id, lines) VALUES (1, ?)`, lines); err != nil {
+		t.Fatal(err)
 	}
 }
