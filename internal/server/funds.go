@@ -149,12 +149,9 @@ func (s *Server) addFunds(tx *store.Tx, customerID string, req api.AddFundsReque
 // headroomFor refuses a deposit of amount that would take balance above
 // the account currency's maximum balance; field names the amount.
 func (s *Server) headroomFor(balance int64, amount billing.Money, field string) error {
-	c := amount.Currency
-	maxBalance := s.opts.Limits[c].MaxBalance
-	if headroom := maxBalance - balance; amount.Amount > headroom {
+	if limit, room, ok := s.underCap(balance, amount); !ok {
 		return ruleProblem(api.CodeBalanceLimit, field,
-			fmt.Sprintf("Your credit may not exceed %s; you can add at most %s.", billing.Format(billing.New(maxBalance, c)),
-				billing.Format(billing.New(max(headroom, 0), c))))
+			fmt.Sprintf("Your credit may not exceed %s; you can add at most %s.", billing.Format(limit), billing.Format(room)))
 	}
 	return nil
 }

@@ -69,6 +69,17 @@ func (s *Server) appendLedger(tx *store.Tx, customerID string, l ledgerLine) (ap
 	return e, s.emit(tx, customerID, api.Event{Type: api.EventBalance, Balance: &after})
 }
 
+// underCap reports whether crediting amount keeps balance within the
+// currency's maximum balance. It compares amount with the room left, so
+// that balance+amount cannot wrap past int64; a debit always fits. limit
+// is the cap, room what could still be credited.
+func (s *Server) underCap(balance int64, amount billing.Money) (limit, room billing.Money, ok bool) {
+	c := amount.Currency
+	maxBalance := s.opts.Limits[c].MaxBalance
+	headroom := maxBalance - balance
+	return billing.New(maxBalance, c), billing.New(max(headroom, 0), c), amount.Amount <= 0 || amount.Amount <= headroom
+}
+
 func nullable(s string) any {
 	if s == "" {
 		return nil

@@ -157,11 +157,8 @@ func (s *Server) handleStaffAdjust(w http.ResponseWriter, r *http.Request, p *pr
 		if req.Amount.Currency != u.Currency {
 			return 0, nil, fieldProblem(http.StatusUnprocessableEntity, "amount.currency", api.CodeCurrencyMismatch, "must be "+string(u.Currency))
 		}
-		// Against the headroom: balance+amount could wrap past int64 and
-		// slip under the cap.
-		if lim := s.opts.Limits[u.Currency]; req.Amount.Amount > 0 && req.Amount.Amount > lim.MaxBalance-balance {
-			return 0, nil, ruleProblem(api.CodeBalanceLimit, "amount.amount",
-				"The adjustment would take the credit over "+billing.Format(billing.New(lim.MaxBalance, u.Currency))+".")
+		if limit, _, ok := s.underCap(balance, req.Amount); !ok {
+			return 0, nil, ruleProblem(api.CodeBalanceLimit, "amount.amount", "The adjustment would take the credit over "+billing.Format(limit)+".")
 		}
 		line := ledgerLine{kind: billing.LedgerAdjustment, amount: req.Amount.Amount, description: req.Reason, actor: p.user.Email}
 		if req.Reverses != "" {

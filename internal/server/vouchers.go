@@ -59,9 +59,8 @@ func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request, p *princip
 		if n > 0 {
 			return 0, nil, voucherProblem(api.CodeVoucherRedeemed, "You have already redeemed this voucher.")
 		}
-		// Against the headroom: balance+amount could wrap past int64.
-		if lim := s.opts.Limits[u.Currency]; amount > lim.MaxBalance-balance {
-			return 0, nil, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over "+billing.Format(billing.New(lim.MaxBalance, u.Currency))+".")
+		if limit, _, ok := s.underCap(balance, billing.New(amount, u.Currency)); !ok {
+			return 0, nil, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over "+billing.Format(limit)+".")
 		}
 		entry, err := s.appendLedger(tx, u.ID, ledgerLine{kind: billing.LedgerVoucher, amount: amount,
 			description: "Voucher " + code, reference: code, actor: u.Email})
