@@ -104,7 +104,11 @@ func newArchiveScreen(a *App) *archiveScreen {
 		labeled(lang.L("Counterparty"), s.party), labeled(lang.L("Status"), s.state),
 	}
 	if a.isStaff() { // customers' invoices come in several currencies
-		s.currency = widget.NewSelect(append([]string{lang.L("All")}, currencyCodes...), func(string) {})
+		options := []string{lang.L("All")}
+		for _, c := range billing.Currencies {
+			options = append(options, string(c))
+		}
+		s.currency = widget.NewSelect(options, func(string) {})
 		s.currency.SetSelectedIndex(0)
 		fields = append(fields, labeled(lang.L("Currency"), s.currency))
 	}
@@ -172,9 +176,6 @@ func (s *archiveScreen) object() fyne.CanvasObject { return s.root }
 
 // archiveStatuses are the status filter's choices ("": any).
 var archiveStatuses = []billing.InvoiceStatus{"", billing.InvoiceUnpaid, billing.InvoicePaid, billing.InvoiceCancelled, billing.InvoiceRefunded}
-
-// currencyCodes are the currencies a staff search can narrow to.
-var currencyCodes = []string{string(billing.JPY), string(billing.USD), string(billing.EUR)}
 
 // onChooseCustomers lets staff pick the customers the archive keeps.
 func (s *archiveScreen) onChooseCustomers() {
@@ -306,7 +307,7 @@ func (s *archiveScreen) query() (archive.Query, string) {
 	if s.currency != nil {
 		cur = ""
 		if i := s.currency.SelectedIndex(); i > 0 {
-			cur = billing.Currency(currencyCodes[i-1])
+			cur = billing.Currencies[i-1]
 			q.Currency = cur
 		}
 	}
