@@ -107,9 +107,7 @@ func infoDictionary(info gopdf.PdfInfo) []byte {
 			continue
 		}
 		b = fmt.Appendf(b, "/%s <FEFF", f.key)
-		for _, u := range utf16.Encode([]rune(f.val)) {
-			b = fmt.Appendf(b, "%04X", u)
-		}
+		b = appendUTF16Hex(b, []rune(f.val))
 		b = append(b, ">\n"...)
 	}
 	if !info.CreationDate.IsZero() {
@@ -260,6 +258,15 @@ func putZ(z *zwriter) {
 	}
 }
 
+// appendUTF16Hex appends runes as UTF-16BE in hex digits, surrogate pairs
+// included, as PDF text strings and CMaps write them.
+func appendUTF16Hex(b []byte, runes []rune) []byte {
+	for _, u := range utf16.Encode(runes) {
+		b = fmt.Appendf(b, "%04X", u)
+	}
+	return b
+}
+
 // toUnicode is the ToUnicode CMap of the subset: glyph i+1 is runes[i].
 func toUnicode(runes []rune) []byte {
 	var b bytes.Buffer
@@ -272,9 +279,7 @@ func toUnicode(runes []rune) []byte {
 		fmt.Fprintf(&b, "%d beginbfchar\n", len(block))
 		for j, r := range block {
 			fmt.Fprintf(&b, "<%04X> <", i+j+1)
-			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(&b, "%04X", u)
-			}
+			b.Write(appendUTF16Hex(nil, []rune{r}))
 			b.WriteString(">\n")
 		}
 		b.WriteString("endbfchar\n")
