@@ -89,4 +89,4 @@ export BILLFOLD_REQUIRE_STRIPE_MOCK := 1
 test-deps: $(STRIPE_MOCK)
 $(STRIPE_MOCK):
 	GOBIN=$(dir $@) $(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
-FUZZ_PKGS += ./internal/server/gateway/stripegw
+FUZZ_PKGS += ./internal/server/gateway/stripegw ./internal/bankstatement

@@ -1,0 +1,59 @@
+package bankstatement
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// decodeShiftJIS decodes Shift_JIS (Windows-31J, as Japanese banks write
+// it). The decoder turns bytes that are not Shift_JIS into U+FFFD, which
+// Shift_JIS itself cannot contain: finding one means the input was bad.
+func decodeShiftJIS(b []byte) (string, error) {
+	out, err := japanese.ShiftJIS.NewDecoder().Bytes(b)
+	if err != nil {
+		return "", fmt.Errorf("is not Shift_JIS text: %w", err)
+	}
+	if strings.ContainsRune(string(out), utf8.RuneError) {
+		i := invalidAt(b)
+		return "", fmt.Errorf("is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character", i+1, b[i])
+	}
+	return string(out), nil
+}
+
+// invalidAt finds the first byte that does not start a valid Shift_JIS
+// character, for the error message.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c < 0x80 || (c >= 0xA1 && c <= 0xDF):
+			i++
+		case (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC):
+			if i+1 >= len(b) {
+				return i
+			}
+			if out, _ := japanese.ShiftJIS.NewDecoder().Bytes(b[i : i+2]); strings.ContainsRune(string(out), utf8.RuneError) {
+				return i
+			}
+			i += 2
+		default:
+			return i
+		}
+	}
+	return len(b) - 1
+}
+
+// cleanText checks decoded text the way the server checks all text at its
+// edge: no control characters (NUL included).
+func cleanText(s string) error {
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("contains the control character %U", r)
+		}
+	}
+	return nil
+}
