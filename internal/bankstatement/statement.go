@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -200,18 +201,27 @@ func looksLikeZengin(data []byte) bool {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// fingerprint sets Line.Fingerprint: the fields that identify a
-// transaction, and how many equal lines came before it in the file.
+// fingerprint sets Line.Fingerprint: a digest of the fields that identify
+// a transaction, and of how many equal lines came before it in the file.
 func fingerprint(s *Statement) {
-	seen := map[string]int{}
+	seen := map[[sha256.Size]byte]int{}
+	h := sha256.New()
 	for i := range s.Lines {
 		l := &s.Lines[i]
 		a := s.Accounts[l.Account]
-		key := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%d|%s|%s|%s", s.Format, a.BankCode, a.BranchCode, a.Number,
-			l.Date.Format(time.DateOnly), l.InquiryNumber, l.Direction, l.Amount.Amount, l.Remitter, l.Kind, balanceText(l.Balance))
+		h.Reset()
+		for _, f := range []string{string(s.Format), a.BankCode, a.BranchCode, a.Number, l.Date.Format(time.DateOnly),
+			l.InquiryNumber, string(l.Direction), strconv.FormatInt(l.Amount.Amount, 10), l.Remitter, l.Kind, balanceText(l.Balance)} {
+			h.Write([]byte(f))
+			h.Write([]byte{0})
+		}
+		var key [sha256.Size]byte
+		h.Sum(key[:0])
 		seen[key]++
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s|%d", key, seen[key]))
-		l.Fingerprint = hex.EncodeToString(sum[:16])
+		h.Reset()
+		h.Write(key[:])
+		h.Write(strconv.AppendInt(nil, int64(seen[key]), 10))
+		l.Fingerprint = hex.EncodeToString(h.Sum(nil)[:16])
 	}
 }
 
@@ -219,5 +229,5 @@ func balanceText(b *billing.Money) string {
 	if b == nil {
 		return ""
 	}
-	return fmt.Sprint(b.Amount)
+	return strconv.FormatInt(b.Amount, 10)
 }

@@ -13,6 +13,9 @@ import (
 // it). The decoder turns bytes that are not Shift_JIS into U+FFFD, which
 // Shift_JIS itself cannot contain: finding one means the input was bad.
 func decodeShiftJIS(b []byte) (string, error) {
+	if s, ok := decodeSingleBytes(b); ok {
+		return s, nil
+	}
 	out, err := japanese.ShiftJIS.NewDecoder().Bytes(b)
 	if err != nil {
 		return "", fmt.Errorf("is not Shift_JIS text: %w", err)
@@ -22,6 +25,35 @@ func decodeShiftJIS(b []byte) (string, error) {
 		return "", fmt.Errorf("is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character", i+1, b[i])
 	}
 	return string(out), nil
+}
+
+// decodeSingleBytes is the fast path for text of one-byte characters
+// only, which Zengin text fields are: ASCII, and the half-width katakana
+// of JIS X 0201 (0xA1–0xDF, U+FF61–U+FF9F). ok is false for anything else.
+func decodeSingleBytes(b []byte) (string, bool) {
+	n := 0
+	for _, c := range b {
+		switch {
+		case c < 0x80:
+			n++
+		case c >= 0xA1 && c <= 0xDF:
+			n += 3
+		default:
+			return "", false
+		}
+	}
+	if n == len(b) {
+		return string(b), true
+	}
+	out := make([]byte, 0, n)
+	for _, c := range b {
+		if c < 0x80 {
+			out = append(out, c)
+		} else {
+			out = utf8.AppendRune(out, 0xFF61+rune(c-0xA1))
+		}
+	}
+	return string(out), true
 }
 
 // invalidAt finds the first byte that does not start a valid Shift_JIS

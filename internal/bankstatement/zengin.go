@@ -144,7 +144,8 @@ func (r *record) text(f field) string {
 	if r.err != nil {
 		return ""
 	}
-	s, err := decodeShiftJIS(r.raw(f))
+	// No Shift_JIS trail byte is a space: trimming the bytes first is safe.
+	s, err := decodeShiftJIS(bytes.TrimRight(r.raw(f), " "))
 	if err == nil {
 		err = cleanText(s)
 	}
@@ -152,7 +153,7 @@ func (r *record) text(f field) string {
 		r.fail(f, "%v", err)
 		return ""
 	}
-	return strings.TrimRight(s, " \u3000")
+	return strings.TrimRight(s, "\u3000")
 }
 
 // date reads a YYMMDD field in the file's era; blank or zero is allowed
@@ -242,16 +243,24 @@ func splitRecords(data []byte) ([]record, error) {
 		}
 		return out, nil
 	}
-	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
-	lines := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
-	for i, l := range lines {
-		if len(l) != recordSize {
-			return nil, &Error{Line: i + 1, Msg: fmt.Sprintf("the line is %d bytes long; Zengin records are %d bytes", len(l), recordSize)}
+	data = bytes.TrimRight(data, "\r\n")
+	for line := 1; ; line++ {
+		end := bytes.IndexAny(data, "\r\n")
+		if end < 0 {
+			end = len(data)
 		}
-		out = append(out, record{line: i + 1, b: l})
+		if end != recordSize {
+			return nil, &Error{Line: line, Msg: fmt.Sprintf("the line is %d bytes long; Zengin records are %d bytes", end, recordSize)}
+		}
+		out = append(out, record{line: line, b: data[:end]})
+		if end == len(data) {
+			return out, nil
+		}
+		if data[end] == '\r' && end+1 < len(data) && data[end+1] == '\n' {
+			end++ // CR LF is one break
+		}
+		data = data[end+1:]
 	}
-	return out, nil
 }
 
 // parseZengin reads the records in order: per account a header, its data
@@ -262,7 +271,7 @@ func parseZengin(data []byte, now time.Time) (*Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Statement{Format: FormatZengin, Encoding: "Shift_JIS"}
+	s := &Statement{Format: FormatZengin, Encoding: "Shift_JIS", Lines: make([]Line, 0, len(recs))}
 	era := eraOffset(recs[0].b[hCreated.from:hCreated.to], now)
 	var (
 		acct    *Account // the account being read, between header and trailer
