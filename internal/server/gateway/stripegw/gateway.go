@@ -51,7 +51,7 @@ var (
 	ErrRejected = errors.New("stripe rejected the request")
 )
 
-// Gateway talks to one Stripe account.
+// Gateway talks to one Stripe account. It is safe for concurrent use.
 type Gateway struct {
 	client        *stripe.Client
 	webhookSecret Secret

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -260,6 +261,26 @@ func TestWebhookReadsStripeMockFixtures(t *testing.T) {
 	}
 	if ev.Outcome != stripegw.OutcomeDispute || ev.DisputeID != "du_fixture" || ev.ChargeID == "" || ev.Amount != billing.New(700, billing.JPY) {
 		t.Errorf("dispute fixture: %+v", ev)
+	}
+}
+
+// TestWebhookConcurrentDeliveries: Stripe delivers an event again when an
+// answer is slow; ten copies read at once give ten equal events with the
+// same id, which is what the rules layer deduplicates on.
+func TestWebhookConcurrentDeliveries(t *testing.T) {
+	g := webhookGateway(t)
+	body, sig := stripetest.NewEvent(stripegw.EventCheckoutCompleted, stripetest.Session(payment.ID, payment.InvoiceID, yen5000, "paid")).Signed()
+	events := make([]stripegw.Event, 10)
+	errs := make([]error, 10)
+	var wg sync.WaitGroup
+	for i := range events {
+		wg.Go(func() { events[i], errs[i] = g.ParseWebhook(body, sig) })
+	}
+	wg.Wait()
+	for i := range events {
+		if errs[i] != nil || events[i] != events[0] || events[i].Outcome != stripegw.OutcomeCredit {
+			t.Errorf("delivery %d: %+v %v", i, events[i], errs[i])
+		}
 	}
 }
 
