@@ -104,7 +104,7 @@ func (c *Client) Resume(ctx context.Context, refreshToken string) (api.User, err
 // adopt installs a session from sign-in.
 func (c *Client) adopt(ctx context.Context, op string, s api.Session) (api.User, error) {
 	if s.AccessToken == "" || s.RefreshToken == "" {
-		return api.User{}, &Error{Op: op, kind: kindBadResponse, Message: "The billing server sent a session without tokens."}
+		return api.User{}, &Error{Op: op, Kind: KindBadResponse, Detail: "a session without tokens"}
 	}
 	if err := c.auth.lock(context.WithoutCancel(ctx)); err != nil {
 		return api.User{}, transportError(ctx, op, err)
@@ -165,7 +165,7 @@ func (c *Client) exchange(ctx context.Context, op, refreshToken string) (api.Ses
 		return api.Session{}, err
 	}
 	if s.AccessToken == "" || s.RefreshToken == "" {
-		return api.Session{}, &Error{Op: op, kind: kindBadResponse, Message: "The billing server sent a session without tokens."}
+		return api.Session{}, &Error{Op: op, Kind: KindBadResponse, Detail: "a session without tokens"}
 	}
 	c.setSession(&s)
 	return s, nil

@@ -54,7 +54,7 @@ func TestCustomerContract(t *testing.T) {
 			t.Fatalf("replay: %s vs %s", again.ID, inv.ID)
 		}
 		_, err = c.AddFunds(ctx, apiclient.NewIdempotencyKey(), req)
-		if e := apiErr(t, err); !e.IsConflict() || e.Code != api.CodeOpenInvoiceExists || e.Message == "" {
+		if e := apiErr(t, err); !e.IsConflict() || e.Code != api.CodeOpenInvoiceExists || e.Detail == "" {
 			t.Fatalf("second open invoice: %v", err)
 		}
 
@@ -137,7 +137,7 @@ func TestCustomerContract(t *testing.T) {
 			t.Fatalf("missing gateway not named: %+v", e.Fields)
 		}
 		_, err = c.RedeemVoucher(ctx, "", "WELCOME500")
-		if e := apiErr(t, err); e.Status != 0 || e.IsOffline() || !strings.Contains(e.Message, "idempotency key") {
+		if e := apiErr(t, err); e.Status != 0 || e.Kind != apiclient.KindUsage || !strings.Contains(e.Detail, "idempotency key") {
 			t.Fatalf("a money-moving call without a key must fail before sending: %v", err)
 		}
 		_, err = c.Invoice(ctx, "inv_does_not_exist")

@@ -49,7 +49,7 @@ func (q PageQuery) values() url.Values {
 // would silently list invoices instead of failing.
 func segment(op, id string) (string, error) {
 	if id == "" {
-		return "", usageError(op, "An id is required.")
+		return "", usageError(op, "an id is required")
 	}
 	return url.PathEscape(id), nil
 }

@@ -13,9 +13,13 @@
 //     jitter: GET on network errors, and every retryable request on 429
 //     (honouring Retry-After), 502, 503 and 504. Each attempt has its own
 //     timeout and each call an overall deadline.
-//   - Every failure is an *Error a person can act on: unauthorized,
-//     validation (with the field), limit, conflict, not found, rate limited,
-//     offline, untrusted certificate or an unreadable answer.
+//   - Every failure is an *Error that says what happened as data: a Kind
+//     (unreachable, signed out, invalid credentials, rate limited with the
+//     time to wait, conflict, invalid with the fields, refused by a rule
+//     with its code, unavailable, untrusted certificate, unusable answer…)
+//     and never a sentence: the app words it in the user's language.
+//     Refused tells whether the server definitely did not carry out a
+//     money-moving request, which is when its idempotency key may go.
 //   - Tokens stay inside the client: an expired access token is refreshed
 //     once, shared by all concurrent callers; the rotated refresh token is
 //     handed to Options.OnRefreshToken for the keyring; debug logs, errors

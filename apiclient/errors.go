@@ -10,48 +10,99 @@ import (
 	"billfold/api"
 )
 
-// Error is every failure a Client method returns. Status, Code, Message and
-// Fields come from the server's problem answer when there is one; the Is*
-// helpers classify it for the UI. Its text never contains a token.
+// Error is every failure a Client method returns. It carries what happened
+// as data — a Kind, the HTTP status, the problem's code and fields, how
+// long to wait — and no sentence for people: the app words it, in the
+// user's language. Its text (Error) is for logs and never contains a token.
 type Error struct {
 	// Op is what the client was doing, e.g. "add funds".
 	Op string
+	// Kind is what happened, for the caller to act on and to word.
+	Kind Kind
 	// Status is the HTTP status, 0 when no answer arrived.
 	Status int
 	// Code is the problem's stable code (api.Code*), "" when the answer was
 	// not a problem (an HTML page from a proxy) or there was no answer.
 	Code string
-	// Message is for people: the problem's detail, or a description of what
-	// went wrong on the way.
-	Message string
+	// Detail is what the other side said, as received and not translated:
+	// the problem's detail, or the title or first line of a proxy's error
+	// page. It is for logs and support, and for a screen only as the last
+	// resort for a code the app does not know.
+	Detail string
 	// Fields are the invalid request fields the server named.
 	Fields []api.FieldError
 	// RetryAfter is how long the server asked to wait (429, 503).
 	RetryAfter time.Duration
 	// Err is the underlying cause: a network, timeout, TLS or decode error.
 	Err error
-
-	kind errorKind
 }
 
-type errorKind int
+// Kind classifies an *Error.
+type Kind int
 
 const (
-	kindHTTP        errorKind = iota // the server (or a proxy) answered with an error status
-	kindNetwork                      // no answer: offline, refused, reset, timed out
-	kindCertificate                  // the server's certificate is not trusted
-	kindBadResponse                  // an answer the client cannot use (bad JSON, unexpected status)
-	kindCanceled                     // the caller cancelled the context
-	kindNotSignedIn                  // the call needs a session and there is none
-	kindUsage                        // the caller passed something unusable (no key, empty id)
+	// KindUnreachable: no answer (offline, refused, reset, timed out).
+	// Retrying later with the same idempotency key is safe.
+	KindUnreachable Kind = iota + 1
+	// KindCanceled: the caller cancelled the context.
+	KindCanceled
+	// KindCertificate: the server's TLS certificate is not trusted; retrying
+	// will not help.
+	KindCertificate
+	// KindBadResponse: an answer the client cannot use (unreadable or
+	// oversized body, unexpected status, a repeated page cursor). When it
+	// answered a money-moving call, the call may have succeeded.
+	KindBadResponse
+	// KindSignedOut: the call needs a session and there is none, or the
+	// server ended it (expired beyond refresh, revoked).
+	KindSignedOut
+	// KindInvalidCredentials: sign-in refused: wrong e-mail or password.
+	KindInvalidCredentials
+	// KindRateLimited: too many requests; RetryAfter says how long to wait.
+	KindRateLimited
+	// KindForbidden: the signed-in role may not do this.
+	KindForbidden
+	// KindNotFound: no such resource for this user.
+	KindNotFound
+	// KindConflict: the resource's state does not allow this (an open
+	// add-funds invoice exists, a request with the same key is in flight…).
+	KindConflict
+	// KindInvalid: the request's input was refused; Fields name the fields.
+	KindInvalid
+	// KindRefused: a billing rule refused the request; Code says which
+	// (below the minimum, voucher expired, …).
+	KindRefused
+	// KindUnavailable: the server or a gateway in front of it is down or
+	// overloaded (502, 503, 504); a money-moving call may have succeeded.
+	KindUnavailable
+	// KindServer: the server failed (500 and other 5xx).
+	KindServer
+	// KindUsage: the calling code passed something unusable (no key, an
+	// empty id); nothing was sent.
+	KindUsage
 )
+
+var kindNames = map[Kind]string{
+	KindUnreachable: "unreachable", KindCanceled: "canceled", KindCertificate: "untrusted certificate",
+	KindBadResponse: "unusable answer", KindSignedOut: "signed out", KindInvalidCredentials: "invalid credentials",
+	KindRateLimited: "rate limited", KindForbidden: "forbidden", KindNotFound: "not found", KindConflict: "conflict",
+	KindInvalid: "invalid input", KindRefused: "refused", KindUnavailable: "unavailable", KindServer: "server error",
+	KindUsage: "usage",
+}
+
+func (k Kind) String() string {
+	if s, ok := kindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
 
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Op != "" {
 		b.WriteString(e.Op + ": ")
 	}
-	b.WriteString(e.Message)
+	b.WriteString(e.Kind.String())
 	if e.Status != 0 {
 		fmt.Fprintf(&b, " (HTTP %d", e.Status)
 		if e.Code != "" {
@@ -59,7 +110,10 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(")")
 	}
-	if e.Err != nil && e.kind != kindHTTP {
+	if e.Detail != "" {
+		b.WriteString(": " + e.Detail)
+	}
+	if e.Err != nil {
 		b.WriteString(": " + e.Err.Error())
 	}
 	// Causes come from the network stack and the server; scrub them anyway.
@@ -76,21 +130,19 @@ func AsError(err error) (*Error, bool) {
 	return e, ok
 }
 
-// IsUnauthorized: the session is missing, expired beyond refresh or revoked,
-// or the credentials were wrong. The user has to sign in.
+// IsUnauthorized: the user has to sign in: the session is missing, expired
+// beyond refresh or revoked, or the credentials were wrong.
 func (e *Error) IsUnauthorized() bool {
-	return e != nil && (e.Status == http.StatusUnauthorized || e.kind == kindNotSignedIn)
+	return e != nil && (e.Kind == KindSignedOut || e.Kind == KindInvalidCredentials)
 }
 
 // IsForbidden: the signed-in role may not do this (a staff account on a
 // customer screen, or a firewall page in between).
-func (e *Error) IsForbidden() bool { return e != nil && e.Status == http.StatusForbidden }
+func (e *Error) IsForbidden() bool { return e != nil && e.Kind == KindForbidden }
 
 // IsValidation: the request's input was refused; FieldError tells which
 // field to mark.
-func (e *Error) IsValidation() bool {
-	return e != nil && (e.Code == api.CodeValidation || e.Code == api.CodeInvalidJSON || len(e.Fields) > 0)
-}
+func (e *Error) IsValidation() bool { return e != nil && e.Kind == KindInvalid }
 
 // FieldError returns the server's complaint about field name (a dotted
 // path); asking for "amount" also finds "amount.currency".
@@ -120,28 +172,26 @@ func (e *Error) IsLimit() bool {
 	return false
 }
 
-// IsConflict: the resource is not in a state that allows this (an open
-// add-funds invoice exists, the invoice is already paid, …).
-func (e *Error) IsConflict() bool { return e != nil && e.Status == http.StatusConflict }
+// IsConflict: the resource is not in a state that allows this.
+func (e *Error) IsConflict() bool { return e != nil && e.Kind == KindConflict }
 
 // IsNotFound: no such resource for this user.
-func (e *Error) IsNotFound() bool { return e != nil && e.Status == http.StatusNotFound }
+func (e *Error) IsNotFound() bool { return e != nil && e.Kind == KindNotFound }
 
 // IsRateLimited: too many requests; RetryAfter says how long to wait.
-func (e *Error) IsRateLimited() bool { return e != nil && e.Status == http.StatusTooManyRequests }
+func (e *Error) IsRateLimited() bool { return e != nil && e.Kind == KindRateLimited }
 
-// IsOffline: no answer from the server (no network, refused, reset, timed
-// out). Retrying later, with the same idempotency key, is safe.
-func (e *Error) IsOffline() bool { return e != nil && e.kind == kindNetwork }
+// IsOffline: no answer from the server. Retrying later, with the same
+// idempotency key, is safe.
+func (e *Error) IsOffline() bool { return e != nil && e.Kind == KindUnreachable }
 
-// IsCertificate: the server's TLS certificate is not trusted. This is not a
-// network glitch; retrying will not help.
-func (e *Error) IsCertificate() bool { return e != nil && e.kind == kindCertificate }
+// IsCertificate: the server's TLS certificate is not trusted.
+func (e *Error) IsCertificate() bool { return e != nil && e.Kind == KindCertificate }
 
-// IsBadResponse: the server answered, but with something the client cannot
-// read (garbage or truncated JSON, an unexpected status). When it answered
-// a money-moving call, repeating the call with the same key shows the outcome.
-func (e *Error) IsBadResponse() bool { return e != nil && e.kind == kindBadResponse }
+// IsBadResponse: the server answered with something the client cannot
+// read. When it answered a money-moving call, repeating the call with the
+// same key shows the outcome.
+func (e *Error) IsBadResponse() bool { return e != nil && e.Kind == KindBadResponse }
 
 // IsTemporary: trying again later may succeed (offline, rate limited, a
 // server or gateway error, a request with the same key still in flight).
@@ -149,25 +199,57 @@ func (e *Error) IsTemporary() bool {
 	if e == nil {
 		return false
 	}
-	switch {
-	case e.kind == kindNetwork, e.Code == api.CodeIdempotencyInFlight:
-		return true
-	case e.kind != kindHTTP:
-		return false
-	}
-	switch e.Status {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	switch e.Kind {
+	case KindUnreachable, KindRateLimited, KindUnavailable, KindServer:
 		return true
 	}
-	return false
+	return e.Code == api.CodeIdempotencyInFlight
+}
+
+// Refused reports whether the server definitely did not carry out a
+// request and never will under its idempotency key: it answered with a
+// problem (problem+json, with a code) and a 4xx status, other than "a
+// request with this key is still in flight". Everything else — no answer,
+// a 5xx or a gateway's 502/504 after the retries, a 2xx whose body could
+// not be read, a page from a proxy — may hide a request that succeeded, so
+// the caller must repeat it with the same key to learn the outcome.
+func Refused(err error) bool {
+	e, ok := AsError(err)
+	return ok && e.Code != "" && e.Status >= 400 && e.Status < 500 && e.Code != api.CodeIdempotencyInFlight
 }
 
 // usageError reports a mistake of the calling code, caught before sending.
-func usageError(op, msg string) *Error {
-	return &Error{Op: op, Message: msg, kind: kindUsage}
+func usageError(op, detail string) *Error {
+	return &Error{Op: op, Kind: KindUsage, Detail: detail}
 }
 
 func notSignedIn(op string) *Error {
-	return &Error{Op: op, Message: "Sign in to continue.", kind: kindNotSignedIn}
+	return &Error{Op: op, Kind: KindSignedOut}
+}
+
+// kindOfStatus classifies an error answer by its status and problem code.
+func kindOfStatus(status int, code string, fields int) Kind {
+	switch {
+	case status == http.StatusUnauthorized && code == api.CodeInvalidCredentials:
+		return KindInvalidCredentials
+	case status == http.StatusUnauthorized:
+		return KindSignedOut
+	case status == http.StatusForbidden:
+		return KindForbidden
+	case status == http.StatusNotFound:
+		return KindNotFound
+	case status == http.StatusConflict:
+		return KindConflict
+	case status == http.StatusTooManyRequests:
+		return KindRateLimited
+	case code == api.CodeValidation || code == api.CodeInvalidJSON || fields > 0:
+		return KindInvalid
+	case status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+		return KindUnavailable
+	case status >= 500:
+		return KindServer
+	case status >= 400:
+		return KindRefused
+	}
+	return KindBadResponse
 }

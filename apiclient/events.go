@@ -153,7 +153,7 @@ func (l *eventLoop) run(ctx context.Context) {
 // final reports whether reconnecting cannot help.
 func final(err error) bool {
 	e, ok := AsError(err)
-	return ok && (e.IsUnauthorized() || e.IsForbidden() || e.IsCertificate() || e.kind == kindUsage)
+	return ok && (e.IsUnauthorized() || e.IsForbidden() || e.IsCertificate() || e.Kind == KindUsage)
 }
 
 func (l *eventLoop) send(ctx context.Context, u Update) bool {
@@ -248,11 +248,11 @@ func (l *eventLoop) streamEnd(ctx context.Context, err error, idle bool) error {
 	e := transportError(ctx, eventsOp, err)
 	switch {
 	case idle:
-		e.kind, e.Message = kindNetwork, "The live update stream went quiet."
+		e.Kind, e.Detail = KindUnreachable, "the stream went quiet"
 	case errors.Is(err, io.EOF):
-		e.Message = "The live update stream ended."
+		e.Detail = "the stream ended"
 	case errors.Is(err, bufio.ErrTooLong):
-		e.kind, e.Message = kindBadResponse, "The live update stream sent an oversized line."
+		e.Kind, e.Detail = KindBadResponse, "the stream sent an oversized line"
 	}
 	return e
 }
@@ -295,8 +295,7 @@ func (l *eventLoop) connect(ctx context.Context) (*resty.Response, error) {
 			continue
 		case status == http.StatusOK:
 			// A proxy that buffers or rewrites streams answers with a page.
-			return nil, &Error{Op: eventsOp, Status: status, kind: kindBadResponse,
-				Message: "The live update stream is not available through this connection."}
+			return nil, &Error{Op: eventsOp, Kind: KindBadResponse, Status: status, Detail: "not an event stream"}
 		case status == http.StatusBadRequest && l.lastID != "":
 			l.lastID = "" // the server does not know where we were; start afresh
 		}

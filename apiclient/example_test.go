@@ -45,8 +45,8 @@ func ExampleClient() {
 	})
 	if e, ok := apiclient.AsError(err); ok {
 		switch {
-		case e.IsLimit():
-			fmt.Println(e.Message) // "The minimum deposit is ¥1,000."
+		case e.Code == api.CodeBelowMinimum:
+			fmt.Println("Below the minimum deposit.") // the app words each code in the user's language
 		case e.IsOffline():
 			fmt.Println("Offline; try again (the same key makes that safe).")
 		}

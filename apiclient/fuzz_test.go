@@ -65,7 +65,7 @@ func FuzzDecodeProblem(f *testing.F) {
 		h := http.Header{"Content-Type": {contentType}, "Retry-After": {retryAfter}}
 		e := errorFromResponse("load summary", status, h, body, time.Now())
 		text := e.Error()
-		if !utf8.ValidString(text) || e.Message == "" {
+		if !utf8.ValidString(text) || e.Kind == 0 {
 			t.Fatalf("message %q", text)
 		}
 		if e.RetryAfter < 0 || e.RetryAfter > maxRetryAfter {

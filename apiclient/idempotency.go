@@ -25,11 +25,11 @@ func NewIdempotencyKey() IdempotencyKey {
 // also keeps it a valid header value) before anything is sent.
 func (k IdempotencyKey) check(op string) error {
 	if len(k) == 0 || len(k) > 255 {
-		return usageError(op, "An idempotency key of 1 to 255 characters is required; create it with NewIdempotencyKey once per user action.")
+		return usageError(op, "an idempotency key of 1 to 255 characters is required; create it with NewIdempotencyKey once per user action")
 	}
 	for i := 0; i < len(k); i++ {
 		if k[i] <= ' ' || k[i] > '~' {
-			return usageError(op, "The idempotency key may contain only visible ASCII characters.")
+			return usageError(op, "the idempotency key may contain only visible ASCII characters")
 		}
 	}
 	return nil

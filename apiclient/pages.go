@@ -72,7 +72,7 @@ func pages[T any](start string, page func(cursor string) ([]T, string, error)) i
 			if next == cursor {
 				// A server handing out the same cursor again would loop forever.
 				var zero T
-				yield(zero, &Error{Op: "list", kind: kindBadResponse, Message: "The billing server repeated a page cursor."})
+				yield(zero, &Error{Op: "list", Kind: KindBadResponse, Detail: "the server repeated a page cursor"})
 				return
 			}
 			cursor = next

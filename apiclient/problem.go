@@ -3,7 +3,6 @@ package apiclient
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"html"
 	"mime"
 	"net/http"
@@ -18,12 +17,13 @@ import (
 
 // errorFromResponse turns an error answer into an *Error. The Billing API
 // answers problem+json; anything else (a proxy's HTML page, plain text, an
-// empty body) still yields a status and a message a person can read.
+// empty body) still yields a kind, and the page's title as the detail, so
+// that support can tell who answered.
 func errorFromResponse(op string, status int, header http.Header, body []byte, now time.Time) *Error {
-	e := &Error{Op: op, Status: status, kind: kindHTTP}
+	e := &Error{Op: op, Status: status}
 	if p, ok := parseProblem(body); ok {
 		e.Code = printable(p.Code, 64)
-		e.Message = printable(firstNonEmpty(p.Detail, p.Title), 300)
+		e.Detail = printable(firstNonEmpty(p.Detail, p.Title), 300)
 		for _, f := range p.Errors {
 			e.Fields = append(e.Fields, api.FieldError{Field: printable(f.Field, 100), Code: printable(f.Code, 64), Message: printable(f.Message, 300)})
 		}
@@ -31,14 +31,12 @@ func errorFromResponse(op string, status int, header http.Header, body []byte, n
 			e.RetryAfter = time.Duration(min(p.RetryAfter, int(maxRetryAfter/time.Second))) * time.Second
 		}
 	} else {
-		e.Message = pageMessage(status, header.Get("Content-Type"), body)
+		e.Detail = pageHint(header.Get("Content-Type"), body)
 	}
 	if d, ok := parseRetryAfter(header.Get("Retry-After"), now); ok {
 		e.RetryAfter = d
 	}
-	if e.Message == "" {
-		e.Message = statusMessage(status)
-	}
+	e.Kind = kindOfStatus(status, e.Code, len(e.Fields))
 	return e
 }
 
@@ -58,10 +56,10 @@ func parseProblem(body []byte) (api.Problem, bool) {
 
 var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 
-// pageMessage describes a non-problem error answer: the HTML page's title
-// or the first line of text tells the user (or support) who answered.
-func pageMessage(status int, contentType string, body []byte) string {
-	msg := statusMessage(status)
+// pageHint is what a non-problem error answer says of itself: the HTML
+// page's title or the first line of text, which tells support who
+// answered (the server, or a proxy on the way).
+func pageHint(contentType string, body []byte) string {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	var hint string
 	if m := htmlTitle.FindSubmatch(body); m != nil {
@@ -69,29 +67,7 @@ func pageMessage(status int, contentType string, body []byte) string {
 	} else if mt != "text/html" && !bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
 		hint, _, _ = strings.Cut(strings.TrimSpace(string(body)), "\n")
 	}
-	if hint = printable(strings.Join(strings.Fields(hint), " "), 120); hint != "" {
-		msg += " The answer came from the server or a proxy on the way: “" + hint + "”."
-	}
-	return msg
-}
-
-// statusMessage is what to tell a person about a bare status.
-func statusMessage(status int) string {
-	switch {
-	case status == http.StatusTooManyRequests:
-		return "Too many requests. Wait a moment and try again."
-	case status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
-		return "The billing server is unavailable right now. Try again in a moment."
-	case status >= 500:
-		return "The billing server had a problem. Try again in a moment."
-	case status == http.StatusUnauthorized:
-		return "Sign in to continue."
-	case status == http.StatusForbidden:
-		return "This is not allowed for your account."
-	case status == http.StatusNotFound:
-		return "Not found."
-	}
-	return fmt.Sprintf("The billing server refused the request (%s).", http.StatusText(status))
+	return printable(strings.Join(strings.Fields(hint), " "), 120)
 }
 
 // maxRetryAfter bounds what a server can make the UI display or wait for.

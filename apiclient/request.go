@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -104,30 +103,25 @@ func (c *Client) finish(ctx context.Context, k call, resp *resty.Response, err e
 			return nil
 		}
 		if err := decodeJSON(resp.Body(), k.out); err != nil {
-			return &Error{Op: k.op, Status: status, kind: kindBadResponse, Err: err,
-				Message: "The billing server sent an answer the app could not read."}
+			return &Error{Op: k.op, Kind: KindBadResponse, Status: status, Err: err}
 		}
 		return nil
 	case status >= 400:
 		return errorFromResponse(k.op, status, resp.Header(), resp.Body(), time.Now())
 	}
-	return &Error{Op: k.op, Status: status, kind: kindBadResponse,
-		Message: fmt.Sprintf("The billing server answered with an unexpected status (%d).", status)}
+	return &Error{Op: k.op, Kind: KindBadResponse, Status: status}
 }
 
 // transportError classifies a request that got no usable answer.
 func transportError(ctx context.Context, op string, err error) *Error {
-	e := &Error{Op: op, Err: err, kind: kindNetwork,
-		Message: "Cannot reach the billing server. Check the connection and try again."}
+	e := &Error{Op: op, Kind: KindUnreachable, Err: err}
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
-		e.kind, e.Message = kindCanceled, "Cancelled."
+		e.Kind = KindCanceled
 	case isCertificateError(err):
-		e.kind, e.Message = kindCertificate, "The billing server's certificate is not trusted. Check the server address, or ask for its CA certificate."
+		e.Kind = KindCertificate
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
-		e.kind, e.Message = kindBadResponse, "The billing server's answer was too large."
-	case isTimeout(err) || ctx.Err() != nil:
-		e.Message = "The billing server did not answer in time. Check the connection and try again."
+		e.Kind = KindBadResponse
 	}
 	return e
 }
@@ -140,9 +134,4 @@ func isCertificateError(err error) bool {
 		verify   *tls.CertificateVerificationError
 	)
 	return errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname) || errors.As(err, &verify)
-}
-
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &t) && t.Timeout())
 }

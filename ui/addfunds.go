@@ -13,15 +13,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
-	"billfold/apiclient"
 	"billfold/billing"
 )
 
 // addFundsTab is the guide's Add Funds tab: Amount, Gateway, the credit
 // policy, Redeem Voucher and "+ Add Funds".
 type addFundsTab struct {
-	app  *App
-	open func(api.Invoice)
+	env     *env
+	backend Backend
+	acct    *account
+	nav     navigator
 
 	amount      *widget.Entry
 	amountError *widget.Label
@@ -43,24 +44,30 @@ type addFundsTab struct {
 	redeem        *widget.Button
 	voucherResult *widget.Label
 
-	// key is reused for as long as the user retries the same request, so a
-	// double click, a retry after a timeout or a resend can never create a
-	// second invoice; a different request gets a new key.
-	key        apiclient.IdempotencyKey
-	keyFor     api.AddFundsRequest
-	voucherKey apiclient.IdempotencyKey
+	key        actionKey[api.AddFundsRequest]
+	voucherKey actionKey[string]
 	busy       bool
 
 	root fyne.CanvasObject
 }
 
-func newAddFundsTab(a *App, open func(api.Invoice)) *addFundsTab {
-	t := &addFundsTab{app: a, open: open, gatewayIDs: map[string]string{}}
+func newAddFundsTab(e *env, b Backend, a *account, nav navigator) *addFundsTab {
+	t := &addFundsTab{env: e, backend: b, acct: a, nav: nav, gatewayIDs: map[string]string{}}
 	t.build()
+	a.configChanged.subscribe(func(api.Config) { t.onConfig() })
+	a.configFailed.subscribe(func(err error) { t.limits.SetText(describe(err)) })
+	a.summaryChanged.subscribe(func(api.Summary) { t.onSummary() })
 	return t
 }
 
 func (t *addFundsTab) object() fyne.CanvasObject { return t.root }
+
+// refresh asks for the server's rules again if they could not be loaded.
+func (t *addFundsTab) refresh() {
+	if t.acct.config == nil {
+		t.acct.refreshConfig()
+	}
+}
 
 func (t *addFundsTab) build() {
 	t.amount = widget.NewEntry()
@@ -92,11 +99,7 @@ func (t *addFundsTab) build() {
 
 	t.openText = widget.NewLabel("")
 	t.openText.Wrapping = fyne.TextWrapWord
-	openView := widget.NewButtonWithIcon(lang.L("Open invoice"), theme.DocumentIcon(), func() {
-		if s := t.app.summary; s != nil && s.OpenAddFunds != nil {
-			t.open(*s.OpenAddFunds)
-		}
-	})
+	openView := widget.NewButtonWithIcon(lang.L("Open invoice"), theme.DocumentIcon(), t.onOpenInvoice)
 	openView.Importance = widget.HighImportance
 	t.openCard = widget.NewCard(lang.L("An add-funds invoice is waiting for payment"), "",
 		container.NewVBox(t.openText, container.NewHBox(openView)))
@@ -105,7 +108,6 @@ func (t *addFundsTab) build() {
 	t.voucher = widget.NewEntry()
 	t.voucher.SetPlaceHolder(lang.L("Voucher code"))
 	t.voucher.OnChanged = func(string) {
-		t.voucherKey = ""
 		if strings.TrimSpace(t.voucher.Text) == "" {
 			t.redeem.Disable()
 		} else {
@@ -137,9 +139,9 @@ func (t *addFundsTab) build() {
 	t.root = container.NewVScroll(container.NewPadded(body))
 }
 
-// configLoaded fills limits, quick amounts and gateways from the server.
-func (t *addFundsTab) configLoaded() {
-	c := t.app.config
+// onConfig fills limits, quick amounts and gateways from the server.
+func (t *addFundsTab) onConfig() {
+	c := t.acct.config
 	t.updateLimits()
 	t.quick.Objects = nil
 	for _, v := range quickAmounts(c.Currency) {
@@ -165,10 +167,6 @@ func (t *addFundsTab) configLoaded() {
 	t.validate()
 }
 
-func (t *addFundsTab) showConfigError(err error) {
-	t.limits.SetText(describe(err))
-}
-
 func quickAmounts(c billing.Currency) []int64 {
 	if c == billing.JPY {
 		return []int64{5_000, 10_000, 30_000, 50_000}
@@ -177,16 +175,16 @@ func quickAmounts(c billing.Currency) []int64 {
 }
 
 func (t *addFundsTab) headroom() billing.Money {
-	c := t.app.config
+	c := t.acct.config
 	h := c.MaxBalance.Amount
-	if s := t.app.summary; s != nil {
+	if s := t.acct.summary; s != nil {
 		h -= s.AvailableCredit.Amount
 	}
 	return billing.New(max(0, min(h, c.MaxDeposit.Amount)), c.Currency)
 }
 
 func (t *addFundsTab) updateLimits() {
-	c := t.app.config
+	c := t.acct.config
 	if c == nil {
 		return
 	}
@@ -195,9 +193,9 @@ func (t *addFundsTab) updateLimits() {
 			"Headroom": billing.Format(t.headroom()), "Cap": billing.Format(c.MaxBalance)}))
 }
 
-func (t *addFundsTab) summaryChanged() {
+func (t *addFundsTab) onSummary() {
 	t.updateLimits()
-	s := t.app.summary
+	s := t.acct.summary
 	if s != nil && s.OpenAddFunds != nil {
 		inv := s.OpenAddFunds
 		t.openText.SetText(lang.L("{{.Number}} for {{.Amount}} is unpaid. Pay it or cancel it before adding more funds.",
@@ -211,7 +209,7 @@ func (t *addFundsTab) summaryChanged() {
 
 // parse checks the amount against the server's rules and says what is wrong.
 func (t *addFundsTab) parse() (billing.Money, string) {
-	c := t.app.config
+	c := t.acct.config
 	if c == nil {
 		return billing.Money{}, ""
 	}
@@ -244,7 +242,7 @@ func (t *addFundsTab) validate() {
 	} else {
 		t.amountError.Hide()
 	}
-	blocked := t.app.summary != nil && t.app.summary.OpenAddFunds != nil && t.app.config != nil && t.app.config.MaxOpenAddFundsInvoices > 0
+	blocked := t.acct.summary != nil && t.acct.summary.OpenAddFunds != nil && t.acct.config != nil && t.acct.config.MaxOpenAddFundsInvoices > 0
 	if t.busy || blocked || problem != "" || m.Amount == 0 || t.gateway.Selected == "" || !t.accept.Checked {
 		t.submit.Disable()
 	} else {
@@ -253,7 +251,7 @@ func (t *addFundsTab) validate() {
 }
 
 func (t *addFundsTab) onGateway() {
-	for _, g := range t.app.configGateways() {
+	for _, g := range t.acct.gateways() {
 		if g.Name == t.gateway.Selected {
 			t.gatewayInfo.SetText(g.Description)
 		}
@@ -263,10 +261,16 @@ func (t *addFundsTab) onGateway() {
 
 func (t *addFundsTab) request() (api.AddFundsRequest, bool) {
 	m, problem := t.parse()
-	if problem != "" || m.Amount == 0 || t.app.config == nil {
+	if problem != "" || m.Amount == 0 || t.acct.config == nil {
 		return api.AddFundsRequest{}, false
 	}
-	return api.AddFundsRequest{Amount: m, Gateway: t.gatewayIDs[t.gateway.Selected], PolicyVersion: t.app.config.CreditPolicy.Version}, true
+	return api.AddFundsRequest{Amount: m, Gateway: t.gatewayIDs[t.gateway.Selected], PolicyVersion: t.acct.config.CreditPolicy.Version}, true
+}
+
+func (t *addFundsTab) onOpenInvoice() {
+	if s := t.acct.summary; s != nil && s.OpenAddFunds != nil {
+		t.nav.openInvoice(*s.OpenAddFunds, true)
+	}
 }
 
 func (t *addFundsTab) onSubmit() {
@@ -274,40 +278,30 @@ func (t *addFundsTab) onSubmit() {
 	if !ok || t.busy || !t.accept.Checked {
 		return
 	}
-	if t.key == "" || t.keyFor != req {
-		t.key, t.keyFor = apiclient.NewIdempotencyKey(), req
-	}
-	key := t.key
+	key := t.key.keyFor(req)
 	t.busy = true
 	t.submit.Disable()
 	t.progress.Show()
 	t.result.Hide()
-	run(t.app.ctx, nil, func(ctx context.Context) (api.Invoice, error) {
-		return t.app.deps.Backend.AddFunds(ctx, key, req)
+	run(t.env.run, t.env.ctx, TaskAddFunds, nil, func(ctx context.Context) (api.Invoice, error) {
+		return t.backend.AddFunds(ctx, key, req)
 	}, func(inv api.Invoice, err error) {
+		t.key.done(key, err)
 		t.busy = false
 		t.progress.Hide()
 		if err != nil {
-			// A network failure leaves the key for the retry; a refusal
-			// from the server ends this action.
-			if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
-				t.key = ""
-			}
 			t.result.SetText(describe(err))
 			t.result.Importance = widget.DangerImportance
 			t.result.Show()
 			t.validate()
-			t.app.deps.Hooks.updated("addfunds-error")
 			return
 		}
-		t.key = ""
 		t.amount.SetText("")
 		t.accept.SetChecked(false)
 		t.validate()
-		t.app.billing.invoices.upsert(inv)
-		t.app.refreshSummary()
-		t.open(inv)
-		t.app.deps.Hooks.updated("addfunds")
+		t.acct.invoiceUpdated(inv)
+		t.acct.refreshSummary()
+		t.nav.openInvoice(inv, true)
 	})
 }
 
@@ -316,38 +310,23 @@ func (t *addFundsTab) onRedeem() {
 	if code == "" || t.redeem.Disabled() {
 		return
 	}
-	if t.voucherKey == "" {
-		t.voucherKey = apiclient.NewIdempotencyKey()
-	}
-	key := t.voucherKey
+	key := t.voucherKey.keyFor(code)
 	t.redeem.Disable()
-	run(t.app.ctx, nil, func(ctx context.Context) (api.LedgerResult, error) {
-		return t.app.deps.Backend.RedeemVoucher(ctx, key, code)
+	run(t.env.run, t.env.ctx, TaskVoucher, nil, func(ctx context.Context) (api.LedgerResult, error) {
+		return t.backend.RedeemVoucher(ctx, key, code)
 	}, func(res api.LedgerResult, err error) {
+		t.voucherKey.done(key, err)
 		t.redeem.Enable()
 		t.voucherResult.Show()
 		if err != nil {
-			if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
-				t.voucherKey = ""
-			}
 			t.voucherResult.Importance = widget.DangerImportance
 			t.voucherResult.SetText(describe(err))
-			t.app.deps.Hooks.updated("voucher-error")
 			return
 		}
-		t.voucherKey = ""
 		t.voucher.SetText("")
 		t.voucherResult.Importance = widget.SuccessImportance
 		t.voucherResult.SetText(lang.L("{{.Amount}} added to your credit.", map[string]any{"Amount": billing.Format(res.Entry.Amount)}))
-		t.app.setCredit(res.Balance, res.Entry.CreatedAt)
-		t.app.billing.transactions.stale()
-		t.app.deps.Hooks.updated("voucher")
+		t.acct.setBalance(res.Balance, res.Entry.CreatedAt)
+		t.acct.ledgerMoved()
 	})
-}
-
-func (a *App) configGateways() []api.Gateway {
-	if a.config == nil {
-		return nil
-	}
-	return a.config.Gateways
 }

@@ -42,28 +42,61 @@ type ArchiveStore interface {
 
 // archiveScreen is the Archive section: Sync with progress and cancel, a
 // search form, results, open a PDF, reveal the folder, Verify, CSV export.
+// It opens the archive folder the first time it is shown.
 type archiveScreen struct {
-	app      *App
+	env      *env
+	archiver Archiver
+	scope    archiveScope
 	store    ArchiveStore
+	opening  bool
 	entries  []archive.Entry
 	table    *widget.Table
 	status   *widget.Label
 	progress *widget.ProgressBar
 	syncBtn  *widget.Button
+	openPDF  *widget.Button
+	versions *widget.Button
 	cancel   context.CancelFunc
 	from, to *widget.Entry
 	min, max *widget.Entry
 	party    *widget.Entry
 	state    *widget.Select
-	currency *widget.Select // staff: the currency of the total range
-	chosen   *widget.Label  // staff: the customers archived
 	selected int
 	gen      atomic.Uint64
 	root     fyne.CanvasObject
 }
 
-func newArchiveScreen(a *App) *archiveScreen {
-	s := &archiveScreen{app: a, selected: -1}
+// archiveScope is whose invoices the archive keeps: the signed-in
+// customer's own (ownInvoices), or those of the customers a staff member
+// chose (chosenCustomers).
+type archiveScope interface {
+	// controls are the scope's own rows above the search form.
+	controls() []fyne.CanvasObject
+	// fields are the scope's own search fields.
+	fields() []fyne.CanvasObject
+	// customers are whose invoices a sync archives (nil: the account's
+	// own); false when there are none yet, after asking the user.
+	customers() ([]string, bool)
+	// currency is the currency of a total range, "" when none is chosen;
+	// filter says whether the search keeps to it even without a range.
+	currency() (cur billing.Currency, filter bool)
+}
+
+// ownInvoices is a customer's own archive, in the account's currency.
+type ownInvoices struct{ cur billing.Currency }
+
+func (ownInvoices) controls() []fyne.CanvasObject        { return nil }
+func (ownInvoices) fields() []fyne.CanvasObject          { return nil }
+func (ownInvoices) customers() ([]string, bool)          { return nil, true }
+func (o ownInvoices) currency() (billing.Currency, bool) { return o.cur, false }
+
+func newArchiveScreen(e *env, archiver Archiver, scope archiveScope) *archiveScreen {
+	s := &archiveScreen{env: e, archiver: archiver, scope: scope, selected: -1}
+	s.build()
+	return s
+}
+
+func (s *archiveScreen) build() {
 	s.status = widget.NewLabel(lang.L("Opening the archive…"))
 	s.status.Wrapping = fyne.TextWrapWord
 	s.progress = widget.NewProgressBar()
@@ -72,11 +105,7 @@ func newArchiveScreen(a *App) *archiveScreen {
 	s.syncBtn.Importance = widget.HighImportance
 	verify := widget.NewButtonWithIcon(lang.L("Verify"), theme.ConfirmIcon(), s.onVerify)
 	export := widget.NewButtonWithIcon(lang.L("Export CSV"), theme.DocumentSaveIcon(), s.onExport)
-	folder := widget.NewButtonWithIcon(lang.L("Show folder"), theme.FolderOpenIcon(), func() {
-		if s.store != nil {
-			s.openPath(s.store.Dir())
-		}
-	})
+	folder := widget.NewButtonWithIcon(lang.L("Show folder"), theme.FolderOpenIcon(), s.onShowFolder)
 	s.from, s.to = widget.NewEntry(), widget.NewEntry()
 	s.from.SetPlaceHolder("2026-01-01")
 	s.to.SetPlaceHolder("2026-12-31")
@@ -103,15 +132,7 @@ func newArchiveScreen(a *App) *archiveScreen {
 		labeled(lang.L("Total from"), s.min), labeled(lang.L("to"), s.max),
 		labeled(lang.L("Counterparty"), s.party), labeled(lang.L("Status"), s.state),
 	}
-	if a.isStaff() { // customers' invoices come in several currencies
-		options := []string{lang.L("All")}
-		for _, c := range billing.Currencies {
-			options = append(options, string(c))
-		}
-		s.currency = widget.NewSelect(options, func(string) {})
-		s.currency.SetSelectedIndex(0)
-		fields = append(fields, labeled(lang.L("Currency"), s.currency))
-	}
+	fields = append(fields, s.scope.fields()...)
 	form := container.NewGridWithColumns(4, append(fields, container.NewVBox(widget.NewLabel(""), search))...)
 
 	titles := []string{lang.L("Number"), lang.L("Date"), lang.L("Total"), lang.L("Status"), lang.L("Counterparty"), lang.L("Version")}
@@ -138,52 +159,47 @@ func newArchiveScreen(a *App) *archiveScreen {
 			l.Refresh()
 		})
 	titledColumns(s.table, titles, []float32{160, 100, 110, 90, 220, 70})
-	openPDF := widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), func() {
-		if s.selected >= 0 && s.selected < len(s.entries) {
-			s.openPath(s.entries[s.selected].PDFPath)
-		}
-	})
-	openPDF.Disable()
-	versions := widget.NewButtonWithIcon(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)
-	versions.Disable()
-	s.table.OnSelected = func(id widget.TableCellID) {
-		s.selected = id.Row
-		openPDF.Enable()
-		if s.entries[id.Row].Version > 1 { // the earlier ones were kept
-			versions.Enable()
-		} else {
-			versions.Disable()
-		}
-	}
+	s.openPDF = widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), s.onOpenPDF)
+	s.openPDF.Disable()
+	s.versions = widget.NewButtonWithIcon(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)
+	s.versions.Disable()
+	s.table.OnSelected = s.onSelect
 	s.table.OnUnselected = func(widget.TableCellID) {
-		openPDF.Disable()
-		versions.Disable()
+		s.openPDF.Disable()
+		s.versions.Disable()
 	}
-	rows := []fyne.CanvasObject{container.NewHBox(s.syncBtn, verify, export, folder, openPDF, versions)}
-	if a.isStaff() {
-		s.chosen = widget.NewLabel(chosenText(a.archiveCustomers()))
-		s.chosen.Truncation = fyne.TextTruncateEllipsis
-		choose := widget.NewButtonWithIcon(lang.L("Choose customers…"), theme.AccountIcon(), s.onChooseCustomers)
-		rows = append(rows, container.NewBorder(nil, nil, nil, choose, s.chosen))
-	}
+	rows := []fyne.CanvasObject{container.NewHBox(s.syncBtn, verify, export, folder, s.openPDF, s.versions)}
+	rows = append(rows, s.scope.controls()...)
 	top := container.NewVBox(append(rows, s.progress, s.status, widget.NewCard("", "", form))...)
 	s.root = container.NewBorder(top, nil, nil, nil, s.table)
-	s.open()
-	return s
 }
 
 func (s *archiveScreen) object() fyne.CanvasObject { return s.root }
 
+func (s *archiveScreen) onSelect(id widget.TableCellID) {
+	s.selected = id.Row
+	s.openPDF.Enable()
+	if s.entries[id.Row].Version > 1 { // the earlier ones were kept
+		s.versions.Enable()
+	} else {
+		s.versions.Disable()
+	}
+}
+
+func (s *archiveScreen) onOpenPDF() {
+	if s.selected >= 0 && s.selected < len(s.entries) {
+		s.openPath(s.entries[s.selected].PDFPath)
+	}
+}
+
+func (s *archiveScreen) onShowFolder() {
+	if s.store != nil {
+		s.openPath(s.store.Dir())
+	}
+}
+
 // archiveStatuses are the status filter's choices ("": any).
 var archiveStatuses = []billing.InvoiceStatus{"", billing.InvoiceUnpaid, billing.InvoicePaid, billing.InvoiceCancelled, billing.InvoiceRefunded}
-
-// onChooseCustomers lets staff pick the customers the archive keeps.
-func (s *archiveScreen) onChooseCustomers() {
-	newCustomerChooser(s.app, s.app.archiveCustomers()).show(func(list []archivedCustomer) {
-		s.app.setArchiveCustomers(list)
-		s.chosen.SetText(chosenText(list))
-	})
-}
 
 func labeled(name string, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabel(name), o)
@@ -196,16 +212,19 @@ func counterparty(e archive.Entry) string {
 	return e.Buyer
 }
 
-// archiveFolder is the account's own folder inside the archive folder.
-func (a *App) archiveFolder() string {
-	name := strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(a.deps.User.Email)
-	return filepath.Join(a.archiveDir(), name)
+// refresh opens the archive folder the first time the screen is shown.
+func (s *archiveScreen) refresh() {
+	if s.store == nil && !s.opening {
+		s.open()
+	}
 }
 
 func (s *archiveScreen) open() {
-	dir := s.app.archiveFolder()
-	run(s.app.ctx, nil, func(context.Context) (ArchiveStore, error) { return s.app.deps.Archive.Open(dir) },
+	dir := s.env.archiveFolder()
+	s.opening = true
+	run(s.env.run, s.env.ctx, TaskArchiveOpen, nil, func(context.Context) (ArchiveStore, error) { return s.archiver.Open(dir) },
 		func(st ArchiveStore, err error) {
+			s.opening = false
 			if err != nil {
 				s.status.SetText(describe(err))
 				return
@@ -234,27 +253,21 @@ func (s *archiveScreen) onSync() {
 		s.cancel()
 		return
 	}
-	var customers []string
-	if s.app.isStaff() {
-		for _, c := range s.app.archiveCustomers() {
-			customers = append(customers, c.ID)
-		}
-		if len(customers) == 0 {
-			s.status.SetText(lang.L("Choose the customers whose invoices to archive."))
-			s.onChooseCustomers()
-			return
-		}
+	customers, ok := s.scope.customers()
+	if !ok {
+		s.status.SetText(lang.L("Choose the customers whose invoices to archive."))
+		return
 	}
-	ctx, cancel := context.WithCancel(s.app.ctx)
+	ctx, cancel := context.WithCancel(s.env.ctx)
 	s.cancel = cancel
 	s.syncBtn.SetText(lang.L("Cancel"))
 	s.syncBtn.SetIcon(theme.CancelIcon())
 	s.progress.SetValue(0)
 	s.progress.Show()
 	st := s.store
-	run(ctx, nil, func(ctx context.Context) (archive.SyncResult, error) {
+	run(s.env.run, ctx, TaskArchiveSync, nil, func(ctx context.Context) (archive.SyncResult, error) {
 		return st.Sync(ctx, customers, func(done, total int) {
-			do(func() {
+			s.env.run.do(func() {
 				if total > 0 {
 					s.progress.SetValue(float64(done) / float64(total))
 				}
@@ -282,7 +295,6 @@ func (s *archiveScreen) onSync() {
 			s.status.SetText(text)
 		}
 		s.onSearch()
-		s.app.deps.Hooks.updated("archive-sync")
 	})
 }
 
@@ -303,13 +315,9 @@ func (s *archiveScreen) query() (archive.Query, string) {
 	}
 	// Totals compare within one currency: the account's, or for staff the
 	// one chosen in the form.
-	cur := s.app.deps.User.Currency
-	if s.currency != nil {
-		cur = ""
-		if i := s.currency.SelectedIndex(); i > 0 {
-			cur = billing.Currencies[i-1]
-			q.Currency = cur
-		}
+	cur, filter := s.scope.currency()
+	if filter {
+		q.Currency = cur
 	}
 	for _, f := range []struct {
 		e   *widget.Entry
@@ -343,7 +351,7 @@ func (s *archiveScreen) onSearch() {
 		return
 	}
 	st := s.store
-	run(s.app.ctx, &s.gen, func(ctx context.Context) ([]archive.Entry, error) { return st.Search(ctx, q) },
+	run(s.env.run, s.env.ctx, TaskArchiveSearch, &s.gen, func(ctx context.Context) ([]archive.Entry, error) { return st.Search(ctx, q) },
 		func(list []archive.Entry, err error) {
 			if err != nil {
 				s.status.SetText(describe(err))
@@ -352,7 +360,6 @@ func (s *archiveScreen) onSearch() {
 			s.entries, s.selected = list, -1
 			s.table.UnselectAll()
 			s.table.Refresh()
-			s.app.deps.Hooks.updated("archive-search")
 		})
 }
 
@@ -363,7 +370,7 @@ func (s *archiveScreen) onVersions() {
 		return
 	}
 	st, e := s.store, s.entries[s.selected]
-	run(s.app.ctx, nil, func(ctx context.Context) ([]archive.Version, error) { return st.Versions(ctx, e.ID) },
+	run(s.env.run, s.env.ctx, TaskVersions, nil, func(ctx context.Context) ([]archive.Version, error) { return st.Versions(ctx, e.ID) },
 		func(vs []archive.Version, err error) {
 			if err != nil {
 				s.status.SetText(describe(err))
@@ -381,10 +388,9 @@ func (s *archiveScreen) onVersions() {
 						"Version": v.Version, "Status": statusText(v.Status), "Time": v.ArchivedAt.Local().Format("2006-01-02 15:04")}))
 					row.Objects[1].(*widget.Button).OnTapped = func() { s.openPath(v.PDFPath) }
 				})
-			d := dialog.NewCustom(lang.L("Versions of {{.Number}}", map[string]any{"Number": e.Number}), lang.L("Close"), list, s.app.win)
+			d := dialog.NewCustom(lang.L("Versions of {{.Number}}", map[string]any{"Number": e.Number}), lang.L("Close"), list, s.env.win)
 			d.Resize(fyne.NewSize(520, 320))
 			d.Show()
-			s.app.deps.Hooks.updated("archive-versions")
 		})
 }
 
@@ -394,7 +400,7 @@ func (s *archiveScreen) onVerify() {
 	}
 	st := s.store
 	s.status.SetText(lang.L("Verifying…"))
-	run(s.app.ctx, nil, func(ctx context.Context) (archive.Report, error) { return st.Verify(ctx) },
+	run(s.env.run, s.env.ctx, TaskArchiveVerify, nil, func(ctx context.Context) (archive.Report, error) { return st.Verify(ctx) },
 		func(r archive.Report, err error) {
 			if err != nil {
 				s.status.SetText(describe(err))
@@ -411,11 +417,10 @@ func (s *archiveScreen) onVerify() {
 				s.status.SetText(lang.L("Verification found {{.Count}} problems.", map[string]any{"Count": len(r.Problems)}))
 				text := widget.NewLabel(strings.Join(lines, "\n"))
 				text.Wrapping = fyne.TextWrapWord
-				d := dialog.NewCustom(lang.L("The archive was altered"), lang.L("Close"), container.NewVScroll(text), s.app.win)
+				d := dialog.NewCustom(lang.L("The archive was altered"), lang.L("Close"), container.NewVScroll(text), s.env.win)
 				d.Resize(fyne.NewSize(700, 400))
 				d.Show()
 			}
-			s.app.deps.Hooks.updated("archive-verify")
 		})
 }
 
@@ -425,20 +430,20 @@ func (s *archiveScreen) onExport() {
 		if err != nil || w == nil {
 			return
 		}
-		go func() {
-			werr := archive.ExportCSV(w, entries, archive.CSVOptions{ForSpreadsheet: true})
-			if cerr := w.Close(); werr == nil {
-				werr = cerr
+		run(s.env.run, s.env.ctx, TaskExport, nil, func(context.Context) (string, error) {
+			err := archive.ExportCSV(w, entries, archive.CSVOptions{ForSpreadsheet: true})
+			if cerr := w.Close(); err == nil {
+				err = cerr
 			}
-			do(func() {
-				if werr != nil {
-					s.app.showError(lang.L("Could not export"), werr)
-					return
-				}
-				s.status.SetText(lang.L("Saved {{.Name}}", map[string]any{"Name": w.URI().Name()}))
-			})
-		}()
-	}, s.app.win)
+			return w.URI().Name(), err
+		}, func(name string, err error) {
+			if err != nil {
+				s.env.showError(lang.L("Could not export"), err)
+				return
+			}
+			s.status.SetText(lang.L("Saved {{.Name}}", map[string]any{"Name": name}))
+		})
+	}, s.env.win)
 	d.SetFileName("billfold-invoices.csv")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
 	d.Resize(fyne.NewSize(800, 560))
@@ -446,7 +451,7 @@ func (s *archiveScreen) onExport() {
 }
 
 // openPath opens a file or folder with the system's default application.
-func (s *archiveScreen) openPath(path string) { s.app.openURL(fileURL(path)) }
+func (s *archiveScreen) openPath(path string) { s.env.openURL(fileURL(path)) }
 
 // fileURL is the file: URL of an absolute path, Windows drive paths
 // included (C:\Users\… → file:///C:/Users/…).

@@ -45,39 +45,38 @@ func TestArchiveSyncSearchVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s *archiveScreen
-	searched := f.rec.mark("archive-search")
-	onUI(func() {
-		f.app.deps.App.Preferences().SetString(PrefArchiveDir, t.TempDir())
-		f.app.deps.Archive = testArchiver{c: f.client}
-		f.app.archive = newArchiveScreen(f.app)
-		s = f.app.archive
+	searched := f.rec.mark(TaskArchiveSearch)
+	f.rec.onUI(func() {
+		f.browser.Preferences().SetString(PrefArchiveDir, t.TempDir())
+		s = newArchiveScreen(f.shell.env, testArchiver{c: f.client}, ownInvoices{cur: billing.JPY})
+		s.refresh()
 	})
-	f.rec.wait(t, "archive-search", searched)
-	synced := f.rec.mark("archive-sync")
-	searched = f.rec.mark("archive-search")
-	onUI(s.onSync)
-	f.rec.wait(t, "archive-sync", synced)
-	f.rec.wait(t, "archive-search", searched)
-	onUI(func() {
+	f.rec.wait(t, TaskArchiveSearch, searched)
+	synced := f.rec.mark(TaskArchiveSync)
+	searched = f.rec.mark(TaskArchiveSearch)
+	f.rec.onUI(s.onSync)
+	f.rec.wait(t, TaskArchiveSync, synced)
+	f.rec.wait(t, TaskArchiveSearch, searched)
+	f.rec.onUI(func() {
 		if len(s.entries) != 1 || s.entries[0].Total.Amount != 7_000 || !strings.Contains(s.status.Text, "1 new") {
 			t.Fatalf("after sync: %d entries, status %q", len(s.entries), s.status.Text)
 		}
 	})
-	searched = f.rec.mark("archive-search")
-	onUI(func() {
+	searched = f.rec.mark(TaskArchiveSearch)
+	f.rec.onUI(func() {
 		s.min.SetText("8000")
 		s.onSearch()
 	})
-	f.rec.wait(t, "archive-search", searched)
-	onUI(func() {
+	f.rec.wait(t, TaskArchiveSearch, searched)
+	f.rec.onUI(func() {
 		if len(s.entries) != 0 {
 			t.Fatalf("amount filter: %d entries", len(s.entries))
 		}
 	})
-	verified := f.rec.mark("archive-verify")
-	onUI(s.onVerify)
-	f.rec.wait(t, "archive-verify", verified)
-	onUI(func() {
+	verified := f.rec.mark(TaskArchiveVerify)
+	f.rec.onUI(s.onVerify)
+	f.rec.wait(t, TaskArchiveVerify, verified)
+	f.rec.onUI(func() {
 		if !strings.Contains(s.status.Text, "nothing was altered") {
 			t.Fatalf("verify: %q", s.status.Text)
 		}
@@ -87,25 +86,25 @@ func TestArchiveSyncSearchVerify(t *testing.T) {
 	if _, err := f.client.CancelInvoice(context.Background(), apiclient.NewIdempotencyKey(), inv.ID); err != nil {
 		t.Fatal(err)
 	}
-	synced = f.rec.mark("archive-sync")
-	searched = f.rec.mark("archive-search")
-	onUI(func() {
+	synced = f.rec.mark(TaskArchiveSync)
+	searched = f.rec.mark(TaskArchiveSearch)
+	f.rec.onUI(func() {
 		s.min.SetText("")
 		s.onSync()
 	})
-	f.rec.wait(t, "archive-sync", synced)
-	f.rec.wait(t, "archive-search", searched)
-	listed := f.rec.mark("archive-versions")
-	onUI(func() {
+	f.rec.wait(t, TaskArchiveSync, synced)
+	f.rec.wait(t, TaskArchiveSearch, searched)
+	listed := f.rec.mark(TaskVersions)
+	f.rec.onUI(func() {
 		if len(s.entries) != 1 || s.entries[0].Version != 2 || !strings.Contains(s.status.Text, "1 changed") {
 			t.Fatalf("after cancelling: %+v, status %q", s.entries, s.status.Text)
 		}
 		s.table.Select(widget.TableCellID{Row: 0, Col: 0})
 		s.onVersions()
 	})
-	f.rec.wait(t, "archive-versions", listed)
-	onUI(func() {
-		text := dump(f.app.win.Canvas().Overlays().Top())
+	f.rec.wait(t, TaskVersions, listed)
+	f.rec.onUI(func() {
+		text := dump(f.shell.win.Canvas().Overlays().Top())
 		if !strings.Contains(text, "v1 · Unpaid") || !strings.Contains(text, "v2 · Cancelled") {
 			t.Fatalf("versions dialog:\n%s", text)
 		}
@@ -140,19 +139,16 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 		d.App.Preferences().SetString(PrefArchiveDir, dir)
 		d.Archive = testArchiver{c: sc}
 	})
-	var s *archiveScreen
-	searched := rec.mark("archive-search")
-	onUI(func() {
-		a.archive = newArchiveScreen(a)
-		s = a.archive
-	})
-	rec.wait(t, "archive-search", searched)
+	s, scope := a.archive, a.archive.scope.(*chosenCustomers)
+	searched := rec.mark(TaskArchiveSearch)
+	rec.onUI(s.refresh)
+	rec.wait(t, TaskArchiveSearch, searched)
 
 	// Nothing chosen: Sync opens the chooser instead.
-	found := rec.mark("archive-customers")
-	onUI(s.onSync)
-	rec.wait(t, "archive-customers", found)
-	onUI(func() {
+	found := rec.mark(TaskChooser)
+	rec.onUI(s.onSync)
+	rec.wait(t, TaskChooser, found)
+	rec.onUI(func() {
 		if s.cancel != nil || !strings.Contains(s.status.Text, "Choose the customers") {
 			t.Fatalf("sync with no customers chosen: syncing %v, status %q", s.cancel != nil, s.status.Text)
 		}
@@ -160,29 +156,29 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 
 	// Choose two of the three customers.
 	var ch *customerChooser
-	onUI(func() { ch = newCustomerChooser(a, nil) })
+	rec.onUI(func() { ch = newCustomerChooser(a.env, scope.staff, nil) })
 	for _, c := range []servertest.Customer{yen, usd} {
-		found = rec.mark("archive-customers")
-		onUI(func() {
+		found = rec.mark(TaskChooser)
+		rec.onUI(func() {
 			ch.search.SetText(c.Email)
 			ch.find()
 		})
-		rec.wait(t, "archive-customers", found)
-		onUI(func() {
+		rec.wait(t, TaskChooser, found)
+		rec.onUI(func() {
 			if len(ch.results) != 1 || ch.results[0].ID != c.ID {
 				t.Fatalf("search %q: %+v", c.Email, ch.results)
 			}
 			ch.toggle(0)
 		})
 	}
-	synced, searched := rec.mark("archive-sync"), rec.mark("archive-search")
-	onUI(func() {
-		a.setArchiveCustomers(ch.chosen)
+	synced, searched := rec.mark(TaskArchiveSync), rec.mark(TaskArchiveSearch)
+	rec.onUI(func() {
+		scope.setChosen(ch.chosen)
 		s.onSync()
 	})
-	rec.wait(t, "archive-sync", synced)
-	rec.wait(t, "archive-search", searched)
-	onUI(func() {
+	rec.wait(t, TaskArchiveSync, synced)
+	rec.wait(t, TaskArchiveSearch, searched)
+	rec.onUI(func() {
 		if len(s.entries) != 2 || !strings.Contains(s.status.Text, "2 new") {
 			t.Fatalf("after sync: %d entries, status %q", len(s.entries), s.status.Text)
 		}
@@ -195,21 +191,21 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 
 	// A total range needs a currency, then finds within it: 5,500 is ¥5,500
 	// and $55.00.
-	onUI(func() {
+	rec.onUI(func() {
 		s.min.SetText("5000")
 		s.onSearch()
 		if !strings.Contains(s.status.Text, "Choose the currency") {
 			t.Fatalf("a total range without a currency: status %q", s.status.Text)
 		}
 	})
-	searched = rec.mark("archive-search")
-	onUI(func() {
-		s.currency.SetSelected("USD")
+	searched = rec.mark(TaskArchiveSearch)
+	rec.onUI(func() {
+		scope.cur.SetSelected("USD")
 		s.min.SetText("50")
 		s.onSearch()
 	})
-	rec.wait(t, "archive-search", searched)
-	onUI(func() {
+	rec.wait(t, TaskArchiveSearch, searched)
+	rec.onUI(func() {
 		if len(s.entries) != 1 || s.entries[0].CustomerID != usd.ID || s.entries[0].Total.Amount != 5_500 {
 			t.Fatalf("USD totals from $50: %+v", s.entries)
 		}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
+	"billfold/billing"
 )
 
 // archivedCustomer is a customer a staff member chose to archive, as kept
@@ -35,23 +36,83 @@ func customerLabel(c api.Customer) string {
 	return c.Email
 }
 
-// archiveCustomersKey is the preference holding the chosen customers of
-// the signed-in staff account. The key is the account's id, which is
-// random per server: the same e-mail on two servers keeps two lists.
-func (a *App) archiveCustomersKey() string { return "archive.customers/" + a.deps.User.ID }
+// chosenCustomers is a staff member's archive scope: the customers they
+// chose (kept in the preferences per account), a row that names them with
+// Choose customers…, and the currency to search totals in.
+type chosenCustomers struct {
+	env   *env
+	staff StaffBackend
+	label *widget.Label
+	cur   *widget.Select
+}
 
-// archiveCustomers are the customers the signed-in staff account chose.
-func (a *App) archiveCustomers() []archivedCustomer {
+func newChosenCustomers(e *env, staff StaffBackend) *chosenCustomers {
+	c := &chosenCustomers{env: e, staff: staff}
+	c.label = widget.NewLabel(chosenText(c.chosen()))
+	c.label.Truncation = fyne.TextTruncateEllipsis
+	options := []string{lang.L("All")}
+	for _, cur := range billing.Currencies {
+		options = append(options, string(cur))
+	}
+	c.cur = widget.NewSelect(options, func(string) {})
+	c.cur.SetSelectedIndex(0)
+	return c
+}
+
+func (c *chosenCustomers) controls() []fyne.CanvasObject {
+	choose := widget.NewButtonWithIcon(lang.L("Choose customers…"), theme.AccountIcon(), c.onChoose)
+	return []fyne.CanvasObject{container.NewBorder(nil, nil, nil, choose, c.label)}
+}
+
+// fields: customers' invoices come in several currencies.
+func (c *chosenCustomers) fields() []fyne.CanvasObject {
+	return []fyne.CanvasObject{labeled(lang.L("Currency"), c.cur)}
+}
+
+func (c *chosenCustomers) customers() ([]string, bool) {
+	var ids []string
+	for _, a := range c.chosen() {
+		ids = append(ids, a.ID)
+	}
+	if len(ids) == 0 {
+		c.onChoose()
+		return nil, false
+	}
+	return ids, true
+}
+
+func (c *chosenCustomers) currency() (billing.Currency, bool) {
+	if i := c.cur.SelectedIndex(); i > 0 {
+		return billing.Currencies[i-1], true
+	}
+	return "", false
+}
+
+// onChoose lets staff pick the customers the archive keeps.
+func (c *chosenCustomers) onChoose() {
+	newCustomerChooser(c.env, c.staff, c.chosen()).show(func(list []archivedCustomer) {
+		c.setChosen(list)
+		c.label.SetText(chosenText(list))
+	})
+}
+
+// key is the preference holding the chosen customers of the signed-in
+// staff account. The key is the account's id, which is random per server:
+// the same e-mail on two servers keeps two lists.
+func (c *chosenCustomers) key() string { return "archive.customers/" + c.env.user.ID }
+
+// chosen are the customers the signed-in staff account chose.
+func (c *chosenCustomers) chosen() []archivedCustomer {
 	var list []archivedCustomer
-	if s := a.deps.App.Preferences().String(a.archiveCustomersKey()); s != "" {
+	if s := c.env.app.Preferences().String(c.key()); s != "" {
 		_ = json.Unmarshal([]byte(s), &list) // unreadable: none chosen
 	}
 	return list
 }
 
-func (a *App) setArchiveCustomers(list []archivedCustomer) {
+func (c *chosenCustomers) setChosen(list []archivedCustomer) {
 	b, _ := json.Marshal(list)
-	a.deps.App.Preferences().SetString(a.archiveCustomersKey(), string(b))
+	c.env.app.Preferences().SetString(c.key(), string(b))
 }
 
 // chosenText summarises the chosen customers for the Archive screen.
@@ -73,7 +134,8 @@ func chosenText(list []archivedCustomer) string {
 // invoices the archive keeps: a search, the results with a check each, and
 // the count chosen. The search runs off the UI goroutine.
 type customerChooser struct {
-	app     *App
+	env     *env
+	staff   StaffBackend
 	chosen  []archivedCustomer
 	results []api.Customer
 	search  *widget.Entry
@@ -83,8 +145,8 @@ type customerChooser struct {
 	gen     atomic.Uint64
 }
 
-func newCustomerChooser(a *App, chosen []archivedCustomer) *customerChooser {
-	c := &customerChooser{app: a, chosen: slices.Clone(chosen)}
+func newCustomerChooser(e *env, staff StaffBackend, chosen []archivedCustomer) *customerChooser {
+	c := &customerChooser{env: e, staff: staff, chosen: slices.Clone(chosen)}
 	c.search = widget.NewEntry()
 	c.search.SetPlaceHolder(lang.L("Name, company or e-mail"))
 	c.search.OnSubmitted = func(string) { c.find() }
@@ -130,9 +192,8 @@ func (c *customerChooser) showCount() {
 // find searches the server's customers for the entry's text.
 func (c *customerChooser) find() {
 	q := strings.TrimSpace(c.search.Text)
-	staff := c.app.deps.Staff
 	c.status.SetText(lang.L("Searching…"))
-	run(c.app.ctx, &c.gen, func(ctx context.Context) (api.CustomerList, error) { return staff.StaffCustomers(ctx, q) },
+	run(c.env.run, c.env.ctx, TaskChooser, &c.gen, func(ctx context.Context) (api.CustomerList, error) { return c.staff.StaffCustomers(ctx, q) },
 		func(l api.CustomerList, err error) {
 			if err != nil {
 				c.status.SetText(describe(err))
@@ -141,7 +202,6 @@ func (c *customerChooser) find() {
 			c.results = l.Items
 			c.status.SetText(lang.L("{{.Count}} found", map[string]any{"Count": len(l.Items)}))
 			c.list.Refresh()
-			c.app.deps.Hooks.updated("archive-customers")
 		})
 }
 
@@ -156,7 +216,7 @@ func (c *customerChooser) show(done func([]archivedCustomer)) {
 		if ok {
 			done(c.chosen)
 		}
-	}, c.app.win)
+	}, c.env.win)
 	d.Resize(fyne.NewSize(560, 480))
 	d.Show()
 	c.find()

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -31,7 +30,7 @@ func benchInvoices(n int) []api.Invoice {
 func benchTab(b *testing.B) ([]api.Invoice, *invoicesTab) {
 	_ = LoadTranslations("en")
 	test.NewTempApp(b)
-	tab := newInvoicesTab(&App{ctx: context.Background()}, func(api.Invoice) {})
+	tab := newInvoicesTab(&account{}, nil)
 	w := test.NewWindow(tab.object())
 	b.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1024, 640))
@@ -48,7 +47,7 @@ func BenchmarkInvoiceList10k(b *testing.B) {
 		for i := range invs {
 			rows[i] = newInvoiceRow(&invs[i])
 		}
-		tab.setRows(rows)
+		tab.onInvoices(rows)
 	}
 	b.StopTimer()
 	// What the loaded list keeps: the heap with the rows, then without.
@@ -59,7 +58,7 @@ func BenchmarkInvoiceList10k(b *testing.B) {
 		return int64(m.HeapAlloc)
 	}
 	with := heap()
-	tab.setRows(nil)
+	tab.onInvoices(nil)
 	b.ReportMetric(float64(with-heap())/(1<<20), "rows-MB")
 }
 
@@ -71,7 +70,7 @@ func BenchmarkInvoiceListScroll(b *testing.B) {
 	for i := range invs {
 		rows[i] = newInvoiceRow(&invs[i])
 	}
-	tab.setRows(rows)
+	tab.onInvoices(rows)
 	b.ResetTimer()
 	for i := range b.N {
 		tab.table.ScrollToOffset(fyne.NewPos(0, float32((i*37)%390_000)))

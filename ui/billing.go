@@ -8,103 +8,103 @@ import (
 	"billfold/api"
 )
 
+// navigator moves between the Billing screens: a screen asks it to open an
+// invoice or to go back, and never reaches for another screen.
+type navigator interface {
+	// openInvoice shows the invoice screen; whole says inv is the whole
+	// invoice (just created or fetched), not a row's preview.
+	openInvoice(inv api.Invoice, whole bool)
+	// back closes the invoice screen.
+	back()
+}
+
 // billingScreen is the Billing section: tabs for Invoices, Add Funds and
 // Transactions, and the invoice screen over them when one is open.
 type billingScreen struct {
-	app          *App
+	env          *env
+	backend      Backend
+	acct         *account
+	renderPDF    func(api.Invoice) ([]byte, error)
 	tabs         *container.AppTabs
 	invoices     *invoicesTab
 	addFunds     *addFundsTab
 	transactions *transactionsTab
-	invoice      *invoiceView // nil when no invoice is open
+	invoice      *invoiceScreen // nil when no invoice is open
 	root         *fyne.Container
 }
 
-func newBillingScreen(a *App) *billingScreen {
-	b := &billingScreen{app: a}
-	b.invoices = newInvoicesTab(a, b.openPreview)
-	b.addFunds = newAddFundsTab(a, b.openInvoice)
-	b.transactions = newTransactionsTab(a)
-	b.tabs = container.NewAppTabs(
-		container.NewTabItem(lang.L("Invoices"), b.invoices.object()),
-		container.NewTabItem(lang.L("Add Funds"), b.addFunds.object()),
-		container.NewTabItem(lang.L("Transactions"), b.transactions.object()),
+func newBillingScreen(e *env, b Backend, a *account, renderPDF func(api.Invoice) ([]byte, error)) *billingScreen {
+	s := &billingScreen{env: e, backend: b, acct: a, renderPDF: renderPDF}
+	s.invoices = newInvoicesTab(a, s)
+	s.addFunds = newAddFundsTab(e, b, a, s)
+	s.transactions = newTransactionsTab(e, b, a)
+	s.build()
+	return s
+}
+
+func (s *billingScreen) build() {
+	s.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("Invoices"), s.invoices.object()),
+		container.NewTabItem(lang.L("Add Funds"), s.addFunds.object()),
+		container.NewTabItem(lang.L("Transactions"), s.transactions.object()),
 	)
-	b.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Content == b.transactions.object() {
-			b.transactions.load()
-		}
-	}
-	b.root = container.NewStack(b.tabs)
-	b.invoices.load()
-	return b
+	s.tabs.OnSelected = func(*container.TabItem) { s.shownTab().refresh() }
+	s.root = container.NewStack(s.tabs)
 }
 
-func (b *billingScreen) object() fyne.CanvasObject { return b.root }
+func (s *billingScreen) object() fyne.CanvasObject { return s.root }
 
-// selectTab switches to a tab by index (0 invoices, 1 add funds, 2 transactions).
-func (b *billingScreen) selectTab(i int) {
-	b.closeInvoice()
-	b.tabs.SelectIndex(i)
-}
-
-// openInvoice shows an invoice the app has in full (just created or
-// fetched).
-func (b *billingScreen) openInvoice(inv api.Invoice) {
-	b.show(newInvoiceView(b.app, inv, true, b.closeInvoice))
-}
-
-// openPreview shows what the invoice list knows of an invoice at once and
-// the rest when it has been fetched.
-func (b *billingScreen) openPreview(inv api.Invoice) {
-	b.show(newInvoiceView(b.app, inv, false, b.closeInvoice))
-}
-
-func (b *billingScreen) show(v *invoiceView) {
-	b.closeInvoice()
-	b.invoice = v
-	b.root.Objects = []fyne.CanvasObject{b.invoice.object()}
-	b.root.Refresh()
-	b.app.deps.Hooks.updated("invoice-opened")
-}
-
-func (b *billingScreen) closeInvoice() {
-	if b.invoice == nil {
+// refresh brings the shown screen up to date.
+func (s *billingScreen) refresh() {
+	if s.invoice != nil {
+		s.invoice.refresh()
 		return
 	}
-	b.invoice.close()
-	b.invoice = nil
-	b.root.Objects = []fyne.CanvasObject{b.tabs}
-	b.root.Refresh()
+	s.shownTab().refresh()
 }
 
-func (b *billingScreen) reload() {
-	b.invoices.load()
-	b.transactions.load()
-	if b.invoice != nil {
-		b.invoice.reload()
+func (s *billingScreen) shownTab() screen {
+	return []screen{s.invoices, s.addFunds, s.transactions}[s.tabs.SelectedIndex()]
+}
+
+// reload fetches everything the section shows again (the header's
+// refresh button).
+func (s *billingScreen) reload() {
+	s.acct.loadInvoices()
+	s.transactions.refresh()
+	if s.invoice != nil {
+		s.invoice.refresh()
 	}
 }
 
-func (b *billingScreen) configLoaded()             { b.addFunds.configLoaded() }
-func (b *billingScreen) showConfigError(err error) { b.addFunds.showConfigError(err) }
-func (b *billingScreen) summaryChanged()           { b.addFunds.summaryChanged() }
-
-func (b *billingScreen) invoiceChanged(inv api.Invoice) {
-	b.invoices.upsert(inv)
-	if b.invoice != nil && b.invoice.inv.ID == inv.ID {
-		b.invoice.reload()
-	}
-	b.transactions.stale()
+// selectTab switches to a tab by index (0 invoices, 1 add funds, 2 transactions).
+func (s *billingScreen) selectTab(i int) {
+	s.closeInvoice()
+	s.tabs.SelectIndex(i)
 }
 
-func (b *billingScreen) paymentChanged(p api.Payment) {
-	if b.invoice != nil && b.invoice.inv.ID == p.InvoiceID {
-		b.invoice.reload()
+func (s *billingScreen) openInvoice(inv api.Invoice, whole bool) {
+	s.closeInvoice()
+	s.invoice = newInvoiceScreen(s.env, s.backend, s.acct, s, s.renderPDF, inv, whole)
+	s.root.Objects = []fyne.CanvasObject{s.invoice.object()}
+	s.root.Refresh()
+	s.invoice.refresh()
+}
+
+// back returns to the tabs, brought up to date.
+func (s *billingScreen) back() {
+	if s.invoice != nil {
+		s.closeInvoice()
+		s.shownTab().refresh()
 	}
 }
 
-func (b *billingScreen) isAddFunds(invoiceID string) bool {
-	return b.invoices.kindOf(invoiceID) == "add_funds" ||
-		(b.invoice != nil && b.invoice.inv.ID == invoiceID && b.invoice.inv.Kind == "add_funds")
+func (s *billingScreen) closeInvoice() {
+	if s.invoice == nil {
+		return
+	}
+	s.invoice.close()
+	s.invoice = nil
+	s.root.Objects = []fyne.CanvasObject{s.tabs}
+	s.root.Refresh()
 }

@@ -32,44 +32,46 @@ type StaffBackend interface {
 // bank transfers that arrived and record adjustments (with a reason the
 // customer sees in their ledger).
 type customersScreen struct {
-	app      *App
+	env      *env
+	staff    StaffBackend
 	list     []api.Customer
 	results  *widget.List
 	search   *widget.Entry
 	status   *widget.Label
 	detail   *fyne.Container
 	selected *api.Customer
+	searched bool
 	gen      atomic.Uint64
 	detGen   atomic.Uint64
-	adjKey   apiclient.IdempotencyKey
+	adjKey   actionKey[adjustRequest]
+	confKey  actionKey[confirmRequest]
 	root     fyne.CanvasObject
 	typing   *time.Timer // the search waits for a pause in typing
 }
+
+// adjustRequest and confirmRequest identify a staff action: the same
+// values repeat it (with the same idempotency key), others start anew.
+type adjustRequest struct {
+	customerID string
+	req        api.AdjustmentRequest
+}
+
+type confirmRequest struct{ paymentID, reference string }
 
 // searchPause is how long the search waits after a keystroke: an account
 // manager typing a name should cost one request, not one per letter.
 const searchPause = 250 * time.Millisecond
 
-func newCustomersScreen(a *App) *customersScreen {
-	c := &customersScreen{app: a}
+func newCustomersScreen(e *env, staff StaffBackend) *customersScreen {
+	c := &customersScreen{env: e, staff: staff}
+	c.build()
+	return c
+}
+
+func (c *customersScreen) build() {
 	c.search = widget.NewEntry()
 	c.search.SetPlaceHolder(lang.L("Search by name, e-mail or company"))
-	c.search.OnChanged = func(string) {
-		if c.typing != nil {
-			c.typing.Stop()
-		}
-		var pause *time.Timer
-		pause = time.AfterFunc(searchPause, func() {
-			do(func() {
-				// A timer that fired while a keystroke was replacing it is
-				// stale; and nothing runs after the window closed.
-				if c.typing == pause && c.app.ctx.Err() == nil {
-					c.find()
-				}
-			})
-		})
-		c.typing = pause
-	}
+	c.search.OnChanged = func(string) { c.onTyped() }
 	c.status = widget.NewLabel("")
 	c.results = widget.NewList(func() int { return len(c.list) },
 		func() fyne.CanvasObject {
@@ -81,27 +83,52 @@ func newCustomersScreen(a *App) *customersScreen {
 			row.Objects[0].(*widget.Label).SetText(cu.Name + " · " + cu.Email)
 			row.Objects[1].(*widget.Label).SetText(billing.Format(cu.AvailableCredit))
 		})
-	c.results.OnSelected = func(i widget.ListItemID) {
-		cu := c.list[i]
-		c.selected = &cu
-		c.adjKey = ""
-		c.loadDetail()
-	}
+	c.results.OnSelected = c.onSelect
 	c.detail = container.NewStack(widget.NewLabel(lang.L("Choose a customer.")))
 	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
 	split := container.NewHSplit(left, c.detail)
 	split.Offset = 0.4
 	c.root = split
-	c.find()
-	return c
 }
 
 func (c *customersScreen) object() fyne.CanvasObject { return c.root }
 
+// refresh lists the customers the first time the screen is shown.
+func (c *customersScreen) refresh() {
+	if !c.searched {
+		c.find()
+	}
+}
+
+// onTyped searches once the typing pauses.
+func (c *customersScreen) onTyped() {
+	if c.typing != nil {
+		c.typing.Stop()
+	}
+	var pause *time.Timer
+	pause = time.AfterFunc(searchPause, func() {
+		c.env.run.do(func() {
+			// A timer that fired while a keystroke was replacing it is
+			// stale; and nothing runs after the window closed.
+			if c.typing == pause && c.env.ctx.Err() == nil {
+				c.find()
+			}
+		})
+	})
+	c.typing = pause
+}
+
+func (c *customersScreen) onSelect(i widget.ListItemID) {
+	cu := c.list[i]
+	c.selected = &cu
+	c.loadDetail()
+}
+
 func (c *customersScreen) find() {
+	c.searched = true
 	q := strings.TrimSpace(c.search.Text)
-	run(c.app.ctx, &c.gen, func(ctx context.Context) (api.CustomerList, error) {
-		return c.app.deps.Staff.StaffCustomers(ctx, q)
+	run(c.env.run, c.env.ctx, TaskCustomers, &c.gen, func(ctx context.Context) (api.CustomerList, error) {
+		return c.staff.StaffCustomers(ctx, q)
 	}, func(l api.CustomerList, err error) {
 		if err != nil {
 			c.status.SetText(describe(err))
@@ -111,7 +138,6 @@ func (c *customersScreen) find() {
 		c.status.SetText(lang.L("{{.Count}} customers", map[string]any{"Count": len(l.Items)}))
 		c.results.UnselectAll()
 		c.results.Refresh()
-		c.app.deps.Hooks.updated("customers")
 	})
 }
 
@@ -122,13 +148,13 @@ type customerDetail struct {
 
 func (c *customersScreen) loadDetail() {
 	cu := *c.selected
-	run(c.app.ctx, &c.detGen, func(ctx context.Context) (customerDetail, error) {
+	run(c.env.run, c.env.ctx, TaskCustomer, &c.detGen, func(ctx context.Context) (customerDetail, error) {
 		var d customerDetail
 		var err error
-		if d.summary, err = c.app.deps.Staff.StaffSummary(ctx, cu.ID); err != nil {
+		if d.summary, err = c.staff.StaffSummary(ctx, cu.ID); err != nil {
 			return d, err
 		}
-		for inv, err := range c.app.deps.Staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
+		for inv, err := range c.staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
 			if err != nil {
 				return d, err
 			}
@@ -142,7 +168,6 @@ func (c *customersScreen) loadDetail() {
 			return
 		}
 		c.showDetail(cu, d)
-		c.app.deps.Hooks.updated("customer")
 	})
 }
 
@@ -176,25 +201,25 @@ func (c *customersScreen) transferRow(inv api.Invoice, p api.Payment) fyne.Canva
 	ref.SetPlaceHolder(lang.L("Reference on the bank statement"))
 	text := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Number, billing.Format(p.Amount), p.NextAction.Instructions.Reference))
 	confirm := widget.NewButtonWithIcon(lang.L("Confirm receipt"), theme.ConfirmIcon(), nil)
-	key := apiclient.NewIdempotencyKey()
-	confirm.OnTapped = func() {
-		reference := strings.TrimSpace(ref.Text)
-		confirm.Disable()
-		run(c.app.ctx, nil, func(ctx context.Context) (api.Payment, error) {
-			return c.app.deps.Staff.StaffConfirmPayment(ctx, key, p.ID, api.ConfirmRequest{Reference: reference})
-		}, func(_ api.Payment, err error) {
-			confirm.Enable()
-			if err != nil {
-				key = apiclient.NewIdempotencyKey()
-				c.app.showError(lang.L("Could not confirm the transfer"), err)
-				return
-			}
-			c.loadDetail()
-			c.find()
-			c.app.deps.Hooks.updated("confirmed")
-		})
-	}
+	confirm.OnTapped = func() { c.onConfirm(confirmRequest{paymentID: p.ID, reference: strings.TrimSpace(ref.Text)}, confirm) }
 	return container.NewVBox(text, container.NewBorder(nil, nil, nil, confirm, ref))
+}
+
+func (c *customersScreen) onConfirm(req confirmRequest, button *widget.Button) {
+	key := c.confKey.keyFor(req)
+	button.Disable()
+	run(c.env.run, c.env.ctx, TaskConfirm, nil, func(ctx context.Context) (api.Payment, error) {
+		return c.staff.StaffConfirmPayment(ctx, key, req.paymentID, api.ConfirmRequest{Reference: req.reference})
+	}, func(_ api.Payment, err error) {
+		c.confKey.done(key, err)
+		button.Enable()
+		if err != nil {
+			c.env.showError(lang.L("Could not confirm the transfer"), err)
+			return
+		}
+		c.loadDetail()
+		c.find()
+	})
 }
 
 func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
@@ -211,29 +236,25 @@ func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
 			result.SetText(lang.L("Enter a non-zero amount and a reason."))
 			return
 		}
-		req := api.AdjustmentRequest{Amount: m, Reason: strings.TrimSpace(reason.Text)}
-		if c.adjKey == "" {
-			c.adjKey = apiclient.NewIdempotencyKey()
-		}
-		key := c.adjKey
-		save.Disable()
-		run(c.app.ctx, nil, func(ctx context.Context) (api.LedgerResult, error) {
-			return c.app.deps.Staff.StaffAdjust(ctx, key, cu.ID, req)
-		}, func(res api.LedgerResult, err error) {
-			save.Enable()
-			if err != nil {
-				if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
-					c.adjKey = ""
-				}
-				result.SetText(describe(err))
-				return
-			}
-			c.adjKey = ""
-			result.SetText(lang.L("Recorded. New balance {{.Balance}}.", map[string]any{"Balance": billing.Format(res.Balance)}))
-			c.find()
-			c.app.deps.Hooks.updated("adjusted")
-		})
+		c.onAdjust(adjustRequest{customerID: cu.ID, req: api.AdjustmentRequest{Amount: m, Reason: strings.TrimSpace(reason.Text)}}, save, result)
 	}
 	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
 		container.NewVBox(amount, reason, container.NewHBox(save), result))
+}
+
+func (c *customersScreen) onAdjust(req adjustRequest, button *widget.Button, result *widget.Label) {
+	key := c.adjKey.keyFor(req)
+	button.Disable()
+	run(c.env.run, c.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {
+		return c.staff.StaffAdjust(ctx, key, req.customerID, req.req)
+	}, func(res api.LedgerResult, err error) {
+		c.adjKey.done(key, err)
+		button.Enable()
+		if err != nil {
+			result.SetText(describe(err))
+			return
+		}
+		result.SetText(lang.L("Recorded. New balance {{.Balance}}.", map[string]any{"Balance": billing.Format(res.Balance)}))
+		c.find()
+	})
 }

@@ -1,62 +1,124 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"github.com/go-text/typesetting/font"
 
-	"billfold/api"
 	"billfold/apiclient"
+	"billfold/assets"
 	"billfold/billing"
 	"billfold/internal/server"
 )
 
-// Markup goldens of the main screens (testdata/*.xml), rendered with
-// fyne's test theme: its colours are all distinct, so each is named
-// unambiguously in the markup, and its Latin font is bundled, so English
-// text sizes do not depend on the machine's fonts. To
-// update after an intended change: run the test, inspect
-// testdata/failed/*.xml, and copy them over.
+// Markup goldens of the main screens (testdata/*.xml), in English for an
+// English-speaking account and in Japanese for a Japanese one, so that
+// every text on them is in the UI's language. They are rendered with
+// fyne's test theme, whose colours are all distinct, so each is named
+// unambiguously in the markup, and with the app's own fonts, which are
+// bundled and draw every character shown (assertBundledGlyphs checks it):
+// text sizes never come from the machine's fonts, so the goldens hold with
+// or without CJK fonts installed. To update after an intended change: run
+// the test, inspect testdata/failed/*.xml, and copy them over.
 func TestGoldenScreens(t *testing.T) {
-	f := start(t, billing.JPY, "en")
-	ctx := context.Background()
-	issued := time.Date(2026, 10, 1, 9, 0, 0, 0, time.Local)
-	for i, lines := range [][]server.ServiceLine{
-		{{Description: "VPS Standard 4 GB", Quantity: 1, UnitPrice: 3_300, TaxRate: 10}},
-		{{Description: "VPS Standard 4 GB", Quantity: 1, UnitPrice: 3_300, TaxRate: 10}, {Description: "Office water", Quantity: 2, UnitPrice: 1_080, TaxRate: 8}},
-	} {
-		at := issued.AddDate(0, i, 0)
-		if _, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, at, at.AddDate(0, 0, 14), lines); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var rows []*invoiceRow
-	for inv, err := range f.client.AllInvoices(ctx, apiclient.InvoiceQuery{}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		inv.Overdue = false // the golden must not depend on today's date
-		rows = append(rows, newInvoiceRow(&inv))
-	}
-	onUI(func() {
-		f.app.deps.App.Settings().SetTheme(test.Theme())
-		tab := newInvoicesTab(f.app, func(api.Invoice) {})
-		tab.setRows(rows)
-		w := test.NewWindow(tab.object())
-		defer w.Close()
-		w.Resize(fyne.NewSize(860, 320))
-		test.AssertRendersToMarkup(t, "invoices.xml", w.Canvas())
+	for _, c := range []struct {
+		language string
+		currency billing.Currency
+		suffix   string
+	}{{"en", billing.USD, ""}, {"ja", billing.JPY, "-ja"}} {
+		t.Run(c.language, func(t *testing.T) {
+			f := start(t, c.currency, c.language)
+			ctx := context.Background()
+			issued := time.Date(2026, 10, 1, 9, 0, 0, 0, time.Local)
+			for i, lines := range [][]server.ServiceLine{
+				{{Description: "VPS Standard 4 GB", Quantity: 1, UnitPrice: 3_300, TaxRate: 10}},
+				{{Description: "VPS Standard 4 GB", Quantity: 1, UnitPrice: 3_300, TaxRate: 10}, {Description: "Office water", Quantity: 2, UnitPrice: 1_080, TaxRate: 8}},
+			} {
+				at := issued.AddDate(0, i, 0)
+				if _, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, at, at.AddDate(0, 0, 14), lines); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var rows []*invoiceRow
+			for inv, err := range f.client.AllInvoices(ctx, apiclient.InvoiceQuery{}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				inv.Overdue = false // the golden must not depend on today's date
+				rows = append(rows, newInvoiceRow(&inv))
+			}
+			th := goldenTheme{Theme: test.Theme(), fonts: NewTheme(assets.JapaneseFont, "light")}
+			f.rec.onUI(func() {
+				f.browser.Settings().SetTheme(th)
+				tab := newInvoicesTab(f.shell.acct, nil)
+				tab.onInvoices(rows)
+				w := test.NewWindow(tab.object())
+				defer w.Close()
+				w.Resize(fyne.NewSize(860, 320))
+				assertBundledGlyphs(t, w.Canvas(), th)
+				test.AssertRendersToMarkup(t, "invoices"+c.suffix+".xml", w.Canvas())
 
-		af := newAddFundsTab(f.app, func(api.Invoice) {})
-		af.configLoaded()
-		af.summaryChanged()
-		af.amount.SetText("500")
-		w2 := test.NewWindow(af.object())
-		defer w2.Close()
-		w2.Resize(fyne.NewSize(860, 900))
-		test.AssertRendersToMarkup(t, "addfunds.xml", w2.Canvas())
-	})
+				af := newAddFundsTab(f.shell.env, f.backend, f.shell.acct, nil)
+				af.onConfig()
+				af.onSummary()
+				af.amount.SetText("500")
+				w2 := test.NewWindow(af.object())
+				defer w2.Close()
+				w2.Resize(fyne.NewSize(860, 900))
+				assertBundledGlyphs(t, w2.Canvas(), th)
+				test.AssertRendersToMarkup(t, "addfunds"+c.suffix+".xml", w2.Canvas())
+			})
+		})
+	}
+}
+
+// goldenTheme is fyne's test theme with the app's fonts.
+type goldenTheme struct {
+	fyne.Theme
+	fonts fyne.Theme
+}
+
+func (g goldenTheme) Font(s fyne.TextStyle) fyne.Resource { return g.fonts.Font(s) }
+
+// assertBundledGlyphs fails when a text on the canvas has a character that
+// neither the theme's font for its style nor fyne's bundled font for that
+// style draws: fyne would measure and draw it with a font found on the
+// machine, and the golden would depend on which fonts are installed.
+func assertBundledGlyphs(t *testing.T, c fyne.Canvas, th fyne.Theme) {
+	t.Helper()
+	faces := map[fyne.Resource]*font.Face{}
+	draws := func(res fyne.Resource, r rune) bool {
+		f, ok := faces[res]
+		if !ok {
+			var err error
+			if f, err = font.ParseTTF(bytes.NewReader(res.Content())); err != nil {
+				t.Fatalf("font %s: %v", res.Name(), err)
+			}
+			faces[res] = f
+		}
+		_, ok = f.NominalGlyph(r)
+		return ok
+	}
+	for _, o := range test.LaidOutObjects(c.Content()) {
+		text, ok := o.(*canvas.Text)
+		if !ok {
+			continue
+		}
+		for _, r := range text.Text {
+			if unicode.IsSpace(r) || unicode.IsControl(r) {
+				continue
+			}
+			if !draws(th.Font(text.TextStyle), r) && !draws(theme.DefaultTheme().Font(text.TextStyle), r) {
+				t.Errorf("%q in %q: no bundled font draws it", r, text.Text)
+			}
+		}
+	}
 }

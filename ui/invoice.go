@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -23,102 +24,176 @@ import (
 	"billfold/billing"
 )
 
-// invoiceView is the invoice screen: what is owed and why, and the ways to
-// pay it (Pay Now!, Apply Credit), save it (Download PDF) or get help.
-type invoiceView struct {
-	app    *App
-	inv    api.Invoice
-	loaded bool // inv is the whole invoice, not a preview from the list
-	back   func()
-	root   *fyne.Container
-	body   *fyne.Container
-	gen    atomic.Uint64
-	ctx    context.Context
-	close  context.CancelFunc
+// invoiceScreen is the invoice screen: what is owed and why, and the ways
+// to pay it (Pay Now!, Apply Credit), save it (Download PDF) or get help.
+//
+// Its widgets are built once; a reload (after an event, an action or the
+// header's refresh) only updates their values, so it never discards what
+// the user is typing or has chosen: the Apply Credit amount, the gateway.
+type invoiceScreen struct {
+	env       *env
+	backend   Backend
+	acct      *account
+	nav       navigator
+	renderPDF func(api.Invoice) ([]byte, error)
+	inv       api.Invoice
+	whole     bool         // inv is the whole invoice, not a preview from the list
+	waiting   *api.Payment // a redirect payment the user is completing in the browser
+	ctx       context.Context
+	cancel    context.CancelFunc
+	unsub     []func()
+	gen       atomic.Uint64
 
-	// Pay Now! state.
-	gateway    *widget.Select
-	gatewayIDs map[string]string
-	payKey     apiclient.IdempotencyKey
-	payKeyFor  string
-	waiting    *api.Payment // a redirect payment the user is completing in the browser
-	message    *widget.Label
+	payKey    actionKey[payRequest]
+	creditKey actionKey[creditRequest]
+	cancelKey actionKey[string]
 
-	creditKey apiclient.IdempotencyKey
+	root    fyne.CanvasObject
+	body    *fyne.Container // preview or split
+	preview fyne.CanvasObject
+	split   fyne.CanvasObject
+	message *widget.Label
+
+	previewHeader, header *invoiceHeader
+	previewNote           *widget.Label
+	retry                 *widget.Button
+
+	seller, buyer *widget.Label
+	lines         *widget.Table
+	linesHeight   *canvas.Rectangle
+	totals        *widget.Form
+	totalValues   []*widget.Label // the totals' value labels, row by row
+	taxNote       *widget.Label
+	paymentsTitle *widget.Label
+	payments      *fyne.Container
+
+	payCard     *widget.Card
+	amountDue   *widget.Label
+	gateway     *widget.Select
+	gatewayIDs  map[string]string // display name → id
+	chosen      bool              // the gateway was set from the whole invoice once
+	pay         *widget.Button
+	waitBox     *fyne.Container
+	bankCard    *widget.Card
+	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
+	creditCard  *widget.Card
+	creditEntry *widget.Entry
+	prefilled   string // what the app last put into creditEntry
+	applyCredit *widget.Button
+	cancelInv   *widget.Button
+	help        *widget.Label
 }
 
-func newInvoiceView(a *App, inv api.Invoice, loaded bool, back func()) *invoiceView {
-	ctx, cancel := context.WithCancel(a.ctx)
-	v := &invoiceView{app: a, inv: inv, loaded: loaded, back: back, ctx: ctx, close: cancel, gatewayIDs: map[string]string{}}
-	v.message = widget.NewLabel("")
-	v.message.Wrapping = fyne.TextWrapWord
-	v.message.Hide()
-	v.body = container.NewStack()
-	backButton := widget.NewButtonWithIcon(lang.L("Back to invoices"), theme.NavigateBackIcon(), back)
-	backButton.Importance = widget.LowImportance
-	v.root = container.NewBorder(container.NewHBox(backButton), nil, nil, nil, v.body)
-	v.render()
-	v.reload()
+// payRequest and creditRequest identify a Pay Now! and an Apply Credit
+// action: the same values repeat the action, others start a new one.
+type payRequest struct{ invoiceID, gateway string }
+
+type creditRequest struct {
+	invoiceID string
+	amount    billing.Money
+}
+
+func newInvoiceScreen(e *env, b Backend, a *account, nav navigator, renderPDF func(api.Invoice) ([]byte, error), inv api.Invoice, whole bool) *invoiceScreen {
+	ctx, cancel := context.WithCancel(e.ctx)
+	v := &invoiceScreen{env: e, backend: b, acct: a, nav: nav, renderPDF: renderPDF, inv: inv, whole: whole,
+		ctx: ctx, cancel: cancel, gatewayIDs: map[string]string{}}
+	v.build()
+	v.unsub = []func(){
+		a.invoiceChanged.subscribe(func(inv api.Invoice) {
+			if inv.ID == v.inv.ID {
+				v.refresh()
+			}
+		}),
+		a.paymentChanged.subscribe(func(p api.Payment) {
+			if p.InvoiceID == v.inv.ID {
+				v.refresh()
+			}
+		}),
+		a.summaryChanged.subscribe(func(api.Summary) { v.update() }),
+		a.configChanged.subscribe(func(api.Config) { v.update() }),
+	}
+	v.update()
 	return v
 }
 
-func (v *invoiceView) object() fyne.CanvasObject { return v.root }
+func (v *invoiceScreen) object() fyne.CanvasObject { return v.root }
 
-// reload fetches the invoice again (after an event or an action).
-func (v *invoiceView) reload() {
-	id := v.inv.ID
-	run(v.ctx, &v.gen, func(ctx context.Context) (api.Invoice, error) {
-		return v.app.deps.Backend.Invoice(ctx, id)
-	}, func(inv api.Invoice, err error) {
-		if v.ctx.Err() != nil {
-			return // the screen was closed: nothing to show, nothing to report
-		}
-		if err != nil {
-			v.say(describe(err), widget.DangerImportance)
-			if !v.loaded {
-				v.render()
-			}
-			v.app.deps.Hooks.updated("invoice-error")
-			return
-		}
-		wasUnpaid := v.loaded && v.inv.Status == billing.InvoiceUnpaid
-		if !v.loaded {
-			v.message.Hide() // why an earlier fetch failed, no longer true
-		}
-		v.inv, v.loaded = inv, true
-		if v.waiting != nil {
-			for _, p := range inv.Payments {
-				if p.ID == v.waiting.ID && p.State.Final() {
-					v.waiting = nil
-					if p.State == billing.PaymentSucceeded {
-						v.say(lang.L("Payment received. Thank you!"), widget.SuccessImportance)
-					} else {
-						v.say(lang.L("The payment did not go through: {{.Reason}}. You can try again or choose another gateway.", map[string]any{"Reason": p.FailureReason}), widget.DangerImportance)
-					}
-				}
-			}
-		}
-		if wasUnpaid && inv.Status == billing.InvoicePaid && v.waiting == nil && !v.message.Visible() {
-			v.say(lang.L("This invoice is paid."), widget.SuccessImportance)
-		}
-		v.render()
-		v.app.deps.Hooks.updated("invoice")
-	})
+// close ends the screen: its fetches and actions are dropped, its
+// subscriptions end.
+func (v *invoiceScreen) close() {
+	v.cancel()
+	for _, u := range v.unsub {
+		u()
+	}
 }
 
-func (v *invoiceView) say(text string, imp widget.Importance) {
-	v.message.Importance = imp
-	v.message.SetText(text)
-	v.message.Show()
+func (v *invoiceScreen) build() {
+	v.message = widget.NewLabel("")
+	v.message.Wrapping = fyne.TextWrapWord
+	v.message.Hide()
+	back := widget.NewButtonWithIcon(lang.L("Back to invoices"), theme.NavigateBackIcon(), v.nav.back)
+	back.Importance = widget.LowImportance
+
+	v.previewHeader, v.header = newInvoiceHeader(), newInvoiceHeader()
+	v.previewNote = widget.NewLabel(lang.L("Loading…"))
+	v.previewNote.Wrapping = fyne.TextWrapWord
+	v.retry = widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), v.onRetry)
+	v.retry.Hide()
+	v.preview = container.NewPadded(container.NewVBox(v.previewHeader.root, v.previewNote, container.NewHBox(v.retry)))
+
+	v.seller, v.buyer = widget.NewLabel(""), widget.NewLabel("")
+	parties := container.NewGridWithColumns(2,
+		widget.NewCard("", lang.L("From"), v.seller), widget.NewCard("", lang.L("Bill to"), v.buyer))
+	v.totals = widget.NewForm()
+	v.taxNote = widget.NewLabel("")
+	v.taxNote.Importance = widget.LowImportance
+	v.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.payments = container.NewVBox()
+	details := container.NewVBox(v.header.root, parties, v.buildLines(),
+		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
+		container.NewVBox(v.paymentsTitle, v.payments))
+
+	save := widget.NewButtonWithIcon(lang.L("Download PDF"), theme.DownloadIcon(), v.onDownload)
+	if v.renderPDF == nil {
+		save.Disable()
+	}
+	support := widget.NewButtonWithIcon(lang.L("Contact support"), theme.HelpIcon(), v.onSupport)
+	v.cancelInv = widget.NewButtonWithIcon(lang.L("Cancel this invoice"), theme.CancelIcon(), v.onCancel)
+	v.cancelInv.Importance = widget.DangerImportance
+	v.help = widget.NewLabel(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
+	v.help.Wrapping = fyne.TextWrapWord
+	actions := container.NewVBox(v.message, v.buildPayCard(), v.buildBankCard(), v.buildCreditCard(),
+		widget.NewCard("", "", container.NewVBox(save, support)), v.cancelInv, v.help)
+
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(details)), container.NewVScroll(container.NewPadded(actions)))
+	split.Offset = 0.62
+	v.split = split
+	v.body = container.NewStack(v.preview, v.split)
+	v.root = container.NewBorder(container.NewHBox(back), nil, nil, nil, v.body)
 }
 
-func (v *invoiceView) render() {
-	inv := v.inv
-	title := widget.NewLabelWithStyle(lang.L("Invoice {{.Number}}", map[string]any{"Number": inv.Number}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
+// invoiceHeader is the invoice's number, status and dates.
+type invoiceHeader struct {
+	title, badge, dates *widget.Label
+	root                fyne.CanvasObject
+}
+
+func newInvoiceHeader() *invoiceHeader {
+	h := &invoiceHeader{
+		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		badge: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		dates: widget.NewLabel(""),
+	}
+	h.title.SizeName = theme.SizeNameSubHeadingText
+	h.root = container.NewVBox(container.NewHBox(h.title, h.badge), h.dates)
+	return h
+}
+
+func (h *invoiceHeader) set(inv api.Invoice) {
+	h.title.SetText(lang.L("Invoice {{.Number}}", map[string]any{"Number": inv.Number}))
 	text, importance := statusBadge(inv.Status, inv.Overdue)
-	badge := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	badge.Importance = importance
+	h.badge.Importance = importance
+	h.badge.SetText(text)
 	dates := []string{
 		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtDate(inv.IssuedAt)}),
 		lang.L("Due {{.Date}}", map[string]any{"Date": fmtDate(inv.DueAt)}),
@@ -126,58 +201,17 @@ func (v *invoiceView) render() {
 	if inv.PaidAt != nil {
 		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
 	}
-	header := container.NewVBox(container.NewHBox(title, badge), widget.NewLabel(strings.Join(dates, "  ·  ")))
-	if !v.loaded {
-		v.body.Objects = []fyne.CanvasObject{container.NewPadded(container.NewVBox(header, v.previewStatus()))}
-		v.body.Refresh()
-		return
-	}
-	seller := widget.NewLabel(inv.Seller.Name + "\n" + inv.Seller.Address + "\n" +
-		lang.L("Registration number {{.Number}}", map[string]any{"Number": inv.Seller.RegistrationNumber}))
-	buyerText := inv.Buyer.Name
-	if inv.Buyer.Company != "" {
-		buyerText = inv.Buyer.Company + "\n" + buyerText
-	}
-	buyer := widget.NewLabel(buyerText + "\n" + inv.Buyer.Address)
-	parties := container.NewGridWithColumns(2,
-		widget.NewCard("", lang.L("From"), seller), widget.NewCard("", lang.L("Bill to"), buyer))
-
-	details := container.NewVBox(
-		header,
-		parties,
-		v.linesTable(),
-		v.totals(),
-		v.payments(),
-	)
-	actions := container.NewVBox(v.message, v.actions())
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(details)), container.NewVScroll(container.NewPadded(actions)))
-	split.Offset = 0.62
-	v.body.Objects = []fyne.CanvasObject{split}
-	v.body.Refresh()
+	h.dates.SetText(strings.Join(dates, "  ·  "))
 }
 
-// previewStatus stands in for the invoice's details until they arrive:
-// "Loading…", or why they did not, with a way to try again.
-func (v *invoiceView) previewStatus() fyne.CanvasObject {
-	if !v.message.Visible() {
-		return widget.NewLabel(lang.L("Loading…"))
-	}
-	return container.NewVBox(v.message, container.NewHBox(widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), func() {
-		v.message.Hide()
-		v.render()
-		v.reload()
-	})))
-}
-
-func (v *invoiceView) linesTable() fyne.CanvasObject {
-	lines := v.inv.Lines
+func (v *invoiceScreen) buildLines() fyne.CanvasObject {
 	titles := []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")}
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(lines), len(titles) },
+	v.lines = widget.NewTableWithHeaders(
+		func() (int, int) { return len(v.inv.Lines), len(titles) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
-			ln := lines[id.Row]
+			ln := v.inv.Lines[id.Row]
 			l.Alignment = fyne.TextAlignTrailing
 			l.Truncation = fyne.TextTruncateEllipsis
 			switch id.Col {
@@ -194,11 +228,315 @@ func (v *invoiceView) linesTable() fyne.CanvasObject {
 			}
 			l.Refresh()
 		})
-	titledColumns(t, titles, []float32{250, 48, 100, 64, 104})
+	titledColumns(v.lines, titles, []float32{250, 48, 100, 64, 104})
 	// The table scrolls inside a fixed height; its width follows the pane.
-	height := canvas.NewRectangle(color.Transparent)
-	height.SetMinSize(fyne.NewSize(0, float32(min(len(lines), 8)+1)*38+8))
-	return container.NewStack(height, t)
+	v.linesHeight = canvas.NewRectangle(color.Transparent)
+	return container.NewStack(v.linesHeight, v.lines)
+}
+
+func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
+	v.amountDue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.gateway = widget.NewSelect(nil, nil)
+	v.pay = widget.NewButtonWithIcon(lang.L("Pay Now!"), theme.ConfirmIcon(), v.onPay)
+	v.pay.Importance = widget.HighImportance
+	again := widget.NewButtonWithIcon(lang.L("Open the payment page again"), theme.ComputerIcon(), func() {
+		if v.waiting != nil {
+			v.openPaymentPage(*v.waiting)
+		}
+	})
+	stop := widget.NewButton(lang.L("Stop waiting"), v.onStopWaiting)
+	stop.Importance = widget.LowImportance
+	wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
+	wait.Wrapping = fyne.TextWrapWord
+	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, container.NewHBox(again, stop))
+	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
+	return v.payCard
+}
+
+func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
+	f := widget.NewForm()
+	for _, label := range []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
+		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")} {
+		val := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: label == lang.L("Reference")})
+		val.Wrapping = fyne.TextWrapWord
+		copyButton := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { v.onCopy(val.Text) })
+		copyButton.Importance = widget.LowImportance
+		v.bankValues = append(v.bankValues, val)
+		f.Append(label, container.NewBorder(nil, nil, nil, copyButton, val))
+	}
+	note := widget.NewLabel(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
+	note.Wrapping = fyne.TextWrapWord
+	v.bankCard = widget.NewCard(lang.L("Bank transfer instructions"), "", container.NewVBox(f, note))
+	return v.bankCard
+}
+
+func (v *invoiceScreen) buildCreditCard() fyne.CanvasObject {
+	v.creditEntry = widget.NewEntry()
+	v.creditEntry.OnSubmitted = func(string) { v.onApplyCredit() }
+	v.applyCredit = widget.NewButton(lang.L("Apply Credit"), v.onApplyCredit)
+	v.creditCard = widget.NewCard(lang.L("Apply Credit"), "", container.NewBorder(nil, nil, nil, v.applyCredit, v.creditEntry))
+	return v.creditCard
+}
+
+// refresh fetches the invoice again: when shown, after an event for it,
+// after an action.
+func (v *invoiceScreen) refresh() {
+	id := v.inv.ID
+	run(v.env.run, v.ctx, TaskInvoice, &v.gen, func(ctx context.Context) (api.Invoice, error) {
+		return v.backend.Invoice(ctx, id)
+	}, func(inv api.Invoice, err error) {
+		if v.ctx.Err() != nil {
+			return // the screen was closed: nothing to show, nothing to report
+		}
+		if err != nil {
+			v.say(describe(err), widget.DangerImportance)
+			v.update()
+			return
+		}
+		wasUnpaid := v.whole && v.inv.Status == billing.InvoiceUnpaid
+		if !v.whole {
+			v.message.Hide() // why an earlier fetch failed, no longer true
+		}
+		v.inv, v.whole = inv, true
+		v.settleWaiting()
+		if wasUnpaid && inv.Status == billing.InvoicePaid && v.waiting == nil && !v.message.Visible() {
+			v.say(lang.L("This invoice is paid."), widget.SuccessImportance)
+		}
+		v.acct.putRow(inv)
+		v.update()
+	})
+}
+
+// settleWaiting ends the wait for a payment in the browser once the
+// invoice shows its outcome.
+func (v *invoiceScreen) settleWaiting() {
+	if v.waiting == nil {
+		return
+	}
+	for _, p := range v.inv.Payments {
+		if p.ID != v.waiting.ID || !p.State.Final() {
+			continue
+		}
+		v.waiting = nil
+		if p.State == billing.PaymentSucceeded {
+			v.say(lang.L("Payment received. Thank you!"), widget.SuccessImportance)
+		} else {
+			v.say(lang.L("The payment did not go through: {{.Reason}}. You can try again or choose another gateway.", map[string]any{"Reason": p.FailureReason}), widget.DangerImportance)
+		}
+	}
+}
+
+func (v *invoiceScreen) say(text string, imp widget.Importance) {
+	v.message.Importance = imp
+	v.message.SetText(text)
+	v.message.Show()
+}
+
+// update shows the invoice's current values in the widgets built once.
+func (v *invoiceScreen) update() {
+	inv := v.inv
+	if !v.whole {
+		v.previewHeader.set(inv)
+		if v.message.Visible() { // the fetch failed: say why, offer to try again
+			v.previewNote.SetText(v.message.Text)
+			v.previewNote.Importance = widget.DangerImportance
+			v.retry.Show()
+		} else {
+			v.previewNote.SetText(lang.L("Loading…"))
+			v.previewNote.Importance = widget.MediumImportance
+			v.retry.Hide()
+		}
+		v.previewNote.Refresh()
+		v.show(v.preview)
+		return
+	}
+	v.header.set(inv)
+	v.seller.SetText(inv.Seller.Name + "\n" + inv.Seller.Address + "\n" +
+		lang.L("Registration number {{.Number}}", map[string]any{"Number": inv.Seller.RegistrationNumber}))
+	buyer := inv.Buyer.Name
+	if inv.Buyer.Company != "" {
+		buyer = inv.Buyer.Company + "\n" + buyer
+	}
+	v.buyer.SetText(buyer + "\n" + inv.Buyer.Address)
+	v.linesHeight.SetMinSize(fyne.NewSize(0, float32(min(len(inv.Lines), 8)+1)*38+8))
+	v.lines.Refresh()
+	v.updateTotals()
+	v.updatePayments()
+	v.updateActions()
+	v.show(v.split)
+}
+
+// show makes one of the two layouts (preview, whole invoice) visible.
+func (v *invoiceScreen) show(o fyne.CanvasObject) {
+	for _, c := range v.body.Objects {
+		if c == o {
+			c.Show()
+		} else {
+			c.Hide()
+		}
+	}
+}
+
+func (v *invoiceScreen) updateTotals() {
+	inv := v.inv
+	type row struct {
+		name string
+		m    billing.Money
+		bold bool
+	}
+	var rows []row
+	for _, r := range inv.TaxByRate {
+		rows = append(rows,
+			row{lang.L("{{.Rate}}% subtotal", map[string]any{"Rate": int(r.Rate)}), r.Base, false},
+			row{lang.L("{{.Rate}}% consumption tax", map[string]any{"Rate": int(r.Rate)}), r.Tax, false})
+	}
+	rows = append(rows, row{lang.L("Subtotal"), inv.Subtotal, false}, row{lang.L("Tax"), inv.Tax, false}, row{lang.L("Total"), inv.Total, true})
+	if inv.CreditApplied.Amount != 0 {
+		rows = append(rows, row{lang.L("Credit applied"), inv.CreditApplied.Neg(), false})
+	}
+	if inv.AmountPaid.Amount != 0 {
+		rows = append(rows, row{lang.L("Paid"), inv.AmountPaid.Neg(), false})
+	}
+	rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
+	// Row i always shows value label i: the form keeps the rows it built
+	// and builds only those it never had.
+	items := make([]*widget.FormItem, len(rows))
+	for i, r := range rows {
+		if i == len(v.totalValues) {
+			v.totalValues = append(v.totalValues, widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}))
+		}
+		l := v.totalValues[i]
+		l.TextStyle.Bold = r.bold
+		l.SetText(billing.Format(r.m))
+		items[i] = widget.NewFormItem(r.name, l)
+	}
+	v.totals.Items = items
+	v.totals.Refresh()
+
+	note := ""
+	if slices.ContainsFunc(inv.TaxByRate, func(r billing.RateTotal) bool { return r.Rate == 8 }) {
+		note = lang.L("※ reduced tax rate")
+	}
+	if inv.Kind == billing.KindAddFunds {
+		note = lang.L("Deposits of account credit are not taxable.")
+	}
+	v.taxNote.SetText(note)
+}
+
+func (v *invoiceScreen) updatePayments() {
+	ps := v.inv.Payments
+	setVisible(v.paymentsTitle, len(ps) > 0)
+	for len(v.payments.Objects) < len(ps) {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		v.payments.Add(l)
+	}
+	for i, o := range v.payments.Objects {
+		l := o.(*widget.Label)
+		if i >= len(ps) {
+			l.Hide()
+			continue
+		}
+		p := ps[len(ps)-1-i] // newest first
+		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", p.CreatedAt.Local().Format("2006-01-02 15:04"), v.gatewayName(p.Gateway),
+			billing.Format(p.Amount), paymentStateText(p.State))
+		if p.FailureReason != "" {
+			text += " (" + p.FailureReason + ")"
+		}
+		l.SetText(text)
+		l.Show()
+	}
+}
+
+func (v *invoiceScreen) updateActions() {
+	inv := v.inv
+	unpaid := inv.Status == billing.InvoiceUnpaid
+	setVisible(v.payCard, unpaid)
+	setVisible(v.help, unpaid)
+	setVisible(v.cancelInv, unpaid && inv.Kind == billing.KindAddFunds)
+	v.updatePayCard()
+
+	bank := v.openBankTransfer()
+	setVisible(v.bankCard, unpaid && bank != nil)
+	if bank != nil {
+		in := bank.NextAction.Instructions
+		for i, val := range []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
+			billing.FormatPlain(in.Amount), in.Reference} {
+			v.bankValues[i].SetText(val)
+		}
+	}
+
+	s := v.acct.summary
+	credit := unpaid && inv.Kind == billing.KindService && s != nil && s.AvailableCredit.Amount > 0
+	setVisible(v.creditCard, credit)
+	if credit {
+		v.creditCard.SetSubTitle(lang.L("Available: {{.Credit}}", map[string]any{"Credit": billing.Format(s.AvailableCredit)}))
+		// Prefilled with the smaller of credit and amount due, unless the
+		// user has typed an amount of their own.
+		prefill := billing.FormatPlain(billing.New(min(s.AvailableCredit.Amount, inv.BalanceDue.Amount), inv.Currency))
+		if v.creditEntry.Text == v.prefilled {
+			v.creditEntry.SetText(prefill)
+			v.prefilled = prefill
+		}
+	}
+}
+
+func (v *invoiceScreen) updatePayCard() {
+	v.amountDue.SetText(lang.L("Amount due: {{.Amount}}", map[string]any{"Amount": billing.Format(v.inv.BalanceDue)}))
+	var names []string
+	for _, g := range v.acct.gateways() {
+		names = append(names, g.Name)
+		v.gatewayIDs[g.Name] = g.ID
+	}
+	if !slices.Equal(v.gateway.Options, names) {
+		v.gateway.SetOptions(names)
+	}
+	// The invoice's own gateway is chosen once; after that only a choice
+	// that no longer exists is replaced.
+	switch {
+	case len(names) == 0:
+	case !v.chosen:
+		choice := v.gatewayName(v.inv.Gateway)
+		if !slices.Contains(names, choice) {
+			choice = names[0]
+		}
+		v.gateway.SetSelected(choice)
+		v.chosen = true
+	case !slices.Contains(names, v.gateway.Selected):
+		v.gateway.SetSelected(names[0])
+	}
+	setVisible(v.waitBox, v.waiting != nil)
+	if v.waiting != nil {
+		v.pay.Disable()
+	} else {
+		v.pay.Enable()
+	}
+}
+
+func setVisible(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+func (v *invoiceScreen) onRetry() {
+	v.message.Hide()
+	v.update()
+	v.refresh()
+}
+
+func (v *invoiceScreen) onStopWaiting() {
+	v.waiting = nil
+	v.message.Hide()
+	v.update()
+}
+
+func (v *invoiceScreen) onCopy(value string) {
+	v.env.app.Clipboard().SetContent(value)
+	v.say(lang.L("Copied: {{.Value}}", map[string]any{"Value": value}), widget.MediumImportance)
 }
 
 func taxRateText(r billing.TaxRate) string {
@@ -209,41 +547,6 @@ func taxRateText(r billing.TaxRate) string {
 		return "8%※"
 	}
 	return fmt.Sprintf("%d%%", r)
-}
-
-func (v *invoiceView) totals() fyne.CanvasObject {
-	inv := v.inv
-	f := widget.NewForm()
-	for _, r := range inv.TaxByRate {
-		f.Append(lang.L("{{.Rate}}% subtotal", map[string]any{"Rate": int(r.Rate)}), moneyLabel(r.Base, false))
-		f.Append(lang.L("{{.Rate}}% consumption tax", map[string]any{"Rate": int(r.Rate)}), moneyLabel(r.Tax, false))
-	}
-	f.Append(lang.L("Subtotal"), moneyLabel(inv.Subtotal, false))
-	f.Append(lang.L("Tax"), moneyLabel(inv.Tax, false))
-	f.Append(lang.L("Total"), moneyLabel(inv.Total, true))
-	if inv.CreditApplied.Amount != 0 {
-		f.Append(lang.L("Credit applied"), moneyLabel(inv.CreditApplied.Neg(), false))
-	}
-	if inv.AmountPaid.Amount != 0 {
-		f.Append(lang.L("Paid"), moneyLabel(inv.AmountPaid.Neg(), false))
-	}
-	f.Append(lang.L("Balance due"), moneyLabel(inv.BalanceDue, true))
-	note := widget.NewLabel("")
-	for _, r := range inv.TaxByRate {
-		if r.Rate == 8 {
-			note.SetText(lang.L("※ reduced tax rate"))
-		}
-	}
-	if inv.Kind == billing.KindAddFunds {
-		note.SetText(lang.L("Deposits of account credit are not taxable."))
-	}
-	note.Importance = widget.LowImportance
-	return container.NewVBox(container.NewHBox(spacer(), f), note)
-}
-
-func moneyLabel(m billing.Money, bold bool) *widget.Label {
-	l := widget.NewLabelWithStyle(billing.Format(m), fyne.TextAlignTrailing, fyne.TextStyle{Bold: bold})
-	return l
 }
 
 func paymentStateText(s billing.PaymentState) string {
@@ -260,27 +563,8 @@ func paymentStateText(s billing.PaymentState) string {
 	return lang.L("Expired")
 }
 
-func (v *invoiceView) payments() fyne.CanvasObject {
-	if len(v.inv.Payments) == 0 {
-		return container.NewVBox()
-	}
-	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	for i := len(v.inv.Payments) - 1; i >= 0; i-- {
-		p := v.inv.Payments[i]
-		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", p.CreatedAt.Local().Format("2006-01-02 15:04"), v.gatewayName(p.Gateway),
-			billing.Format(p.Amount), paymentStateText(p.State))
-		if p.FailureReason != "" {
-			text += " (" + p.FailureReason + ")"
-		}
-		l := widget.NewLabel(text)
-		l.Truncation = fyne.TextTruncateEllipsis
-		box.Add(l)
-	}
-	return box
-}
-
-func (v *invoiceView) gatewayName(id string) string {
-	for _, g := range v.app.configGateways() {
+func (v *invoiceScreen) gatewayName(id string) string {
+	for _, g := range v.acct.gateways() {
 		if g.ID == id {
 			return g.Name
 		}
@@ -288,69 +572,8 @@ func (v *invoiceView) gatewayName(id string) string {
 	return id
 }
 
-func (v *invoiceView) actions() fyne.CanvasObject {
-	inv := v.inv
-	box := container.NewVBox()
-	if inv.Status == billing.InvoiceUnpaid {
-		box.Add(v.payCard())
-		if p := v.openBankTransfer(); p != nil {
-			box.Add(v.bankCard(*p))
-		}
-		if inv.Kind == billing.KindService {
-			box.Add(v.creditCard())
-		}
-	}
-	save := widget.NewButtonWithIcon(lang.L("Download PDF"), theme.DownloadIcon(), v.onDownload)
-	if v.app.deps.RenderPDF == nil {
-		save.Disable()
-	}
-	support := widget.NewButtonWithIcon(lang.L("Contact support"), theme.HelpIcon(), v.onSupport)
-	box.Add(widget.NewCard("", "", container.NewVBox(save, support)))
-	if inv.Kind == billing.KindAddFunds && inv.Status == billing.InvoiceUnpaid {
-		cancel := widget.NewButtonWithIcon(lang.L("Cancel this invoice"), theme.CancelIcon(), v.onCancel)
-		cancel.Importance = widget.DangerImportance
-		box.Add(cancel)
-	}
-	if inv.Status == billing.InvoiceUnpaid {
-		help := widget.NewLabel(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
-		help.Wrapping = fyne.TextWrapWord
-		box.Add(help)
-	}
-	return box
-}
-
-func (v *invoiceView) payCard() fyne.CanvasObject {
-	var names []string
-	for _, g := range v.app.configGateways() {
-		names = append(names, g.Name)
-		v.gatewayIDs[g.Name] = g.ID
-	}
-	v.gateway = widget.NewSelect(names, nil)
-	v.gateway.SetSelected(v.gatewayName(v.inv.Gateway))
-	if v.gateway.Selected == "" && len(names) > 0 {
-		v.gateway.SetSelected(names[0])
-	}
-	pay := widget.NewButtonWithIcon(lang.L("Pay Now!"), theme.ConfirmIcon(), v.onPay)
-	pay.Importance = widget.HighImportance
-	content := container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("Amount due: {{.Amount}}", map[string]any{"Amount": billing.Format(v.inv.BalanceDue)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), pay)
-	if v.waiting != nil {
-		again := widget.NewButtonWithIcon(lang.L("Open the payment page again"), theme.ComputerIcon(), func() { v.openPaymentPage(*v.waiting) })
-		stop := widget.NewButton(lang.L("Stop waiting"), func() { v.waiting = nil; v.message.Hide(); v.render() })
-		stop.Importance = widget.LowImportance
-		content.Add(widget.NewProgressBarInfinite())
-		wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
-		wait.Wrapping = fyne.TextWrapWord
-		content.Add(wait)
-		content.Add(container.NewHBox(again, stop))
-		pay.Disable()
-	}
-	return widget.NewCard(lang.L("Pay Now!"), "", content)
-}
-
 // openBankTransfer is the latest bank-transfer attempt still waiting.
-func (v *invoiceView) openBankTransfer() *api.Payment {
+func (v *invoiceScreen) openBankTransfer() *api.Payment {
 	for i := len(v.inv.Payments) - 1; i >= 0; i-- {
 		p := v.inv.Payments[i]
 		if p.NextAction.Type == api.ActionInstructions && p.NextAction.Instructions != nil {
@@ -360,69 +583,21 @@ func (v *invoiceView) openBankTransfer() *api.Payment {
 	return nil
 }
 
-func (v *invoiceView) bankCard(p api.Payment) fyne.CanvasObject {
-	in := p.NextAction.Instructions
-	f := widget.NewForm()
-	row := func(label, value string) {
-		copyButton := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
-			v.app.deps.App.Clipboard().SetContent(value)
-			v.say(lang.L("Copied: {{.Value}}", map[string]any{"Value": value}), widget.MediumImportance)
-		})
-		copyButton.Importance = widget.LowImportance
-		val := widget.NewLabelWithStyle(value, fyne.TextAlignLeading, fyne.TextStyle{Bold: label == lang.L("Reference")})
-		val.Wrapping = fyne.TextWrapWord
-		f.Append(label, container.NewBorder(nil, nil, nil, copyButton, val))
-	}
-	row(lang.L("Bank"), in.BankName)
-	row(lang.L("Branch"), in.BranchName)
-	row(lang.L("Account type"), in.AccountType)
-	row(lang.L("Account number"), in.AccountNumber)
-	row(lang.L("Account holder"), in.AccountHolder)
-	row(lang.L("Amount"), billing.FormatPlain(in.Amount))
-	row(lang.L("Reference"), in.Reference)
-	note := widget.NewLabel(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
-	note.Wrapping = fyne.TextWrapWord
-	return widget.NewCard(lang.L("Bank transfer instructions"), "", container.NewVBox(f, note))
-}
-
-func (v *invoiceView) creditCard() fyne.CanvasObject {
-	s := v.app.summary
-	if s == nil || s.AvailableCredit.Amount <= 0 {
-		return container.NewVBox()
-	}
-	prefill := billing.New(min(s.AvailableCredit.Amount, v.inv.BalanceDue.Amount), v.inv.Currency)
-	amount := widget.NewEntry()
-	amount.SetText(billing.FormatPlain(prefill))
-	apply := widget.NewButton(lang.L("Apply Credit"), nil)
-	apply.OnTapped = func() { v.onApplyCredit(amount.Text, apply) }
-	amount.OnChanged = func(string) { v.creditKey = "" }
-	return widget.NewCard(lang.L("Apply Credit"),
-		lang.L("Available: {{.Credit}}", map[string]any{"Credit": billing.Format(s.AvailableCredit)}),
-		container.NewBorder(nil, nil, nil, apply, amount))
-}
-
-func (v *invoiceView) onPay() {
-	gw := v.gatewayIDs[v.gateway.Selected]
-	if gw == "" {
+func (v *invoiceScreen) onPay() {
+	req := payRequest{invoiceID: v.inv.ID, gateway: v.gatewayIDs[v.gateway.Selected]}
+	if req.gateway == "" || v.waiting != nil {
 		return
 	}
-	if v.payKey == "" || v.payKeyFor != gw {
-		v.payKey, v.payKeyFor = apiclient.NewIdempotencyKey(), gw
-	}
-	key, id := v.payKey, v.inv.ID
+	key := v.payKey.keyFor(req)
 	v.say(lang.L("Starting the payment…"), widget.MediumImportance)
-	run(v.ctx, nil, func(ctx context.Context) (api.Payment, error) {
-		return v.app.deps.Backend.Pay(ctx, key, id, api.PayRequest{Gateway: gw})
+	run(v.env.run, v.ctx, TaskPay, nil, func(ctx context.Context) (api.Payment, error) {
+		return v.backend.Pay(ctx, key, req.invoiceID, api.PayRequest{Gateway: req.gateway})
 	}, func(p api.Payment, err error) {
+		v.payKey.done(key, err)
 		if err != nil {
-			if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
-				v.payKey = ""
-			}
 			v.say(describe(err), widget.DangerImportance)
-			v.app.deps.Hooks.updated("pay-error")
 			return
 		}
-		v.payKey = ""
 		v.inv.Payments = append(v.inv.Payments, p)
 		switch p.NextAction.Type {
 		case api.ActionRedirect:
@@ -434,88 +609,82 @@ func (v *invoiceView) onPay() {
 		case api.ActionInstructions:
 			v.say(lang.L("Transfer the amount with the reference below."), widget.MediumImportance)
 		}
-		v.render()
-		v.app.deps.Hooks.updated("pay")
+		v.update()
 	})
 }
 
 // openPaymentPage opens a payment's checkout page in the browser: the URL
 // that apiclient.CheckRedirectURL returns, never the server's string as
 // sent. A refused URL is not opened, and the screen says why.
-func (v *invoiceView) openPaymentPage(p api.Payment) bool {
+func (v *invoiceScreen) openPaymentPage(p api.Payment) bool {
 	u, err := apiclient.CheckRedirectURL(p.NextAction.URL)
 	if err != nil {
 		v.say(lang.L("The payment page address is not safe to open."), widget.DangerImportance)
 		return false
 	}
-	v.app.openURL(u)
+	v.env.openURL(u)
 	return true
 }
 
-func (v *invoiceView) onApplyCredit(text string, button *widget.Button) {
-	m, err := billing.ParseAmount(text, v.inv.Currency)
+func (v *invoiceScreen) onApplyCredit() {
+	m, err := billing.ParseAmount(v.creditEntry.Text, v.inv.Currency)
 	if err != nil || m.Amount <= 0 {
 		v.say(lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": billing.FormatPlain(v.inv.BalanceDue)}), widget.DangerImportance)
 		return
 	}
-	if v.creditKey == "" {
-		v.creditKey = apiclient.NewIdempotencyKey()
-	}
-	key, id := v.creditKey, v.inv.ID
-	if button != nil {
-		button.Disable()
-	}
-	run(v.ctx, nil, func(ctx context.Context) (api.ApplyCreditResult, error) {
-		return v.app.deps.Backend.ApplyCredit(ctx, key, id, api.ApplyCreditRequest{Amount: m})
+	req := creditRequest{invoiceID: v.inv.ID, amount: m}
+	key := v.creditKey.keyFor(req)
+	v.applyCredit.Disable()
+	run(v.env.run, v.ctx, TaskApplyCredit, nil, func(ctx context.Context) (api.ApplyCreditResult, error) {
+		return v.backend.ApplyCredit(ctx, key, req.invoiceID, api.ApplyCreditRequest{Amount: m})
 	}, func(res api.ApplyCreditResult, err error) {
-		if button != nil {
-			button.Enable()
-		}
+		v.creditKey.done(key, err)
+		v.applyCredit.Enable()
 		if err != nil {
-			if e, ok := apiclient.AsError(err); ok && e.Status != 0 {
-				v.creditKey = ""
-			}
 			v.say(describe(err), widget.DangerImportance)
-			v.app.deps.Hooks.updated("credit-error")
 			return
 		}
-		v.creditKey = ""
 		v.inv = res.Invoice
 		v.say(lang.L("{{.Amount}} of credit applied.", map[string]any{"Amount": billing.Format(m)}), widget.SuccessImportance)
-		v.app.setCredit(res.Balance, res.Entry.CreatedAt)
-		v.app.billing.invoices.upsert(res.Invoice)
-		v.app.billing.transactions.stale()
-		v.render()
-		v.app.deps.Hooks.updated("credit")
+		v.creditEntry.SetText("") // prefilled afresh from the new figures
+		v.prefilled = ""
+		v.acct.setBalance(res.Balance, res.Entry.CreatedAt)
+		v.acct.invoiceUpdated(res.Invoice)
+		v.acct.ledgerMoved()
+		v.update()
 	})
 }
 
-func (v *invoiceView) onCancel() {
+func (v *invoiceScreen) onCancel() {
 	dialog.ShowConfirm(lang.L("Cancel this invoice?"), lang.L("The invoice will be cancelled and can no longer be paid."), func(ok bool) {
-		if !ok {
+		if ok {
+			v.cancelInvoice()
+		}
+	}, v.env.win)
+}
+
+func (v *invoiceScreen) cancelInvoice() {
+	id := v.inv.ID
+	key := v.cancelKey.keyFor(id)
+	run(v.env.run, v.ctx, TaskCancel, nil, func(ctx context.Context) (api.Invoice, error) {
+		return v.backend.CancelInvoice(ctx, key, id)
+	}, func(inv api.Invoice, err error) {
+		v.cancelKey.done(key, err)
+		if err != nil {
+			v.say(describe(err), widget.DangerImportance)
 			return
 		}
-		id := v.inv.ID
-		run(v.ctx, nil, func(ctx context.Context) (api.Invoice, error) {
-			return v.app.deps.Backend.CancelInvoice(ctx, apiclient.NewIdempotencyKey(), id)
-		}, func(inv api.Invoice, err error) {
-			if err != nil {
-				v.say(describe(err), widget.DangerImportance)
-				return
-			}
-			v.inv = inv
-			v.app.billing.invoices.upsert(inv)
-			v.app.refreshSummary()
-			v.render()
-			v.app.deps.Hooks.updated("cancelled")
-		})
-	}, v.app.win)
+		v.inv = inv
+		v.acct.invoiceUpdated(inv)
+		v.acct.refreshSummary()
+		v.update()
+	})
 }
 
 // onSupport opens the provider's ticket form with the invoice and payment
 // attempts filled in, so support does not have to ask.
-func (v *invoiceView) onSupport() {
-	c := v.app.config
+func (v *invoiceScreen) onSupport() {
+	c := v.acct.config
 	if c == nil || c.SupportURL == "" {
 		return
 	}
@@ -524,7 +693,7 @@ func (v *invoiceView) onSupport() {
 		v.say(lang.L("The support page address is not safe to open."), widget.DangerImportance)
 		return
 	}
-	v.app.openURL(u)
+	v.env.openURL(u)
 }
 
 // supportURL is the server's support address with the invoice filled in.
@@ -550,15 +719,15 @@ func supportURL(base string, inv api.Invoice) (*url.URL, error) {
 }
 
 // onDownload renders the PDF off the UI goroutine, then asks where to save.
-func (v *invoiceView) onDownload() {
+func (v *invoiceScreen) onDownload() {
 	inv := v.inv
-	dir := v.app.archiveDir()
+	dir := v.env.archiveDir()
 	type rendered struct {
 		pdf []byte
 		loc fyne.ListableURI
 	}
-	run(v.ctx, nil, func(context.Context) (rendered, error) {
-		pdf, err := v.app.deps.RenderPDF(inv)
+	run(v.env.run, v.ctx, TaskRenderPDF, nil, func(context.Context) (rendered, error) {
+		pdf, err := v.renderPDF(inv)
 		if err != nil {
 			return rendered{}, err
 		}
@@ -569,15 +738,15 @@ func (v *invoiceView) onDownload() {
 		return r, nil
 	}, func(r rendered, err error) {
 		if err != nil {
-			v.app.showError(lang.L("Could not create the PDF"), err)
+			v.env.showError(lang.L("Could not create the PDF"), err)
 			return
 		}
 		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err != nil || w == nil {
 				return
 			}
-			go v.writePDF(w, r.pdf)
-		}, v.app.win)
+			v.writePDF(w, r.pdf)
+		}, v.env.win)
 		d.SetFileName(inv.Number + ".pdf")
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		if r.loc != nil {
@@ -585,22 +754,23 @@ func (v *invoiceView) onDownload() {
 		}
 		d.Resize(fyne.NewSize(800, 560))
 		d.Show()
-		v.app.deps.Hooks.updated("pdf-dialog")
 	})
 }
 
-// writePDF runs on a goroutine: the file dialog hands over an open writer.
-func (v *invoiceView) writePDF(w fyne.URIWriteCloser, pdf []byte) {
-	_, err := w.Write(pdf)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	do(func() {
+// writePDF writes the PDF off the UI goroutine into the writer the file
+// dialog handed over.
+func (v *invoiceScreen) writePDF(w fyne.URIWriteCloser, pdf []byte) {
+	run(v.env.run, v.ctx, TaskSavePDF, nil, func(context.Context) (string, error) {
+		_, err := w.Write(pdf)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		return w.URI().Name(), err
+	}, func(name string, err error) {
 		if err != nil {
-			v.app.showError(lang.L("Could not save the PDF"), err)
+			v.env.showError(lang.L("Could not save the PDF"), err)
 			return
 		}
-		v.say(lang.L("Saved {{.Name}}", map[string]any{"Name": w.URI().Name()}), widget.SuccessImportance)
-		v.app.deps.Hooks.updated("pdf-saved")
+		v.say(lang.L("Saved {{.Name}}", map[string]any{"Name": name}), widget.SuccessImportance)
 	})
 }

@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"context"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
-	"billfold/apiclient"
 	"billfold/billing"
 )
 
@@ -92,10 +89,13 @@ const (
 	colCount
 )
 
+// invoicesTab is the list of the account's invoices: a virtualized table
+// the user filters by status and sorts by a column. The rows come from the
+// account state, which loads them and applies every change.
 type invoicesTab struct {
-	app    *App
-	open   func(preview api.Invoice)
-	all    []*invoiceRow // as loaded, newest first
+	acct   *account
+	nav    navigator
+	all    []*invoiceRow // as the account has them, newest first
 	rows   []*invoiceRow // filtered and sorted, what the table shows
 	filter string        // "", unpaid, paid, cancelled
 	sortBy int
@@ -103,12 +103,13 @@ type invoicesTab struct {
 	table  *widget.Table
 	status *widget.Label
 	root   fyne.CanvasObject
-	gen    atomic.Uint64
 }
 
-func newInvoicesTab(a *App, open func(preview api.Invoice)) *invoicesTab {
-	t := &invoicesTab{app: a, open: open, sortBy: colIssued, desc: true}
+func newInvoicesTab(a *account, nav navigator) *invoicesTab {
+	t := &invoicesTab{acct: a, nav: nav, sortBy: colIssued, desc: true}
 	t.build()
+	a.invoicesChanged.subscribe(t.onInvoices)
+	a.invoicesFailed.subscribe(func(err error) { t.status.SetText(describe(err)) })
 	return t
 }
 
@@ -172,23 +173,40 @@ func (t *invoicesTab) build() {
 	for i, w := range columnWidths {
 		t.table.SetColumnWidth(i, w)
 	}
-	t.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(t.rows) {
-			t.open(t.rows[id.Row].preview())
-		}
-		t.table.UnselectAll()
-	}
+	t.table.OnSelected = t.onSelect
 	filters := []string{lang.L("Unpaid"), lang.L("Paid"), lang.L("Cancelled"), lang.L("All")}
 	values := []string{"unpaid", "paid", "cancelled", ""}
-	sel := widget.NewSelect(filters, func(s string) {
-		t.filter = values[slices.Index(filters, s)]
-		t.apply()
-	})
+	sel := widget.NewSelect(filters, func(s string) { t.onFilter(values[slices.Index(filters, s)]) })
 	t.status = widget.NewLabel(lang.L("Loading…"))
 	sel.SetSelected(lang.L("All"))
-	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), t.load)
+	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), t.onReload)
 	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Show")), sel), reload, t.status)
 	t.root = container.NewBorder(bar, nil, nil, nil, t.table)
+}
+
+// refresh loads the list the first time the tab is shown; afterwards the
+// account keeps it current.
+func (t *invoicesTab) refresh() {
+	if !t.acct.invoicesLoaded {
+		t.onReload()
+	}
+}
+
+func (t *invoicesTab) onReload() {
+	t.status.SetText(lang.L("Loading…"))
+	t.acct.loadInvoices()
+}
+
+func (t *invoicesTab) onSelect(id widget.TableCellID) {
+	if id.Row >= 0 && id.Row < len(t.rows) {
+		t.nav.openInvoice(t.rows[id.Row].preview(), false)
+	}
+	t.table.UnselectAll()
+}
+
+func (t *invoicesTab) onFilter(status string) {
+	t.filter = status
+	t.apply()
 }
 
 func (t *invoicesTab) onSort(col int) {
@@ -200,61 +218,10 @@ func (t *invoicesTab) onSort(col int) {
 	t.apply()
 }
 
-// load fetches every invoice (all pages) off the UI goroutine and formats
-// the rows there too; the table only swaps in the result.
-func (t *invoicesTab) load() {
-	t.status.SetText(lang.L("Loading…"))
-	started := time.Now()
-	var fetched time.Time
-	run(t.app.ctx, &t.gen, func(ctx context.Context) ([]*invoiceRow, error) {
-		defer func() { fetched = time.Now() }()
-		var rows []*invoiceRow
-		for inv, err := range t.app.deps.Backend.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 500}) {
-			if err != nil {
-				return rows, err
-			}
-			rows = append(rows, newInvoiceRow(&inv))
-		}
-		return rows, nil
-	}, func(rows []*invoiceRow, err error) {
-		if err != nil {
-			t.status.SetText(describe(err))
-			t.app.deps.Hooks.updated("invoices-error")
-			return
-		}
-		t.setRows(rows)
-		if t.app.deps.Log != nil {
-			t.app.deps.Log.Info("invoice list loaded", "rows", len(rows), "fetch_and_format_ms", fetched.Sub(started).Milliseconds(),
-				"shown_ms", time.Since(fetched).Milliseconds())
-		}
-	})
-}
-
-// setRows replaces the loaded invoices (on the UI goroutine).
-func (t *invoicesTab) setRows(rows []*invoiceRow) {
+// onInvoices shows the account's list as it now is.
+func (t *invoicesTab) onInvoices(rows []*invoiceRow) {
 	t.all = rows
 	t.apply()
-	t.app.deps.Hooks.updated("invoices")
-}
-
-// upsert applies one changed invoice from an event.
-func (t *invoicesTab) upsert(inv api.Invoice) {
-	i := slices.IndexFunc(t.all, func(r *invoiceRow) bool { return r.id == inv.ID })
-	if i >= 0 {
-		t.all[i] = newInvoiceRow(&inv)
-	} else {
-		t.all = append([]*invoiceRow{newInvoiceRow(&inv)}, t.all...)
-	}
-	t.apply()
-}
-
-func (t *invoicesTab) kindOf(id string) billing.InvoiceKind {
-	for _, r := range t.all {
-		if r.id == id {
-			return r.kind
-		}
-	}
-	return ""
 }
 
 // apply filters and sorts; cheap enough on the UI goroutine for 10,000 rows

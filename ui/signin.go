@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,122 +28,156 @@ type Accounts interface {
 
 // SignIn shows the sign-in window; done receives the session on the UI
 // goroutine. A profile with a remembered sign-in resumes without a password.
-func SignIn(fa fyne.App, accounts Accounts, hooks *Hooks, done func(*session.Session)) fyne.Window {
-	w := fa.NewWindow(lang.L("Sign in to Billfold"))
-	server := widget.NewEntry()
-	server.SetPlaceHolder("https://billing.example.jp")
-	email := widget.NewEntry()
-	email.SetPlaceHolder("you@example.jp")
-	password := widget.NewPasswordEntry()
-	remember := widget.NewCheck(lang.L("Remember me on this computer"), nil)
-	remember.SetChecked(true)
-	status := widget.NewLabel("")
-	status.Wrapping = fyne.TextWrapWord
-	status.Importance = widget.DangerImportance
-	progress := widget.NewProgressBarInfinite()
-	progress.Hide()
-	var profiles []secrets.Profile
-	profileSel := widget.NewSelect(nil, nil)
-	profileSel.PlaceHolder = lang.L("New account")
-	submit := widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), nil)
-	submit.Importance = widget.HighImportance
+func SignIn(fa fyne.App, accounts Accounts, r *Runner, done func(*session.Session)) fyne.Window {
+	s := newSignInScreen(fa, accounts, r, done)
+	s.refresh()
+	return s.win
+}
 
-	busy := func(on bool) {
-		if on {
-			progress.Show()
-			submit.Disable()
-			return
-		}
-		progress.Hide()
-		submit.Enable()
-	}
-	finish := func(s *session.Session, err error) {
-		busy(false)
-		if err != nil {
-			status.SetText(describe(err))
-			hooks.updated("signin-error")
-			return
-		}
-		if s.KeyringWarning != nil {
-			status.SetText(lang.L("Signed in, but the system keyring is not available: you will need to enter your password next time."))
-		}
-		w.Close()
-		done(s)
-	}
-	profileSel.OnChanged = func(name string) {
-		for _, p := range profiles {
-			if profileLabel(p) == name {
-				server.SetText(p.ServerURL)
-				email.SetText(p.Email)
-				password.SetText("")
-				busy(true)
-				status.SetText("")
-				run(context.Background(), nil, func(ctx context.Context) (*session.Session, error) {
-					ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-					defer cancel()
-					return accounts.Resume(ctx, p)
-				}, func(s *session.Session, err error) {
-					if errors.Is(err, secrets.ErrNotFound) {
-						busy(false)
-						status.SetText(lang.L("Enter the password for this account."))
-						w.Canvas().Focus(password)
-						return
-					}
-					finish(s, err)
-				})
-			}
-		}
-	}
-	submit.OnTapped = func() {
-		if strings.TrimSpace(server.Text) == "" || strings.TrimSpace(email.Text) == "" || password.Text == "" {
-			status.SetText(lang.L("Enter the server address, your e-mail address and your password."))
-			return
-		}
-		busy(true)
-		status.SetText("")
-		srv, mail, pw, keep := strings.TrimSpace(server.Text), email.Text, password.Text, remember.Checked
-		password.SetText("") // the password lives only as long as the request
-		run(context.Background(), nil, func(ctx context.Context) (*session.Session, error) {
-			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			defer cancel()
-			return accounts.SignIn(ctx, srv, mail, pw, keep)
-		}, finish)
-	}
-	password.OnSubmitted = func(string) { submit.OnTapped() }
+// signInScreen is the sign-in window: a saved account to resume, or a
+// server address, e-mail and password.
+type signInScreen struct {
+	run      *Runner
+	accounts Accounts
+	done     func(*session.Session)
+	win      fyne.Window
+	profiles []secrets.Profile
+
+	profile  *widget.Select
+	server   *widget.Entry
+	email    *widget.Entry
+	password *widget.Entry
+	remember *widget.Check
+	submit   *widget.Button
+	progress *widget.ProgressBarInfinite
+	status   *widget.Label
+}
+
+func newSignInScreen(fa fyne.App, accounts Accounts, r *Runner, done func(*session.Session)) *signInScreen {
+	s := &signInScreen{run: r, accounts: accounts, done: done, win: fa.NewWindow(lang.L("Sign in to Billfold"))}
+	s.build()
+	return s
+}
+
+func (s *signInScreen) build() {
+	s.server = widget.NewEntry()
+	s.server.SetPlaceHolder("https://billing.example.jp")
+	s.email = widget.NewEntry()
+	s.email.SetPlaceHolder("you@example.jp")
+	s.password = widget.NewPasswordEntry()
+	s.password.OnSubmitted = func(string) { s.onSubmit() }
+	s.remember = widget.NewCheck(lang.L("Remember me on this computer"), nil)
+	s.remember.SetChecked(true)
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.status.Importance = widget.DangerImportance
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Hide()
+	s.profile = widget.NewSelect(nil, s.onProfile)
+	s.profile.PlaceHolder = lang.L("New account")
+	s.submit = widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), s.onSubmit)
+	s.submit.Importance = widget.HighImportance
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Account"), profileSel),
-		widget.NewFormItem(lang.L("Server"), server),
-		widget.NewFormItem(lang.L("E-mail"), email),
-		widget.NewFormItem(lang.L("Password"), password),
-		widget.NewFormItem("", remember),
+		widget.NewFormItem(lang.L("Account"), s.profile),
+		widget.NewFormItem(lang.L("Server"), s.server),
+		widget.NewFormItem(lang.L("E-mail"), s.email),
+		widget.NewFormItem(lang.L("Password"), s.password),
+		widget.NewFormItem("", s.remember),
 	)
 	title := widget.NewLabelWithStyle("Billfold", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	w.SetContent(container.NewPadded(container.NewVBox(title, form, container.NewHBox(spacer(), submit), progress, status)))
-	w.Resize(fyne.NewSize(520, 380))
+	s.win.SetContent(container.NewPadded(container.NewVBox(title, form, container.NewHBox(spacer(), s.submit), s.progress, s.status)))
+	s.win.Resize(fyne.NewSize(520, 380))
+}
 
-	// profiles.json is a file: read it off the UI goroutine.
-	run(context.Background(), nil, func(context.Context) ([]secrets.Profile, error) { return accounts.Profiles() },
+// refresh lists the saved profiles (profiles.json is a file: read off the
+// UI goroutine).
+func (s *signInScreen) refresh() {
+	run(s.run, context.Background(), TaskProfiles, nil, func(context.Context) ([]secrets.Profile, error) { return s.accounts.Profiles() },
 		func(list []secrets.Profile, err error) {
 			if err != nil {
-				status.SetText(fmt.Sprint(err))
+				s.status.SetText(fmt.Sprint(err))
 				return
 			}
-			profiles = list
+			s.profiles = list
 			var names []string
 			for _, p := range list {
 				names = append(names, profileLabel(p))
 			}
-			profileSel.Options = names
-			profileSel.Refresh()
+			s.profile.Options = names
+			s.profile.Refresh()
 			if len(list) > 0 {
-				server.SetText(list[0].ServerURL)
-				email.SetText(list[0].Email)
+				s.server.SetText(list[0].ServerURL)
+				s.email.SetText(list[0].Email)
 			}
-			hooks.updated("profiles")
 		})
-	return w
+}
+
+func (s *signInScreen) busy(on bool) {
+	if on {
+		s.progress.Show()
+		s.submit.Disable()
+		return
+	}
+	s.progress.Hide()
+	s.submit.Enable()
+}
+
+// onProfile resumes a saved account's remembered sign-in.
+func (s *signInScreen) onProfile(name string) {
+	i := slices.IndexFunc(s.profiles, func(p secrets.Profile) bool { return profileLabel(p) == name })
+	if i < 0 {
+		return
+	}
+	p := s.profiles[i]
+	s.server.SetText(p.ServerURL)
+	s.email.SetText(p.Email)
+	s.password.SetText("")
+	s.busy(true)
+	s.status.SetText("")
+	run(s.run, context.Background(), TaskSignIn, nil, func(ctx context.Context) (*session.Session, error) {
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		return s.accounts.Resume(ctx, p)
+	}, func(ses *session.Session, err error) {
+		if errors.Is(err, secrets.ErrNotFound) {
+			s.busy(false)
+			s.status.SetText(lang.L("Enter the password for this account."))
+			s.win.Canvas().Focus(s.password)
+			return
+		}
+		s.finish(ses, err)
+	})
+}
+
+func (s *signInScreen) onSubmit() {
+	if strings.TrimSpace(s.server.Text) == "" || strings.TrimSpace(s.email.Text) == "" || s.password.Text == "" {
+		s.status.SetText(lang.L("Enter the server address, your e-mail address and your password."))
+		return
+	}
+	s.busy(true)
+	s.status.SetText("")
+	srv, mail, pw, keep := strings.TrimSpace(s.server.Text), s.email.Text, s.password.Text, s.remember.Checked
+	s.password.SetText("") // the password lives only as long as the request
+	run(s.run, context.Background(), TaskSignIn, nil, func(ctx context.Context) (*session.Session, error) {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return s.accounts.SignIn(ctx, srv, mail, pw, keep)
+	}, s.finish)
+}
+
+func (s *signInScreen) finish(ses *session.Session, err error) {
+	s.busy(false)
+	if err != nil {
+		s.status.SetText(describe(err))
+		return
+	}
+	if ses.KeyringWarning != nil {
+		s.status.SetText(lang.L("Signed in, but the system keyring is not available: you will need to enter your password next time."))
+	}
+	s.win.Close()
+	s.done(ses)
 }
 
 func profileLabel(p secrets.Profile) string {

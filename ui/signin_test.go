@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,17 +21,18 @@ func TestSignInRemembersAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	fa := test.NewTempApp(t)
-	t.Cleanup(pending.Wait)
+	rec := newRecorder()
+	t.Cleanup(rec.runner.Wait)
 	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(billing.EUR)
 	store := secrets.NewMemory()
 	accounts := session.New(secrets.NewProfiles(t.TempDir(), store), store, apiclient.Options{})
-	rec := newRecorder()
 	got := make(chan *session.Session, 1)
 	var entries []*widget.Entry
 	var submit *widget.Button
-	onUI(func() {
-		w := SignIn(fa, accounts, rec.hooks(), func(s *session.Session) { got <- s })
+	var w fyne.Window
+	rec.onUI(func() {
+		w = SignIn(fa, accounts, rec.runner, func(s *session.Session) { got <- s })
 		for _, o := range test.LaidOutObjects(w.Content()) {
 			switch x := o.(type) {
 			case *widget.Entry:
@@ -41,18 +44,22 @@ func TestSignInRemembersAndResumes(t *testing.T) {
 			}
 		}
 	})
-	rec.wait(t, "profiles", 0)
+	rec.wait(t, TaskProfiles, 0)
 	if len(entries) < 3 || submit == nil {
 		t.Fatalf("form: %d entries, submit %v", len(entries), submit)
 	}
-	onUI(func() {
+	rec.onUI(func() {
 		entries[0].SetText(env.URL)
 		entries[1].SetText(cust.Email)
 		entries[2].SetText("wrong password")
 		test.Tap(submit)
 	})
-	rec.wait(t, "signin-error", 0)
-	onUI(func() {
+	rec.wait(t, TaskSignIn, 0)
+	rec.onUI(func() {
+		// The server's reason, not "Your session has ended".
+		if text := dump(w.Content()); !strings.Contains(text, "Wrong e-mail address or password.") {
+			t.Fatalf("after a wrong password:\n%s", text)
+		}
 		entries[2].SetText(cust.Password)
 		test.Tap(submit)
 	})

@@ -55,20 +55,33 @@ func ledgerKindText(k billing.LedgerKind) string {
 	return lang.L("Reversal")
 }
 
-// transactionsTab is the credit ledger with its running balance.
+// transactionsTab is the credit ledger with its running balance. It
+// reloads when it is shown and the ledger has moved since it loaded.
 type transactionsTab struct {
-	app    *App
-	rows   []ledgerRow
-	table  *widget.Table
-	status *widget.Label
-	dirty  bool
-	loaded bool
-	root   fyne.CanvasObject
-	gen    atomic.Uint64
+	env     *env
+	backend Backend
+	acct    *account
+	rows    []ledgerRow
+	table   *widget.Table
+	status  *widget.Label
+	loaded  bool
+	version uint64 // the account's ledger version the rows show
+	root    fyne.CanvasObject
+	gen     atomic.Uint64
 }
 
-func newTransactionsTab(a *App) *transactionsTab {
-	t := &transactionsTab{app: a, dirty: true}
+func newTransactionsTab(e *env, b Backend, a *account) *transactionsTab {
+	t := &transactionsTab{env: e, backend: b, acct: a}
+	t.build()
+	a.ledgerChanged.subscribe(func(uint64) {
+		if t.loaded && t.root.Visible() {
+			t.load()
+		}
+	})
+	return t
+}
+
+func (t *transactionsTab) build() {
 	titles := []string{lang.L("Date"), lang.L("Kind"), lang.L("Details"), lang.L("Reference"), lang.L("Amount"), lang.L("Balance")}
 	widths := []float32{120, 110, 250, 140, 100, 100}
 	t.table = widget.NewTableWithHeaders(
@@ -100,30 +113,25 @@ func newTransactionsTab(a *App) *transactionsTab {
 		})
 	titledColumns(t.table, titles, widths)
 	t.status = widget.NewLabel("")
-	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), func() { t.dirty = true; t.load() })
+	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), t.load)
 	t.root = container.NewBorder(container.NewBorder(nil, nil, nil, reload, t.status), nil, nil, nil, t.table)
-	return t
 }
 
 func (t *transactionsTab) object() fyne.CanvasObject { return t.root }
 
-// stale marks the ledger as changed; it reloads when next shown.
-func (t *transactionsTab) stale() {
-	t.dirty = true
-	if t.loaded && t.root.Visible() {
+// refresh loads the ledger when it was never loaded or has moved since.
+func (t *transactionsTab) refresh() {
+	if !t.loaded || t.version != t.acct.ledger {
 		t.load()
 	}
 }
 
 func (t *transactionsTab) load() {
-	if !t.dirty {
-		return
-	}
-	t.dirty = false
+	version := t.acct.ledger
 	t.status.SetText(lang.L("Loading…"))
-	run(t.app.ctx, &t.gen, func(ctx context.Context) ([]ledgerRow, error) {
+	run(t.env.run, t.env.ctx, TaskLedger, &t.gen, func(ctx context.Context) ([]ledgerRow, error) {
 		var rows []ledgerRow
-		for e, err := range t.app.deps.Backend.AllLedger(ctx, apiclient.PageQuery{Limit: 500}) {
+		for e, err := range t.backend.AllLedger(ctx, apiclient.PageQuery{Limit: 500}) {
 			if err != nil {
 				return rows, err
 			}
@@ -132,13 +140,11 @@ func (t *transactionsTab) load() {
 		return rows, nil
 	}, func(rows []ledgerRow, err error) {
 		if err != nil {
-			t.dirty = true
 			t.status.SetText(describe(err))
 			return
 		}
-		t.rows, t.loaded = rows, true
+		t.rows, t.loaded, t.version = rows, true, version
 		t.status.SetText(lang.L("{{.Count}} entries, newest first", map[string]any{"Count": len(rows)}))
 		t.table.Refresh()
-		t.app.deps.Hooks.updated("ledger")
 	})
 }

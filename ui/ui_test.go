@@ -34,62 +34,89 @@ import (
 	"billfold/internal/server/servertest"
 )
 
-// recorder counts Hooks.Updated calls so a test can wait for the n-th
-// "invoices" update instead of sleeping.
+// recorder counts the runner's task outcomes so that a test can wait for
+// the n-th "invoices" result, or for a condition on the screen, instead of
+// sleeping. It owns the runner of the app under test.
 type recorder struct {
-	mu    sync.Mutex
-	cond  *sync.Cond
-	count map[string]int
+	runner *Runner
+	mu     sync.Mutex
+	cond   *sync.Cond
+	count  map[Task]int
+	total  int
 }
 
 func newRecorder() *recorder {
-	r := &recorder{count: map[string]int{}}
+	r := &recorder{count: map[Task]int{}}
 	r.cond = sync.NewCond(&r.mu)
+	r.runner = NewRunner(nil, Hooks{Done: func(res Result) {
+		if res.Stale {
+			return
+		}
+		r.mu.Lock()
+		r.count[res.Task]++
+		r.total++
+		r.mu.Unlock()
+		r.cond.Broadcast()
+	}})
 	return r
 }
 
-func (r *recorder) hooks() *Hooks {
-	return &Hooks{Updated: func(what string) {
-		r.mu.Lock()
-		r.count[what]++
-		r.mu.Unlock()
-		r.cond.Broadcast()
-	}}
-}
-
 // mark returns the current count of what, to wait for the next one.
-func (r *recorder) mark(what string) int {
+func (r *recorder) mark(what Task) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.count[what]
 }
 
-// wait blocks until what has happened more than after times.
-func (r *recorder) wait(t *testing.T, what string, after int) {
+// wait blocks until what has finished more than after times.
+func (r *recorder) wait(t *testing.T, what Task, after int) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() {
+	r.block(t, string(what), func() bool { return r.count[what] > after })
+}
+
+// until blocks until cond (run on the UI lock) holds, checking it again
+// after every task's outcome.
+func (r *recorder) until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for {
 		r.mu.Lock()
-		for r.count[what] <= after {
-			r.cond.Wait()
-		}
+		seen := r.total
 		r.mu.Unlock()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		t.Fatalf("timed out waiting for %q (seen %v)", what, r.count)
+		var ok bool
+		r.onUI(func() { ok = cond() })
+		if ok {
+			return
+		}
+		r.block(t, what, func() bool { return r.total > seen })
 	}
 }
 
-// onUI runs f holding the UI lock, as the real driver's single UI
-// goroutine would: test reads and taps never race with async updates.
-func onUI(f func()) {
-	uiMu.Lock()
-	defer uiMu.Unlock()
+// block waits, with rec.mu held while checking, until done holds.
+func (r *recorder) block(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	finished := make(chan struct{})
+	go func() {
+		r.mu.Lock()
+		for !done() {
+			r.cond.Wait()
+		}
+		r.mu.Unlock()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-time.After(20 * time.Second):
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		t.Fatalf("timed out waiting for %s (seen %v)", what, r.count)
+	}
+}
+
+// onUI runs f holding the runner's UI lock, as the real driver's single
+// UI goroutine would: test reads and taps never race with async updates.
+func (r *recorder) onUI(f func()) {
+	r.runner.mu.Lock()
+	defer r.runner.mu.Unlock()
 	f()
 }
 
@@ -98,14 +125,19 @@ type fixture struct {
 	backend *flakyBackend // the app's backend: the client, with faults on demand
 	browser *browser      // what the app asked the system browser to open
 	client  *apiclient.Client
-	app     *App
+	shell   *customerShell
 	rec     *recorder
 	user    api.User
 }
 
-// start signs in as a fresh customer (or the demo customer when demo) and
-// opens the main window against the real server.
+// start signs in as a fresh customer and opens the main window against
+// the real server.
 func start(t *testing.T, c billing.Currency, language string) *fixture {
+	return startWith(t, c, language, nil)
+}
+
+// startWith is start with the dependencies adjusted by setup first.
+func startWith(t *testing.T, c billing.Currency, language string, setup func(f *fixture, d *Deps)) *fixture {
 	t.Helper()
 	t.Setenv("LANGUAGE", "")
 	if err := LoadTranslations(language); err != nil {
@@ -125,20 +157,34 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 	}
 	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client},
 		browser: &browser{App: fa, opened: make(chan *url.URL, 8)}}
-	var a *App
-	onUI(func() {
-		a = New(Deps{App: f.browser, Backend: f.backend, User: u, Hooks: f.rec.hooks(), Font: assets.JapaneseFont,
-			RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }})
+	d := Deps{App: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner, Font: assets.JapaneseFont,
+		RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }}
+	if setup != nil {
+		setup(f, &d)
+	}
+	f.rec.onUI(func() {
+		f.shell = newCustomerShell(d)
+		f.shell.start()
 	})
-	f.app = a
 	t.Cleanup(func() {
-		onUI(a.Close)
-		pending.Wait()
+		f.rec.onUI(f.shell.Close)
+		f.rec.runner.Wait()
 	})
-	f.rec.wait(t, "config", 0)
-	f.rec.wait(t, "summary", 0)
-	f.rec.wait(t, "invoices", 0)
+	f.rec.wait(t, TaskConfig, 0)
+	f.rec.wait(t, TaskSummary, 0)
+	f.rec.wait(t, TaskInvoices, 0)
 	return f
+}
+
+// invoice is the open invoice screen.
+func (f *fixture) invoice() *invoiceScreen { return f.shell.billing.invoice }
+
+// openInvoice opens inv (whole) and waits for its fetch.
+func (f *fixture) openInvoice(t *testing.T, inv api.Invoice) {
+	t.Helper()
+	fetched := f.rec.mark(TaskInvoice)
+	f.rec.onUI(func() { f.shell.billing.openInvoice(inv, true) })
+	f.rec.wait(t, TaskInvoice, fetched)
 }
 
 // payFromInvoiceScreen creates an add-funds invoice, opens it and taps
@@ -150,23 +196,20 @@ func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gatew
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened := f.rec.mark("invoice-opened")
-	onUI(func() { f.app.billing.openInvoice(inv) })
-	f.rec.wait(t, "invoice-opened", opened)
-	f.rec.wait(t, "invoice", 0)
-	paid := f.rec.mark("pay")
-	onUI(func() {
-		v := f.app.billing.invoice
+	f.openInvoice(t, inv)
+	paid := f.rec.mark(TaskPay)
+	f.rec.onUI(func() {
+		v := f.invoice()
 		v.gateway.SetSelected(f.gatewayName(gateway))
 		v.onPay()
 	})
-	f.rec.wait(t, "pay", paid)
+	f.rec.wait(t, TaskPay, paid)
 }
 
 // gatewayName is the display name of a gateway (the server names them in
 // the customer's language).
 func (f *fixture) gatewayName(id string) string {
-	for _, g := range f.app.configGateways() {
+	for _, g := range f.shell.acct.gateways() {
 		if g.ID == id {
 			return g.Name
 		}
@@ -176,40 +219,38 @@ func (f *fixture) gatewayName(id string) string {
 
 func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	af := f.app.billing.addFunds
-	onUI(func() {
-		f.app.billing.selectTab(1)
+	af := f.shell.billing.addFunds
+	f.rec.onUI(func() {
+		f.shell.billing.selectTab(1)
 		test.Type(af.amount, "500")
 		af.accept.SetChecked(true)
 		af.gateway.SetSelected(f.gatewayName("card"))
 	})
-	onUI(func() {
+	f.rec.onUI(func() {
 		if !af.amountError.Visible() || !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
 			t.Fatalf("below minimum: error %q, submit disabled %v", af.amountError.Text, af.submit.Disabled())
 		}
 		af.amount.SetText("1000.5")
 	})
-	onUI(func() {
+	f.rec.onUI(func() {
 		if !strings.Contains(af.amountError.Text, "decimal") || !af.submit.Disabled() {
 			t.Fatalf("decimals: %q", af.amountError.Text)
 		}
 		af.amount.SetText("１２，０００円") // full-width, as typed with a Japanese IME
 	})
-	onUI(func() {
+	f.rec.onUI(func() {
 		if af.amountError.Visible() || af.submit.Disabled() {
 			t.Fatalf("valid amount refused: %q", af.amountError.Text)
 		}
 	})
-	mark := f.rec.mark("addfunds")
-	opened := f.rec.mark("invoice-opened")
-	onUI(func() {
+	mark := f.rec.mark(TaskAddFunds)
+	f.rec.onUI(func() {
 		test.Tap(af.submit)
 		af.onSubmit() // a second tap (e.g. a double click racing the disable)
 	})
-	f.rec.wait(t, "addfunds", mark)
-	f.rec.wait(t, "invoice-opened", opened)
-	onUI(func() {
-		v := f.app.billing.invoice
+	f.rec.wait(t, TaskAddFunds, mark)
+	f.rec.onUI(func() {
+		v := f.invoice()
 		if v == nil || v.inv.Total != billing.New(12_000, billing.JPY) || v.inv.Kind != billing.KindAddFunds {
 			t.Fatalf("invoice screen: %+v", v)
 		}
@@ -227,28 +268,22 @@ func TestCardPaymentThroughSandboxUpdatesBalanceFromEvents(t *testing.T) {
 	f := start(t, billing.USD, "en")
 	f.payFromInvoiceScreen(t, billing.New(50_00, billing.USD), "card")
 	var checkoutURL string
-	onUI(func() {
-		v := f.app.billing.invoice
+	f.rec.onUI(func() {
+		v := f.invoice()
 		if v.waiting == nil {
 			t.Fatal("not waiting for the browser")
 		}
 		checkoutURL = v.waiting.NextAction.URL
 	})
 	test.AssertNotificationSent(t, fyne.NewNotification("Credit added: $50.00", "Your Available Credit has been updated."), func() {
-		balance := f.rec.mark("balance")
-		notified := f.rec.mark("notified")
 		resp, err := http.PostForm(checkoutURL, url.Values{"action": {"approve"}, "card_number": {"4242424242424242"}})
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("checkout: %v %v", err, resp)
 		}
 		resp.Body.Close()
-		f.rec.wait(t, "balance", balance)
-		f.rec.wait(t, "notified", notified)
-	})
-	onUI(func() {
-		if f.app.credit.Text != "$50.00" {
-			t.Fatalf("header shows %q, want $50.00", f.app.credit.Text)
-		}
+		f.rec.until(t, "the header to show $50.00 and a notification", func() bool {
+			return f.shell.credit.credit.Text == "$50.00" && f.browser.notified() > 0
+		})
 	})
 }
 
@@ -265,8 +300,8 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 		t.Fatalf("opened %q, want %q", u, sent)
 	}
 	var again *widget.Button
-	onUI(func() {
-		again = findButton(f.app.billing.invoice.object(), "Open the payment page again")
+	f.rec.onUI(func() {
+		again = findButton(f.invoice().object(), "Open the payment page again")
 		if again == nil {
 			t.Fatal("no button to open the payment page again")
 		}
@@ -279,15 +314,15 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 	// A URL the check refuses is not opened at all.
 	unsafe := func(string) string { return "javascript:alert(document.cookie)" }
 	f.backend.payURL.Store(&unsafe)
-	paid := f.rec.mark("pay")
-	onUI(func() {
-		v := f.app.billing.invoice
+	paid := f.rec.mark(TaskPay)
+	f.rec.onUI(func() {
+		v := f.invoice()
 		v.waiting = nil
 		v.onPay()
 	})
-	f.rec.wait(t, "pay", paid)
-	onUI(func() {
-		if v := f.app.billing.invoice; v.waiting != nil || v.message.Text != "The payment page address is not safe to open." {
+	f.rec.wait(t, TaskPay, paid)
+	f.rec.onUI(func() {
+		if v := f.invoice(); v.waiting != nil || v.message.Text != "The payment page address is not safe to open." {
 			t.Fatalf("refused URL: waiting %v, message %q", v.waiting != nil, v.message.Text)
 		}
 	})
@@ -298,9 +333,9 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 	}
 }
 
-// findButton returns the button with the given text in o's tree.
+// findButton returns the shown button with the given text in o's tree.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
-	for _, c := range test.LaidOutObjects(o) {
+	for _, c := range shown(o) {
 		if b, ok := c.(*widget.Button); ok && b.Text == text {
 			return b
 		}
@@ -311,8 +346,8 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 func TestBankTransferShowsInstructions(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	f.payFromInvoiceScreen(t, billing.New(20_000, billing.JPY), "bank_transfer")
-	onUI(func() {
-		v := f.app.billing.invoice
+	f.rec.onUI(func() {
+		v := f.invoice()
 		p := v.openBankTransfer()
 		if p == nil || !strings.HasPrefix(p.NextAction.Instructions.Reference, "BF-") {
 			t.Fatalf("no instructions: %+v", v.inv.Payments)
@@ -334,36 +369,37 @@ func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
 		[]server.ServiceLine{{Description: "VPS Tokyo", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}}); err != nil {
 		t.Fatal(err)
 	}
-	loaded := f.rec.mark("invoices")
-	onUI(func() { f.app.billing.invoices.load() })
-	f.rec.wait(t, "invoices", loaded)
+	loaded := f.rec.mark(TaskInvoices)
+	f.rec.onUI(func() { f.shell.acct.loadInvoices() })
+	f.rec.wait(t, TaskInvoices, loaded)
 
-	opened, fetched := f.rec.mark("invoice-opened"), f.rec.mark("invoice")
+	fetched := f.rec.mark(TaskInvoice)
 	var number string
-	onUI(func() {
-		tab := f.app.billing.invoices
+	f.rec.onUI(func() {
+		tab := f.shell.billing.invoices
 		if len(tab.rows) != 1 {
 			t.Fatalf("%d rows", len(tab.rows))
 		}
 		number = tab.rows[0].number
 		tab.table.Select(widget.TableCellID{Row: 0, Col: colNumber})
 	})
-	f.rec.wait(t, "invoice-opened", opened)
-	f.rec.wait(t, "invoice", fetched)
-	onUI(func() {
-		v := f.app.billing.invoice
+	f.rec.wait(t, TaskInvoice, fetched)
+	f.rec.onUI(func() {
+		v := f.invoice()
 		text := dump(v.object())
-		if !v.loaded || len(v.inv.Lines) != 1 || !strings.Contains(text, number) || !strings.Contains(text, "Bill to") ||
+		if !v.whole || len(v.inv.Lines) != 1 || !strings.Contains(text, number) || !strings.Contains(text, "Bill to") ||
 			!strings.Contains(text, "¥3,300") || strings.Contains(text, "Loading…") {
 			t.Fatalf("invoice screen after loading:\n%s", text)
 		}
 	})
 
-	failed := f.rec.mark("invoice-error")
-	onUI(func() { f.app.billing.openPreview(api.Invoice{ID: "inv_not_yours", Number: "INV-0000-000000"}) })
-	f.rec.wait(t, "invoice-error", failed)
-	onUI(func() {
-		text := dump(f.app.billing.invoice.object())
+	failed := f.rec.mark(TaskInvoice)
+	f.rec.onUI(func() {
+		f.shell.billing.openInvoice(api.Invoice{ID: "inv_not_yours", Number: "INV-0000-000000"}, false)
+	})
+	f.rec.wait(t, TaskInvoice, failed)
+	f.rec.onUI(func() {
+		text := dump(f.invoice().object())
 		if !strings.Contains(text, "INV-0000-000000") || !strings.Contains(text, "Refresh") || strings.Contains(text, "Loading…") {
 			t.Fatalf("invoice screen after a failed fetch:\n%s", text)
 		}
@@ -372,24 +408,40 @@ func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
 	// The fetch fails once, then the app refreshes (as after an event):
 	// the invoice shows, without the stale error.
 	f.backend.failInvoice.Store(1)
-	failed = f.rec.mark("invoice-error")
-	onUI(func() { f.app.billing.invoices.open(f.app.billing.invoices.rows[0].preview()) })
-	f.rec.wait(t, "invoice-error", failed)
-	fetched = f.rec.mark("invoice")
-	onUI(func() { f.app.billing.invoice.reload() })
-	f.rec.wait(t, "invoice", fetched)
-	onUI(func() {
-		v := f.app.billing.invoice
-		if !v.loaded || v.message.Visible() {
-			t.Fatalf("invoice screen after the retry: loaded %v, message %q shown", v.loaded, v.message.Text)
+	failed = f.rec.mark(TaskInvoice)
+	f.rec.onUI(func() { f.shell.billing.openInvoice(f.shell.billing.invoices.rows[0].preview(), false) })
+	f.rec.wait(t, TaskInvoice, failed)
+	fetched = f.rec.mark(TaskInvoice)
+	f.rec.onUI(func() { f.invoice().refresh() })
+	f.rec.wait(t, TaskInvoice, fetched)
+	f.rec.onUI(func() {
+		v := f.invoice()
+		if !v.whole || v.message.Visible() {
+			t.Fatalf("invoice screen after the retry: whole %v, message %q shown", v.whole, v.message.Text)
 		}
 	})
 }
 
-// browser is the test app with OpenURL recorded.
+// browser is the test app with OpenURL and notifications recorded.
 type browser struct {
 	fyne.App
 	opened chan *url.URL
+	mu     sync.Mutex
+	sent   int
+}
+
+func (b *browser) SendNotification(n *fyne.Notification) {
+	b.mu.Lock()
+	b.sent++
+	b.mu.Unlock()
+	b.App.SendNotification(n)
+}
+
+// notified is how many notifications were sent.
+func (b *browser) notified() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sent
 }
 
 func (b *browser) OpenURL(u *url.URL) error {
@@ -444,25 +496,25 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	af := f.app.billing.addFunds
-	v := f.rec.mark("voucher")
-	onUI(func() {
+	af := f.shell.billing.addFunds
+	v := f.rec.mark(TaskVoucher)
+	f.rec.onUI(func() {
 		af.voucher.SetText("welcome1000")
 		af.onRedeem()
 	})
-	f.rec.wait(t, "voucher", v)
-	onUI(func() {
-		if f.app.credit.Text != "¥1,000" || !strings.Contains(af.voucherResult.Text, "¥1,000") {
-			t.Fatalf("after voucher: header %q, message %q", f.app.credit.Text, af.voucherResult.Text)
+	f.rec.wait(t, TaskVoucher, v)
+	f.rec.onUI(func() {
+		if f.shell.credit.credit.Text != "¥1,000" || !strings.Contains(af.voucherResult.Text, "¥1,000") {
+			t.Fatalf("after voucher: header %q, message %q", f.shell.credit.credit.Text, af.voucherResult.Text)
 		}
 	})
-	ve := f.rec.mark("voucher-error")
-	onUI(func() {
+	v = f.rec.mark(TaskVoucher)
+	f.rec.onUI(func() {
 		af.voucher.SetText("WELCOME1000")
 		af.onRedeem()
 	})
-	f.rec.wait(t, "voucher-error", ve)
-	onUI(func() {
+	f.rec.wait(t, TaskVoucher, v)
+	f.rec.onUI(func() {
 		if !strings.Contains(af.voucherResult.Text, "already redeemed") {
 			t.Fatalf("second redemption: %q", af.voucherResult.Text)
 		}
@@ -478,25 +530,20 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := f.rec.mark("summary")
-	onUI(func() { f.app.refreshSummary() })
-	f.rec.wait(t, "summary", s)
-	opened := f.rec.mark("invoice-opened")
-	onUI(func() { f.app.billing.openInvoice(inv) })
-	f.rec.wait(t, "invoice-opened", opened)
-	c := f.rec.mark("credit")
-	onUI(func() {
+	f.openInvoice(t, inv)
+	c := f.rec.mark(TaskApplyCredit)
+	f.rec.onUI(func() {
 		// Prefilled with the smaller of credit (¥1,000) and amount due (¥3,300).
-		if !strings.Contains(dump(f.app.billing.invoice.object()), "1000") {
+		if !strings.Contains(dump(f.invoice().object()), "1000") {
 			t.Fatal("apply-credit amount not prefilled")
 		}
-		f.app.billing.invoice.onApplyCredit("1000", nil)
+		f.invoice().onApplyCredit()
 	})
-	f.rec.wait(t, "credit", c)
-	onUI(func() {
-		iv := f.app.billing.invoice
-		if iv.inv.BalanceDue.Amount != 2_300 || f.app.credit.Text != "¥0" {
-			t.Fatalf("after apply: due %v, header %q", iv.inv.BalanceDue, f.app.credit.Text)
+	f.rec.wait(t, TaskApplyCredit, c)
+	f.rec.onUI(func() {
+		iv := f.invoice()
+		if iv.inv.BalanceDue.Amount != 2_300 || f.shell.credit.credit.Text != "¥0" {
+			t.Fatalf("after apply: due %v, header %q", iv.inv.BalanceDue, f.shell.credit.credit.Text)
 		}
 	})
 }
@@ -508,23 +555,19 @@ func TestDownloadPDFWritesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened := f.rec.mark("invoice-opened")
-	onUI(func() { f.app.billing.openInvoice(inv) })
-	f.rec.wait(t, "invoice-opened", opened)
+	f.openInvoice(t, inv)
 	path := filepath.Join(t.TempDir(), inv.Number+".pdf")
 	w, err := storage.Writer(storage.NewFileURI(path))
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved := f.rec.mark("pdf-saved")
-	pdf, err := f.app.deps.RenderPDF(inv)
+	saved := f.rec.mark(TaskSavePDF)
+	pdf, err := invoicepdf.Render(inv, invoicepdf.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v *invoiceView
-	onUI(func() { v = f.app.billing.invoice })
-	go v.writePDF(w, pdf)
-	f.rec.wait(t, "pdf-saved", saved)
+	f.rec.onUI(func() { f.invoice().writePDF(w, pdf) })
+	f.rec.wait(t, TaskSavePDF, saved)
 	got, err := os.ReadFile(path)
 	if err != nil || !slices.Equal(got, pdf) {
 		t.Fatalf("saved file: %v", err)
@@ -536,8 +579,8 @@ func TestDownloadPDFWritesFile(t *testing.T) {
 
 func TestJapaneseLocaleShowsJapanese(t *testing.T) {
 	f := start(t, billing.JPY, "ja")
-	onUI(func() {
-		text := dump(f.app.win.Content())
+	f.rec.onUI(func() {
+		text := dump(f.shell.win.Content())
 		for _, want := range []string{"利用可能クレジット", "請求書", "クレジット追加", "取引履歴"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%q not on screen", want)
@@ -546,16 +589,47 @@ func TestJapaneseLocaleShowsJapanese(t *testing.T) {
 	})
 }
 
-// dump collects every text drawn in o's tree (labels, buttons and entries
+// dump collects every text shown in o's tree (labels, buttons and entries
 // all end up as canvas.Text).
 func dump(o fyne.CanvasObject) string {
 	var b strings.Builder
-	for _, c := range test.LaidOutObjects(o) {
+	for _, c := range shown(o) {
 		if t, ok := c.(*canvas.Text); ok {
 			b.WriteString(t.Text + "\n")
 		}
 	}
 	return b.String()
+}
+
+// shown lays out o's tree as test.LaidOutObjects does and collects the
+// objects that are not hidden: screens build their widgets once and hide
+// what does not apply.
+func shown(o fyne.CanvasObject) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	var walk func(o fyne.CanvasObject, size fyne.Size)
+	walk = func(o fyne.CanvasObject, size fyne.Size) {
+		if !o.Visible() {
+			return
+		}
+		out = append(out, o)
+		switch c := o.(type) {
+		case fyne.Widget:
+			r := test.WidgetRenderer(c)
+			r.Layout(size)
+			for _, child := range r.Objects() {
+				walk(child, child.Size())
+			}
+		case *fyne.Container:
+			if c.Layout != nil {
+				c.Layout.Layout(c.Objects, size)
+			}
+			for _, child := range c.Objects {
+				walk(child, child.Size())
+			}
+		}
+	}
+	walk(o, o.MinSize().Max(o.Size()))
+	return out
 }
 
 // Every string the UI shows is translated, and the two files agree.
@@ -630,36 +704,32 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 		d.Staff = counting
 	})
 	staffCalls := &counting.searches
-	rec.wait(t, "customers", 0)
+	rec.wait(t, TaskCustomers, 0)
 	var screen *customersScreen
 	searches := staffCalls.Load()
-	onUI(func() {
+	rec.onUI(func() {
 		screen = a.customers
 		test.Type(screen.search, cust.Email) // one keystroke at a time
 	})
-	rec.wait(t, "customers", 1)
+	rec.wait(t, TaskCustomers, 1)
 	if n := staffCalls.Load() - searches; n != 1 {
 		t.Fatalf("typing %q searched %d times, want once after the pause", cust.Email, n)
 	}
-	onUI(func() { screen.results.Select(0) })
-	rec.wait(t, "customer", 0)
-	onUI(func() {
+	rec.onUI(func() { screen.results.Select(0) })
+	rec.wait(t, TaskCustomer, 0)
+	rec.onUI(func() {
 		text := dump(screen.detail)
 		if !strings.Contains(text, p.NextAction.Instructions.Reference) {
 			t.Fatalf("waiting transfer not listed:\n%s", text)
 		}
-		for _, o := range test.LaidOutObjects(screen.detail) {
+		for _, o := range shown(screen.detail) {
 			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Reference on the bank statement" {
 				e.SetText(p.NextAction.Instructions.Reference)
 			}
 		}
-		for _, o := range test.LaidOutObjects(screen.detail) {
-			if b, ok := o.(*widget.Button); ok && b.Text == "Confirm receipt" {
-				test.Tap(b)
-			}
-		}
+		test.Tap(findButton(screen.detail, "Confirm receipt"))
 	})
-	rec.wait(t, "confirmed", 0)
+	rec.wait(t, TaskConfirm, 0)
 	sum, err := cc.Summary(ctx)
 	if err != nil || sum.AvailableCredit.Amount != 8_000 {
 		t.Fatalf("credit after confirmation: %v %v", sum.AvailableCredit, err)
@@ -667,8 +737,8 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 }
 
 // startStaff opens the app for a new staff account of env, in English;
-// setup adjusts its dependencies first (on the UI goroutine).
-func startStaff(t *testing.T, env *servertest.Env, setup func(sc *apiclient.Client, d *Deps)) (*App, *recorder) {
+// setup adjusts its dependencies first.
+func startStaff(t *testing.T, env *servertest.Env, setup func(sc *apiclient.Client, d *Deps)) (*staffShell, *recorder) {
 	t.Helper()
 	if err := LoadTranslations("en"); err != nil {
 		t.Fatal(err)
@@ -684,19 +754,20 @@ func startStaff(t *testing.T, env *servertest.Env, setup func(sc *apiclient.Clie
 		t.Fatal(err)
 	}
 	rec := newRecorder()
-	var a *App
-	onUI(func() {
-		d := Deps{App: fa, Backend: sc, Staff: sc, User: u, Hooks: rec.hooks()}
-		if setup != nil {
-			setup(sc, &d)
-		}
-		a = New(d)
+	d := Deps{App: fa, Backend: sc, Staff: sc, User: u, Runner: rec.runner}
+	if setup != nil {
+		setup(sc, &d)
+	}
+	var s *staffShell
+	rec.onUI(func() {
+		s = newStaffShell(d)
+		s.start()
 	})
 	t.Cleanup(func() {
-		onUI(a.Close)
-		pending.Wait()
+		rec.onUI(s.Close)
+		rec.runner.Wait()
 	})
-	return a, rec
+	return s, rec
 }
 
 // countingStaff counts customer searches.

@@ -67,14 +67,15 @@ func Run(o Options) error {
 		return err
 	}
 	accounts := session.New(profiles, store, opts)
+	runner := ui.NewRunner(log, ui.Hooks{})
 	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
 		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
-			Archive: archiver{client: s.Client},
+			Archive: archiver{client: s.Client}, Runner: runner,
 			SignOut: signOut, Font: assets.JapaneseFont, Log: log}
 	}
 	var showSignIn func()
 	showSignIn = func() {
-		ui.SignIn(fa, accounts, nil, func(s *session.Session) {
+		ui.SignIn(fa, accounts, runner, func(s *session.Session) {
 			main := ui.New(deps(s, false, showSignIn))
 			main.Window().Show()
 		}).Show()

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+	"billfold/billing"
+)
+
+// customerShell is a customer's main window: Available Credit in the
+// header, and the Billing, Archive and Settings sections. It owns the
+// account state the screens share and follows the server's events.
+type customerShell struct {
+	*frame
+	acct     *account
+	credit   *creditHeader
+	billing  *billingScreen
+	archive  *archiveScreen // nil without an archive
+	settings *settingsScreen
+}
+
+func newCustomerShell(d Deps) *customerShell {
+	f := newFrame(d)
+	s := &customerShell{frame: f, acct: newAccount(f.ctx, d.Backend, f.run, f.log)}
+	s.credit = newCreditHeader(s.acct)
+	s.billing = newBillingScreen(f.env, d.Backend, s.acct, d.RenderPDF)
+	s.settings = newSettingsScreen(f.env, d.Accounts, d.Font)
+	sections := []section{{lang.L("Billing"), theme.DocumentIcon(), s.billing}}
+	if d.Archive != nil {
+		s.archive = newArchiveScreen(f.env, d.Archive, ownInvoices{cur: d.User.Currency})
+		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), s.archive})
+	}
+	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})
+	s.credit.onRefresh = s.onRefresh
+	f.build(s.credit.object(), sections)
+	s.acct.paymentChanged.subscribe(s.onPayment)
+	return s
+}
+
+// start loads the account and follows its events.
+func (s *customerShell) start() {
+	s.acct.refreshConfig()
+	s.acct.refreshSummary()
+	s.acct.follow()
+	s.frame.start()
+}
+
+// Close stops background work and closes the window.
+func (s *customerShell) Close() {
+	if s.archive != nil {
+		s.archive.close()
+	}
+	s.frame.Close()
+}
+
+// onRefresh is the header's refresh button: the figures and the shown
+// section.
+func (s *customerShell) onRefresh() {
+	s.acct.refreshSummary()
+	s.billing.reload()
+}
+
+// onPayment tells the user, in a desktop notification, that money arrived.
+func (s *customerShell) onPayment(p api.Payment) {
+	if p.State != billing.PaymentSucceeded {
+		return
+	}
+	title := lang.L("Payment received")
+	body := lang.L("{{.Amount}} paid.", map[string]any{"Amount": billing.Format(p.Amount)})
+	if s.acct.kindOf(p.InvoiceID) == billing.KindAddFunds {
+		title = lang.L("Credit added: {{.Amount}}", map[string]any{"Amount": billing.Format(p.Amount)})
+		body = lang.L("Your Available Credit has been updated.")
+	}
+	s.app.SendNotification(fyne.NewNotification(title, body))
+}
+
+// creditHeader is the header's Available Credit: the figure, when it was
+// current, and a refresh button; greyed with "Offline — as of" when the
+// server cannot be reached.
+type creditHeader struct {
+	acct      *account
+	credit    *canvas.Text
+	note      *widget.Label
+	onRefresh func()
+	root      fyne.CanvasObject
+}
+
+func newCreditHeader(a *account) *creditHeader {
+	h := &creditHeader{acct: a}
+	h.build()
+	a.summaryChanged.subscribe(h.onSummary)
+	a.linkChanged.subscribe(h.onLink)
+	return h
+}
+
+func (h *creditHeader) build() {
+	h.credit = canvas.NewText("—", theme.Color(theme.ColorNameForeground))
+	h.credit.TextSize = theme.TextSize() * 1.8
+	h.credit.TextStyle.Bold = true
+	h.credit.Alignment = fyne.TextAlignTrailing
+	h.note = widget.NewLabel(lang.L("Loading…"))
+	h.note.Alignment = fyne.TextAlignTrailing
+	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
+		if h.onRefresh != nil {
+			h.onRefresh()
+		}
+	})
+	refresh.Importance = widget.LowImportance
+	title := widget.NewLabel(lang.L("Available Credit"))
+	title.Alignment = fyne.TextAlignTrailing
+	h.root = container.NewHBox(container.NewVBox(title, h.note), container.NewCenter(h.credit), container.NewCenter(refresh))
+}
+
+func (h *creditHeader) object() fyne.CanvasObject { return h.root }
+
+func (h *creditHeader) onSummary(s api.Summary) {
+	h.credit.Text = billing.Format(s.AvailableCredit)
+	h.credit.Color = theme.Color(theme.ColorNameForeground)
+	h.credit.Refresh()
+	h.note.SetText(lang.L("Updated {{.Time}}", map[string]any{"Time": s.AsOf.Local().Format("15:04:05")}))
+}
+
+// onLink keeps the last figure visible when offline and says how old it is.
+func (h *creditHeader) onLink(l link) {
+	switch {
+	case l.online:
+		return // the summary that came with it is shown already
+	case l.asOf.IsZero():
+		h.note.SetText(describe(l.err))
+	default:
+		h.note.SetText(lang.L("Offline — as of {{.Time}}", map[string]any{"Time": l.asOf.Local().Format("15:04")}))
+		h.credit.Color = theme.Color(theme.ColorNamePlaceHolder)
+		h.credit.Refresh()
+	}
+}

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/server"
+)
+
+// The invoice screen builds its widgets once: the header's refresh and an
+// event for the open invoice update the values, and keep what the user is
+// editing — an Apply Credit amount of their own, the gateway they chose.
+func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	ctx := context.Background()
+	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "WELCOME1000"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	id, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour),
+		[]server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := f.client.Invoice(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.rec.until(t, "the voucher's credit in the header", func() bool { return f.shell.credit.credit.Text == "¥1,000" })
+	f.openInvoice(t, inv)
+	v := f.invoice()
+	var chosen string
+	f.rec.onUI(func() {
+		if v.creditEntry.Text != "1000" || !v.creditCard.Visible() {
+			t.Fatalf("Apply Credit prefilled with %q (shown %v), want 1000", v.creditEntry.Text, v.creditCard.Visible())
+		}
+		v.creditEntry.SetText("123")
+		chosen = v.gateway.Options[len(v.gateway.Options)-1]
+		if chosen == v.gateway.Selected {
+			chosen = v.gateway.Options[0]
+		}
+		v.gateway.SetSelected(chosen)
+	})
+
+	// The header's refresh, then an event for the open invoice: a payment
+	// attempt made elsewhere (another device).
+	fetched := f.rec.mark(TaskInvoice)
+	f.rec.onUI(f.shell.onRefresh)
+	f.rec.wait(t, TaskInvoice, fetched)
+	if _, err := f.client.Pay(ctx, apiclient.NewIdempotencyKey(), id, api.PayRequest{Gateway: "card"}); err != nil {
+		t.Fatal(err)
+	}
+	f.rec.until(t, "the attempt on the invoice screen", func() bool { return len(v.inv.Payments) == 1 })
+	f.rec.onUI(func() {
+		if f.invoice() != v {
+			t.Fatal("the invoice screen was replaced")
+		}
+		if v.creditEntry.Text != "123" || v.gateway.Selected != chosen {
+			t.Fatalf("after reloads: Apply Credit amount %q (typed 123), gateway %q (chose %q)", v.creditEntry.Text, v.gateway.Selected, chosen)
+		}
+		if !v.payments.Objects[0].Visible() {
+			t.Fatal("the new payment attempt is not listed")
+		}
+	})
+
+	// Applying it clears the user's amount; the next prefill follows the
+	// new figures (¥877 of credit left, ¥3,177 due).
+	applied := f.rec.mark(TaskApplyCredit)
+	f.rec.onUI(v.onApplyCredit)
+	f.rec.wait(t, TaskApplyCredit, applied)
+	f.rec.onUI(func() {
+		if v.inv.BalanceDue.Amount != 3_177 || v.creditEntry.Text != "877" {
+			t.Fatalf("after applying ¥123: due %v, prefilled %q", v.inv.BalanceDue, v.creditEntry.Text)
+		}
+	})
+}

@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+	"billfold/billing"
+)
+
+// Deps is what the UI is built from; main wires the real parts, tests the
+// real server in-process.
+type Deps struct {
+	App fyne.App
+	// Backend serves a customer's screens, and signs any account out.
+	Backend Backend
+	// Staff serves the Customers section of staff accounts.
+	Staff StaffBackend
+	// Archive is the offline archive; nil hides the Archive section.
+	Archive Archiver
+	// Accounts lists and forgets saved profiles in Settings; nil hides them.
+	Accounts Accounts
+	User     api.User
+	Demo     bool
+	// RenderPDF renders an invoice to PDF bytes; nil disables Download PDF.
+	RenderPDF func(api.Invoice) ([]byte, error)
+	// SignOut is called after the session ended (to show sign-in again).
+	SignOut func()
+	// Runner runs the background work; nil makes one without hooks.
+	Runner *Runner
+	// Font is the bundled TTF, for theme changes in Settings.
+	Font []byte
+	// Log receives timings and background errors; nil discards them.
+	Log *slog.Logger
+}
+
+// Shell is the main window of a signed-in account: a customer's or a
+// staff member's, each its own type.
+type Shell interface {
+	Window() fyne.Window
+	// Close stops background work and closes the window.
+	Close()
+}
+
+// New builds the main window for the signed-in account and starts loading
+// what it shows.
+func New(d Deps) Shell {
+	if d.User.Role == billing.RoleStaff {
+		s := newStaffShell(d)
+		s.start()
+		return s
+	}
+	s := newCustomerShell(d)
+	s.start()
+	return s
+}
+
+// screen is the one shape of every section and tab: a constructor builds
+// its widgets and starts nothing; refresh is called each time the screen
+// is shown and loads what is missing or out of date.
+type screen interface {
+	object() fyne.CanvasObject
+	refresh()
+}
+
+// env is what every screen may use of its surroundings: the runner for
+// background work, the window for dialogs, the Fyne app for the
+// clipboard, the browser, notifications and preferences, and the context
+// that ends when the window closes.
+type env struct {
+	ctx  context.Context
+	run  *Runner
+	app  fyne.App
+	win  fyne.Window
+	user api.User
+	log  *slog.Logger
+}
+
+// openURL opens u in the system browser, off the UI goroutine. It takes a
+// parsed URL, not a string, so that what a caller vetted (a payment page
+// through apiclient.CheckRedirectURL) is exactly what opens.
+func (e *env) openURL(u *url.URL) {
+	run(e.run, e.ctx, TaskOpenURL, nil, func(context.Context) (struct{}, error) {
+		return struct{}{}, e.app.OpenURL(u)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			e.showError(lang.L("Could not open the browser"), err)
+		}
+	})
+}
+
+func (e *env) showError(title string, err error) {
+	dialog.ShowError(fmt.Errorf("%s: %s", title, describe(err)), e.win)
+}
+
+// archiveDir is where PDFs are saved by default and the archive lives.
+func (e *env) archiveDir() string {
+	if d := e.app.Preferences().String(PrefArchiveDir); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, "Documents", "Billfold")
+}
+
+// archiveFolder is the account's own folder inside the archive folder.
+func (e *env) archiveFolder() string {
+	name := strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(e.user.Email)
+	return filepath.Join(e.archiveDir(), name)
+}
+
+// section is one entry of the sidebar.
+type section struct {
+	name   string
+	icon   fyne.Resource
+	screen screen
+}
+
+// frame is the window both shells share: a header (the account's name, the
+// demo badge, and what the shell puts on the right), a sidebar of
+// sections, the shown section, and Sign out.
+type frame struct {
+	*env
+	cancel   context.CancelFunc
+	signOut  func() error // ends the session on the server
+	onSigned func()       // after signing out: show sign-in again
+	demo     bool
+	sections []section
+	content  *fyne.Container
+	nav      *widget.List
+	shown    screen
+}
+
+func newFrame(d Deps) *frame {
+	ctx, cancel := context.WithCancel(context.Background())
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Runner == nil {
+		d.Runner = NewRunner(d.Log, Hooks{})
+	}
+	win := d.App.NewWindow("Billfold")
+	win.Resize(fyne.NewSize(1024, 640))
+	win.SetOnClosed(cancel)
+	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, win: win, user: d.User, log: d.Log},
+		cancel: cancel, onSigned: d.SignOut, demo: d.Demo}
+	if d.Backend != nil {
+		f.signOut = func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return d.Backend.SignOut(ctx)
+		}
+	}
+	return f
+}
+
+// Window is the main window.
+func (f *frame) Window() fyne.Window { return f.win }
+
+// build lays out the window around the sections; right is the header's
+// right-hand side.
+func (f *frame) build(right fyne.CanvasObject, sections []section) {
+	f.sections = sections
+	name := widget.NewLabelWithStyle(f.user.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	badge := canvas.NewText(" "+lang.L("Demo")+" ", theme.Color(theme.ColorNameForegroundOnPrimary))
+	badge.TextStyle.Bold = true
+	badgeBG := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	badgeBG.CornerRadius = 4
+	demoBadge := container.NewStack(badgeBG, container.NewPadded(badge))
+	if !f.demo {
+		demoBadge.Hide()
+	}
+	header := container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewIcon(theme.AccountIcon()), name, container.NewCenter(demoBadge)), right)
+
+	f.content = container.NewStack()
+	f.nav = widget.NewList(func() int { return len(f.sections) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel("Section name"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(f.sections[i].icon)
+			row.Objects[1].(*widget.Label).SetText(f.sections[i].name)
+		})
+	f.nav.OnSelected = func(i widget.ListItemID) { f.show(f.sections[i].screen) }
+	signOut := widget.NewButtonWithIcon(lang.L("Sign out"), theme.LogoutIcon(), f.onSignOut)
+	signOut.Importance = widget.LowImportance
+	side := container.NewBorder(nil, signOut, nil, nil, f.nav)
+	split := container.NewHSplit(side, f.content)
+	split.Offset = 0.16
+	f.win.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), nil, nil, nil, split))
+}
+
+// show puts a section's screen in the window and lets it load.
+func (f *frame) show(s screen) {
+	f.shown = s
+	f.content.Objects = []fyne.CanvasObject{s.object()}
+	f.content.Refresh()
+	s.refresh()
+}
+
+// start shows the first section.
+func (f *frame) start() { f.nav.Select(0) }
+
+// Close stops background work and closes the window.
+func (f *frame) Close() {
+	f.cancel()
+	f.win.Close()
+}
+
+func (f *frame) onSignOut() {
+	run(f.run, context.Background(), TaskSignOut, nil, func(context.Context) (struct{}, error) {
+		if f.signOut == nil {
+			return struct{}{}, nil
+		}
+		return struct{}{}, f.signOut()
+	}, func(struct{}, error) { // the local session ends either way
+		f.Close()
+		if f.onSigned != nil {
+			f.onSigned()
+		}
+	})
+}
+
+func spacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// fmtDate prints a date the way the user's language writes it.
+func fmtDate(t time.Time) string {
+	return t.Local().Format(lang.X("date-format", "2006-01-02"))
+}

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+)
+
+// staffShell is an account manager's main window: Customers, the Archive
+// of chosen customers, and Settings. Staff have no account of their own:
+// no credit, no events.
+type staffShell struct {
+	*frame
+	customers *customersScreen
+	archive   *archiveScreen // nil without an archive
+	settings  *settingsScreen
+}
+
+func newStaffShell(d Deps) *staffShell {
+	f := newFrame(d)
+	s := &staffShell{frame: f}
+	s.customers = newCustomersScreen(f.env, d.Staff)
+	s.settings = newSettingsScreen(f.env, d.Accounts, d.Font)
+	sections := []section{{lang.L("Customers"), theme.AccountIcon(), s.customers}}
+	if d.Archive != nil {
+		s.archive = newArchiveScreen(f.env, d.Archive, newChosenCustomers(f.env, d.Staff))
+		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), s.archive})
+	}
+	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})
+	role := canvas.NewText(lang.L("Staff"), theme.Color(theme.ColorNameForeground))
+	role.TextSize = theme.TextSize() * 1.8
+	role.TextStyle.Bold = true
+	f.build(container.NewHBox(container.NewCenter(role)), sections)
+	return s
+}
+
+// Close stops background work and closes the window.
+func (s *staffShell) Close() {
+	if s.archive != nil {
+		s.archive.close()
+	}
+	s.frame.Close()
+}

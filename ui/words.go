@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/internal/archive"
+)
+
+// describe turns an error into a sentence for people, in their language.
+// The client's errors carry kinds and codes, never wording: it is all here.
+func describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, context.Canceled) {
+		return lang.L("Cancelled.")
+	}
+	if owner, ok := errors.AsType[*archive.OwnerError](err); ok {
+		return lang.L("This folder keeps the invoices of {{.Owner}}. Choose another folder.", map[string]any{"Owner": owner.Have.String()})
+	}
+	e, ok := apiclient.AsError(err)
+	if !ok {
+		return err.Error()
+	}
+	if key, ok := codeMessages[e.Code]; ok {
+		return lang.L(key)
+	}
+	text := kindMessage(e)
+	if e.Code != "" && e.Kind == apiclient.KindRefused {
+		text += " (" + e.Code + ")" // a rule the app has no words for yet: the code helps support
+	}
+	return text
+}
+
+// kindMessage words what happened, when the problem's code is not one the
+// app knows.
+func kindMessage(e *apiclient.Error) string {
+	switch e.Kind {
+	case apiclient.KindUnreachable:
+		return lang.L("Can't reach the billing server. Check your connection, then try again.")
+	case apiclient.KindCanceled:
+		return lang.L("Cancelled.")
+	case apiclient.KindCertificate:
+		return lang.L("The billing server's certificate is not trusted. Check the server address, or ask your provider for its CA certificate.")
+	case apiclient.KindBadResponse:
+		return lang.L("The billing server sent an answer the app could not read. Try again in a moment.")
+	case apiclient.KindSignedOut:
+		return lang.L("Your session has ended. Sign in again.")
+	case apiclient.KindInvalidCredentials:
+		return lang.L("Wrong e-mail address or password.")
+	case apiclient.KindRateLimited:
+		if e.RetryAfter > 0 {
+			return lang.L("Too many attempts. Try again after {{.Time}}.",
+				map[string]any{"Time": time.Now().Add(e.RetryAfter).Format("15:04:05")})
+		}
+		return lang.L("Too many attempts. Wait a moment, then try again.")
+	case apiclient.KindForbidden:
+		return lang.L("This is not allowed for your account.")
+	case apiclient.KindNotFound:
+		return lang.L("Not found: it may have been removed, or belong to another account.")
+	case apiclient.KindConflict:
+		return lang.L("This changed in the meantime. Refresh, then try again.")
+	case apiclient.KindInvalid:
+		if len(e.Fields) > 0 {
+			names := make([]string, len(e.Fields))
+			for i, f := range e.Fields {
+				names[i] = f.Field
+			}
+			return lang.L("Check what you entered: {{.Fields}}.", map[string]any{"Fields": strings.Join(names, ", ")})
+		}
+		return lang.L("Check what you entered, then try again.")
+	case apiclient.KindUnavailable:
+		return lang.L("The billing server is unavailable right now. Try again in a moment.")
+	case apiclient.KindServer:
+		return lang.L("The billing server had a problem. Try again in a moment.")
+	}
+	return lang.L("Something went wrong. Try again, or contact support if it keeps happening.")
+}
+
+// codeMessages are the problems people meet, worded for the screen.
+var codeMessages = map[string]string{
+	api.CodeBelowMinimum:          "The amount is below the minimum deposit.",
+	api.CodeAboveMaximum:          "The amount is above the maximum deposit.",
+	api.CodeBalanceLimit:          "This would take your credit over the maximum balance.",
+	api.CodeOpenInvoiceExists:     "An add-funds invoice is already waiting for payment. Pay or cancel it first.",
+	api.CodeGatewayUnavailable:    "This payment method is not available for your account.",
+	api.CodePolicyVersion:         "The credit policy has changed. Review it, then try again.",
+	api.CodeInsufficientCredit:    "Your available credit is not enough for this amount.",
+	api.CodeAmountExceedsDue:      "The amount is more than the balance due.",
+	api.CodeVoucherInvalid:        "This voucher code is not valid for your account.",
+	api.CodeVoucherExpired:        "This voucher has expired.",
+	api.CodeVoucherRedeemed:       "You have already redeemed this voucher.",
+	api.CodeInvoiceNotPayable:     "This invoice can no longer be paid.",
+	api.CodeNotCancellable:        "This invoice cannot be cancelled.",
+	api.CodeCurrencyMismatch:      "The amount is not in the account's currency.",
+	api.CodeCreditNotAllowed:      "Credit cannot be applied to this invoice.",
+	api.CodePaymentNotConfirmable: "This payment is no longer waiting for confirmation.",
+	api.CodeAlreadyReversed:       "This entry has already been reversed.",
+	api.CodeIdempotencyInFlight:   "The same request is still being processed. Wait a moment, then try again.",
+	api.CodeIdempotencyMismatch:   "This request changed while an earlier attempt was pending. Try again.",
+}
