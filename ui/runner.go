@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -108,7 +109,7 @@ func (r *Runner) do(f func()) {
 func (r *Runner) settle(res Result, apply func()) {
 	if !res.Stale {
 		apply()
-		if res.Err != nil {
+		if res.Err != nil && !errors.Is(res.Err, context.Canceled) { // a closed screen's work is not a failure
 			r.log.Info("task failed", "task", string(res.Task), "err", res.Err)
 		}
 	}
