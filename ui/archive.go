@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -431,11 +432,9 @@ func (s *archiveScreen) onExport() {
 			return
 		}
 		run(s.env.run, s.env.ctx, TaskExport, nil, func(context.Context) (string, error) {
-			err := archive.ExportCSV(w, entries, archive.CSVOptions{ForSpreadsheet: true})
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			return w.URI().Name(), err
+			return save(w, func(w io.Writer) error {
+				return archive.ExportCSV(w, entries, archive.CSVOptions{ForSpreadsheet: true})
+			})
 		}, func(name string, err error) {
 			if err != nil {
 				s.env.showError(lang.L("Could not export"), err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"io"
 	"net/url"
 	"os"
 	"slices"
@@ -761,11 +762,7 @@ func (v *invoiceScreen) onDownload() {
 // dialog handed over.
 func (v *invoiceScreen) writePDF(w fyne.URIWriteCloser, pdf []byte) {
 	run(v.env.run, v.ctx, TaskSavePDF, nil, func(context.Context) (string, error) {
-		_, err := w.Write(pdf)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		return w.URI().Name(), err
+		return save(w, func(w io.Writer) error { _, err := w.Write(pdf); return err })
 	}, func(name string, err error) {
 		if err != nil {
 			v.env.showError(lang.L("Could not save the PDF"), err)

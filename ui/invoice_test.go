@@ -8,7 +8,6 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
-	"billfold/internal/server"
 )
 
 // The invoice screen builds its widgets once: the header's refresh and an
@@ -23,16 +22,7 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "WELCOME1000"); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	id, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour),
-		[]server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := f.client.Invoice(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := f.serviceInvoice(t, 3_000)
 	f.rec.until(t, "the voucher's credit in the header", func() bool { return f.shell.credit.credit.Text == "¥1,000" })
 	f.openInvoice(t, inv)
 	v := f.invoice()
@@ -54,7 +44,7 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 	fetched := f.rec.mark(TaskInvoice)
 	f.rec.onUI(f.shell.onRefresh)
 	f.rec.wait(t, TaskInvoice, fetched)
-	if _, err := f.client.Pay(ctx, apiclient.NewIdempotencyKey(), id, api.PayRequest{Gateway: "card"}); err != nil {
+	if _, err := f.client.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "card"}); err != nil {
 		t.Fatal(err)
 	}
 	f.rec.until(t, "the attempt on the invoice screen", func() bool { return len(v.inv.Payments) == 1 })

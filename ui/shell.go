@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -238,6 +239,16 @@ func (f *frame) onSignOut() {
 			f.onSigned()
 		}
 	})
+}
+
+// save writes a file the save dialog handed over and closes it; it
+// returns the file's name for the screen to say. Off the UI goroutine.
+func save(w fyne.URIWriteCloser, write func(io.Writer) error) (string, error) {
+	err := write(w)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return w.URI().Name(), err
 }
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }

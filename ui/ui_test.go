@@ -206,6 +206,23 @@ func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gatew
 	f.rec.wait(t, TaskPay, paid)
 }
 
+// serviceInvoice issues an invoice for one VPS at unitPrice (plus 10 %
+// tax), due in 14 days, and fetches it.
+func (f *fixture) serviceInvoice(t *testing.T, unitPrice int64) api.Invoice {
+	t.Helper()
+	ctx, now := context.Background(), time.Now()
+	id, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour),
+		[]server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: unitPrice, TaxRate: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := f.client.Invoice(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
 // gatewayName is the display name of a gateway (the server names them in
 // the customer's language).
 func (f *fixture) gatewayName(id string) string {
@@ -520,16 +537,7 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 		}
 	})
 
-	now := time.Now()
-	id, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour),
-		[]server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := f.client.Invoice(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := f.serviceInvoice(t, 3_000)
 	f.openInvoice(t, inv)
 	c := f.rec.mark(TaskApplyCredit)
 	f.rec.onUI(func() {
