@@ -168,7 +168,7 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 			if len(ch.results) != 1 || ch.results[0].ID != c.ID {
 				t.Fatalf("search %q: %+v", c.Email, ch.results)
 			}
-			ch.toggle(0)
+			ch.onToggle(0)
 		})
 	}
 	synced, searched := rec.mark(TaskArchiveSync), rec.mark(TaskArchiveSearch)

@@ -142,11 +142,17 @@ type customerChooser struct {
 	list    *widget.List
 	count   *widget.Label
 	status  *widget.Label
+	root    fyne.CanvasObject
 	gen     atomic.Uint64
 }
 
 func newCustomerChooser(e *env, staff StaffBackend, chosen []archivedCustomer) *customerChooser {
 	c := &customerChooser{env: e, staff: staff, chosen: slices.Clone(chosen)}
+	c.build()
+	return c
+}
+
+func (c *customerChooser) build() {
 	c.search = widget.NewEntry()
 	c.search.SetPlaceHolder(lang.L("Name, company or e-mail"))
 	c.search.OnSubmitted = func(string) { c.find() }
@@ -160,18 +166,21 @@ func newCustomerChooser(e *env, staff StaffBackend, chosen []archivedCustomer) *
 			check.OnChanged = nil // SetChecked below must not count as a click
 			check.SetText(customerLabel(r) + " <" + r.Email + ">")
 			check.SetChecked(c.isChosen(r.ID))
-			check.OnChanged = func(bool) { c.toggle(i) }
+			check.OnChanged = func(bool) { c.onToggle(i) }
 		})
 	c.showCount()
-	return c
+	find := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), c.find)
+	top := container.NewBorder(nil, nil, nil, find, c.search)
+	bottom := container.NewHBox(c.count, c.status)
+	c.root = container.NewBorder(top, bottom, nil, nil, c.list)
 }
 
 func (c *customerChooser) isChosen(id string) bool {
 	return slices.ContainsFunc(c.chosen, func(a archivedCustomer) bool { return a.ID == id })
 }
 
-// toggle chooses result i, or unchooses it.
-func (c *customerChooser) toggle(i int) {
+// onToggle chooses result i, or unchooses it.
+func (c *customerChooser) onToggle(i int) {
 	if i < 0 || i >= len(c.results) {
 		return
 	}
@@ -205,14 +214,10 @@ func (c *customerChooser) find() {
 		})
 }
 
-// show opens the dialog; done gets the choice when the dialog is closed
-// with Done.
+// show opens the dialog and lists the customers; done gets the choice
+// when the dialog is closed with Done.
 func (c *customerChooser) show(done func([]archivedCustomer)) {
-	find := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), c.find)
-	top := container.NewBorder(nil, nil, nil, find, c.search)
-	bottom := container.NewHBox(c.count, c.status)
-	content := container.NewBorder(top, bottom, nil, nil, c.list)
-	d := dialog.NewCustomConfirm(lang.L("Customers to archive"), lang.L("Done"), lang.L("Cancel"), content, func(ok bool) {
+	d := dialog.NewCustomConfirm(lang.L("Customers to archive"), lang.L("Done"), lang.L("Cancel"), c.root, func(ok bool) {
 		if ok {
 			done(c.chosen)
 		}

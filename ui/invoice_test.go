@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"billfold/api"
 	"billfold/apiclient"
@@ -51,6 +54,9 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 	f.rec.onUI(func() {
 		if f.invoice() != v {
 			t.Fatal("the invoice screen was replaced")
+		}
+		if !slices.Contains(shown(v.object()), fyne.CanvasObject(v.creditEntry)) {
+			t.Fatal("the Apply Credit amount on screen is not the entry the user typed in")
 		}
 		if v.creditEntry.Text != "123" || v.gateway.Selected != chosen {
 			t.Fatalf("after reloads: Apply Credit amount %q (typed 123), gateway %q (chose %q)", v.creditEntry.Text, v.gateway.Selected, chosen)
