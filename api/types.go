@@ -22,6 +22,7 @@ var OpenAPI []byte
 const (
 	CodeInvalidJSON           = "invalid_json"
 	CodeBodyTooLarge          = "body_too_large"
+	CodeUnsupportedMediaType  = "unsupported_media_type"
 	CodeValidation            = "validation_failed"
 	CodeUnauthorized          = "unauthorized"
 	CodeTokenExpired          = "token_expired"
@@ -318,9 +319,10 @@ type Customer struct {
 	AvailableCredit billing.Money    `json:"available_credit"`
 }
 
-// CustomerList is GET /v1/staff/customers.
+// CustomerList is one page of GET /v1/staff/customers.
 type CustomerList struct {
-	Items []Customer `json:"items"`
+	Items      []Customer `json:"items"`
+	NextCursor string     `json:"next_cursor,omitempty"`
 }
 
 // AdjustmentRequest is POST /v1/staff/customers/{id}/adjustments. Amount may
@@ -384,9 +386,10 @@ type AuditRecord struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-// AuditPage is GET /v1/staff/audit.
+// AuditPage is one page of GET /v1/staff/audit.
 type AuditPage struct {
-	Items []AuditRecord `json:"items"`
+	Items      []AuditRecord `json:"items"`
+	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
 // WebhookAck answers a delivered webhook.

@@ -82,6 +82,7 @@ func benchAddFunds(b *testing.B, rate float64) {
 					time.Sleep(time.Until(t0))
 				}
 				req, _ := http.NewRequest("POST", hs.URL+"/v1/funds", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+tokens[c])
 				req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d", n))
 				resp, err := client.Do(req)

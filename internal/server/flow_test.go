@@ -122,7 +122,7 @@ func TestBankTransferConfirmedByStaff(t *testing.T) {
 			t.Fatalf("instructions: %+v", p.NextAction)
 		}
 		// Wrong reference is refused and changes nothing.
-		wantProblem(t, e.Do("POST", "/v1/staff/payments/"+p.ID+"/confirm", staff.Token, api.ConfirmRequest{Reference: "BF-XXXX-XXXX"}, nil), 422, api.CodeValidation)
+		wantProblem(t, e.Do("POST", "/v1/staff/payments/"+p.ID+"/confirm", staff.Token, api.ConfirmRequest{Reference: "BF-XXXX-XXXX"}, nil), 400, api.CodeValidation)
 		if s := summary(t, e, c.Token); s.AvailableCredit.Amount != 0 {
 			t.Fatal("credited on a wrong reference")
 		}
@@ -184,7 +184,7 @@ func TestApplyCreditPartialThenFull(t *testing.T) {
 		wantProblem(t, e.Do("POST", "/v1/invoices/"+id+"/apply-credit", c.Token, api.ApplyCreditRequest{Amount: billing.New(1, billing.JPY)}, servertest.Key()), 409, api.CodeInvoiceNotPayable)
 		// Credit cannot pay a deposit.
 		dep := addFunds(t, e, c, 1_000, "card")
-		wantProblem(t, e.Do("POST", "/v1/invoices/"+dep.ID+"/apply-credit", c.Token, api.ApplyCreditRequest{Amount: billing.New(100, billing.JPY)}, servertest.Key()), 422, api.CodeCreditNotAllowed)
+		wantProblem(t, e.Do("POST", "/v1/invoices/"+dep.ID+"/apply-credit", c.Token, api.ApplyCreditRequest{Amount: billing.New(100, billing.JPY)}, servertest.Key()), 409, api.CodeCreditNotAllowed)
 		entries := checkLedger(t, e, c.Token)
 		if entries[len(entries)-1].Description != "Goodwill credit for the outage on 11/20" {
 			t.Fatalf("adjustment reason not in ledger: %+v", entries[len(entries)-1])

@@ -28,8 +28,8 @@ func TestBadAddFundsInputChangesNothing(t *testing.T) {
 			code   string
 			field  string
 		}{
-			{"negative", c.Token, `{"amount":{"amount":-1000,"currency":"JPY"},` + ok + `}`, 422, api.CodeValidation, "amount.amount"},
-			{"zero", c.Token, `{"amount":{"amount":0,"currency":"JPY"},` + ok + `}`, 422, api.CodeValidation, "amount.amount"},
+			{"negative", c.Token, `{"amount":{"amount":-1000,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount.amount"},
+			{"zero", c.Token, `{"amount":{"amount":0,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount.amount"},
 			{"decimals", c.Token, `{"amount":{"amount":1000.5,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount.amount"},
 			{"exponent", c.Token, `{"amount":{"amount":1e4,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount.amount"},
 			{"cents on USD", u.Token, `{"amount":{"amount":10.001,"currency":"USD"},` + ok + `}`, 400, api.CodeValidation, "amount.amount"},
@@ -39,7 +39,7 @@ func TestBadAddFundsInputChangesNothing(t *testing.T) {
 			{"unknown currency", c.Token, `{"amount":{"amount":1000,"currency":"XXX"},` + ok + `}`, 400, api.CodeValidation, "amount.currency"},
 			{"wrong currency", c.Token, `{"amount":{"amount":1000,"currency":"USD"},` + ok + `}`, 422, api.CodeCurrencyMismatch, "amount.currency"},
 			{"unknown gateway", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"gateway":"bitcoin","policy_version":"2026-06-01"}`, 422, api.CodeGatewayUnavailable, "gateway"},
-			{"missing gateway", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"policy_version":"2026-06-01"}`, 422, api.CodeValidation, "gateway"},
+			{"missing gateway", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"policy_version":"2026-06-01"}`, 400, api.CodeValidation, "gateway"},
 			{"old policy", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"gateway":"card","policy_version":"2020-01-01"}`, 422, api.CodePolicyVersion, "policy_version"},
 			{"below minimum", c.Token, `{"amount":{"amount":999,"currency":"JPY"},` + ok + `}`, 422, api.CodeBelowMinimum, "amount.amount"},
 			{"above maximum", c.Token, `{"amount":{"amount":500001,"currency":"JPY"},` + ok + `}`, 422, api.CodeAboveMaximum, "amount.amount"},
@@ -168,7 +168,7 @@ func TestBadAdjustmentInputChangesNothing(t *testing.T) {
 		refuseAll(t, e, "/v1/staff/customers/"+c.ID+"/adjustments", staff.Token, append([]badInput{
 			{"debit beyond the credit", amount("-1001"), 422, api.CodeInsufficientCredit, "amount.amount"},
 			{"most negative", amount("-9223372036854775808"), 422, api.CodeInsufficientCredit, "amount.amount"},
-			{"zero", amount("0"), 422, api.CodeValidation, "amount"},
+			{"zero", amount("0"), 400, api.CodeValidation, "amount"},
 			{"decimals", amount("1000.5"), 400, api.CodeValidation, "amount.amount"},
 			{"exponent", amount("1e4"), 400, api.CodeValidation, "amount.amount"},
 			{"cents on USD", `{"amount":{"amount":10.001,"currency":"USD"},` + reason + `}`, 400, api.CodeValidation, "amount.amount"},
@@ -179,8 +179,8 @@ func TestBadAdjustmentInputChangesNothing(t *testing.T) {
 			{"string amount", amount(`"1000"`), 400, api.CodeValidation, "amount.amount"},
 			{"bare number", `{"amount":1000,` + reason + `}`, 400, api.CodeValidation, "amount"},
 			{"unknown currency", `{"amount":{"amount":1000,"currency":"XXX"},` + reason + `}`, 400, api.CodeValidation, "amount.currency"},
-			{"wrong currency", `{"amount":{"amount":1000,"currency":"USD"},` + reason + `}`, 422, api.CodeValidation, "amount.currency"},
-			{"no reason", `{"amount":{"amount":1000,"currency":"JPY"}}`, 422, api.CodeValidation, "reason"},
+			{"wrong currency", `{"amount":{"amount":1000,"currency":"USD"},` + reason + `}`, 422, api.CodeCurrencyMismatch, "amount.currency"},
+			{"no reason", `{"amount":{"amount":1000,"currency":"JPY"}}`, 400, api.CodeValidation, "reason"},
 			{"unknown field", `{"amount":{"amount":1000,"currency":"JPY"},` + reason + `,"approved":true}`, 400, api.CodeValidation, "approved"},
 		}, malformedBodies...))
 		if s := summary(t, e, c.Token); s.AvailableCredit.Amount != 1_000 {
@@ -197,8 +197,8 @@ func TestBadApplyCreditInputChangesNothing(t *testing.T) {
 		id := serviceInvoice(t, e, c, server.ServiceLine{Description: "VPS", Quantity: 1, UnitPrice: 1_000, TaxRate: 10}) // ¥1,100 due
 		amount := func(v string) string { return `{"amount":{"amount":` + v + `,"currency":"JPY"}}` }
 		refuseAll(t, e, "/v1/invoices/"+id+"/apply-credit", c.Token, append([]badInput{
-			{"negative", amount("-100"), 422, api.CodeValidation, "amount.amount"},
-			{"zero", amount("0"), 422, api.CodeValidation, "amount.amount"},
+			{"negative", amount("-100"), 400, api.CodeValidation, "amount.amount"},
+			{"zero", amount("0"), 400, api.CodeValidation, "amount.amount"},
 			{"decimals", amount("100.5"), 400, api.CodeValidation, "amount.amount"},
 			{"exponent", amount("1e2"), 400, api.CodeValidation, "amount.amount"},
 			{"cents on USD", `{"amount":{"amount":1.001,"currency":"USD"}}`, 400, api.CodeValidation, "amount.amount"},
@@ -207,9 +207,9 @@ func TestBadApplyCreditInputChangesNothing(t *testing.T) {
 			{"more than the credit", amount("1100"), 422, api.CodeInsufficientCredit, "amount.amount"},
 			{"string amount", amount(`"100"`), 400, api.CodeValidation, "amount.amount"},
 			{"bare number", `{"amount":100}`, 400, api.CodeValidation, "amount"},
-			{"no amount", `{}`, 422, api.CodeValidation, "amount"},
+			{"no amount", `{}`, 400, api.CodeValidation, "amount"},
 			{"unknown currency", `{"amount":{"amount":100,"currency":"XXX"}}`, 400, api.CodeValidation, "amount.currency"},
-			{"wrong currency", `{"amount":{"amount":100,"currency":"USD"}}`, 422, api.CodeValidation, "amount.currency"},
+			{"wrong currency", `{"amount":{"amount":100,"currency":"USD"}}`, 422, api.CodeCurrencyMismatch, "amount.currency"},
 			{"unknown field", `{"amount":{"amount":100,"currency":"JPY"},"discount":5}`, 400, api.CodeValidation, "discount"},
 		}, malformedBodies...))
 		var inv api.Invoice

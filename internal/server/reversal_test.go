@@ -29,9 +29,9 @@ func TestAdjustmentReversal(t *testing.T) {
 			status      int
 			code, field string
 		}{
-			{"not exact", -4_000, wrong.Entry.ID, 422, api.CodeValidation, "amount.amount"},
-			{"unknown entry", -5_000, "led_nope", 422, api.CodeValidation, "reverses"},
-			{"another customer's entry", -300, adjust(t, e, staff, other, 300, "Other").Entry.ID, 422, api.CodeValidation, "reverses"},
+			{"not exact", -4_000, wrong.Entry.ID, 400, api.CodeValidation, "amount.amount"},
+			{"unknown entry", -5_000, "led_nope", 400, api.CodeValidation, "reverses"},
+			{"another customer's entry", -300, adjust(t, e, staff, other, 300, "Other").Entry.ID, 400, api.CodeValidation, "reverses"},
 		} {
 			p := wantProblem(t, reverse(bad.amount, bad.reverses), bad.status, bad.code)
 			if len(p.Errors) == 0 || p.Errors[0].Field != bad.field {
@@ -46,7 +46,7 @@ func TestAdjustmentReversal(t *testing.T) {
 		wantProblem(t, reverse(-5_000, wrong.Entry.ID), 409, api.CodeAlreadyReversed)
 		// A reversal is not reversed by hand, nor is an entry tied to an invoice.
 		p := wantProblem(t, e.Do("POST", "/v1/staff/customers/"+c.ID+"/adjustments", staff.Token, api.AdjustmentRequest{
-			Amount: billing.New(5_000, billing.JPY), Reason: "Undo the undo", Reverses: res.Entry.ID}, servertest.Key()), 422, api.CodeValidation)
+			Amount: billing.New(5_000, billing.JPY), Reason: "Undo the undo", Reverses: res.Entry.ID}, servertest.Key()), 400, api.CodeValidation)
 		if p.Errors[0].Field != "reverses" {
 			t.Errorf("reversing a reversal: %+v", p.Errors)
 		}

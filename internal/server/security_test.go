@@ -145,6 +145,7 @@ func TestSignInIsRateLimitedAcrossAccountsAndAddresses(t *testing.T) {
 		body, _ := json.Marshal(api.SignInRequest{Email: email, Password: "guess"})
 		req := httptest.NewRequest("POST", "/v1/sessions", bytes.NewReader(body))
 		req.RemoteAddr = ip + ":40000"
+		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		e.Server.Handler().ServeHTTP(w, req)
 		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {

@@ -3,6 +3,10 @@
 // gateways with a sandbox checkout, and staff operations. It is a library so
 // the desktop app can run it in-process in demo mode; cmd/billfold-server
 // wraps it as a standalone binary.
+//
+// This package only wires the layers together (docs/ARCHITECTURE.md):
+// httpapi (HTTP) → rules (billing) → store (SQL), with events, gateway,
+// auth and demodata beside them.
 package server
 
 import (
@@ -20,16 +24,35 @@ import (
 	"billfold/api"
 	"billfold/billing"
 	"billfold/internal/server/auth"
+	"billfold/internal/server/demodata"
+	"billfold/internal/server/events"
 	"billfold/internal/server/gateway"
+	"billfold/internal/server/httpapi"
+	"billfold/internal/server/rules"
 	"billfold/internal/server/store"
+	"billfold/internal/server/store/sqlitestore"
 )
 
 // Limits are the add-funds rules for one currency, in minor units.
-type Limits struct {
-	MinDeposit int64
-	MaxDeposit int64
-	MaxBalance int64
-}
+type Limits = rules.Limits
+
+// NewUser describes an account to create.
+type NewUser = rules.NewUser
+
+// ServiceLine is one line of a service invoice issued by IssueServiceInvoice.
+type ServiceLine = rules.ServiceLine
+
+// RefreshRetryGrace is how long a spent refresh token may be presented
+// again (rules.RefreshRetryGrace).
+const RefreshRetryGrace = rules.RefreshRetryGrace
+
+// Demo accounts (demodata); all share DemoPassword.
+const (
+	DemoCustomerJA = demodata.CustomerJA
+	DemoCustomerEN = demodata.CustomerEN
+	DemoStaff      = demodata.Staff
+	DemoPassword   = demodata.Password
+)
 
 // Options configure a Server. Zero values take the documented defaults.
 type Options struct {
@@ -39,8 +62,13 @@ type Options struct {
 	// connections (0: SQLite's default, 2 MiB). The demo inside the desktop
 	// app keeps it small; the operating system caches the file anyway.
 	SQLiteCacheKiB int
-	// DSN selects PostgreSQL (a pgx connection string) instead of SQLite.
+	// DSN selects PostgreSQL (a pgx connection string) instead of SQLite;
+	// OpenPostgres must then be set.
 	DSN string
+	// OpenPostgres connects to DSN: pgstore.Open in the binaries that
+	// serve PostgreSQL. It is an option so that the desktop app, whose demo
+	// server is SQLite only, does not link the PostgreSQL driver.
+	OpenPostgres func(ctx context.Context, dsn string) (*store.DB, error)
 	// BaseURL is the public origin used in checkout redirect URLs.
 	BaseURL string
 	// Logger receives structured logs; nil discards them.
@@ -81,6 +109,9 @@ type Options struct {
 	Bank gateway.BankAccount
 	// MaxBodyBytes limits request bodies (64 KiB).
 	MaxBodyBytes int64
+	// PasswordCost is the argon2id work per password hash: zero is
+	// auth.ProductionCost; tests use auth.TestCost.
+	PasswordCost auth.Cost
 }
 
 // DefaultLimits are the add-funds limits of the demo provider.
@@ -163,23 +194,21 @@ func (o *Options) defaults() {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 64 << 10
 	}
+	if o.PasswordCost == (auth.Cost{}) {
+		o.PasswordCost = auth.ProductionCost
+	}
 }
 
 // Server is a running Billing API v1 backend.
 type Server struct {
-	opts     Options
-	db       *store.DB
-	log      *slog.Logger
-	now      func() time.Time
-	gateways *gateway.Registry
-	hub      *hub
-	auth     *authCache
-	login    *auth.Limiter // per client IP and e-mail
-	account  *auth.Limiter // per e-mail, from every address
-	source   *auth.Limiter // per client IP, for every e-mail
-	voucher  *auth.Limiter
-	handler  http.Handler
-	stop     context.CancelFunc
+	opts    Options
+	db      *store.DB
+	log     *slog.Logger
+	now     func() time.Time
+	rules   *rules.Service
+	hub     *events.Hub
+	handler *httpapi.Handler
+	stop    context.CancelFunc
 }
 
 // New opens the database (applying migrations) and builds the server.
@@ -187,36 +216,43 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	opts.defaults()
 	var db *store.DB
 	var err error
-	if opts.DSN != "" {
-		db, err = store.OpenPostgres(ctx, opts.DSN)
-	} else {
-		if opts.DataDir == "" {
-			return nil, errors.New("server: a data directory or a PostgreSQL DSN is required")
-		}
-		db, err = store.OpenSQLite(ctx, opts.DataDir, opts.SQLiteCacheKiB)
+	switch {
+	case opts.DSN != "" && opts.OpenPostgres == nil:
+		return nil, errors.New("server: this program was built without PostgreSQL support")
+	case opts.DSN != "":
+		db, err = opts.OpenPostgres(ctx, opts.DSN)
+	case opts.DataDir == "":
+		return nil, errors.New("server: a data directory or a PostgreSQL DSN is required")
+	default:
+		db, err = sqlitestore.Open(ctx, opts.DataDir, opts.SQLiteCacheKiB)
 	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		opts:     opts,
-		db:       db,
-		log:      opts.Logger,
-		now:      opts.Now,
-		gateways: gateway.NewRegistry(opts.Bank),
-		hub:      newHub(),
-		auth:     newAuthCache(),
-		login:    auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
-		account:  auth.NewLimiter(opts.LoginInterval, 3*opts.LoginBurst, opts.Now),
-		source:   auth.NewLimiter(opts.LoginSourceInterval, opts.LoginSourceBurst, opts.Now),
-		voucher:  auth.NewLimiter(opts.VoucherInterval, opts.VoucherBurst, opts.Now),
-	}
-	s.handler = s.routes()
+	hub := events.NewHub()
+	rs := rules.New(db, rules.Config{
+		Now: opts.Now, Log: opts.Logger, Limits: opts.Limits, MaxOpenAddFunds: opts.MaxOpenAddFunds,
+		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank),
+		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
+		Notify: hub.Notify,
+	})
+	rs.SetBaseURL(strings.TrimRight(opts.BaseURL, "/"))
+	s := &Server{opts: opts, db: db, log: opts.Logger, now: opts.Now, rules: rs, hub: hub}
+	s.handler = httpapi.New(httpapi.Config{
+		Rules: rs, DB: db, Hub: hub, Log: opts.Logger, Now: opts.Now, WebhookSecret: opts.WebhookSecret,
+		MaxBodyBytes: opts.MaxBodyBytes,
+		Limiters: httpapi.Limiters{
+			Login:   auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
+			Account: auth.NewLimiter(opts.LoginInterval, 3*opts.LoginBurst, opts.Now),
+			Source:  auth.NewLimiter(opts.LoginSourceInterval, opts.LoginSourceBurst, opts.Now),
+			Voucher: auth.NewLimiter(opts.VoucherInterval, opts.VoucherBurst, opts.Now),
+		},
+	})
 	jctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go s.every(jctx, time.Hour, "purge idempotency keys", s.purgeIdempotencyKeys)
+	go s.every(jctx, time.Hour, "purge idempotency keys", s.handler.PurgeIdempotencyKeys)
 	// Also at start: a server that stopped may have left callbacks owed.
-	go s.every(jctx, callbackRetryAfter, "retry sandbox callbacks", s.retryCallbacks)
+	go s.every(jctx, rules.CallbackRetryAfter, "retry sandbox callbacks", rs.RetryOwedCallbacks)
 	return s, nil
 }
 
@@ -241,7 +277,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // SetBaseURL sets the origin used in checkout redirects, for callers that
 // learn their address only after listening (an ephemeral loopback port).
-func (s *Server) SetBaseURL(u string) { s.opts.BaseURL = strings.TrimRight(u, "/") }
+func (s *Server) SetBaseURL(u string) {
+	s.opts.BaseURL = strings.TrimRight(u, "/")
+	s.rules.SetBaseURL(s.opts.BaseURL)
+}
 
 // SignWebhook signs a callback body as the sandbox gateway would, for tools
 // and tests that deliver callbacks themselves.
@@ -255,7 +294,7 @@ func (s *Server) DB() *store.DB { return s.db }
 // Close stops event streams and closes the database.
 func (s *Server) Close() error {
 	s.stop()
-	s.hub.close()
+	s.hub.Close()
 	return s.db.Close()
 }
 
@@ -285,11 +324,40 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	s.hub.close() // end event streams so Shutdown does not wait on them
+	s.hub.Close() // end event streams so Shutdown does not wait on them
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// CreateUser adds a customer or staff account and returns its id.
+func (s *Server) CreateUser(ctx context.Context, u NewUser) (string, error) {
+	return s.rules.CreateUser(ctx, u)
+}
+
+// CreateVoucher adds a voucher code worth amount in its currency; a zero
+// expiry never expires. A code may exist once per currency.
+func (s *Server) CreateVoucher(ctx context.Context, code string, amount billing.Money, expires time.Time) error {
+	return s.rules.CreateVoucher(ctx, code, amount, expires)
+}
+
+// IssueServiceInvoice bills a customer for services (renewals and the like);
+// tax is computed once per rate. It returns the new invoice's id.
+func (s *Server) IssueServiceInvoice(ctx context.Context, customerID string, issued, due time.Time, lines []ServiceLine) (string, error) {
+	return s.rules.IssueServiceInvoice(ctx, customerID, issued, due, lines)
+}
+
+// SeedDemo fills an empty database with the demo provider (demodata.Seed)
+// and reports whether it did.
+func (s *Server) SeedDemo(ctx context.Context) (bool, error) {
+	return demodata.Seed(ctx, s.db, s.rules, s.now())
+}
+
+// SeedBulkInvoices gives the customer with the e-mail address email n more
+// paid service invoices, for performance measurements with a large account.
+func (s *Server) SeedBulkInvoices(ctx context.Context, email string, n int) error {
+	return demodata.BulkInvoices(ctx, s.db, s.rules, email, n, s.now())
 }

@@ -14,22 +14,34 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2id parameters: OWASP's minimum recommendation (19 MiB, t=2, p=1),
+// Cost is how much work one argon2id hash takes.
+type Cost struct {
+	Time      uint32
+	MemoryKiB uint32
+	Threads   uint8
+}
+
+// ProductionCost is OWASP's minimum recommendation (19 MiB, t=2, p=1),
 // about 20 ms per hash on the 2-core reference machine.
+var ProductionCost = Cost{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
+
+// TestCost is argon2id's smallest work: for throwaway test passwords only,
+// so that a test suite's hundreds of sign-ins do not depend on an idle
+// machine. A hash records its cost, so a server checks either kind.
+var TestCost = Cost{Time: 1, MemoryKiB: 8, Threads: 1}
+
 const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-	saltLen      = 16
+	argonKeyLen = 32
+	saltLen     = 16
 )
 
 // hashing bounds the argon2 computations running at once. Each holds
-// argonMemory (19 MiB) while it runs, so a flood of sign-ins queues here
+// its memory (19 MiB at ProductionCost) while it runs, so a flood of sign-ins queues here
 // instead of taking the server's memory; twice the CPUs keeps every core
 // busy.
 var hashing = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
@@ -53,18 +65,47 @@ func idKey(ctx context.Context, password, salt []byte, time, memory uint32, thre
 // ErrMalformedHash is returned for a stored hash this package did not write.
 var ErrMalformedHash = errors.New("malformed password hash")
 
-// HashPassword returns an encoded argon2id hash with a random salt.
-func HashPassword(password string) (string, error) {
+// Hasher hashes passwords at one cost. Checking reads the cost from the
+// hash, so a hasher checks every hash this package wrote.
+type Hasher struct {
+	cost Cost
+	// dummy is checked against when the e-mail is unknown, so that
+	// response time does not reveal which accounts exist. It is computed
+	// on the first such sign-in, not when the program starts: a hash takes
+	// 19 MiB and tens of milliseconds, which every binary linking this
+	// package would otherwise pay before main, signed in or not.
+	dummy func() string
+}
+
+// NewHasher returns a hasher at cost.
+func NewHasher(cost Cost) *Hasher {
+	h := &Hasher{cost: cost}
+	h.dummy = sync.OnceValue(func() string {
+		// Hash fails only when its context ends, and its own never does.
+		hash, _ := h.Hash("billfold-timing-equaliser")
+		return hash
+	})
+	return h
+}
+
+// Hash returns an encoded argon2id hash of password with a random salt.
+func (h *Hasher) Hash(password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("salt: %w", err)
 	}
-	key, err := idKey(context.Background(), []byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	c := h.cost
+	key, err := idKey(context.Background(), []byte(password), salt, c.Time, c.MemoryKiB, c.Threads, argonKeyLen)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB, c.Time, c.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// CheckUnknownUser spends the time of a real check and returns nothing.
+func (h *Hasher) CheckUnknownUser(ctx context.Context, password string) {
+	_, _ = CheckPassword(ctx, h.dummy(), password)
 }
 
 // CheckPassword reports whether password matches encoded, in constant time.
@@ -92,15 +133,6 @@ func CheckPassword(ctx context.Context, encoded, password string) (bool, error) 
 		return false, err
 	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// dummyHash is checked against when the e-mail is unknown, so that response
-// time does not reveal which accounts exist.
-var dummyHash, _ = HashPassword("billfold-timing-equaliser")
-
-// CheckUnknownUser spends the same time as a real check and returns false.
-func CheckUnknownUser(ctx context.Context, password string) {
-	_, _ = CheckPassword(ctx, dummyHash, password)
 }
 
 // NewToken returns a random opaque token with a readable prefix ("bfa_" for

@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"os"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,10 +13,49 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
+// allocatedAtLoad is what the test binary had allocated when its tests
+// began: package initialisation, this package's included, was done.
+var allocatedAtLoad uint64
+
+func TestMain(m *testing.M) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	allocatedAtLoad = ms.TotalAlloc
+	os.Exit(m.Run())
+}
+
+// TestNothingIsHashedAtLoad: linking this package costs no argon2 hash
+// before main. One production hash allocates its 19 MiB; everything else
+// the test binary sets up before its tests takes a few hundred KiB.
+func TestNothingIsHashedAtLoad(t *testing.T) {
+	if allocatedAtLoad >= uint64(ProductionCost.MemoryKiB)<<10 {
+		t.Fatalf("%d KiB allocated before the tests began: a password hash was computed at package load", allocatedAtLoad>>10)
+	}
+}
+
+// TestProductionCost: a hasher at the production cost writes it into the
+// hash and checks passwords against it.
+func TestProductionCost(t *testing.T) {
+	h := NewHasher(ProductionCost)
+	hash, err := h.Hash("correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q does not record the production cost", hash)
+	}
+	for pw, want := range map[string]bool{"correct horse": true, "correct horse ": false, "": false} {
+		if ok, err := CheckPassword(context.Background(), hash, pw); ok != want || err != nil {
+			t.Errorf("%q: %v, %v; want %v", pw, ok, err, want)
+		}
+	}
+}
+
 // TestHashingIsBounded: however many sign-ins arrive at once, at most
 // cap(hashing) argon2 computations (19 MiB each) run together.
 func TestHashingIsBounded(t *testing.T) {
-	hash, err := HashPassword("correct horse")
+	h := NewHasher(TestCost)
+	hash, err := h.Hash("correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +73,7 @@ func TestHashingIsBounded(t *testing.T) {
 	for i := range 4 * cap(hashing) {
 		wg.Go(func() {
 			if i%2 == 0 {
-				CheckUnknownUser(context.Background(), "guess")
+				h.CheckUnknownUser(context.Background(), "guess")
 			} else if ok, err := CheckPassword(context.Background(), hash, "correct horse"); !ok || err != nil {
 				t.Errorf("the right password: %v, %v", ok, err)
 			}
@@ -56,7 +98,8 @@ func TestGivingUpWhileWaitingComputesNothing(t *testing.T) {
 	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if ok, err := CheckPassword(ctx, dummyHash, "x"); ok || err != context.Canceled {
+	hash := "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"
+	if ok, err := CheckPassword(ctx, hash, "x"); ok || err != context.Canceled {
 		t.Fatalf("with every slot busy and the caller gone: %v, %v", ok, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"billfold/internal/server"
+	"billfold/internal/server/store/pgstore"
 )
 
 // Run executes the server command with args (without the program name).
@@ -80,7 +81,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 			return fmt.Errorf("data directory: %w", err)
 		}
 	}
-	srv, err := server.New(ctx, server.Options{DataDir: c.data, DSN: c.dsn, BaseURL: c.baseURL, Logger: log})
+	srv, err := server.New(ctx, server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log})
 	if err != nil {
 		return err
 	}

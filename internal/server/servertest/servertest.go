@@ -30,6 +30,8 @@ import (
 	"billfold/api/apivalidate"
 	"billfold/billing"
 	"billfold/internal/server"
+	"billfold/internal/server/auth"
+	"billfold/internal/server/store/pgstore"
 )
 
 // PostgresDSNEnv names the variable holding a PostgreSQL DSN for tests.
@@ -103,7 +105,9 @@ func (b *SyncBuffer) String() string {
 	return b.buf.String()
 }
 
-// New starts a server on backend b. tune may adjust the options.
+// New starts a server on backend b. tune may adjust the options. Passwords
+// are hashed at auth.TestCost, so that sign-ins take no time on a busy
+// machine; the production cost has its own test.
 func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 	t.Helper()
 	clock := &Clock{now: time.Now().UTC().Truncate(time.Millisecond)}
@@ -115,6 +119,8 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 		LoginInterval: time.Millisecond, LoginBurst: 1000,
 		LoginSourceInterval: time.Millisecond, LoginSourceBurst: 1000,
 		VoucherInterval: time.Millisecond, VoucherBurst: 1000,
+		PasswordCost: auth.TestCost,
+		OpenPostgres: pgstore.Open,
 	}
 	if b.dsn != "" {
 		opts.DSN = pgSchema(t, b.dsn)

@@ -1,7 +1,13 @@
-// Package store is the reference server's persistence: one schema, two
-// dialects (SQLite through a pure-Go driver, PostgreSQL through pgx), embedded
-// migrations, and the transaction discipline that keeps the ledger exact
-// under concurrency.
+// Package store is the reference server's persistence and the only place
+// that holds SQL: one schema and one text per statement for two dialects
+// (SQLite and PostgreSQL), embedded migrations, the transaction type every
+// statement runs in (Tx, whose comment says how each dialect locks), and one
+// file of methods per table or aggregate (customers, invoices, payments,
+// ledger, vouchers, idempotency, events, audit, sessions, callbacks).
+//
+// The package links no database driver: sqlitestore and pgstore open the
+// pools and hand them over, so that a binary that never speaks PostgreSQL
+// (the desktop app's embedded demo) does not carry pgx.
 package store
 
 import (
@@ -17,11 +23,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -58,6 +59,8 @@ type DB struct {
 	// SQLite, and the server issues a small fixed set of queries.
 	stmtMu sync.Mutex
 	stmts  map[*sql.DB]map[string]*sql.Stmt
+	// isUnique recognises the driver's unique-constraint error.
+	isUnique func(error) bool
 }
 
 // maxCachedStmts bounds the cache; queries past it run unprepared.
@@ -94,68 +97,36 @@ func (db *DB) prepared(ctx context.Context, pool *sql.DB, q string) *sql.Stmt {
 	return st
 }
 
-// OpenSQLite opens (creating if needed) the SQLite database file in dir,
-// in WAL mode, and applies the migrations. cacheKiB bounds each
-// connection's page cache; 0 keeps SQLite's default of 2 MiB.
-//
-// synchronous(NORMAL) fsyncs the WAL at checkpoints rather than at every
-// commit: a power loss can lose the commits of the last few tens of
-// milliseconds (see groupcommit.go). FULL, one fsync per group commit,
-// measured a p99 of 11.6–545 ms at 2,000 add-funds requests/s against 5.0–7.2 ms
-// with NORMAL (README, Benchmarks); a deployment that cannot lose an
-// acknowledged commit runs on PostgreSQL.
-func OpenSQLite(ctx context.Context, dir string, cacheKiB int) (*DB, error) {
-	path := filepath.Join(dir, "billfold.db")
-	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)"
-	if cacheKiB > 0 {
-		base += fmt.Sprintf("&_pragma=cache_size(-%d)", cacheKiB)
-	}
-	// Checkpoints run in the background (checkpointer), not inside a
-	// commit where they would stall every waiting writer.
-	wdb, err := sql.Open("sqlite", base+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	// Writers are serialised by the writer goroutine; the second connection
-	// only lets a statement be prepared while the first is in a transaction.
-	wdb.SetMaxOpenConns(2)
-	wdb.SetMaxIdleConns(2)
-	wdb.SetConnMaxLifetime(0)
-	db := &DB{sql: wdb, read: wdb, dialect: SQLite}
-	db.startWriter()
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	rdb, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	rdb.SetMaxOpenConns(4)
-	rdb.SetMaxIdleConns(4)
-	db.read = rdb
-	go db.checkpointer()
-	return db, nil
+// Backend is an opened database as a driver package (sqlitestore,
+// pgstore) hands it to Open.
+type Backend struct {
+	Dialect Dialect
+	// Write runs write transactions; on SQLite it has two connections
+	// (see the writer in groupcommit.go), with transactions that begin
+	// IMMEDIATE and no automatic checkpoints.
+	Write *sql.DB
+	// Read runs read-only snapshots; it may be Write itself.
+	Read *sql.DB
+	// IsUniqueViolation recognises the driver's unique-constraint error.
+	IsUniqueViolation func(error) bool
 }
 
-// OpenPostgres connects to PostgreSQL with a pgx DSN and applies the migrations.
-func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
-	sdb, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open postgres: %w", err)
+// Open applies the migrations to b and returns the store. On SQLite it
+// starts the writer goroutine and the checkpointer, which Close stops.
+func Open(ctx context.Context, b Backend) (*DB, error) {
+	db := &DB{sql: b.Write, read: b.Read, dialect: b.Dialect, isUnique: b.IsUniqueViolation}
+	if db.read == nil {
+		db.read = db.sql
 	}
-	sdb.SetMaxOpenConns(32)
-	sdb.SetMaxIdleConns(32)
-	if err := sdb.PingContext(ctx); err != nil {
-		sdb.Close()
-		return nil, fmt.Errorf("connect to postgres: %w", err)
+	if db.dialect == SQLite {
+		db.startWriter()
 	}
-	db := &DB{sql: sdb, read: sdb, dialect: Postgres}
 	if err := db.migrate(ctx); err != nil {
-		sdb.Close()
+		db.Close()
 		return nil, err
+	}
+	if db.dialect == SQLite {
+		go db.checkpointer()
 	}
 	return db, nil
 }
@@ -256,7 +227,27 @@ func (db *DB) rebind(q string) string {
 	return b.String()
 }
 
-// Tx is a transaction with portable placeholders.
+// Tx is one transaction; every statement of the server runs in one, through
+// the methods of this package. Statements are written once with "?"
+// placeholders and rebound for PostgreSQL.
+//
+// Locking differs by dialect, with the same guarantee: every change to one
+// customer's money is serialised, which is what keeps balance_after, the
+// invoice counters and the idempotency table exact.
+//
+//   - PostgreSQL: WriteTx(ctx, customerID, …) starts with
+//     SELECT … FROM users WHERE id = ? FOR UPDATE, a row lock that
+//     concurrent writers for the same customer queue on; writers for other
+//     customers run in parallel. Reads (ReadTx) are READ ONLY snapshots and
+//     never wait.
+//   - SQLite: there is one writer. Every WriteTx goes to the writer
+//     goroutine (groupcommit.go), which runs the waiting transactions one
+//     after another inside one SQLite transaction, each in its own
+//     SAVEPOINT; so a write transaction holds every account's lock at once,
+//     and the customer id is not needed. Reads use a separate query_only
+//     pool and, in WAL mode, never wait for the writer.
+//
+// A Tx must not be used after its function returns.
 type Tx struct {
 	tx   *sql.Tx
 	db   *DB
@@ -290,7 +281,9 @@ func (t *Tx) stmt(q string) *sql.Stmt {
 	return bound
 }
 
-// Exec runs a statement.
+// Exec runs a statement. The server's own statements are this package's
+// methods; Exec, Query and QueryRow are exported for tests and tools that
+// inspect or damage a database on purpose.
 func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
 	if st := t.stmt(q); st != nil {
 		return st.ExecContext(t.ctx, args...)
@@ -322,10 +315,8 @@ func (t *Tx) AfterCommit(f func()) { t.afterCommit = append(t.afterCommit, f) }
 func (t *Tx) Context() context.Context { return t.ctx }
 
 // WriteTx runs fn in a write transaction that holds the lock on the account
-// lockUserID (when not empty): on PostgreSQL a row lock on the user, on
-// SQLite the single-writer lock. Every change to one customer's money is
-// therefore serialised, which is what keeps balance_after and the
-// idempotency table exact. fn's error rolls everything back.
+// lockUserID (when not empty): see Tx for how each dialect takes it. fn's
+// error rolls everything back.
 func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error) error {
 	if db.dialect == SQLite {
 		return db.submit(ctx, fn)
@@ -366,15 +357,22 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	return nil
 }
 
-// IsUniqueViolation reports whether err is a unique-constraint failure.
-func IsUniqueViolation(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23505"
+// ErrNotFound is returned by the methods that read one row when there is none.
+var ErrNotFound = errors.New("store: no such row")
+
+// ErrBadCursor is returned by the page readers for a cursor they did not issue.
+var ErrBadCursor = errors.New("store: not a cursor of this list")
+
+// ErrDuplicate is returned by inserts that would repeat a unique key.
+var ErrDuplicate = errors.New("store: duplicate key")
+
+// one maps sql.ErrNoRows to ErrNotFound and wraps other errors with what.
+func one(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return ErrNotFound
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -1,12 +1,13 @@
-package server
+package httpapi
 
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"reflect"
 	"strings"
 	"sync"
+
+	"billfold/internal/server/problem"
 )
 
 // exactKeys finds an object key in body that names a field of t only when
@@ -41,7 +42,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 			} else {
 				for name := range fields {
 					if strings.EqualFold(name, key) {
-						return fieldProblem(http.StatusBadRequest, joinPath(path, key), "unknown_field",
+						return problem.InvalidField(joinPath(path, key), "unknown_field",
 							"is not a known field (names are case-sensitive: "+name+")")
 					}
 				}

@@ -1,4 +1,4 @@
-package server
+package rules
 
 import (
 	"sync"
@@ -16,7 +16,7 @@ type authCache struct {
 }
 
 type authEntry struct {
-	p        principal
+	p        Principal
 	family   string
 	expires  int64 // access token expiry, Unix µs
 	cachedAt time.Time
@@ -53,7 +53,7 @@ func (c *authCache) evict(sessionID, family string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k, e := range c.entries {
-		if (sessionID != "" && e.p.sessionID == sessionID) || (family != "" && e.family == family) {
+		if (sessionID != "" && e.p.SessionID == sessionID) || (family != "" && e.family == family) {
 			delete(c.entries, k)
 		}
 	}

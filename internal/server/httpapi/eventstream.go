@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"billfold/internal/server/problem"
+	"billfold/internal/server/rules"
+)
+
+// The customer's Server-Sent Events stream (GET /v1/events): each event
+// is sent once, in order, after its change committed; the events.Hub wakes
+// the stream and the rules read what is new.
+
+// heartbeat keeps proxies from closing an idle stream.
+const heartbeat = 15 * time.Second
+
+// eventBatch is how many events one read sends.
+const eventBatch = 100
+
+func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request, p rules.Principal) {
+	rc := http.NewResponseController(w)
+	last, err := h.startingEventID(r, p.User.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	wake, unsubscribe := h.hub.Subscribe(p.User.ID)
+	defer unsubscribe()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	// Tell the client how long to wait before reconnecting.
+	if _, err := fmt.Fprint(w, "retry: 2000\n\n"); err != nil {
+		return
+	}
+	_ = rc.Flush()
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		if last, err = h.sendEvents(r.Context(), w, p.User.ID, last); err != nil {
+			return
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-h.hub.Closed():
+			return
+		case <-wake:
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// startingEventID is Last-Event-ID when resuming, a non-negative integer;
+// a fresh stream starts after the newest event.
+func (h *Handler) startingEventID(r *http.Request, customerID string) (int64, error) {
+	v := r.Header.Get("Last-Event-ID")
+	if v == "" {
+		return h.rules.LastEventID(r.Context(), customerID)
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 0 || v[0] == '+' {
+		return 0, problem.InvalidField("Last-Event-ID", "invalid", "must be an event id from this stream")
+	}
+	return id, nil
+}
+
+// sendEvents writes every event after id after and returns the last id sent.
+func (h *Handler) sendEvents(ctx context.Context, w io.Writer, customerID string, after int64) (int64, error) {
+	for {
+		batch, err := h.rules.EventsAfter(ctx, customerID, after, eventBatch)
+		if err != nil {
+			return after, err
+		}
+		for _, ev := range batch {
+			data, err := json.Marshal(ev)
+			if err != nil {
+				return after, fmt.Errorf("encode event %d: %w", ev.ID, err)
+			}
+			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", ev.ID, ev.Type, data); err != nil {
+				return after, err
+			}
+			after = ev.ID
+		}
+		if len(batch) < eventBatch {
+			return after, nil
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server/auth"
+	"billfold/internal/server/gateway"
+	"billfold/internal/server/problem"
+	"billfold/internal/server/store"
+)
+
+// current is a stored payment as of now: an open checkout past its
+// deadline is expired even before anyone writes that down.
+func (s *Service) current(p store.Payment) store.Payment {
+	if p.ExpiresAt != nil && p.ExpiresAt.UnixMicro() <= s.now().UnixMicro() && !p.State.Final() && p.State != billing.PaymentProcessing {
+		p.State, p.FailureReason = billing.PaymentExpired, "checkout expired"
+	}
+	return p
+}
+
+// paymentView is a stored payment as the API shows it.
+func (s *Service) paymentView(stored store.Payment) api.Payment {
+	p := s.current(stored)
+	return api.Payment{ID: p.ID, InvoiceID: p.InvoiceID, Gateway: p.Gateway, State: p.State, Amount: p.Amount,
+		NextAction: s.nextAction(p), FailureReason: p.FailureReason, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, ExpiresAt: p.ExpiresAt}
+}
+
+// nextAction is what the customer must do to finish an open payment.
+func (s *Service) nextAction(p store.Payment) api.NextAction {
+	if p.State != billing.PaymentAwaitingAction && p.State != billing.PaymentCreated {
+		return api.NextAction{Type: api.ActionNone}
+	}
+	if p.Gateway == gateway.BankTransferID {
+		b := s.cfg.Gateways.Bank()
+		return api.NextAction{Type: api.ActionInstructions, Instructions: &api.BankInstructions{
+			BankName: b.BankName, BranchName: b.BranchName, AccountType: b.AccountType, AccountNumber: b.AccountNumber,
+			AccountHolder: b.AccountHolder, Amount: p.Amount, Reference: p.Reference,
+			Note: "Write the reference in the transfer's remitter name or memo field so we can match your payment. 振込名義の前に参照番号を入力してください。",
+		}}
+	}
+	return api.NextAction{Type: api.ActionRedirect, URL: *s.baseURL.Load() + "/sandbox/checkout/" + p.CheckoutToken}
+}
+
+func (s *Service) storedPayment(tx *store.Tx, customerID, id string) (store.Payment, error) {
+	p, err := tx.Payment(customerID, id)
+	return p, notFound(err, "No payment with that id on this account.")
+}
+
+// Payment is one of the customer's payment attempts.
+func (s *Service) Payment(tx *store.Tx, customerID, id string) (api.Payment, error) {
+	p, err := s.storedPayment(tx, customerID, id)
+	if err != nil {
+		return api.Payment{}, err
+	}
+	return s.paymentView(p), nil
+}
+
+// PaymentOwner is the customer a payment belongs to, whose account lock a
+// change to it must take.
+func (s *Service) PaymentOwner(ctx context.Context, paymentID string) (string, error) {
+	var p store.Payment
+	err := s.read(ctx, func(tx *store.Tx) (err error) {
+		p, err = tx.PaymentByID(paymentID)
+		return err
+	})
+	return p.CustomerID, notFound(err, "No such payment.")
+}
+
+// PayInput is a request to pay an invoice through a gateway.
+type PayInput api.PayRequest
+
+// Clean checks that a gateway is named.
+func (in PayInput) Clean() (PayInput, error) {
+	if in.Gateway == "" {
+		return in, problem.InvalidField("gateway", "required", "is required")
+	}
+	return in, nil
+}
+
+// Pay opens a payment attempt of the invoice's balance due with a gateway.
+// The gateway can be changed before paying by opening a new attempt.
+func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput) (api.Payment, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return api.Payment{}, err
+	}
+	stored, err := s.storedInvoice(tx, customerID, invoiceID)
+	if err != nil {
+		return api.Payment{}, err
+	}
+	inv := s.invoiceView(stored)
+	if inv.Status != billing.InvoiceUnpaid || inv.BalanceDue.Amount <= 0 {
+		return api.Payment{}, problem.New(api.CodeInvoiceNotPayable, fmt.Sprintf("Invoice %s is %s and cannot be paid.", inv.Number, inv.Status))
+	}
+	g, ok := s.cfg.Gateways.Lookup(in.Gateway)
+	if !ok || !g.Supports(inv.Currency) {
+		return api.Payment{}, &problem.Error{Code: api.CodeGatewayUnavailable,
+			Detail: fmt.Sprintf("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
+			Fields: []api.FieldError{{Field: "gateway", Code: api.CodeGatewayUnavailable, Message: "is not available"}}}
+	}
+	if inv.Kind == billing.KindAddFunds {
+		// The headroom was there when the invoice was made; credit that
+		// arrived since (a voucher, an adjustment) may have used it.
+		// Refuse before any money moves: once the gateway has taken it,
+		// the deposit is credited whatever the cap.
+		_, balance, err := s.customer(tx, customerID)
+		if err != nil {
+			return api.Payment{}, err
+		}
+		if err := s.headroomFor(balance, inv.BalanceDue, "invoice"); err != nil {
+			return api.Payment{}, err
+		}
+	}
+	now := s.now()
+	start := g.Begin(now)
+	p := store.Payment{ID: auth.NewID("pay_"), InvoiceID: inv.ID, CustomerID: customerID, Gateway: g.Info().ID,
+		State: billing.PaymentAwaitingAction, Amount: inv.BalanceDue, Reference: start.Reference, CheckoutToken: start.CheckoutToken,
+		CreatedAt: store.Time(now), UpdatedAt: store.Time(now)}
+	if start.ExpiresAt != nil {
+		exp := store.Time(*start.ExpiresAt)
+		p.ExpiresAt = &exp
+	}
+	if err := tx.InsertPayment(p); err != nil {
+		return api.Payment{}, err
+	}
+	if inv.Kind == billing.KindAddFunds && inv.Gateway != g.Info().ID {
+		if err := tx.SetInvoiceGateway(inv.ID, g.Info().ID); err != nil {
+			return api.Payment{}, err
+		}
+	}
+	return s.paymentChanged(tx, p)
+}
+
+// paymentChanged answers a payment after a change and records the
+// payment.updated event.
+func (s *Service) paymentChanged(tx *store.Tx, p store.Payment) (api.Payment, error) {
+	v := s.paymentView(p)
+	return v, s.emit(tx, p.CustomerID, api.Event{Type: api.EventPayment, Payment: &v})
+}
+
+// completePayment records a gateway's final word on a payment, under the
+// customer's account lock. It is idempotent: a payment that is already
+// final is left alone, so however many times a completion arrives the
+// ledger is credited once (and the unique index on deposits per payment
+// would refuse a second credit even if this check were wrong). An empty
+// actor means the gateway itself. It reports whether anything changed.
+func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool, reason, actor string) (bool, error) {
+	stored, err := tx.PaymentByID(paymentID)
+	if err != nil {
+		return false, notFound(err, "No such payment.")
+	}
+	pay := s.current(stored)
+	if pay.State.Final() {
+		return false, nil
+	}
+	if actor == "" { // the gateway's own callback
+		actor = "gateway:" + pay.Gateway
+	}
+	now := s.now()
+	if !succeeded {
+		if err := tx.SetPaymentState(pay.ID, billing.PaymentFailed, reason, now); err != nil {
+			return false, err
+		}
+		return true, s.paymentReread(tx, pay)
+	}
+	if err := tx.SetPaymentState(pay.ID, billing.PaymentSucceeded, "", now); err != nil {
+		return false, err
+	}
+	stored2, err := s.storedInvoice(tx, pay.CustomerID, pay.InvoiceID)
+	if err != nil {
+		return false, err
+	}
+	inv := s.invoiceView(stored2)
+	// Money received is never lost: what the invoice no longer needs (paid
+	// meanwhile by another attempt or by credit) becomes account credit.
+	applied := int64(0)
+	if inv.Status == billing.InvoiceUnpaid {
+		applied = min(pay.Amount.Amount, inv.BalanceDue.Amount)
+	}
+	excess := pay.Amount.Amount - applied
+	if applied > 0 {
+		var paidAt *time.Time
+		if applied == inv.BalanceDue.Amount {
+			paidAt = &now
+		}
+		if err := tx.AddAmountPaid(inv.ID, applied, paidAt); err != nil {
+			return false, err
+		}
+	}
+	credit := excess
+	if inv.Kind == billing.KindAddFunds {
+		credit += applied
+	}
+	if credit > 0 {
+		desc := "Deposit via " + pay.Gateway + " for " + inv.Number
+		if excess > 0 && inv.Kind != billing.KindAddFunds {
+			desc = "Overpayment of " + inv.Number + " credited to the account"
+		}
+		if _, err := s.Book(tx, pay.CustomerID, Entry{Kind: billing.LedgerDeposit, Amount: credit,
+			Description: desc, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID, PaymentID: pay.ID}); err != nil {
+			return false, err
+		}
+	}
+	if err := s.paymentReread(tx, pay); err != nil {
+		return false, err
+	}
+	_, err = s.invoiceChanged(tx, pay.CustomerID, pay.InvoiceID)
+	return true, err
+}
+
+// paymentReread reads a payment back after a change and records the
+// payment.updated event.
+func (s *Service) paymentReread(tx *store.Tx, p store.Payment) error {
+	stored, err := s.storedPayment(tx, p.CustomerID, p.ID)
+	if err != nil {
+		return err
+	}
+	_, err = s.paymentChanged(tx, stored)
+	return err
+}

@@ -1,0 +1,186 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server/gateway"
+	"billfold/internal/server/problem"
+	"billfold/internal/server/store"
+)
+
+// Staff act on any customer. What they may do is here; that every staff
+// action, reads included, lands in the audit trail is the HTTP layer's
+// audit middleware's job.
+
+// SearchInput is a staff search for customers.
+type SearchInput struct {
+	Text string // matched against e-mail, name and company
+	Page Page
+}
+
+// Clean lower-cases and trims the text, which may be 100 characters at most.
+func (in SearchInput) Clean() (SearchInput, error) {
+	in.Text = strings.ToLower(strings.TrimSpace(in.Text))
+	if utf8.RuneCountInString(in.Text) > 100 {
+		return in, problem.InvalidField("q", "too_long", "must be at most 100 characters")
+	}
+	return in, nil
+}
+
+// SearchCustomers is one page of the customers matching in.Text, by name.
+func (s *Service) SearchCustomers(tx *store.Tx, in SearchInput) (api.CustomerList, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return api.CustomerList{}, err
+	}
+	cursor, err := in.Page.cursor()
+	if err != nil {
+		return api.CustomerList{}, err
+	}
+	items, next, err := tx.SearchCustomers(in.Text, in.Page.Limit, cursor)
+	if err != nil {
+		return api.CustomerList{}, pageError(err)
+	}
+	return api.CustomerList{Items: items, NextCursor: encodeCursor(next)}, nil
+}
+
+// AuditTrail is one page of the audit trail, newest first, about customerID
+// only when it is not "".
+func (s *Service) AuditTrail(tx *store.Tx, customerID string, page Page) (api.AuditPage, error) {
+	cursor, err := page.cursor()
+	if err != nil {
+		return api.AuditPage{}, err
+	}
+	items, next, err := tx.AuditPage(customerID, page.Limit, cursor)
+	if err != nil {
+		return api.AuditPage{}, pageError(err)
+	}
+	return api.AuditPage{Items: items, NextCursor: encodeCursor(next)}, nil
+}
+
+// AdjustInput is a staff adjustment of a customer's balance.
+type AdjustInput api.AdjustmentRequest
+
+// Clean trims the reason and checks that the amount is not zero and the
+// reason, which the customer sees, is 3 to 500 characters.
+func (in AdjustInput) Clean() (AdjustInput, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	var fields []api.FieldError
+	if in.Amount.Currency == "" || in.Amount.Amount == 0 {
+		fields = append(fields, api.FieldError{Field: "amount", Code: "required", Message: "must be a non-zero amount"})
+	}
+	if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
+		fields = append(fields, api.FieldError{Field: "reason", Code: "invalid", Message: "must be 3 to 500 characters; the customer sees it"})
+	}
+	if len(fields) > 0 {
+		return in, problem.Invalid("Give a non-zero amount and a reason.", fields...)
+	}
+	return in, nil
+}
+
+// Adjust books a staff adjustment of the customer's balance (negative
+// amounts are corrections), or the exact reversal of an earlier adjustment
+// or voucher, in a transaction that holds the account's lock. actor is the
+// staff member's e-mail.
+func (s *Service) Adjust(tx *store.Tx, actor, customerID string, in AdjustInput) (api.LedgerResult, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	u, balance, err := s.customer(tx, customerID)
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	if in.Amount.Currency != u.Currency {
+		return api.LedgerResult{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", fmt.Sprintf("This account is billed in %s.", u.Currency))
+	}
+	if limit, _, ok := s.underCap(balance, in.Amount); !ok {
+		return api.LedgerResult{}, problem.OnField(api.CodeBalanceLimit, "amount.amount", "The adjustment would take the credit over "+billing.Format(limit)+".")
+	}
+	e := Entry{Kind: billing.LedgerAdjustment, Amount: in.Amount.Amount, Description: in.Reason, Actor: actor}
+	if in.Reverses != "" {
+		if err := checkReversal(tx, customerID, in); err != nil {
+			return api.LedgerResult{}, err
+		}
+		e.Kind, e.Reference = billing.LedgerReversal, in.Reverses
+	}
+	entry, err := s.Book(tx, customerID, e)
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	return api.LedgerResult{Entry: entry, Balance: entry.BalanceAfter}, nil
+}
+
+// checkReversal vets a correction of an earlier entry: it must be the
+// customer's own adjustment or voucher, not reversed yet, and be undone
+// exactly. Deposits and credit applied to invoices are tied to invoices
+// and payments, and are not corrected by hand.
+func checkReversal(tx *store.Tx, customerID string, in AdjustInput) error {
+	e, err := tx.LedgerEntry(customerID, in.Reverses)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return problem.OnField(api.CodeValidation, "reverses", "The customer has no such ledger entry.")
+	case err != nil:
+		return err
+	case e.Kind != billing.LedgerAdjustment && e.Kind != billing.LedgerVoucher:
+		return problem.OnField(api.CodeValidation, "reverses", "Only adjustments and vouchers are reversed by hand; this entry is a "+string(e.Kind)+".")
+	case in.Amount.Amount != -e.Amount.Amount:
+		return problem.OnField(api.CodeValidation, "amount.amount", "A reversal undoes the entry exactly: the amount must be "+
+			billing.Format(billing.New(-e.Amount.Amount, in.Amount.Currency))+".")
+	}
+	done, err := tx.Reversed(customerID, in.Reverses)
+	if err != nil {
+		return err
+	}
+	if done {
+		return problem.New(api.CodeAlreadyReversed, "That entry has been reversed already.")
+	}
+	return nil
+}
+
+// ConfirmInput is staff's word that a bank transfer arrived.
+type ConfirmInput api.ConfirmRequest
+
+// Clean trims and upper-cases the reference, as the payment's is written.
+func (in ConfirmInput) Clean() (ConfirmInput, error) {
+	in.Reference = strings.ToUpper(strings.TrimSpace(in.Reference))
+	return in, nil
+}
+
+// ConfirmPayment records that a bank transfer arrived, in a transaction
+// that holds the payment's customer's lock (PaymentOwner). The reference on
+// the bank statement must match the payment's, so that a transfer cannot
+// be booked to the wrong invoice by a slip of the mouse. Confirming twice
+// changes nothing. actor is the staff member's e-mail.
+func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID string, in ConfirmInput) (api.Payment, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return api.Payment{}, err
+	}
+	stored, err := s.storedPayment(tx, customerID, paymentID)
+	if err != nil {
+		return api.Payment{}, err
+	}
+	pay := s.current(stored)
+	if pay.Gateway != gateway.BankTransferID {
+		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "Only bank transfers are confirmed by staff; card and PayPal payments confirm themselves.")
+	}
+	if in.Reference != pay.Reference {
+		return api.Payment{}, problem.InvalidField("reference", "mismatch", "does not match this payment's transfer reference")
+	}
+	if pay.State == billing.PaymentSucceeded {
+		return s.paymentView(pay), nil
+	}
+	if pay.State != billing.PaymentAwaitingAction {
+		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "This payment is "+string(pay.State)+" and cannot be confirmed.")
+	}
+	if _, err := s.completePayment(tx, paymentID, true, "", actor); err != nil {
+		return api.Payment{}, err
+	}
+	return s.Payment(tx, customerID, paymentID)
+}

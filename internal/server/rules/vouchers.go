@@ -1,0 +1,82 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server/problem"
+	"billfold/internal/server/store"
+)
+
+// RedeemInput is a request to redeem a voucher code.
+type RedeemInput api.RedeemRequest
+
+// Clean upper-cases and trims the code, which must be 1 to 64 characters.
+func (in RedeemInput) Clean() (RedeemInput, error) {
+	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
+	if in.Code == "" || utf8.RuneCountInString(in.Code) > 64 {
+		return in, problem.InvalidField("code", "invalid", "must be a voucher code")
+	}
+	return in, nil
+}
+
+// Redeem books a voucher's value as the customer's credit, once per
+// customer, in a transaction that holds the account's lock.
+func (s *Service) Redeem(tx *store.Tx, customerID string, in RedeemInput) (api.LedgerResult, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	u, balance, err := s.customer(tx, customerID)
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	v, err := tx.Voucher(in.Code, u.Currency)
+	if errors.Is(err, store.ErrNotFound) {
+		return api.LedgerResult{}, voucherProblem(api.CodeVoucherInvalid, "This voucher code is not valid for your account.")
+	}
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	now := s.now()
+	if v.ExpiresAt != nil && v.ExpiresAt.UnixMicro() <= now.UnixMicro() {
+		return api.LedgerResult{}, voucherProblem(api.CodeVoucherExpired, "This voucher has expired.")
+	}
+	redeemed, err := tx.Redeemed(in.Code, u.ID)
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	if redeemed {
+		return api.LedgerResult{}, voucherProblem(api.CodeVoucherRedeemed, "You have already redeemed this voucher.")
+	}
+	if limit, _, ok := s.underCap(balance, v.Amount); !ok {
+		return api.LedgerResult{}, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over "+billing.Format(limit)+".")
+	}
+	entry, err := s.Book(tx, u.ID, Entry{Kind: billing.LedgerVoucher, Amount: v.Amount.Amount,
+		Description: "Voucher " + in.Code, Reference: in.Code, Actor: u.Email})
+	if err != nil {
+		return api.LedgerResult{}, err
+	}
+	if err := tx.InsertRedemption(in.Code, u.ID, entry.ID, now); err != nil {
+		return api.LedgerResult{}, err
+	}
+	return api.LedgerResult{Entry: entry, Balance: entry.BalanceAfter}, nil
+}
+
+// voucherProblem is a refusal of the voucher code.
+func voucherProblem(code, detail string) error { return problem.OnField(code, "code", detail) }
+
+// CreateVoucher adds a voucher code worth amount in its currency; a zero
+// expiry never expires. A code may exist once per currency.
+func (s *Service) CreateVoucher(ctx context.Context, code string, amount billing.Money, expires time.Time) error {
+	v := store.Voucher{Code: strings.ToUpper(code), Amount: amount}
+	if !expires.IsZero() {
+		v.ExpiresAt = &expires
+	}
+	return s.db.WriteTx(ctx, "", func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+}
