@@ -3,6 +3,7 @@ package apiclient_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,6 +249,23 @@ func TestStaffContract(t *testing.T) {
 		}
 		if everything := got(staff.StaffAudit(ctx, "")).ok(t); len(everything.Items) <= len(audit.Items) {
 			t.Fatalf("unfiltered audit %d ≤ filtered %d (the search is audited too)", len(everything.Items), len(audit.Items))
+		}
+		// The whole trail, two records a page, is the first page's records.
+		if all := collect(t, staff.StaffAllAudit(ctx, apiclient.AuditQuery{CustomerID: cust.ID, Limit: 2})); len(all) != len(audit.Items) ||
+			all[0].ID != audit.Items[0].ID || all[len(all)-1].ID != audit.Items[len(audit.Items)-1].ID {
+			t.Fatalf("all audit records, two a page: %d, first page of 200: %d", len(all), len(audit.Items))
+		}
+		// Every customer once, one a page.
+		other := env.NewCustomer(billing.USD)
+		var found []string
+		for _, cu := range collect(t, staff.StaffAllCustomers(ctx, apiclient.CustomerQuery{Text: "test customer", Limit: 1})) {
+			found = append(found, cu.ID)
+		}
+		if len(found) < 2 || !slices.Contains(found, cust.ID) || !slices.Contains(found, other.ID) {
+			t.Fatalf("all customers, one a page: %v", found)
+		}
+		if first := got(staff.StaffCustomerPage(ctx, apiclient.CustomerQuery{Text: "test customer", Limit: 1})).ok(t); len(first.Items) != 1 || first.NextCursor == "" {
+			t.Fatalf("first page of one: %+v", first)
 		}
 		_, err := staff.Summary(ctx)
 		if e := apiErr(t, err); !e.IsForbidden() {

@@ -50,6 +50,25 @@ func (c *Client) StaffAllLedger(ctx context.Context, customerID string, q PageQu
 	})
 }
 
+// StaffAllCustomers yields every customer a search matches, by name, like
+// AllInvoices.
+func (c *Client) StaffAllCustomers(ctx context.Context, q CustomerQuery) iter.Seq2[api.Customer, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.Customer, string, error) {
+		q.Cursor = cursor
+		p, err := c.StaffCustomerPage(ctx, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
+// StaffAllAudit yields the audit trail, newest first, like AllInvoices.
+func (c *Client) StaffAllAudit(ctx context.Context, q AuditQuery) iter.Seq2[api.AuditRecord, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.AuditRecord, string, error) {
+		q.Cursor = cursor
+		p, err := c.StaffAuditPage(ctx, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
 // pages walks a cursor-paginated list starting at cursor.
 func pages[T any](start string, page func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {

@@ -12,10 +12,30 @@ import (
 // with IsForbidden. The server records every one of them, reads included,
 // in the audit trail.
 
-// StaffCustomers searches customers by e-mail, name or company.
+// CustomerQuery selects a page of a staff customer search.
+type CustomerQuery struct {
+	// Text is matched against e-mail, name and company; "" matches all.
+	Text   string
+	Cursor string
+	Limit  int
+}
+
+func (q CustomerQuery) values() url.Values {
+	v := PageQuery{Cursor: q.Cursor, Limit: q.Limit}.values()
+	v.Set("q", q.Text)
+	return v
+}
+
+// StaffCustomers searches customers by e-mail, name or company: the first
+// 100 matches, by name. StaffAllCustomers yields every match.
 func (c *Client) StaffCustomers(ctx context.Context, query string) (api.CustomerList, error) {
+	return c.StaffCustomerPage(ctx, CustomerQuery{Text: query, Limit: 100})
+}
+
+// StaffCustomerPage returns one page of a customer search, by name.
+func (c *Client) StaffCustomerPage(ctx context.Context, q CustomerQuery) (api.CustomerList, error) {
 	return fetch[api.CustomerList](ctx, c, call{op: "search customers", method: http.MethodGet, path: "/v1/staff/customers",
-		query: url.Values{"q": {query}}})
+		query: q.values()})
 }
 
 // StaffSummary returns a customer's summary as the customer sees it.
@@ -80,12 +100,30 @@ func (c *Client) StaffConfirmPayment(ctx context.Context, key IdempotencyKey, pa
 	return fetch[api.Payment](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/payments/" + seg + "/confirm", body: req, key: key})
 }
 
-// StaffAudit returns recorded staff actions, newest first; a customerID
-// narrows them to one customer ("" for all).
-func (c *Client) StaffAudit(ctx context.Context, customerID string) (api.AuditPage, error) {
-	var q url.Values
-	if customerID != "" {
-		q = url.Values{"customer_id": {customerID}}
+// AuditQuery selects a page of the audit trail.
+type AuditQuery struct {
+	// CustomerID narrows the trail to one customer; "" is everyone's.
+	CustomerID string
+	Cursor     string
+	Limit      int
+}
+
+func (q AuditQuery) values() url.Values {
+	v := PageQuery{Cursor: q.Cursor, Limit: q.Limit}.values()
+	if q.CustomerID != "" {
+		v.Set("customer_id", q.CustomerID)
 	}
-	return fetch[api.AuditPage](ctx, c, call{op: "load audit trail", method: http.MethodGet, path: "/v1/staff/audit", query: q})
+	return v
+}
+
+// StaffAudit returns the newest 200 recorded staff actions, newest first;
+// a customerID narrows them to one customer ("" for all). StaffAllAudit
+// yields the whole trail.
+func (c *Client) StaffAudit(ctx context.Context, customerID string) (api.AuditPage, error) {
+	return c.StaffAuditPage(ctx, AuditQuery{CustomerID: customerID, Limit: 200})
+}
+
+// StaffAuditPage returns one page of the audit trail, newest first.
+func (c *Client) StaffAuditPage(ctx context.Context, q AuditQuery) (api.AuditPage, error) {
+	return fetch[api.AuditPage](ctx, c, call{op: "load audit trail", method: http.MethodGet, path: "/v1/staff/audit", query: q.values()})
 }

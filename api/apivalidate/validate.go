@@ -6,12 +6,15 @@ package apivalidate
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -28,6 +31,9 @@ import (
 // It is safe for concurrent use.
 type Validator struct {
 	v validator.Validator
+	// statusOf is the error table of the API description: the status each
+	// problem code comes with.
+	statusOf map[string]int
 
 	vmu sync.Mutex // serialises calls into the library validator
 
@@ -42,7 +48,41 @@ func New() (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Validator{v: v}, nil
+	statuses, err := ProblemStatuses(api.OpenAPI)
+	if err != nil {
+		return nil, err
+	}
+	return &Validator{v: v, statusOf: statuses}, nil
+}
+
+// tableRow is a row of the description's error table: | `code` | status | … |
+var tableRow = regexp.MustCompile("^\\|\\s*`([a-z_]+)`\\s*\\|\\s*([1-5][0-9][0-9])\\s*\\|")
+
+// ProblemStatuses reads the error table of spec's info.description: the
+// HTTP status that each problem code always comes with.
+func ProblemStatuses(spec []byte) (map[string]int, error) {
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		return nil, fmt.Errorf("apivalidate: parse openapi.yaml: %w", err)
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, fmt.Errorf("apivalidate: build OpenAPI model: %w", err)
+	}
+	out := map[string]int{}
+	for _, line := range strings.Split(model.Model.Info.Description, "\n") {
+		if m := tableRow.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			status, _ := strconv.Atoi(m[2])
+			if prev, dup := out[m[1]]; dup && prev != status {
+				return nil, fmt.Errorf("apivalidate: the error table gives %s both %d and %d", m[1], prev, status)
+			}
+			out[m[1]] = status
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("apivalidate: the API description has no error table")
+	}
+	return out, nil
 }
 
 // load builds a library validator for spec and validates the document
@@ -190,7 +230,7 @@ func (v *Validator) check(req *http.Request, reqBody []byte, resp *http.Response
 	_, respErrs := v.v.ValidateHttpResponse(vreq, vresp)
 	v.vmu.Unlock()
 
-	var msgs []string
+	msgs := v.checkProblem(where, resp, respBody)
 	unrouted := false
 	for _, e := range respErrs {
 		if e.IsPathMissingError() || e.IsOperationMissingError() {
@@ -209,6 +249,31 @@ func (v *Validator) check(req *http.Request, reqBody []byte, resp *http.Response
 	if len(msgs) > 0 {
 		v.record(msgs...)
 	}
+}
+
+// checkProblem holds a problem+json answer to the error table: its code
+// must come with the status the table gives it, in the HTTP status line
+// and in the body's status.
+func (v *Validator) checkProblem(where string, resp *http.Response, body []byte) []string {
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/problem+json" {
+		return nil
+	}
+	var p struct {
+		Code   string `json:"code"`
+		Status int    `json:"status"`
+	}
+	if json.Unmarshal(body, &p) != nil || p.Code == "" {
+		return nil // the schema check reports a body that is not a Problem
+	}
+	want, ok := v.statusOf[p.Code]
+	switch {
+	case !ok:
+		return []string{fmt.Sprintf("%s: problem code %q is not in the error table", where, p.Code)}
+	case resp.StatusCode != want || p.Status != want:
+		return []string{fmt.Sprintf("%s: problem code %q comes with status %d in the error table, answered %d (body says %d)",
+			where, p.Code, want, resp.StatusCode, p.Status)}
+	}
+	return nil
 }
 
 // describe flattens a library error into one line, including the schema

@@ -490,3 +490,74 @@ func TestRealServer(t *testing.T) {
 		t.Fatalf("want exactly the incomplete ledger entry reported, got:\n%s", strings.Join(errs, "\n"))
 	}
 }
+
+func TestProblemStatusesReadsTheErrorTable(t *testing.T) {
+	got, err := ProblemStatuses(api.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]int{api.CodeValidation: 400, api.CodeCreditNotAllowed: 409,
+		api.CodeUnsupportedMediaType: 415, api.CodeCurrencyMismatch: 422, api.CodeInternal: 500} {
+		if got[code] != want {
+			t.Errorf("%s: %d, want %d", code, got[code], want)
+		}
+	}
+	if _, err := ProblemStatuses([]byte("openapi: 3.1.0\ninfo: {title: x, version: v1, description: no table}\npaths: {}\n")); err == nil {
+		t.Error("a document without an error table was accepted")
+	}
+}
+
+// TestProblemCodeComesWithItsStatus: a problem's code is answered with the
+// status the error table gives it, or the exchange is a contract violation.
+func TestProblemCodeComesWithItsStatus(t *testing.T) {
+	const path = "/v1/invoices/inv_1/apply-credit"
+	body := `{"amount":{"amount":100,"currency":"JPY"}}`
+	key := http.Header{"Idempotency-Key": {"k"}}
+	if _, errs := do(t, mustNew(t), problemResponse(409, api.CodeCreditNotAllowed), "POST", path, body, key); len(errs) > 0 {
+		t.Fatalf("credit_not_allowed with 409 reported:\n%s", strings.Join(errs, "\n"))
+	}
+	_, errs := do(t, mustNew(t), problemResponse(422, api.CodeCreditNotAllowed), "POST", path, body, key)
+	if len(errs) == 0 || !strings.Contains(strings.Join(errs, "\n"), "comes with status 409") {
+		t.Fatalf("credit_not_allowed with 422 not reported: %v", errs)
+	}
+	// The status in the body must be the status line's.
+	p, _ := json.Marshal(api.Problem{Type: "about:blank", Title: "x", Status: 400, Code: api.CodeCurrencyMismatch})
+	f := &fake{status: 422, header: http.Header{"Content-Type": {"application/problem+json"}}, body: io.NopCloser(strings.NewReader(string(p)))}
+	if _, errs := do(t, mustNew(t), f, "POST", path, body, key); len(errs) == 0 {
+		t.Fatal("a body status other than the status line's not reported")
+	}
+}
+
+// TestCheckoutAnswers: the sandbox checkout's answers as the contract gives
+// them pass, and the ones it used to give (a 200 for an unknown card, text
+// for a bad form) do not.
+func TestCheckoutAnswers(t *testing.T) {
+	const path = "/sandbox/checkout/cs_1"
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	jsonForm := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"}}
+	html := func(status int) *fake {
+		return &fake{status: status, header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, body: io.NopCloser(strings.NewReader("<p>x</p>"))}
+	}
+	for _, c := range []struct {
+		name, method, body string
+		header             http.Header
+		answer             *fake
+		violation          bool
+	}{
+		{"unknown card, JSON", "POST", "action=approve&card_number=1", jsonForm, problemResponse(400, api.CodeValidation), false},
+		{"unknown card, browser", "POST", "action=approve&card_number=1", form, html(400), false},
+		{"unknown card as a result", "POST", "action=approve&card_number=1", jsonForm, jsonResponse(200, `{"status":"invalid_card","payment_id":"pay_1"}`), true},
+		{"bad action as a problem", "POST", "action=steal", form, problemResponse(400, api.CodeValidation), false},
+		{"bad action as text", "POST", "action=steal", form,
+			&fake{status: 400, header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}, body: io.NopCloser(strings.NewReader("bad form"))}, true},
+		{"oversized form", "POST", "action=approve&card_number=" + strings.Repeat("4", 70<<10), form, problemResponse(413, api.CodeBodyTooLarge), false},
+		{"oversized form as 400", "POST", "action=approve", form, problemResponse(400, api.CodeBodyTooLarge), true},
+		{"unknown token, JSON", "GET", "", http.Header{"Accept": {"application/json"}}, problemResponse(404, api.CodeNotFound), false},
+		{"unknown token, browser", "GET", "", nil, html(404), false},
+	} {
+		_, errs := do(t, mustNew(t), c.answer, c.method, path, c.body, c.header)
+		if c.violation != (len(errs) > 0) {
+			t.Errorf("%s: violation %v, want %v: %v", c.name, len(errs) > 0, c.violation, errs)
+		}
+	}
+}
