@@ -23,7 +23,7 @@ const (
 	unavailable                  // answer 503 in plain text, without forwarding
 	errorPage                    // answer an HTML page with status, without forwarding
 	rateLimit                    // answer 429 with Retry-After: retryAfter, without forwarding
-	slow                         // forward, then hold the answer for delay
+	slow                         // forward, then hold the answer until release closes or the client gives up
 	truncate                     // forward, answer the first half of the body (a consistent length)
 	cutShort                     // forward, announce the whole body, send half and drop
 	garbage                      // forward, answer invalid JSON with the server's status
@@ -40,7 +40,7 @@ type fault struct {
 	status     int           // errorPage
 	page       string        // errorPage
 	retryAfter string        // rateLimit
-	delay      time.Duration // slow
+	release    chan struct{} // slow; nil holds the answer until the client gives up
 	after      int           // cutStream
 }
 
@@ -163,7 +163,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case slow:
 		select {
-		case <-time.After(f.delay):
+		case <-f.release:
 		case <-r.Context().Done():
 			return
 		}

@@ -18,7 +18,7 @@ import (
 
 // Run executes the server command with args (without the program name).
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return run(ctx, args, os.LookupEnv, stdout, stderr)
+	return run(ctx, args, os.LookupEnv, stdout, stderr, nil)
 }
 
 // config is what the command line and the environment ask for.
@@ -67,7 +67,9 @@ func parse(args []string, lookup func(string) (string, bool), stderr io.Writer) 
 	return c, nil
 }
 
-func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer) error {
+// run serves as args and the environment ask; tune, when not nil, adjusts
+// the server's options (tests make password hashing cheap).
+func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer, tune func(*server.Options)) error {
 	c, err := parse(args, lookup, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -81,7 +83,11 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 			return fmt.Errorf("data directory: %w", err)
 		}
 	}
-	srv, err := server.New(ctx, server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log})
+	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log}
+	if tune != nil {
+		tune(&opts)
+	}
+	srv, err := server.New(ctx, opts)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"billfold/api"
 	"billfold/internal/server"
+	"billfold/internal/server/auth"
 )
 
 // environ is a fake environment for parse and run.
@@ -80,7 +81,7 @@ func TestRunRefusesInvalidBooleanEnvironment(t *testing.T) {
 	defer cancel()
 	data := filepath.Join(t.TempDir(), "data")
 	err := run(ctx, []string{"--data", data, "--listen", "127.0.0.1:0"},
-		environ(map[string]string{"BILLFOLD_DEMO": "yes"}), io.Discard, io.Discard)
+		environ(map[string]string{"BILLFOLD_DEMO": "yes"}), io.Discard, io.Discard, cheapPasswords)
 	if err == nil || !strings.Contains(err.Error(), "BILLFOLD_DEMO") {
 		t.Fatalf("run: %v, want an error naming BILLFOLD_DEMO", err)
 	}
@@ -89,13 +90,17 @@ func TestRunRefusesInvalidBooleanEnvironment(t *testing.T) {
 	}
 }
 
+// cheapPasswords hashes the demo's passwords at the test cost, so that the
+// test does not wait on argon2 on a busy machine.
+func cheapPasswords(o *server.Options) { o.PasswordCost = auth.TestCost }
+
 func TestServeDemoAnswersAndShutsDownOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--data", t.TempDir(), "--listen", "127.0.0.1:0"}, environ(nil), w, io.Discard)
+		done <- run(ctx, []string{"serve", "--demo", "--data", t.TempDir(), "--listen", "127.0.0.1:0"}, environ(nil), w, io.Discard, cheapPasswords)
 		w.Close()
 	}()
 	lines := bufio.NewScanner(stdout)
