@@ -102,20 +102,19 @@ func (h *Handler) authed(next principalHandler) http.Handler {
 
 // customer lets through customers only.
 func (h *Handler) customer(next principalHandler) http.Handler {
-	return h.authed(func(w http.ResponseWriter, r *http.Request, p rules.Principal) {
-		if p.User.Role != billing.RoleCustomer {
-			writeProblem(w, r, problem.New(api.CodeForbidden, "This is for customer accounts; staff use /v1/staff."))
-			return
-		}
-		next(w, r, p)
-	})
+	return h.only(billing.RoleCustomer, "This is for customer accounts; staff use /v1/staff.", next)
 }
 
 // staff lets through staff only.
 func (h *Handler) staff(next principalHandler) http.Handler {
+	return h.only(billing.RoleStaff, "This needs a staff account.", next)
+}
+
+// only lets through callers with role; others are forbidden, told why.
+func (h *Handler) only(role billing.Role, why string, next principalHandler) http.Handler {
 	return h.authed(func(w http.ResponseWriter, r *http.Request, p rules.Principal) {
-		if p.User.Role != billing.RoleStaff {
-			writeProblem(w, r, problem.New(api.CodeForbidden, "This needs a staff account."))
+		if p.User.Role != role {
+			writeProblem(w, r, problem.New(api.CodeForbidden, why))
 			return
 		}
 		next(w, r, p)
