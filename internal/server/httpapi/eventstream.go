@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"billfold/internal/server/problem"
@@ -72,7 +73,7 @@ func (h *Handler) startingEventID(r *http.Request, customerID string) (int64, er
 		return h.rules.LastEventID(r.Context(), customerID)
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || id < 0 || v[0] == '+' {
+	if err != nil || strings.Trim(v, "0123456789") != "" { // digits only: no sign
 		return 0, problem.InvalidField("Last-Event-ID", "invalid", "must be an event id from this stream")
 	}
 	return id, nil
