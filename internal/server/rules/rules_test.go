@@ -162,7 +162,9 @@ func TestCreditAndAdjustmentRules(t *testing.T) {
 	f := newFixture(t)
 	cid, other := f.customer(t), f.customer(t)
 	adjust := func(customer string, in rules.AdjustInput) (api.LedgerResult, error) {
-		return change(t, f, customer, func(tx *store.Tx) (api.LedgerResult, error) { return f.rules.Adjust(tx, "staff@example.test", customer, in) })
+		return change(t, f, customer, func(tx *store.Tx) (api.LedgerResult, error) {
+			return f.rules.Adjust(tx, "staff@example.test", customer, in)
+		})
 	}
 	goodwill, err := adjust(cid, rules.AdjustInput{Amount: billing.New(1_000, billing.JPY), Reason: "Goodwill"})
 	if err != nil || goodwill.Balance.Amount != 1_000 || goodwill.Entry.Actor != "staff@example.test" {
