@@ -1,0 +1,196 @@
+package textwrap
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// cells measures like a monospaced terminal: Japanese characters (and
+// anything outside Latin-1) are 2 cells wide, the rest 1. It is additive,
+// as Lines requires, and exact in floating point.
+func cells(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r < 0x100 {
+			w++
+		} else {
+			w += 2
+		}
+	}
+	return w
+}
+
+func TestLinesKinsoku(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		width      float64
+		want       []string
+	}{
+		// Without kinsoku the 。 would begin the second line: the
+		// character before it goes along (oidashi).
+		{"full stop", "あいうえお。", 10, []string{"あいうえ", "お。"}},
+		{"comma", "あいうえお、かきく", 10, []string{"あいうえ", "お、かきく"}},
+		{"closing bracket and stop", "あいう「えお」。", 10, []string{"あいう「え", "お」。"}},
+		{"opening bracket", "あいう「えお」", 8, []string{"あいう", "「えお」"}},
+		{"question and exclamation", "ほんとうですか？！", 14, []string{"ほんとうです", "か？！"}},
+		{"prolonged sound mark", "サーバー", 4, []string{"サー", "バー"}},
+		{"small kana", "チェック", 4, []string{"チェ", "ック"}},
+		{"forced when nothing else fits", "サー", 2, []string{"サ", "ー"}},
+		{"middle dot", "ドメイン・サーバー", 8, []string{"ドメイ", "ン・サー", "バー"}},
+		{"iteration mark", "人々の", 4, []string{"人々", "の"}},
+		{"full-width parenthesis", "スタンダード（2 vCPU）", 14, []string{"スタンダード", "（2 vCPU）"}},
+		{"inseparable ellipsis", "あ……い", 4, []string{"あ", "……", "い"}},
+		// A number stays with its counter, full-width digits too.
+		{"counter", "VPS 2026年11月分", 10, []string{"VPS 2026年", "11月分"}},
+		{"full-width number", "合計１２３４５円です", 14, []string{"合計", "１２３４５円で", "す"}},
+		// A space does not open a way around kinsoku.
+		{"space before closing bracket", "(see the note )", 13, []string{"(see the", "note )"}},
+		{"space after opening bracket", "「 あいう」", 6, []string{"「 あ", "いう」"}},
+		{"yen sign before number", "合計 ¥ 1,000", 8, []string{"合計", "¥ 1,000"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Lines(c.text, c.width, cells)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("Lines(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
+			}
+			checkLines(t, c.text, c.width, got)
+		})
+	}
+}
+
+func TestLinesLatin(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		width      float64
+		want       []string
+	}{
+		{"at spaces", "Managed TLS certificate, wildcard", 16, []string{"Managed TLS", "certificate,", "wildcard"}},
+		{"spaces inside a line kept", "a  b   c", 20, []string{"a  b   c"}},
+		{"spaces at a break dropped", "aaaa    bbbb", 6, []string{"aaaa", "bbbb"}},
+		{"leading spaces of a paragraph kept", "  indented", 20, []string{"  indented"}},
+		{"long word cut", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		{"long word on its own line", "ab abcdefghij cd", 4, []string{"ab", "abcd", "efgh", "ij", "cd"}},
+		{"Latin then Japanese", "VPSスタンダード", 9, []string{"VPSスタン", "ダード"}},
+		{"newlines", "one\n\ntwo", 20, []string{"one", "", "two"}},
+		{"empty", "", 20, []string{""}},
+		{"only spaces", "   ", 20, []string{""}},
+		{"ideographic space", "東京都　渋谷区", 7, []string{"東京都", "渋谷区"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Lines(c.text, c.width, cells)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("Lines(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
+			}
+			checkLines(t, c.text, c.width, got)
+		})
+	}
+}
+
+// TestLinesNarrow: a width narrower than any character gives one
+// character per line and returns.
+func TestLinesNarrow(t *testing.T) {
+	for _, width := range []float64{0.5, 0, -3} {
+		got := Lines("請求書 abc", width, cells)
+		if want := []string{"請", "求", "書", "a", "b", "c"}; !slices.Equal(got, want) {
+			t.Errorf("width %v: %q, want %q", width, got, want)
+		}
+	}
+}
+
+// TestLinesKinsokuAtEveryWidth wraps an invoice note at every width and
+// checks every line.
+func TestLinesKinsokuAtEveryWidth(t *testing.T) {
+	text := "お支払いは、請求書記載の口座へお振込みください。「振込手数料」はお客様のご負担となります（ご了承ください）。" +
+		"ご不明な点は、サポート窓口【平日 9:00〜18:00】までお問い合わせください！ Thank you for your business."
+	for width := 1.0; width <= cells(text)+2; width++ {
+		checkLines(t, text, width, Lines(text, width, cells))
+	}
+}
+
+// FuzzLines: for any text and width, Lines returns, loses nothing but the
+// spaces at breaks, keeps every line of two or more characters within the
+// width, and breaks against kinsoku only where a line had no other place
+// to break.
+func FuzzLines(f *testing.F) {
+	for _, s := range []string{
+		"お支払いは、請求書記載の口座へお振込みください。「振込手数料」はお客様のご負担となります。",
+		"VPS スタンダードプラン（2 vCPU / 4 GB）2026年11月分", "Managed TLS certificate, wildcard *.example.com",
+		"「 」", "ab\n\ncd", "  lead", "……――", "\xff\xfe あ", "１２３４５円", "a\t\tb",
+	} {
+		f.Add(s, uint8(10))
+	}
+	f.Fuzz(func(t *testing.T, text string, w uint8) {
+		checkLines(t, text, float64(w), Lines(text, float64(w), cells))
+	})
+}
+
+// checkLines checks the properties Lines promises for text at width.
+func checkLines(t *testing.T, text string, width float64, lines []string) {
+	t.Helper()
+	// Paragraphs are wrapped on their own.
+	var perPara [][]string
+	var joined []string
+	for p := range strings.SplitSeq(text, "\n") {
+		ls := Lines(p, width, cells)
+		perPara = append(perPara, ls)
+		joined = append(joined, ls...)
+	}
+	if !slices.Equal(lines, joined) {
+		t.Fatalf("%q at %v: %q, but paragraph by paragraph %q", text, width, lines, joined)
+	}
+	noSpace := func(s string) string { // byte for byte, invalid UTF-8 included
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isSpace(r) && r != '\n' {
+				b.WriteString(s[i : i+n])
+			}
+			i += n
+		}
+		return b.String()
+	}
+	if got, want := noSpace(strings.Join(lines, "")), noSpace(text); got != want {
+		t.Fatalf("%q at %v: lines %q lose or add text", text, width, lines)
+	}
+	for _, ls := range perPara {
+		for i, l := range ls {
+			if utf8.RuneCountInString(l) > 1 && cells(l) > width {
+				t.Errorf("%q at %v: line %q is %v wide", text, width, l, cells(l))
+			}
+			if l != strings.TrimRightFunc(l, isSpace) {
+				t.Errorf("%q at %v: line %q has trailing spaces", text, width, l)
+			}
+			if i == 0 {
+				continue
+			}
+			// A break against kinsoku (or before a space) is a last
+			// resort: the line before it had no place where it could
+			// have ended instead.
+			prev := []rune(ls[i-1])
+			first, _ := utf8.DecodeRuneInString(l)
+			if l == "" || mayEnd(prev, len(prev), first) {
+				continue
+			}
+			for j := 1; j < len(prev); j++ {
+				if mayEnd(prev, j, prev[j]) {
+					t.Errorf("%q at %v: %q | %q breaks against kinsoku, but %q could have ended the line",
+						text, width, ls[i-1], l, string(prev[:j]))
+					break
+				}
+			}
+		}
+	}
+}
+
+// mayEnd reports whether a line may end after line[:j] with next after it.
+func mayEnd(line []rune, j int, next rune) bool {
+	last := rune(-1)
+	for _, r := range line[:j] {
+		if !isSpace(r) {
+			last = r
+		}
+	}
+	return last >= 0 && !isSpace(next) && !prohibited(last, next)
+}
