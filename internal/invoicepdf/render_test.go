@@ -17,6 +17,7 @@ import (
 	"billfold/api"
 	"billfold/assets"
 	"billfold/billing"
+	"billfold/internal/invoicepdf/pdftext"
 )
 
 func mustRender(t testing.TB, inv api.Invoice, opts Options) []byte {
@@ -60,7 +61,7 @@ func TestRenderAllCasesValid(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			inv, opts := mk()
 			b := mustRender(t, inv, opts)
-			ctx, err := pdfapi.ReadAndValidate(bytes.NewReader(b), pdfConf())
+			ctx, err := pdfapi.ReadAndValidate(bytes.NewReader(b), pdftext.Config())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +289,7 @@ func TestUnusualCharacters(t *testing.T) {
 	// buyer's company is in the Subject.
 	inv.Seller.Name = "吉" + string(beyond) + "ホスティング"
 	inv.Buyer.Company = string(beyond) + "商店"
-	info, err := pdfapi.PDFInfo(bytes.NewReader(mustRender(t, inv, opts)), "unusual.pdf", nil, false, pdfConf())
+	info, err := pdfapi.PDFInfo(bytes.NewReader(mustRender(t, inv, opts)), "unusual.pdf", nil, false, pdftext.Config())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +398,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestMetadata(t *testing.T) {
 	inv, opts := sampleJA()
-	info, err := pdfapi.PDFInfo(bytes.NewReader(mustRender(t, inv, opts)), "ja.pdf", nil, false, pdfConf())
+	info, err := pdfapi.PDFInfo(bytes.NewReader(mustRender(t, inv, opts)), "ja.pdf", nil, false, pdftext.Config())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +410,7 @@ func TestMetadata(t *testing.T) {
 		t.Errorf("creation date %q, want the issue time in Tokyo", info.CreationDate)
 	}
 	en, _ := sampleEN()
-	info, err = pdfapi.PDFInfo(bytes.NewReader(mustRender(t, en, Options{})), "en.pdf", nil, false, pdfConf())
+	info, err = pdfapi.PDFInfo(bytes.NewReader(mustRender(t, en, Options{})), "en.pdf", nil, false, pdftext.Config())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,10 +519,10 @@ func TestWrap(t *testing.T) {
 			if f.width(l, size) > w {
 				t.Errorf("w=%v: line %q is %v wide", w, l, f.width(l, size))
 			}
-			if r := []rune(l)[0]; strings.ContainsRune(noLineStart, r) {
+			if r := []rune(l)[0]; strings.ContainsRune("、。」", r) {
 				t.Errorf("w=%v: line starts with %q (kinsoku)", w, r)
 			}
-			if r := []rune(l)[len([]rune(l))-1]; strings.ContainsRune(noLineEnd, r) {
+			if r := []rune(l)[len([]rune(l))-1]; r == '「' {
 				t.Errorf("w=%v: line ends with %q (kinsoku)", w, r)
 			}
 		}
