@@ -1,10 +1,15 @@
 package invoicepdf
 
 import (
-	"billfold/billing"
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"billfold/api"
+	"billfold/billing"
 )
 
 // TestWriteSamples writes sample PDFs for a person to look at:
@@ -39,5 +44,48 @@ func TestWriteSamples(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// sampleJSON is the Japanese sample as the server would send it: the bank
+// details in the waiting transfer's instructions instead of Options.
+// renderrate renders it (testdata/sample-ja.json).
+func sampleJSON() api.Invoice {
+	inv, opts := sampleJA()
+	created := inv.IssuedAt.Add(time.Hour)
+	inv.Payments = []api.Payment{{ID: "pay_01HZXTESTBANK", InvoiceID: inv.ID, Gateway: bankTransfer,
+		State: billing.PaymentAwaitingAction, Amount: inv.BalanceDue, CreatedAt: created, UpdatedAt: created,
+		NextAction: api.NextAction{Type: api.ActionInstructions, Instructions: opts.Bank}}}
+	return inv
+}
+
+// TestSampleJSON: testdata/sample-ja.json is sampleJSON, and it renders
+// the same text as the sample with the bank details given as Options.
+// Rewrite it with -update.
+func TestSampleJSON(t *testing.T) {
+	want, err := json.MarshalIndent(sampleJSON(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "sample-ja.json")
+	if *update {
+		if err := os.WriteFile(path, append(want, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	var inv api.Invoice
+	if err := json.Unmarshal(got, &inv); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(bytes.TrimSpace(got), want) {
+		t.Errorf("%s is not sampleJSON (run with -update)", path)
+	}
+	ja, opts := sampleJA()
+	if a, b := allText(extractPages(t, mustRender(t, inv, Options{}))), allText(extractPages(t, mustRender(t, ja, opts))); a != b {
+		t.Errorf("%s renders\n%s\nthe sample\n%s", path, a, b)
 	}
 }
