@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"slices"
 	"sort"
 )
@@ -13,14 +14,12 @@ import (
 //
 // Why not gopdf's FontContainer: gopdf keeps the font's glyph ids when it
 // subsets, so every PDF carries the full-length loca and hmtx tables of the
-// 12,239-glyph font (~100 KB), and zlib-compressing them with a fresh
-// compressor on each render is most of the CPU time: ~6.6 ms of CPU per
-// one-page Japanese invoice, 230–300 renders/s with two workers on the idle
-// 2-core machine. Instead, each render builds a small TrueType font holding
-// only the glyphs its text uses, renumbered 1..n (subset); gopdf lays the
-// text out with it, and restream embeds its outlines: ~2.2 ms of CPU,
-// ~800 renders/s. The original glyph outlines and metrics are copied
-// unchanged; hinting is dropped (appendUnhinted).
+// 12,239-glyph font (~100 KB), and zlib-compresses them with a fresh
+// compressor on each render: ~6.6 ms of CPU per one-page Japanese invoice.
+// Instead, each render builds a small TrueType font holding only the
+// glyphs its text uses, renumbered 1..n (subset), which writePDF embeds.
+// The original glyph outlines and metrics are copied unchanged; hinting is
+// dropped (appendUnhinted).
 type sfnt struct {
 	tables     map[string][]byte
 	numGlyphs  int
@@ -32,6 +31,9 @@ type sfnt struct {
 	hmtx       []byte
 	numHMetric int
 	cmap       map[rune]uint16
+	// descriptor are the font-wide entries of the PDF font descriptor:
+	// flags, bounding box, ascent, descent, cap and x height.
+	descriptor string
 }
 
 var errFont = errors.New("invoicepdf: unusable font")
@@ -54,14 +56,14 @@ func parseSFNT(data []byte) (*sfnt, error) {
 		}
 		f.tables[tag] = data[off : off+length : off+length]
 	}
-	for _, tag := range []string{"head", "hhea", "maxp", "hmtx", "cmap", "loca", "glyf", "name", "OS/2", "post"} {
+	for _, tag := range []string{"head", "hhea", "maxp", "hmtx", "cmap", "loca", "glyf", "OS/2"} {
 		if f.tables[tag] == nil {
 			return nil, fmt.Errorf("%w: no %q table", errFont, tag)
 		}
 	}
 	head, hhea, maxp := f.tables["head"], f.tables["hhea"], f.tables["maxp"]
-	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 || len(f.tables["post"]) < 32 {
-		return nil, fmt.Errorf("%w: short head/hhea/maxp/post", errFont)
+	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 {
+		return nil, fmt.Errorf("%w: short head/hhea/maxp", errFont)
 	}
 	f.unitsPerEm = int(binary.BigEndian.Uint16(head[18:]))
 	f.numGlyphs = int(binary.BigEndian.Uint16(maxp[4:]))
@@ -96,11 +98,44 @@ func parseSFNT(data []byte) (*sfnt, error) {
 	if f.cmap, err = parseCmap(f.tables["cmap"], f.numGlyphs); err != nil {
 		return nil, err
 	}
+	if f.descriptor, err = f.pdfDescriptor(); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
-// parseCmap reads the Windows Unicode BMP subtable (3,1) format 4, the one
-// gopdf needs, and the full-repertoire (3,10) format 12 if the font has one.
+// pdfDescriptor computes the font descriptor's font-wide entries in the
+// PDF's 1/1000 em, the way gopdf does: ascent and descent from OS/2's
+// usWin metrics when the font has typographic ones (else hhea's), cap and
+// x height from OS/2 version 2. Flags 4: symbolic, as a CJK font is.
+func (f *sfnt) pdfDescriptor() (string, error) {
+	os2, head, hhea := f.tables["OS/2"], f.tables["head"], f.tables["hhea"]
+	if len(os2) < 78 {
+		return "", fmt.Errorf("%w: short OS/2", errFont)
+	}
+	i16 := func(b []byte, off int) float64 { return float64(int16(binary.BigEndian.Uint16(b[off:]))) }
+	em := func(v float64) int { return int(math.Round(v * 1000 / float64(f.unitsPerEm))) }
+	ascent, descent := i16(hhea, 4), i16(hhea, 6)
+	if i16(os2, 68) != 0 { // sTypoAscender
+		ascent = float64(binary.BigEndian.Uint16(os2[74:])) // usWinAscent
+	}
+	if i16(os2, 70) != 0 { // sTypoDescender
+		descent = -float64(binary.BigEndian.Uint16(os2[76:])) // usWinDescent
+	}
+	capHeight, xHeight := ascent, 0.66*ascent
+	if binary.BigEndian.Uint16(os2) >= 2 && len(os2) >= 90 {
+		capHeight = i16(os2, 88)
+		if x := i16(os2, 86); x != 0 {
+			xHeight = x
+		}
+	}
+	return fmt.Sprintf("/Flags 4 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /XHeight %d /StemV 0",
+		em(i16(head, 36)), em(i16(head, 38)), em(i16(head, 40)), em(i16(head, 42)),
+		em(ascent), em(descent), em(capHeight), em(xHeight)), nil
+}
+
+// parseCmap reads the Windows Unicode BMP subtable (3,1) format 4 and the
+// full-repertoire (3,10) format 12 if the font has one.
 func parseCmap(t []byte, numGlyphs int) (map[rune]uint16, error) {
 	if len(t) < 4 {
 		return nil, fmt.Errorf("%w: short cmap", errFont)
@@ -213,24 +248,12 @@ func components(g []byte) []int {
 	return offs
 }
 
-// subsetFont is one render's font, in two parts.
-type subsetFont struct {
-	// metrics is a TrueType font for gopdf: glyph i+1 is runes[i], with the
-	// cmap, advance widths and vertical metrics, and empty outlines, so
-	// that gopdf lays out and encodes text as usual but compresses nothing
-	// of substance (see restream).
-	metrics []byte
-	// program is the font embedded in the PDF (FontFile2): the same glyph
-	// ids with their outlines, in the tables a CIDFontType2 needs.
-	program []byte
-}
-
-// subset builds the font for runes (sorted, unique, all present in the
-// font): glyph i+1 draws runes[i], followed by the components of composite
-// glyphs. Every rune gets its own glyph id, so the ToUnicode map is exact
+// subset builds the font program for runes (sorted, unique, all present
+// in the font): glyph i+1 draws runes[i], followed by the components of
+// composite glyphs. It has the tables a CIDFontType2's FontFile2 needs. Every rune gets its own glyph id, so the ToUnicode map is exact
 // even where the original font shares one glyph between two code points
 // (〜 and ～).
-func (f *sfnt) subset(runes []rune) (*subsetFont, error) {
+func (f *sfnt) subset(runes []rune) ([]byte, error) {
 	if len(runes)+1 > 0xFFFF {
 		return nil, fmt.Errorf("%w: too many glyphs", errFont)
 	}
@@ -290,17 +313,10 @@ func (f *sfnt) subset(runes []rune) (*subsetFont, error) {
 	binary.BigEndian.PutUint16(hhea[34:], uint16(n))
 	maxp := slices.Clone(f.tables["maxp"])
 	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
-	post := slices.Clone(f.tables["post"][:32])
-	binary.BigEndian.PutUint32(post, 0x00030000) // no glyph names
 
-	program := writeSFNT(map[string][]byte{
+	return writeSFNT(map[string][]byte{
 		"glyf": glyf, "head": head, "hhea": hhea, "hmtx": hmtx, "loca": loca, "maxp": maxp,
-	})
-	metrics := writeSFNT(map[string][]byte{
-		"cmap": cmapTable(runes), "glyf": nil, "head": head, "hhea": hhea, "hmtx": hmtx,
-		"loca": make([]byte, 4*(n+1)), "maxp": maxp, "name": f.tables["name"], "OS/2": f.tables["OS/2"], "post": post,
-	})
-	return &subsetFont{metrics: metrics, program: program}, nil
+	}), nil
 }
 
 // appendUnhinted appends glyph g without its TrueType hinting instructions.
@@ -369,98 +385,6 @@ func componentEnd(g []byte, p int) int {
 		p += 8
 	}
 	return p
-}
-
-// cmapTable maps runes[i] (sorted) to glyph i+1: a (3,1) format 4 subtable
-// for the BMP, which gopdf requires, and a (3,10) format 12 subtable when
-// there are characters beyond it. Consecutive runes share a segment.
-func cmapTable(runes []rune) []byte {
-	bmp := len(runes)
-	for i, r := range runes {
-		if r > 0xFFFF {
-			bmp = i
-			break
-		}
-	}
-	f4 := cmapFormat4(runes[:bmp])
-	var f12 []byte
-	if bmp < len(runes) {
-		f12 = cmapFormat12(runes)
-	}
-	n := 1
-	if f12 != nil {
-		n = 2
-	}
-	b := make([]byte, 4+8*n, 4+8*n+len(f4)+len(f12))
-	binary.BigEndian.PutUint16(b[2:], uint16(n))
-	binary.BigEndian.PutUint16(b[4:], 3) // Windows
-	binary.BigEndian.PutUint16(b[6:], 1) // Unicode BMP
-	binary.BigEndian.PutUint32(b[8:], uint32(len(b)))
-	if f12 != nil {
-		binary.BigEndian.PutUint16(b[12:], 3)  // Windows
-		binary.BigEndian.PutUint16(b[14:], 10) // Unicode full repertoire
-		binary.BigEndian.PutUint32(b[16:], uint32(len(b)+len(f4)))
-	}
-	b = append(b, f4...)
-	return append(b, f12...)
-}
-
-type cmapSeg struct{ start, end, gid int }
-
-// segments groups sorted runes (runes[i] → glyph i+1) into ranges.
-func segments(runes []rune) []cmapSeg {
-	var segs []cmapSeg
-	for i, r := range runes {
-		if k := len(segs) - 1; k >= 0 && segs[k].end+1 == int(r) {
-			segs[k].end++
-			continue
-		}
-		segs = append(segs, cmapSeg{int(r), int(r), i + 1})
-	}
-	return segs
-}
-
-func cmapFormat4(runes []rune) []byte {
-	segs := append(segments(runes), cmapSeg{0xFFFF, 0xFFFF, 0}) // required terminator
-	nseg := len(segs)
-	s := make([]byte, 16+8*nseg)
-	binary.BigEndian.PutUint16(s, 4)
-	binary.BigEndian.PutUint16(s[2:], uint16(len(s)))
-	binary.BigEndian.PutUint16(s[6:], uint16(2*nseg))
-	sr, es := 1, 0
-	for sr*2 <= nseg {
-		sr *= 2
-		es++
-	}
-	binary.BigEndian.PutUint16(s[8:], uint16(2*sr))
-	binary.BigEndian.PutUint16(s[10:], uint16(es))
-	binary.BigEndian.PutUint16(s[12:], uint16(2*nseg-2*sr))
-	for i, sg := range segs {
-		binary.BigEndian.PutUint16(s[14+2*i:], uint16(sg.end))
-		binary.BigEndian.PutUint16(s[16+2*nseg+2*i:], uint16(sg.start))
-		delta := uint16(1) // 0xFFFF + 1 wraps to glyph 0
-		if sg.gid != 0 {
-			delta = uint16(sg.gid - sg.start)
-		}
-		binary.BigEndian.PutUint16(s[16+4*nseg+2*i:], delta)
-		// idRangeOffset stays 0.
-	}
-	return s
-}
-
-func cmapFormat12(runes []rune) []byte {
-	segs := segments(runes)
-	s := make([]byte, 16+12*len(segs))
-	binary.BigEndian.PutUint16(s, 12)
-	binary.BigEndian.PutUint32(s[4:], uint32(len(s)))
-	binary.BigEndian.PutUint32(s[12:], uint32(len(segs)))
-	for i, sg := range segs {
-		g := s[16+12*i:]
-		binary.BigEndian.PutUint32(g, uint32(sg.start))
-		binary.BigEndian.PutUint32(g[4:], uint32(sg.end))
-		binary.BigEndian.PutUint32(g[8:], uint32(sg.gid))
-	}
-	return s
 }
 
 // writeSFNT lays out a TrueType file with its tables in tag order.

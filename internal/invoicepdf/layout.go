@@ -11,7 +11,7 @@ import (
 // The layout is computed in points on an A4 page, y growing downwards, into
 // a list of drawing operations per page. It measures text with the font's
 // own metrics (the same numbers gopdf uses), so pagination, wrapping and
-// right alignment are known before gopdf draws anything, and the glyphs to
+// right alignment are known before anything is drawn, and the glyphs to
 // embed are exactly the runes of the text operations.
 
 type rgb struct{ r, g, b uint8 }

@@ -1,6 +1,5 @@
-// Package invoicepdf renders an invoice as an A4 PDF with
-// github.com/signintech/gopdf (v0.33.0) and the bundled IPAexGothic font
-// (assets.JapaneseFont), the font the desktop UI uses too.
+// Package invoicepdf renders an invoice as an A4 PDF with the bundled
+// IPAexGothic font (assets.JapaneseFont), the font the desktop UI uses too.
 //
 // Render is a pure function: the same invoice and options give the same
 // bytes, in any process, on any machine. The PDF creation date is the
@@ -28,23 +27,19 @@
 // and extract correctly.
 //
 // How it is built: the layout (layout.go) is computed in points from the
-// font's own metrics, with Japanese line breaking (kinsoku) done here rather
-// than by gopdf's SplitText, which loops forever on a width narrower than a
-// glyph; gopdf then draws it with a per-render subset of the font
-// (font.go), and restream.go finishes the file. See sfnt and restream for
-// why: it is what makes a render about 2.5 times cheaper than gopdf's
-// FontContainer.
+// font's own metrics, with Japanese line breaking (kinsoku) by textwrap
+// rather than gopdf's SplitText, which loops forever on a width narrower
+// than a glyph; the file is then written with a per-render subset of the
+// font (font.go) by pdf.go, or, with Options.PlainGopdf, drawn and written
+// by github.com/signintech/gopdf (v0.33.0) alone. See writePDF for why.
 package invoicepdf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/signintech/gopdf"
 
 	"billfold/api"
 	"billfold/assets"
@@ -64,6 +59,17 @@ type Options struct {
 	// with a *MissingGlyphError. The archive uses it, so that one
 	// character never keeps an invoice out of the archive.
 	OnMissing func(field string, r rune)
+	// PlainGopdf has gopdf draw and write the file on its own, with the
+	// bundled font as gopdf embeds it, instead of Billfold's writer: the
+	// same layout and the same text (TestPlainGopdfSameText), needing
+	// nothing of Billfold's PDF code, for checking a gopdf upgrade or
+	// falling back to gopdf. What it costs, with gopdf v0.33.0: several
+	// times the CPU time and twice the size per PDF; characters beyond the
+	// BMP (𠀋) extract wrongly (its ToUnicode map writes them as five hex
+	// digits); the document information is a direct object in the
+	// trailer, which pdfcpu and PDF/A checkers do not read; no file
+	// identifier.
+	PlainGopdf bool
 }
 
 // MissingMark stands in for a character the font lacks when
@@ -101,8 +107,9 @@ func Render(inv api.Invoice, opts Options) (pdf []byte, err error) {
 		return nil, err
 	}
 	defer func() {
-		// gopdf panics on some internal errors (a nil font, a bad image);
-		// a renderer inside a desktop app must not take the app down.
+		// gopdf panics on some internal errors (a nil font, a bad image),
+		// and a bug here might too; a renderer inside a desktop app must
+		// not take the app down.
 		if r := recover(); r != nil {
 			pdf, err = nil, fmt.Errorf("invoicepdf: render %s: panic: %v", inv.Number, r)
 		}
@@ -112,64 +119,23 @@ func Render(inv api.Invoice, opts Options) (pdf []byte, err error) {
 		return nil, err
 	}
 	d.layout()
-	return d.write()
-}
-
-// write draws the laid-out pages with gopdf and finishes the file.
-func (d *doc) write() ([]byte, error) {
+	info := docInfo{
+		Title:    d.l.titleFor + " " + d.inv.Number,
+		Author:   d.seller.Name,
+		Subject:  d.subject(),
+		Creator:  "Billfold",
+		Producer: "Billfold invoicepdf",
+		Created:  d.inv.IssuedAt.In(d.l.zone()),
+	}
+	if opts.PlainGopdf {
+		return d.writeGopdf(info)
+	}
 	runes := d.runes()
-	sub, err := d.f.subset(runes)
+	program, err := d.f.subset(runes)
 	if err != nil {
 		return nil, fmt.Errorf("invoicepdf: %w", err)
 	}
-	family := subsetTag(runes) + "+" + assets.FontName
-
-	var missing []rune
-	pdf := &gopdf.GoPdf{}
-	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	pdf.SetNoCompression() // restream compresses
-	err = pdf.AddTTFFontDataWithOption(family, sub.metrics, gopdf.TtfOption{
-		// Every rune drawn is in the subset; a miss here would be a bug in
-		// the layout's bookkeeping, reported rather than printed blank.
-		OnGlyphNotFound: func(r rune) { missing = append(missing, r) },
-	})
-	if err != nil {
-		return nil, fmt.Errorf("invoicepdf: load font: %w", err)
-	}
-	if err := pdf.SetFont(family, "", 9); err != nil {
-		return nil, fmt.Errorf("invoicepdf: %w", err)
-	}
-	for _, page := range d.pages {
-		pdf.AddPage()
-		for _, o := range page {
-			if err := drawOp(pdf, o); err != nil {
-				return nil, fmt.Errorf("invoicepdf: draw: %w", err)
-			}
-		}
-	}
-	if len(missing) > 0 {
-		return nil, &MissingGlyphError{Field: "layout", Rune: missing[0]}
-	}
-	// Never WritePdf or GetBytesPdf: they log.Fatal on error.
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if _, err := pdf.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("invoicepdf: write: %w", err)
-	}
-	// gopdf ignores the errors of the objects it writes; check at least
-	// that a whole file came out.
-	raw := buf.Bytes()
-	if !bytes.HasPrefix(raw, []byte("%PDF-")) || !bytes.HasSuffix(raw, []byte("%%EOF\n")) {
-		return nil, errIncomplete
-	}
-	return restream(raw, sub, runes, infoDictionary(gopdf.PdfInfo{
-		Title:        d.l.titleFor + " " + d.inv.Number,
-		Author:       d.seller.Name,
-		Subject:      d.subject(),
-		Creator:      "Billfold",
-		Producer:     "Billfold invoicepdf (gopdf v0.33.0)",
-		CreationDate: d.inv.IssuedAt.In(d.l.zone()),
-	}))
+	return d.writePDF(runes, program, info), nil
 }
 
 // subject is the PDF's Subject: who is billed and how much.
@@ -179,30 +145,6 @@ func (d *doc) subject() string {
 		who = d.buyer.Company + d.l.companyHonorific
 	}
 	return fmt.Sprintf(d.l.subjectFmt, who, billing.Format(d.inv.Total))
-}
-
-func drawOp(pdf *gopdf.GoPdf, o op) error {
-	switch o.kind {
-	case opText:
-		if err := pdf.SetFontSize(o.size); err != nil {
-			return err
-		}
-		pdf.SetTextColor(o.color.r, o.color.g, o.color.b)
-		pdf.SetXY(o.x, o.y)
-		return pdf.Text(o.text)
-	case opLine:
-		pdf.SetLineWidth(o.lw)
-		pdf.SetStrokeColor(o.color.r, o.color.g, o.color.b)
-		pdf.Line(o.x, o.y, o.x+o.w, o.y+o.h)
-	case opFill:
-		pdf.SetFillColor(o.color.r, o.color.g, o.color.b)
-		pdf.RectFromUpperLeftWithStyle(o.x, o.y, o.w, o.h, "F")
-	case opBox:
-		pdf.SetLineWidth(o.lw)
-		pdf.SetStrokeColor(o.color.r, o.color.g, o.color.b)
-		pdf.RectFromUpperLeftWithStyle(o.x, o.y, o.w, o.h, "D")
-	}
-	return nil
 }
 
 // runes are the distinct characters drawn, sorted.

@@ -2,8 +2,9 @@ package invoicepdf
 
 import "billfold/internal/textwrap"
 
-// runeWidth is the advance of r in 1/1000 em, truncated exactly as gopdf
-// does (GlyphIndexToPdfWidth), so that layout and the PDF's /W array agree.
+// runeWidth is the advance of r in 1/1000 em, truncated: the PDF's /W
+// array gives these widths, and gopdf truncates the same way
+// (GlyphIndexToPdfWidth), so that plain gopdf output agrees too.
 // Runes without a glyph measure 0; text is checked for them before layout.
 func (f *sfnt) runeWidth(r rune) int {
 	g, ok := f.cmap[r]
