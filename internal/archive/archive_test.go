@@ -15,6 +15,7 @@ import (
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/internal/invoicepdf"
 	"billfold/internal/server/servertest"
 )
@@ -40,7 +41,7 @@ func TestStaffSyncSearchVersionsExport(t *testing.T) {
 	staffClient := signIn(t, env, staff.Email, staff.Password)
 	ar := openArchive(t, t.TempDir())
 	var calls [][2]int
-	res, err := ar.Sync(ctx, staffClient, archive.SyncOptions{Customers: []string{yamada.ID, acme.ID},
+	res, err := ar.Sync(ctx, apisource.New(staffClient), archive.SyncOptions{Customers: []string{yamada.ID, acme.ID},
 		Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +124,7 @@ func TestStaffSyncSearchVersionsExport(t *testing.T) {
 	v1 := byID[y2026a]
 	v1PDF, _ := os.ReadFile(v1.PDFPath)
 	v1JSON, _ := os.ReadFile(v1.JSONPath)
-	res, err = ar.Sync(ctx, staffClient, archive.SyncOptions{Customers: []string{yamada.ID, acme.ID}})
+	res, err = ar.Sync(ctx, apisource.New(staffClient), archive.SyncOptions{Customers: []string{yamada.ID, acme.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestStaffSyncSearchVersionsExport(t *testing.T) {
 		Counterparty: "acme", Status: billing.InvoicePaid})
 
 	// A third sync finds nothing to do.
-	if res, err := ar.Sync(ctx, staffClient, archive.SyncOptions{Customers: []string{yamada.ID, acme.ID}}); err != nil || res.Unchanged != 5 {
+	if res, err := ar.Sync(ctx, apisource.New(staffClient), archive.SyncOptions{Customers: []string{yamada.ID, acme.ID}}); err != nil || res.Unchanged != 5 {
 		t.Fatalf("third sync: %+v, %v", res, err)
 	}
 
@@ -240,7 +241,7 @@ func TestCustomerSyncAndOffline(t *testing.T) {
 	if _, err := archive.Open(dir); err != archive.ErrLocked {
 		t.Errorf("second Open: %v, want ErrLocked", err)
 	}
-	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{PageSize: 3, Workers: 2})
+	res, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{PageSize: 3, Workers: 2})
 	if err != nil || res.New != 7 {
 		t.Fatalf("sync: %+v, %v", res, err)
 	}
@@ -276,7 +277,7 @@ func TestSyncCancel(t *testing.T) {
 	ar := openArchive(t, t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{BatchSize: 5, Progress: func(done, total int) {
+	res, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{BatchSize: 5, Progress: func(done, total int) {
 		if done >= 10 {
 			cancel()
 		}
@@ -290,7 +291,7 @@ func TestSyncCancel(t *testing.T) {
 	if rep, err := ar.Verify(context.Background()); err != nil || !rep.OK() {
 		t.Fatalf("verify after cancel: %+v, %v", rep, err)
 	}
-	res2, err := ar.Sync(context.Background(), acc.Client, archive.SyncOptions{})
+	res2, err := ar.Sync(context.Background(), apisource.New(acc.Client), archive.SyncOptions{})
 	if err != nil || res2.New+res.New != 120 || res2.Listed != 120 {
 		t.Fatalf("resumed sync: %+v after %+v, %v", res2, res, err)
 	}
@@ -308,7 +309,7 @@ func TestCharacterTheFontLacks(t *testing.T) {
 	id := issue(t, env, acc.ID, time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), "Support 🙂", 1500)
 	issue(t, env, acc.ID, time.Date(2026, 7, 2, 9, 0, 0, 0, time.UTC), "Hosting", 1500)
 	ar := openArchive(t, t.TempDir())
-	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{})
+	res, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{})
 	if err != nil || res.New != 2 || len(res.Failed) != 0 || len(res.Marked) != 1 || res.Marked[0].InvoiceID != id {
 		t.Fatalf("sync: %+v, %v", res, err)
 	}
@@ -344,7 +345,7 @@ func TestOneAccountPerFolder(t *testing.T) {
 	issue(t, env, acc.ID, time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), "Hosting", 1500)
 	issue(t, env, other.ID, time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), "Hosting", 2500)
 	ar := openArchive(t, t.TempDir())
-	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
+	if _, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	elsewhere, err := apiclient.New(strings.Replace(env.URL, "127.0.0.1", "localhost", 1), apiclient.Options{})
@@ -354,10 +355,10 @@ func TestOneAccountPerFolder(t *testing.T) {
 	if _, err := elsewhere.SignIn(ctx, acc.Email, acc.Password); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := ar.Sync(ctx, elsewhere, archive.SyncOptions{}); err != nil || res.Unchanged != 1 {
+	if res, err := ar.Sync(ctx, apisource.New(elsewhere), archive.SyncOptions{}); err != nil || res.Unchanged != 1 {
 		t.Fatalf("the same account at another address: %+v, %v", res, err)
 	}
-	_, err = ar.Sync(ctx, other.Client, archive.SyncOptions{})
+	_, err = ar.Sync(ctx, apisource.New(other.Client), archive.SyncOptions{})
 	var owner *archive.OwnerError
 	if !errors.As(err, &owner) || owner.Have.Email != acc.Email || owner.Want.Email != other.Email {
 		t.Fatalf("another account's sync: %v", err)

@@ -8,6 +8,7 @@ import (
 
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/internal/server/servertest"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkSync1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{Workers: benchWorkers()})
+		res, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{Workers: benchWorkers()})
 		b.StopTimer()
 		if err != nil || res.New != n {
 			b.Fatalf("sync: %+v, %v", res, err)

@@ -19,6 +19,7 @@ import (
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/internal/server/servertest"
 )
 
@@ -49,7 +50,7 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = ar.Sync(ctx, c, archive.SyncOptions{BatchSize: 8, Progress: func(done, total int) {
+	_, err = ar.Sync(ctx, apisource.New(c), archive.SyncOptions{BatchSize: 8, Progress: func(done, total int) {
 		fmt.Printf("progress %d %d\n", done, total)
 	}})
 	fmt.Printf("finished %v\n", err)
@@ -144,7 +145,7 @@ func TestCrash(t *testing.T) {
 		}
 	}
 
-	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{})
+	res, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{})
 	if err != nil || res.Listed != n || res.New != n-archived || res.Unchanged != archived {
 		t.Fatalf("sync after the crash: %+v, %v", res, err)
 	}
@@ -218,7 +219,7 @@ func syncedFolder(t *testing.T, n int) string {
 		t.Fatal(err)
 	}
 	defer ar.Close()
-	if _, err := ar.Sync(context.Background(), acc.Client, archive.SyncOptions{}); err != nil {
+	if _, err := ar.Sync(context.Background(), apisource.New(acc.Client), archive.SyncOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return dir

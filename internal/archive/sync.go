@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"billfold/api"
-	"billfold/apiclient"
 	"billfold/internal/invoicepdf"
 )
 
@@ -66,7 +65,7 @@ type Failure struct {
 	Err       error
 }
 
-// Sync fetches every invoice of the account (or, for staff, of
+// Sync fetches every invoice of src's account (or, for staff, of
 // opts.Customers) and archives the new ones and, as a new version, the
 // changed ones: an invoice has changed when the SHA-256 of its JSON differs
 // from its latest archived version's. Files are written before the index
@@ -76,7 +75,7 @@ type Failure struct {
 // is returned. The first sync makes the signed-in account the folder's
 // owner; a sync by another account is refused with an *OwnerError. One
 // Sync runs at a time; Verify waits for it, Search does not.
-func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOptions) (SyncResult, error) {
+func (a *Archive) Sync(ctx context.Context, src InvoiceSource, opts SyncOptions) (SyncResult, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
@@ -86,25 +85,18 @@ func (a *Archive) Sync(ctx context.Context, c *apiclient.Client, opts SyncOption
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 100
 	}
-	me, err := c.Me(ctx)
+	me, err := src.Account(ctx)
 	if err != nil {
 		return SyncResult{}, fmt.Errorf("archive: who is signed in: %w", err)
 	}
-	if err := a.Claim(ctx, Owner{Server: c.BaseURL(), Email: me.Email, UserID: me.ID}); err != nil {
+	if err := a.Claim(ctx, me); err != nil {
 		return SyncResult{}, err
 	}
-	var sources []func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error)
-	if len(opts.Customers) == 0 {
-		sources = append(sources, func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error) {
-			return c.RawInvoices(ctx, apiclient.InvoiceQuery{Cursor: cursor, Limit: opts.PageSize})
-		})
+	customers := opts.Customers
+	if len(customers) == 0 {
+		customers = []string{""} // the account's own
 	}
-	for _, id := range opts.Customers {
-		sources = append(sources, func(ctx context.Context, cursor string) (apiclient.RawInvoicePage, error) {
-			return c.StaffRawInvoices(ctx, id, apiclient.InvoiceQuery{Cursor: cursor, Limit: opts.PageSize})
-		})
-	}
-	return a.sync(ctx, sources, opts)
+	return a.sync(ctx, src, customers, opts)
 }
 
 // known is what the index holds about an invoice before a sync.
@@ -136,7 +128,7 @@ type done struct {
 	failure error
 }
 
-func (a *Archive) sync(ctx context.Context, sources []func(context.Context, string) (apiclient.RawInvoicePage, error), opts SyncOptions) (SyncResult, error) {
+func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []string, opts SyncOptions) (SyncResult, error) {
 	a.syncMu.Lock()
 	defer a.syncMu.Unlock()
 	var res SyncResult
@@ -153,10 +145,13 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 	// invoices cost nothing more.
 	var jobs []job
 	seen := map[string]bool{}
-	for _, list := range sources {
+	for _, customer := range customers {
 		cursor := ""
+		// A listing ends at its last page, or where a cursor comes again:
+		// a source going round in a circle must not keep Sync busy.
+		cursors := map[string]bool{cursor: true}
 		for {
-			page, err := list(ctx, cursor)
+			page, err := src.InvoicePage(ctx, customer, cursor, opts.PageSize)
 			if err != nil {
 				return res, fmt.Errorf("archive: list invoices: %w", err)
 			}
@@ -188,10 +183,11 @@ func (a *Archive) sync(ctx context.Context, sources []func(context.Context, stri
 				}
 				jobs = append(jobs, j)
 			}
-			if page.NextCursor == "" || page.NextCursor == cursor {
+			if page.NextCursor == "" || cursors[page.NextCursor] {
 				break
 			}
 			cursor = page.NextCursor
+			cursors[cursor] = true
 		}
 	}
 	progress := func() {

@@ -11,6 +11,7 @@ import (
 
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/internal/server/servertest"
 )
 
@@ -25,7 +26,7 @@ func TestTamper(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ar := openArchive(t, dir)
-	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
+	if _, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	es, _ := ar.Search(ctx, archive.Query{})
@@ -187,7 +188,7 @@ func TestLostIndexNeverOverwrites(t *testing.T) {
 	paid := issue(t, env, acc.ID, time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC), "Hosting", 2500)
 	dir := t.TempDir()
 	ar := openArchive(t, dir)
-	if _, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{}); err != nil {
+	if _, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before := map[string][]byte{}
@@ -217,7 +218,7 @@ func TestLostIndexNeverOverwrites(t *testing.T) {
 	}
 	payWithCredit(t, env, staff.Token, acc, paid)
 	ar = openArchive(t, dir)
-	res, err := ar.Sync(ctx, acc.Client, archive.SyncOptions{})
+	res, err := ar.Sync(ctx, apisource.New(acc.Client), archive.SyncOptions{})
 	if err != nil || res.New != 2 {
 		t.Fatalf("sync into the folder without its index: %+v, %v", res, err)
 	}

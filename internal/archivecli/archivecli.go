@@ -28,6 +28,7 @@ import (
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/internal/invoicepdf"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
@@ -254,7 +255,7 @@ func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, err
 		opts.Progress = func(done, total int) { fmt.Fprintf(stderr, "%d/%d\n", done, total) }
 	}
 	start := time.Now()
-	res, err := ar.Sync(ctx, c, opts)
+	res, err := ar.Sync(ctx, apisource.New(c), opts)
 	fmt.Fprintf(stdout, "%d invoices listed: %d new, %d changed (new version), %d unchanged, %d failed in %s\n",
 		res.Listed, res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failed {

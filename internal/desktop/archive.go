@@ -5,6 +5,7 @@ import (
 
 	"billfold/apiclient"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/ui"
 )
 
@@ -29,5 +30,5 @@ type archiveStore struct {
 // Sync archives the account's invoices; for staff, those of the chosen
 // customers.
 func (s archiveStore) Sync(ctx context.Context, customers []string, progress func(done, total int)) (archive.SyncResult, error) {
-	return s.Archive.Sync(ctx, s.a.client, archive.SyncOptions{Customers: customers, Progress: progress})
+	return s.Archive.Sync(ctx, apisource.New(s.a.client), archive.SyncOptions{Customers: customers, Progress: progress})
 }
