@@ -648,3 +648,21 @@ func TestRenderAllocations(t *testing.T) {
 		t.Errorf("a render allocates %d KB, want at most 512 KB", per>>10)
 	}
 }
+
+// TestKinsokuInPDF: wrapped Japanese text in the PDF never begins a line
+// with a closing bracket or punctuation nor ends one with an opening
+// bracket, also where spaces stand inside the brackets (the wrapping
+// before textwrap broke at those spaces: "…参照番号（" | "）を入力…").
+func TestKinsokuInPDF(t *testing.T) {
+	inv, opts := sampleJA()
+	for pad := 45; pad <= 52; pad++ {
+		bank := *opts.Bank
+		bank.Note = strings.Repeat("お", pad) + "参照番号（ BF-7Q2K-93XD ）を入力してください。ご不明な点は「お問い合わせ」まで。"
+		for _, l := range extractPages(t, mustRender(t, inv, Options{Bank: &bank}))[0] {
+			rs := []rune(l)
+			if strings.ContainsRune("、。，．）」』】？！", rs[0]) || strings.ContainsRune("（「『【", rs[len(rs)-1]) {
+				t.Errorf("pad %d: line %q breaks against kinsoku", pad, l)
+			}
+		}
+	}
+}

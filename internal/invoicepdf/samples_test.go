@@ -16,6 +16,9 @@ import (
 //
 //	INVOICEPDF_SAMPLES=/tmp/invoicepdf go test -run TestWriteSamples ./internal/invoicepdf/
 //	pdftoppm -png -r 80 /tmp/invoicepdf/ja.pdf /tmp/invoicepdf/ja
+//
+// ja-wrapped.pdf has long Japanese lines full of brackets and punctuation,
+// to look at the line breaking.
 func TestWriteSamples(t *testing.T) {
 	dir := os.Getenv("INVOICEPDF_SAMPLES")
 	if dir == "" {
@@ -28,6 +31,15 @@ func TestWriteSamples(t *testing.T) {
 		"en.pdf":      func() ([]byte, error) { return Render(en, enOpts) },
 		"ja-long.pdf": func() ([]byte, error) { return Render(longInvoice("ja", 200), Options{}) },
 	}
+	wrapped, wrappedOpts := sampleJA()
+	wrapped.Lines[0].Description = "VPS スタンダードプラン（2 vCPU / 4 GB、SSD 100 GB、東京リージョン「tokyo-2」）の月額利用料。" +
+		"11月1日〜11月30日分、日割りなし。詳細は「ご利用明細」をご覧ください！"
+	wrapped.Lines[2].Description = "自動バックアップ（毎日・7世代保存）、スナップショット取得代行【手動・月4回まで】、リストア作業（1回）を含みます。"
+	bank := *wrappedOpts.Bank
+	bank.Note = "お振込みの際は、振込名義の前に参照番号（ BF-7Q2K-93XD ）を必ずご入力ください。参照番号がない場合、ご入金の確認にお時間をいただくことがあります（通常3営業日）。" +
+		"ご不明な点は「お問い合わせフォーム」または【サポート窓口：平日9時〜18時】までご連絡ください。"
+	wrappedOpts.Bank = &bank
+	samples["ja-wrapped.pdf"] = func() ([]byte, error) { return Render(wrapped, wrappedOpts) }
 	huge := makeInvoice("en", billing.USD, billing.InvoiceRefunded, []lineSpec{{"Dedicated cluster", 9_000_000, 99_999_999, 10}})
 	samples["en-huge.pdf"] = func() ([]byte, error) { return Render(huge, Options{}) }
 	for name, mk := range cases() {
