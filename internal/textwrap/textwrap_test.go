@@ -1,6 +1,7 @@
 package textwrap
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -193,4 +194,18 @@ func mayEnd(line []rune, j int, next rune) bool {
 		}
 	}
 	return last >= 0 && !isSpace(next) && !prohibited(last, next)
+}
+
+func ExampleLines() {
+	// A monospaced measure: Japanese characters 2 cells, others 1. A UI
+	// passes its text measurement (for Fyne: fyne.MeasureText(s, size,
+	// style).Width), the PDF renderer its font's advance widths.
+	for _, l := range Lines("お支払いは、請求書記載の口座へお振込みください。", 12, cells) {
+		fmt.Println(l)
+	}
+	// Output:
+	// お支払いは、
+	// 請求書記載の
+	// 口座へお振込
+	// みください。
 }
