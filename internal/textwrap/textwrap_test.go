@@ -23,12 +23,28 @@ func cells(s string) float64 {
 	return w
 }
 
+// lineCase is text wrapped at width into the lines want.
+type lineCase struct {
+	name, text string
+	width      float64
+	want       []string
+}
+
+func runLineCases(t *testing.T, cases []lineCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Lines(c.text, c.width, cells)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("Lines(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
+			}
+			checkLines(t, c.text, c.width, got)
+		})
+	}
+}
+
 func TestLinesKinsoku(t *testing.T) {
-	for _, c := range []struct {
-		name, text string
-		width      float64
-		want       []string
-	}{
+	runLineCases(t, []lineCase{
 		// Without kinsoku the 。 would begin the second line: the
 		// character before it goes along (oidashi).
 		{"full stop", "あいうえお。", 10, []string{"あいうえ", "お。"}},
@@ -50,23 +66,11 @@ func TestLinesKinsoku(t *testing.T) {
 		{"space before closing bracket", "(see the note )", 13, []string{"(see the", "note )"}},
 		{"space after opening bracket", "「 あいう」", 6, []string{"「 あ", "いう」"}},
 		{"yen sign before number", "合計 ¥ 1,000", 8, []string{"合計", "¥ 1,000"}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			got := Lines(c.text, c.width, cells)
-			if !slices.Equal(got, c.want) {
-				t.Errorf("Lines(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
-			}
-			checkLines(t, c.text, c.width, got)
-		})
-	}
+	})
 }
 
 func TestLinesLatin(t *testing.T) {
-	for _, c := range []struct {
-		name, text string
-		width      float64
-		want       []string
-	}{
+	runLineCases(t, []lineCase{
 		{"at spaces", "Managed TLS certificate, wildcard", 16, []string{"Managed TLS", "certificate,", "wildcard"}},
 		{"spaces inside a line kept", "a  b   c", 20, []string{"a  b   c"}},
 		{"spaces at a break dropped", "aaaa    bbbb", 6, []string{"aaaa", "bbbb"}},
@@ -78,15 +82,7 @@ func TestLinesLatin(t *testing.T) {
 		{"empty", "", 20, []string{""}},
 		{"only spaces", "   ", 20, []string{""}},
 		{"ideographic space", "東京都　渋谷区", 7, []string{"東京都", "渋谷区"}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			got := Lines(c.text, c.width, cells)
-			if !slices.Equal(got, c.want) {
-				t.Errorf("Lines(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
-			}
-			checkLines(t, c.text, c.width, got)
-		})
-	}
+	})
 }
 
 // TestLinesNarrow: a width narrower than any character gives one
