@@ -17,15 +17,16 @@ import (
 // Lines breaks text into lines no wider than maxWidth, as width measures
 // them.
 //
-// "\n" ends a line (and "\n\n" leaves an empty one). Within a paragraph a
-// line may break after a run of spaces, which is then dropped, and between
-// two characters where either is Japanese (kanji, kana, full-width forms),
-// unless kinsoku forbids that break; the spaces a paragraph starts with
-// are kept. A word or an unbreakable run wider than maxWidth starts a line
-// of its own and is cut between characters, where possible not before a
-// character that must not begin a line nor after one that must not end
-// it. Every line holds at least one character, so Lines always returns,
-// even for a maxWidth narrower than any character.
+// "\n" or "\r\n" ends a line (and "\n\n" leaves an empty one). Within a
+// paragraph a line may break after a run of spaces, which is then dropped,
+// and between two characters where either is Japanese (kanji, kana,
+// full-width forms), unless kinsoku forbids that break; the spaces a
+// paragraph starts with are kept. A word or an unbreakable run wider than
+// maxWidth starts a line of its own and is cut between characters, where
+// possible not before a character that must not begin a line nor after
+// one that must not end it. Each line takes at least one character of its
+// paragraph, so Lines always returns, even for a maxWidth narrower than
+// any character.
 //
 // width must be additive: the width of a line is taken as the sum of the
 // widths of the pieces it is built from (font advance widths are; kerning
@@ -34,7 +35,7 @@ import (
 func Lines(text string, maxWidth float64, width func(string) float64) []string {
 	var lines []string
 	for para := range strings.SplitSeq(text, "\n") {
-		lines = appendParagraph(lines, para, maxWidth, width)
+		lines = appendParagraph(lines, strings.TrimSuffix(para, "\r"), maxWidth, width)
 	}
 	return lines
 }

@@ -79,6 +79,7 @@ func TestLinesLatin(t *testing.T) {
 		{"long word on its own line", "ab abcdefghij cd", 4, []string{"ab", "abcd", "efgh", "ij", "cd"}},
 		{"Latin then Japanese", "VPSスタンダード", 9, []string{"VPSスタン", "ダード"}},
 		{"newlines", "one\n\ntwo", 20, []string{"one", "", "two"}},
+		{"CRLF", "one\r\ntwo\r\n", 20, []string{"one", "two", ""}},
 		{"empty", "", 20, []string{""}},
 		{"only spaces", "   ", 20, []string{""}},
 		{"ideographic space", "東京都　渋谷区", 7, []string{"東京都", "渋谷区"}},
@@ -128,8 +129,10 @@ func checkLines(t *testing.T, text string, width float64, lines []string) {
 	t.Helper()
 	// Paragraphs are wrapped on their own.
 	var perPara [][]string
-	var joined []string
+	var joined, paras []string
 	for p := range strings.SplitSeq(text, "\n") {
+		p = strings.TrimSuffix(p, "\r") // part of the line end
+		paras = append(paras, p)
 		ls := Lines(p, width, cells)
 		perPara = append(perPara, ls)
 		joined = append(joined, ls...)
@@ -148,7 +151,7 @@ func checkLines(t *testing.T, text string, width float64, lines []string) {
 		}
 		return b.String()
 	}
-	if got, want := noSpace(strings.Join(lines, "")), noSpace(text); got != want {
+	if got, want := noSpace(strings.Join(lines, "")), noSpace(strings.Join(paras, "")); got != want {
 		t.Fatalf("%q at %v: lines %q lose or add text", text, width, lines)
 	}
 	for _, ls := range perPara {
