@@ -250,10 +250,11 @@ func components(g []byte) []int {
 
 // subset builds the font program for runes (sorted, unique, all present
 // in the font): glyph i+1 draws runes[i], followed by the components of
-// composite glyphs. It has the tables a CIDFontType2's FontFile2 needs. Every rune gets its own glyph id, so the ToUnicode map is exact
+// composite glyphs. It has the tables a CIDFontType2's FontFile2 needs.
+// It is built in s's buffers, valid until s is reused. Every rune gets its own glyph id, so the ToUnicode map is exact
 // even where the original font shares one glyph between two code points
 // (〜 and ～).
-func (f *sfnt) subset(runes []rune) ([]byte, error) {
+func (f *sfnt) subset(runes []rune, s *scratch) ([]byte, error) {
 	if len(runes)+1 > 0xFFFF {
 		return nil, fmt.Errorf("%w: too many glyphs", errFont)
 	}
@@ -286,7 +287,7 @@ func (f *sfnt) subset(runes []rune) ([]byte, error) {
 	for _, old := range olds {
 		size += len(f.glyph(old)) + 3
 	}
-	glyf := make([]byte, 0, size)
+	glyf := slices.Grow(s.glyf[:0], size)
 	loca := make([]byte, 4*(n+1))
 	hmtx := make([]byte, 4*n)
 	for i, old := range olds {
@@ -314,9 +315,11 @@ func (f *sfnt) subset(runes []rune) ([]byte, error) {
 	maxp := slices.Clone(f.tables["maxp"])
 	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
 
-	return writeSFNT(map[string][]byte{
+	s.glyf = glyf
+	s.program = writeSFNT(s.program, map[string][]byte{
 		"glyf": glyf, "head": head, "hhea": hhea, "hmtx": hmtx, "loca": loca, "maxp": maxp,
-	}), nil
+	})
+	return s.program, nil
 }
 
 // appendUnhinted appends glyph g without its TrueType hinting instructions.
@@ -387,8 +390,9 @@ func componentEnd(g []byte, p int) int {
 	return p
 }
 
-// writeSFNT lays out a TrueType file with its tables in tag order.
-func writeSFNT(tables map[string][]byte) []byte {
+// writeSFNT lays out a TrueType file with the tables in tag order, in
+// buf's memory when it is large enough.
+func writeSFNT(buf []byte, tables map[string][]byte) []byte {
 	tags := make([]string, 0, len(tables))
 	size := 12 + 16*len(tables)
 	for tag, t := range tables {
@@ -396,7 +400,8 @@ func writeSFNT(tables map[string][]byte) []byte {
 		size += (len(t) + 3) &^ 3
 	}
 	sort.Strings(tags)
-	out := make([]byte, 12+16*len(tags), size)
+	out := slices.Grow(buf[:0], size)[:12+16*len(tags)]
+	clear(out)
 	binary.BigEndian.PutUint32(out, 0x00010000)
 	n := len(tags)
 	sr, es := 1, 0

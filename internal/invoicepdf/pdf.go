@@ -35,7 +35,7 @@ import (
 //   - the document information as an indirect object, and a file
 //     identifier that is a digest of the content, so equal invoices give
 //     equal files.
-func (d *doc) writePDF(runes []rune, program []byte, info docInfo) []byte {
+func (d *doc) writePDF(runes []rune, program []byte, info docInfo, s *scratch) []byte {
 	const (
 		catalogID = iota + 1
 		pagesID
@@ -48,10 +48,8 @@ func (d *doc) writePDF(runes []rune, program []byte, info docInfo) []byte {
 		firstPageID // then each page's object and its content stream
 	)
 	n := firstPageID - 1 + 2*len(d.pages)
-	z := getZ()
-	defer putZ(z)
-	w := &pdfWriter{offsets: make([]int, n), z: z}
-	w.buf = make([]byte, 0, 24<<10+len(program)*4/5)
+	w := &pdfWriter{buf: s.pdf[:0], offsets: make([]int, n), s: s}
+	defer func() { s.pdf = w.buf }()
 	w.buf = append(w.buf, "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"...)
 	family := subsetTag(runes) + "+" + assets.FontName
 
@@ -79,8 +77,8 @@ func (d *doc) writePDF(runes []rune, program []byte, info docInfo) []byte {
 	for i, page := range d.pages {
 		id := firstPageID + 2*i
 		w.object(id, fmt.Sprintf("<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>", pagesID, id+1))
-		z.content = appendContent(z.content[:0], page, runes)
-		w.stream(id+1, z.content, "")
+		s.content = appendContent(s.content[:0], page, runes)
+		w.stream(id+1, s.content, "")
 	}
 
 	// A file identifier, which archival PDF requires: a digest of the
@@ -93,14 +91,14 @@ func (d *doc) writePDF(runes []rune, program []byte, info docInfo) []byte {
 	}
 	w.buf = fmt.Appendf(w.buf, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%X> <%X>] >>\nstartxref\n%d\n%%%%EOF\n",
 		n+1, catalogID, infoID, sum[:16], sum[:16], xref)
-	return w.buf
+	return slices.Clone(w.buf) // the file is written in s's memory
 }
 
 // pdfWriter appends numbered objects and remembers where each begins.
 type pdfWriter struct {
 	buf     []byte
 	offsets []int // of object id i+1
-	z       *zwriter
+	s       *scratch
 }
 
 func (w *pdfWriter) begin(id int) {
@@ -119,18 +117,18 @@ func (w *pdfWriter) object(id int, body string) {
 // dictionary entries.
 func (w *pdfWriter) stream(id int, data []byte, extra string) {
 	w.begin(id)
-	z := w.z
-	z.buf.Reset()
-	z.w.Reset(&z.buf)
-	_, _ = z.w.Write(data) // writes to a bytes.Buffer cannot fail
-	_ = z.w.Close()
-	w.buf = fmt.Appendf(w.buf, "<< /Filter /FlateDecode /Length %d", z.buf.Len())
+	s := w.s
+	s.zout.Reset()
+	s.z.Reset(&s.zout)
+	_, _ = s.z.Write(data) // writes to a bytes.Buffer cannot fail
+	_ = s.z.Close()
+	w.buf = fmt.Appendf(w.buf, "<< /Filter /FlateDecode /Length %d", s.zout.Len())
 	if extra != "" {
 		w.buf = append(w.buf, ' ')
 		w.buf = append(w.buf, extra...)
 	}
 	w.buf = append(w.buf, " >>\nstream\n"...)
-	w.buf = append(w.buf, z.buf.Bytes()...)
+	w.buf = append(w.buf, s.zout.Bytes()...)
 	w.buf = append(w.buf, "\nendstream\nendobj\n"...)
 }
 
@@ -294,39 +292,43 @@ func toUnicode(runes []rune) []byte {
 // default level's time for output ~5 % larger on font outlines.
 const streamLevel = zlib.BestSpeed
 
-// zwriter is one render's compressor, its output buffer and a buffer for
-// a page's content before compression.
-type zwriter struct {
-	w       *zlib.Writer
-	buf     bytes.Buffer
+// scratch is one render's reusable memory: the compressor and its
+// output, a page's content before compression, the font subset and the
+// file.
+type scratch struct {
+	z       *zlib.Writer
+	zout    bytes.Buffer
 	content []byte
+	glyf    []byte
+	program []byte
+	pdf     []byte
 }
 
-// zfree keeps a few zwriters for reuse: each holds ~1 MB of tables that
-// would otherwise be allocated and cleared for every render. A sync.Pool
-// would lose them at every garbage collection, which a render's
-// allocations trigger every few renders.
-var zfree = make(chan *zwriter, 4)
+// scratchFree keeps a few scratches for reuse: each compressor holds ~1 MB
+// of tables that would otherwise be allocated and cleared for every
+// render. A sync.Pool would lose them at every garbage collection, which
+// renders trigger every few dozen.
+var scratchFree = make(chan *scratch, 4)
 
-func getZ() *zwriter {
+func getScratch() *scratch {
 	select {
-	case z := <-zfree:
-		return z
+	case s := <-scratchFree:
+		return s
 	default:
 	}
-	w, err := zlib.NewWriterLevel(nil, streamLevel)
+	z, err := zlib.NewWriterLevel(nil, streamLevel)
 	if err != nil {
 		panic(err) // streamLevel is a valid constant
 	}
-	return &zwriter{w: w}
+	return &scratch{z: z}
 }
 
-func putZ(z *zwriter) {
-	if z.buf.Cap() > 1<<20 || cap(z.content) > 1<<20 {
-		z.buf, z.content = bytes.Buffer{}, nil // do not keep a large invoice's buffers
+func putScratch(s *scratch) {
+	if s.zout.Cap()+cap(s.content)+cap(s.glyf)+cap(s.program)+cap(s.pdf) > 4<<20 {
+		return // do not keep a huge invoice's buffers
 	}
 	select {
-	case zfree <- z:
+	case scratchFree <- s:
 	default:
 	}
 }

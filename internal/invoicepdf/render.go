@@ -130,12 +130,14 @@ func Render(inv api.Invoice, opts Options) (pdf []byte, err error) {
 	if opts.PlainGopdf {
 		return d.writeGopdf(info)
 	}
+	s := getScratch()
+	defer putScratch(s)
 	runes := d.runes()
-	program, err := d.f.subset(runes)
+	program, err := d.f.subset(runes, s)
 	if err != nil {
 		return nil, fmt.Errorf("invoicepdf: %w", err)
 	}
-	return d.writePDF(runes, program, info), nil
+	return d.writePDF(runes, program, info, s), nil
 }
 
 // subject is the PDF's Subject: who is billed and how much.
