@@ -13,6 +13,7 @@ import (
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
+	"billfold/internal/archive/apisource"
 	"billfold/internal/server"
 	"billfold/internal/server/servertest"
 )
@@ -34,7 +35,7 @@ type testStore struct {
 }
 
 func (s testStore) Sync(ctx context.Context, customers []string, progress func(done, total int)) (archive.SyncResult, error) {
-	return s.Archive.Sync(ctx, s.c, archive.SyncOptions{Customers: customers, Progress: progress})
+	return s.Archive.Sync(ctx, apisource.New(s.c), archive.SyncOptions{Customers: customers, Progress: progress})
 }
 
 func TestArchiveSyncSearchVerify(t *testing.T) {
