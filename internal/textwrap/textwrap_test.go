@@ -151,7 +151,15 @@ func checkLines(t *testing.T, text string, width float64, lines []string) {
 		}
 		return b.String()
 	}
-	if got, want := noSpace(strings.Join(lines, "")), noSpace(strings.Join(paras, "")); got != want {
+	// Piece by piece: joined, invalid UTF-8 bytes could decode otherwise.
+	var got, want strings.Builder
+	for _, l := range lines {
+		got.WriteString(noSpace(l))
+	}
+	for _, p := range paras {
+		want.WriteString(noSpace(p))
+	}
+	if got.String() != want.String() {
 		t.Fatalf("%q at %v: lines %q lose or add text", text, width, lines)
 	}
 	for _, ls := range perPara {
