@@ -19,15 +19,13 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/assets"
+	"billfold/internal/appinfo"
 	"billfold/internal/demo"
 	"billfold/internal/invoicepdf"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
 	"billfold/ui"
 )
-
-// AppID is the application's reverse-DNS id (FyneApp.toml).
-const AppID = "io.billfold.desktop"
 
 //go:embed icon.png
 var icon []byte
@@ -46,7 +44,7 @@ func Run(o Options) error {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
 	launched := time.Now()
-	fa := app.NewWithID(AppID)
+	fa := app.NewWithID(appinfo.ID)
 	fa.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "ms_since_launch", time.Since(launched).Milliseconds())
 	})
