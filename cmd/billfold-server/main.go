@@ -1,6 +1,7 @@
 // Command billfold-server runs the Billfold reference billing server.
 //
 //	billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo]
+//	billfold-server --version
 //
 // Every flag can also be set from the environment: BILLFOLD_LISTEN,
 // BILLFOLD_DATA, BILLFOLD_DSN, BILLFOLD_BASE_URL, BILLFOLD_DEMO.
@@ -14,10 +15,15 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"billfold/internal/appinfo"
 	"billfold/internal/server/cli"
 )
 
 func main() {
+	if len(os.Args) == 2 && (os.Args[1] == "--version" || os.Args[1] == "-version") {
+		fmt.Println("billfold-server", appinfo.Version())
+		return
+	}
 	if os.Getenv("GOGC") == "" {
 		// The live heap is small and requests allocate quickly; collecting
 		// less often takes GC pauses out of the latency tail (README).

@@ -103,3 +103,10 @@ func TestSIGTERMShutsDownGracefully(t *testing.T) {
 		t.Fatal("no exit within 15 s of SIGTERM")
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	out, err := command(t, nil, "--version").Output()
+	if err != nil || string(out) != "billfold-server devel\n" {
+		t.Fatalf("billfold-server --version: %v, %q", err, out)
+	}
+}

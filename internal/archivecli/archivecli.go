@@ -19,14 +19,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"billfold/apiclient"
 	"billfold/billing"
+	"billfold/internal/appinfo"
 	"billfold/internal/archive"
 	"billfold/internal/archive/apisource"
 	"billfold/internal/invoicepdf"
@@ -47,7 +50,8 @@ const (
 // newStore is the keyring behind --profile; tests replace it.
 var newStore = func() secrets.Store { return secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"}) }
 
-const usage = `usage: billfold archive <command> --dir PATH [account] [flags]
+// usage is the help text; %[1]s is the command ("billfold archive").
+const usage = `usage: %[1]s <command> --dir PATH [account] [flags]
 
 account:  --server URL --email ADDRESS   (sync: password from $BILLFOLD_PASSWORD)
           or --profile NAME [--config DIR]  (a saved profile; sync: its sign-in from the keyring)
@@ -64,6 +68,7 @@ commands:
             [--customer ID] [--limit N]
   export  write the search results as CSV: --out FILE.csv ("-": standard output) [search flags]
   verify  recompute every hash and the audit chain; exit 1 when anything was altered
+  version print the version
 `
 
 // usageError is a mistake on the command line.
@@ -71,15 +76,33 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// Command is how the archive command is run from the desktop app's binary.
+const Command = "billfold archive"
+
+// Main runs the archive command as the whole of a program and returns its
+// exit status: command is what the user typed to run it, for messages
+// (Command, or "billfold-archive", the Windows console program); Ctrl-C
+// and SIGTERM cancel it.
+func Main(command string, args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return RunAs(ctx, command, args, os.Stdout, os.Stderr)
+}
+
 // Run runs `billfold archive args…` and returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	code, err := run(ctx, args, stdout, stderr)
+	return RunAs(ctx, Command, args, stdout, stderr)
+}
+
+// RunAs is Run for a program that runs the archive command as command.
+func RunAs(ctx context.Context, command string, args []string, stdout, stderr io.Writer) int {
+	code, err := run(ctx, command, args, stdout, stderr)
 	if err != nil {
 		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
-		fmt.Fprintln(stderr, "billfold archive: "+msg)
+		fmt.Fprintln(stderr, command+": "+msg)
 		var u usageError
 		if errors.As(err, &u) {
-			fmt.Fprintln(stderr, "run 'billfold archive help' for usage")
+			fmt.Fprintf(stderr, "run '%s help' for usage\n", command)
 			return ExitUsage
 		}
 		if code == ExitOK {
@@ -91,6 +114,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // options are every command's flags; each command registers its own.
 type options struct {
+	command                             string // for messages: Command or "billfold-archive"
 	dir, server, email, profile, config string
 	customers                           string
 	workers                             int
@@ -102,17 +126,21 @@ type options struct {
 	out                                 string
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+func run(ctx context.Context, command string, args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 {
 		return ExitUsage, usageError{"a command is required: sync, search, export or verify"}
 	}
 	cmd := args[0]
-	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		fmt.Fprint(stdout, usage)
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprintf(stdout, usage, command)
+		return ExitOK, nil
+	case "version", "--version":
+		fmt.Fprintln(stdout, command, appinfo.Version())
 		return ExitOK, nil
 	}
-	var o options
-	fs := flag.NewFlagSet("billfold archive "+cmd, flag.ContinueOnError)
+	o := options{command: command}
+	fs := flag.NewFlagSet(command+" "+cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.dir, "dir", "", "archive folder")
 	// The account: sync signs in with it; the offline commands check that
@@ -333,11 +361,10 @@ func (o options) checkAccountFlags() error {
 func (o options) findProfile() (secrets.Profile, *secrets.Profiles, secrets.Store, error) {
 	dir := o.config
 	if dir == "" {
-		base, err := os.UserConfigDir()
-		if err != nil {
+		var err error
+		if dir, err = appinfo.SettingsDir(); err != nil {
 			return secrets.Profile{}, nil, nil, fmt.Errorf("configuration folder: %w (give --config)", err)
 		}
-		dir = filepath.Join(base, "fyne", "io.billfold.desktop")
 	}
 	store := newStore()
 	profiles := secrets.NewProfiles(dir, store)
@@ -368,7 +395,7 @@ func openExisting(ctx context.Context, o options) (*archive.Archive, error) {
 		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(o.dir, archive.IndexFile)); err != nil {
-		return nil, fmt.Errorf("%s holds no archive (no %s): archive into it with 'billfold archive sync --dir %s' first", o.dir, archive.IndexFile, o.dir)
+		return nil, fmt.Errorf("%s holds no archive (no %s): archive into it with '%s sync --dir %s' first", o.dir, archive.IndexFile, o.command, o.dir)
 	}
 	want := archive.Owner{Server: o.server, Email: o.email}
 	if o.profile != "" {

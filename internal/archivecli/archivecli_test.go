@@ -199,3 +199,22 @@ func TestProfileAndStaff(t *testing.T) {
 	cli(t, "sync", "--dir", sdir, "--server", env.URL, "--email", staff.Email, "--customer", "cus_missing").
 		want(t, ExitFailure, "", "billfold archive: archive: list invoices")
 }
+
+// The Windows console program names itself in its help and messages, so
+// what they tell the user to type runs it.
+func TestMessagesNameTheCommand(t *testing.T) {
+	run := func(args ...string) result {
+		var out, errb bytes.Buffer
+		code := RunAs(context.Background(), "billfold-archive", args, &out, &errb)
+		return result{code, out.String(), errb.String()}
+	}
+	run("help").want(t, ExitOK, "usage: billfold-archive <command>", "")
+	run("version").want(t, ExitOK, "billfold-archive devel\n", "")
+	r := run("frobnicate")
+	r.want(t, ExitUsage, "", `billfold-archive: unknown command "frobnicate"`)
+	if !strings.Contains(r.stderr, "run 'billfold-archive help' for usage") {
+		t.Fatalf("usage hint: %q", r.stderr)
+	}
+	run("verify", "--dir", t.TempDir()).want(t, ExitFailure, "", "'billfold-archive sync --dir ")
+	cli(t, "--version").want(t, ExitOK, "billfold archive devel\n", "")
+}
