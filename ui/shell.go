@@ -178,7 +178,7 @@ func (f *frame) Window() fyne.Window { return f.win }
 // build lays out the window around the sections; right is the header's
 // right-hand side.
 func (f *frame) build(right fyne.CanvasObject, sections []section) {
-	f.sections = sections
+	f.sections = append(sections, section{lang.L("About"), theme.InfoIcon(), newAboutScreen(f.env)})
 	name := widget.NewLabelWithStyle(f.user.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	badge := canvas.NewText(" "+lang.L("Demo")+" ", theme.Color(theme.ColorNameForegroundOnPrimary))
 	badge.TextStyle.Bold = true
