@@ -31,7 +31,7 @@ BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxcursor
 # Packaging needs: git (the version), the MinGW cross-compiler for Windows,
 # dpkg-dev (dpkg-shlibdeps), xz, zip and unzip, desktop-file-utils (validates
 # the desktop entry).
-PACKAGE_PKGS := $(BUILD_PKGS) git gcc-mingw-w64-x86-64 dpkg-dev xz-utils zip unzip desktop-file-utils
+PACKAGE_PKGS := $(BUILD_PKGS) git gcc-mingw-w64-x86-64-win32 dpkg-dev xz-utils zip unzip desktop-file-utils
 TEST_PKGS := $(PACKAGE_PKGS) postgresql xvfb xdotool x11-utils imagemagick bc curl dbus dbus-x11 gnome-keyring poppler-utils
 
 run: deps build

@@ -21,7 +21,6 @@
 # not ignored files), and the checkout is never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 
 FYNE=${FYNE:?set FYNE to the fyne CLI (make package installs it)}
 TAGS=${TAGS:-migrated_fynedo,no_emoji}
@@ -37,6 +36,7 @@ targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(linux deb windows server)
 
 mkdir -p "$DIST"
+DIST=$(cd "$DIST" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -46,7 +46,7 @@ step() { printf '== %s (%s)\n' "$*" "$version"; }
 copy_tree() {
   mkdir -p "$1"
   git ls-files -z --cached --others --exclude-standard |
-    while IFS= read -r -d '' f; do [[ -e $f ]] && printf '%s\0' "$f"; done |
+    while IFS= read -r -d '' f; do if [[ -e $f ]]; then printf '%s\0' "$f"; fi; done |
     tar --null -T - -cf - | tar -xf - -C "$1"
 }
 
@@ -64,10 +64,13 @@ licences() {
     GOOS=$goos GOARCH=$goarch CGO_ENABLED=$cgo $GO list -deps -tags "$TAGS" \
       -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' "$@" | sort -u |
       while read -r path ver dir; do
-        files=$(find "$dir" -maxdepth 1 -type f \( -iname 'LICEN[CS]E*' -o -iname 'COPYING*' -o -iname 'NOTICE*' \) | sort)
+        # One level down too: C libraries bundled inside a module (GLFW in
+        # go-gl/glfw) and sub-packages with licences of their own.
+        files=$(find "$dir" -maxdepth 2 -type f \( -iname 'LICEN[CS]E*' -o -iname 'COPYING*' -o -iname 'NOTICE*' \) \
+          -not -name '*.go' -not -path '*/testdata/*' | sort)
         [[ -n $files ]] || { echo "package.sh: no licence file in module $path $ver ($dir)" >&2; exit 1; }
         for f in $files; do
-          printf '\n==> %s %s: %s\n' "$path" "$ver" "$(basename "$f")"
+          printf '\n==> %s %s: %s\n' "$path" "$ver" "${f#"$dir"/}"
           cat "$f"
         done
       done
@@ -155,7 +158,7 @@ build_windows() {
     -o "$win/billfold-archive.exe" ./cmd/billfold-archive
   licences "$win/THIRD-PARTY-LICENSES.txt" windows amd64 1 .
   rm -f "$DIST/Billfold-$version-windows-amd64.zip"
-  (cd "$work/windows" && zip -q -X -9 -r "$root/$DIST/Billfold-$version-windows-amd64.zip" Billfold)
+  (cd "$work/windows" && zip -q -X -9 -r "$DIST/Billfold-$version-windows-amd64.zip" Billfold)
 }
 
 build_server() {
@@ -175,7 +178,7 @@ build_server() {
     fi
     if [[ $goos == windows ]]; then
       rm -f "$DIST/$(basename "$dir").zip"
-      (cd "$work/server" && zip -q -X -9 -r "$root/$DIST/$(basename "$dir").zip" "$(basename "$dir")")
+      (cd "$work/server" && zip -q -X -9 -r "$DIST/$(basename "$dir").zip" "$(basename "$dir")")
     else
       tar -czf "$DIST/$(basename "$dir").tar.gz" -C "$work/server" "$(basename "$dir")"
     fi
