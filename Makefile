@@ -85,9 +85,9 @@ vet: vet-darwin
 	$(GO) vet -tags $(TEST_TAGS) ./...
 	$(GO) run $(STATICCHECK) -tags $(TEST_TAGS) ./...
 
-# macOS cannot be built here (Fyne's driver needs cgo and Apple's SDK), so
-# every package that compiles without cgo is vetted for darwin/arm64; the
-# list of those that need cgo is printed and must stay the desktop app's.
+# macOS cannot be built here (Fyne needs cgo and Apple's SDK there), so
+# every package that compiles without cgo is vetted for darwin/arm64; a
+# package that needs cgo for anything but Fyne fails it.
 vet-darwin:
 	scripts/vet-darwin.sh
 
