@@ -7,7 +7,8 @@ import (
 	"hash/fnv"
 	"math"
 	"slices"
-	"sort"
+
+	"billfold/internal/ttf"
 )
 
 // sfnt is a TrueType font parsed once and shared read-only by every render.
@@ -316,7 +317,7 @@ func (f *sfnt) subset(runes []rune, s *scratch) ([]byte, error) {
 	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
 
 	s.glyf = glyf
-	s.program = writeSFNT(s.program, map[string][]byte{
+	s.program = ttf.Write(s.program, map[string][]byte{
 		"glyf": glyf, "head": head, "hhea": hhea, "hmtx": hmtx, "loca": loca, "maxp": maxp,
 	})
 	return s.program, nil
@@ -388,54 +389,6 @@ func componentEnd(g []byte, p int) int {
 		p += 8
 	}
 	return p
-}
-
-// writeSFNT lays out a TrueType file with the tables in tag order, in
-// buf's memory when it is large enough.
-func writeSFNT(buf []byte, tables map[string][]byte) []byte {
-	tags := make([]string, 0, len(tables))
-	size := 12 + 16*len(tables)
-	for tag, t := range tables {
-		tags = append(tags, tag)
-		size += (len(t) + 3) &^ 3
-	}
-	sort.Strings(tags)
-	out := slices.Grow(buf[:0], size)[:12+16*len(tags)]
-	clear(out)
-	binary.BigEndian.PutUint32(out, 0x00010000)
-	n := len(tags)
-	sr, es := 1, 0
-	for sr*2 <= n {
-		sr *= 2
-		es++
-	}
-	binary.BigEndian.PutUint16(out[4:], uint16(n))
-	binary.BigEndian.PutUint16(out[6:], uint16(16*sr))
-	binary.BigEndian.PutUint16(out[8:], uint16(es))
-	binary.BigEndian.PutUint16(out[10:], uint16(16*n-16*sr))
-	for i, tag := range tags {
-		t := tables[tag]
-		rec := out[12+16*i:]
-		copy(rec, tag)
-		binary.BigEndian.PutUint32(rec[4:], checksum(t))
-		binary.BigEndian.PutUint32(rec[8:], uint32(len(out)))
-		binary.BigEndian.PutUint32(rec[12:], uint32(len(t)))
-		out = append(out, t...)
-		for len(out)%4 != 0 {
-			out = append(out, 0)
-		}
-	}
-	return out
-}
-
-func checksum(b []byte) uint32 {
-	var sum uint32
-	for i := 0; i < len(b); i += 4 {
-		var w [4]byte
-		copy(w[:], b[i:])
-		sum += binary.BigEndian.Uint32(w[:])
-	}
-	return sum
 }
 
 // subsetTag is the six-letter prefix PDF gives an embedded subset
