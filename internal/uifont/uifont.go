@@ -1,0 +1,203 @@
+// Package uifont builds the Japanese face of the desktop UI
+// (assets.UIFont) from the bundled IPAexGothic: the glyphs of the
+// characters Japanese users type and the UI's own texts use, and none of
+// the characters Fyne's bundled Latin faces draw.
+//
+// Why a face without Latin: Fyne (2.7) lays every line out with the
+// metrics of the face that draws the space character, and draws each text
+// into a texture exactly that tall. IPAexGothic's line box (hhea ascender
+// 1802, descender −246 per 2048) is shallower than its own Latin
+// descenders (g, p, q, y reach −401) and lower than its accented capitals
+// (Å reaches 1905), so Fyne cut them off in every text style and size.
+// Fyne tries the theme's face first and then its bundled Noto Sans of the
+// same style (regular, bold, italic, bold italic): a theme face without
+// the space and the Latin letters hands both the line metrics and the
+// Latin text to Noto Sans, whose box (1069, −293 per 1000) holds its own
+// glyphs and IPAexGothic's kana and kanji, and Latin text gets real bold
+// and italic faces. It is how CSS font stacks mix the two ("Noto Sans",
+// then a Japanese face).
+//
+// Why a subset: Fyne parses the theme face once for every text style it
+// draws, and go-text parses every glyph outline up front: ~14 MB of heap
+// per style for the 12,239-glyph IPAexGothic, ~6.6 MB for this face.
+// Characters outside it (JIS X 0213 kanji beyond CP932) are drawn by the
+// system's fonts when it has any; the PDFs keep the full font.
+package uifont
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"billfold/internal/ttf"
+)
+
+// Family is the UI face's family name. The IPA Font License (Article
+// 3.1(4)) forbids the licensed font's name in a derived font's names.
+const Family = "Billfold Gothic UI"
+
+// Build returns the UI face: the glyphs jp has for Repertoire() and extra,
+// except the characters every font in latin draws.
+func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
+	src, err := ttf.Parse(jp)
+	if err != nil {
+		return nil, fmt.Errorf("uifont: %w", err)
+	}
+	var others []*ttf.Font
+	for _, l := range latin {
+		f, err := ttf.Parse(l)
+		if err != nil {
+			return nil, fmt.Errorf("uifont: Latin face: %w", err)
+		}
+		others = append(others, f)
+	}
+	inLatin := func(r rune) bool {
+		for _, f := range others {
+			if !f.Has(r) {
+				return false
+			}
+		}
+		return len(others) > 0
+	}
+	var runes []rune
+	for _, r := range append(Repertoire(), extra...) {
+		if src.Has(r) && !inLatin(r) && r != ' ' {
+			runes = append(runes, r)
+		}
+	}
+	slices.Sort(runes)
+	runes = slices.Compact(runes)
+	tables, err := src.Subset(runes)
+	if err != nil {
+		return nil, fmt.Errorf("uifont: %w", err)
+	}
+	tables["cmap"] = ttf.CmapTable(runes)
+	tables["OS/2"] = src.Tables["OS/2"]
+	if tables["name"], err = renamed(src.Tables["name"]); err != nil {
+		return nil, fmt.Errorf("uifont: %w", err)
+	}
+	return ttf.Write(tables), nil
+}
+
+// Repertoire is every character of Windows-31J (CP932), the Shift_JIS
+// that Japanese input methods on Windows and macOS produce: JIS X 0208
+// (kana, both kanji levels, symbols, Greek, Cyrillic) with the NEC and IBM
+// extensions that names often need (髙, 﨑, ①, ㈱).
+func Repertoire() []rune {
+	dec := japanese.ShiftJIS.NewDecoder()
+	var out []rune
+	for lead := 0x81; lead <= 0xFC; lead++ {
+		if lead > 0x9F && lead < 0xE0 {
+			continue // single-byte half-width katakana, decoded below
+		}
+		for trail := 0x40; trail <= 0xFC; trail++ {
+			if trail == 0x7F {
+				continue
+			}
+			if b, err := dec.Bytes([]byte{byte(lead), byte(trail)}); err == nil {
+				if r, _ := utf8.DecodeRune(b); r != utf8.RuneError {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	for r := rune(0xFF61); r <= 0xFF9F; r++ { // half-width katakana
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Name table ids (OpenType name table).
+const (
+	nameCopyright   = 0
+	nameFamily      = 1
+	nameSubfamily   = 2
+	nameUniqueID    = 3
+	nameFullName    = 4
+	nameVersion     = 5
+	namePostScript  = 6
+	nameDescription = 10
+	nameLicense     = 13
+	nameLicenseURL  = 14
+)
+
+// renamed is a name table for the derived face: its own family name, and
+// the original's copyright, version and licence records (English, Windows
+// platform).
+func renamed(orig []byte) ([]byte, error) {
+	kept, err := englishNames(orig)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int]string{
+		nameFamily:      Family,
+		nameSubfamily:   "Regular",
+		nameUniqueID:    Family + " " + kept[nameVersion],
+		nameFullName:    Family,
+		namePostScript:  "BillfoldGothicUI-Regular",
+		nameDescription: "Derived from IPAexGothic by Billfold (internal/uifont): a subset of its glyphs, without hinting. Licensed under the IPA Font License Agreement v1.0.",
+	}
+	for _, id := range []int{nameCopyright, nameVersion, nameLicense, nameLicenseURL} {
+		if kept[id] != "" {
+			names[id] = kept[id]
+		}
+	}
+	ids := make([]int, 0, len(names))
+	for id := range names {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	head := make([]byte, 6+12*len(ids))
+	binary.BigEndian.PutUint16(head[2:], uint16(len(ids)))
+	binary.BigEndian.PutUint16(head[4:], uint16(len(head)))
+	var strs []byte
+	for i, id := range ids {
+		s := utf16.Encode([]rune(names[id]))
+		rec := head[6+12*i:]
+		binary.BigEndian.PutUint16(rec, 3)         // Windows
+		binary.BigEndian.PutUint16(rec[2:], 1)     // Unicode BMP
+		binary.BigEndian.PutUint16(rec[4:], 0x409) // English (United States)
+		binary.BigEndian.PutUint16(rec[6:], uint16(id))
+		binary.BigEndian.PutUint16(rec[8:], uint16(2*len(s)))
+		binary.BigEndian.PutUint16(rec[10:], uint16(len(strs)))
+		for _, u := range s {
+			strs = binary.BigEndian.AppendUint16(strs, u)
+		}
+	}
+	return append(head, strs...), nil
+}
+
+// englishNames reads the Windows-platform US English records of a name
+// table.
+func englishNames(t []byte) (map[int]string, error) {
+	if len(t) < 6 {
+		return nil, fmt.Errorf("%w: short name table", ttf.ErrFont)
+	}
+	n, strOff := int(binary.BigEndian.Uint16(t[2:])), int(binary.BigEndian.Uint16(t[4:]))
+	out := map[int]string{}
+	for i := range n {
+		if len(t) < 6+12*i+12 {
+			return nil, fmt.Errorf("%w: short name table", ttf.ErrFont)
+		}
+		rec := t[6+12*i:]
+		pid, eid, lid := binary.BigEndian.Uint16(rec), binary.BigEndian.Uint16(rec[2:]), binary.BigEndian.Uint16(rec[4:])
+		id, length, off := int(binary.BigEndian.Uint16(rec[6:])), int(binary.BigEndian.Uint16(rec[8:])), int(binary.BigEndian.Uint16(rec[10:]))
+		if pid != 3 || eid != 1 || lid != 0x409 {
+			continue
+		}
+		if strOff+off+length > len(t) || length%2 != 0 {
+			return nil, fmt.Errorf("%w: name record %d out of range", ttf.ErrFont, id)
+		}
+		u := make([]uint16, length/2)
+		for j := range u {
+			u[j] = binary.BigEndian.Uint16(t[strOff+off+2*j:])
+		}
+		out[id] = string(utf16.Decode(u))
+	}
+	return out, nil
+}
