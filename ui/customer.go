@@ -29,7 +29,7 @@ func newCustomerShell(d Deps) *customerShell {
 	s := &customerShell{frame: f, acct: newAccount(f.ctx, d.Backend, f.run, f.log)}
 	s.credit = newCreditHeader(s.acct)
 	s.billing = newBillingScreen(f.env, d.Backend, s.acct, d.RenderPDF)
-	s.settings = newSettingsScreen(f.env, d.Accounts, d.Font)
+	s.settings = newSettingsScreen(f.env, d.Accounts)
 	sections := []section{{lang.L("Billing"), theme.DocumentIcon(), s.billing}}
 	if d.Archive != nil {
 		s.archive = newArchiveScreen(f.env, d.Archive, ownInvoices{cur: d.User.Currency})

@@ -14,7 +14,6 @@ import (
 	"github.com/go-text/typesetting/font"
 
 	"billfold/apiclient"
-	"billfold/assets"
 	"billfold/billing"
 	"billfold/internal/server"
 )
@@ -55,7 +54,7 @@ func TestGoldenScreens(t *testing.T) {
 				inv.Overdue = false // the golden must not depend on today's date
 				rows = append(rows, newInvoiceRow(&inv))
 			}
-			th := goldenTheme{Theme: test.Theme(), fonts: NewTheme(assets.JapaneseFont, "light")}
+			th := goldenTheme{Theme: test.Theme(), fonts: NewTheme("light")}
 			f.rec.onUI(func() {
 				f.browser.Settings().SetTheme(th)
 				tab := newInvoicesTab(f.shell.acct, nil)

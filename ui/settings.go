@@ -26,7 +26,6 @@ const (
 type settingsScreen struct {
 	env      *env
 	accounts Accounts // nil: no saved accounts to list
-	font     []byte   // the bundled font, to apply a theme
 	language *widget.Select
 	restart  *widget.Label
 	theme    *widget.Select
@@ -40,8 +39,8 @@ var (
 	themeCodes = []string{"system", "light", "dark"}
 )
 
-func newSettingsScreen(e *env, accounts Accounts, font []byte) *settingsScreen {
-	s := &settingsScreen{env: e, accounts: accounts, font: font}
+func newSettingsScreen(e *env, accounts Accounts) *settingsScreen {
+	s := &settingsScreen{env: e, accounts: accounts}
 	s.build()
 	return s
 }
@@ -121,9 +120,7 @@ func (s *settingsScreen) onLanguage() {
 func (s *settingsScreen) onTheme() {
 	code := themeCodes[s.theme.SelectedIndex()]
 	s.env.app.Preferences().SetString(PrefTheme, code)
-	if s.font != nil {
-		s.env.app.Settings().SetTheme(NewTheme(s.font, code))
-	}
+	s.env.app.Settings().SetTheme(NewTheme(code))
 }
 
 func (s *settingsScreen) onChooseFolder() {

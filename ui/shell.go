@@ -44,8 +44,6 @@ type Deps struct {
 	SignOut func()
 	// Runner runs the background work; nil makes one without hooks.
 	Runner *Runner
-	// Font is the bundled TTF, for theme changes in Settings.
-	Font []byte
 	// Log receives timings and background errors; nil discards them.
 	Log *slog.Logger
 }

@@ -21,7 +21,7 @@ func newStaffShell(d Deps) *staffShell {
 	f := newFrame(d)
 	s := &staffShell{frame: f}
 	s.customers = newCustomersScreen(f.env, d.Staff)
-	s.settings = newSettingsScreen(f.env, d.Accounts, d.Font)
+	s.settings = newSettingsScreen(f.env, d.Accounts)
 	sections := []section{{lang.L("Customers"), theme.AccountIcon(), s.customers}}
 	if d.Archive != nil {
 		s.archive = newArchiveScreen(f.env, d.Archive, newChosenCustomers(f.env, d.Staff))

@@ -5,19 +5,29 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"billfold/assets"
 )
 
-// Theme embeds the Japanese-capable font (the same TTF the PDFs use), so
-// Japanese renders on machines without CJK fonts, and can force a light
-// or dark variant.
+// Theme is Billfold's look: colours that meet WCAG 2.1 AA in light and
+// dark (theme_test.go measures every pair a widget draws), a keyboard
+// focus that shows on every control, and fonts that draw Japanese on
+// machines without Japanese fonts. Its variant is light, dark, or the
+// system's.
+//
+// Statuses use Fyne's named colours through widget importances, so that a
+// theme switch repaints them with everything else: paid and success are
+// ColorNameSuccess (widget.SuccessImportance), overdue and errors
+// ColorNameError (DangerImportance), unpaid and warnings ColorNameWarning
+// (WarningImportance), cancelled, footnotes and other muted text
+// ColorNameDisabled (LowImportance).
 type Theme struct {
-	font    fyne.Resource
 	variant *fyne.ThemeVariant // nil follows the system
 }
 
 // NewTheme returns the app theme; mode is "system", "light" or "dark".
-func NewTheme(font []byte, mode string) *Theme {
-	t := &Theme{font: fyne.NewStaticResource("billfold-jp.ttf", font)}
+func NewTheme(mode string) *Theme {
+	t := &Theme{}
 	switch mode {
 	case "light":
 		v := theme.VariantLight
@@ -29,21 +39,37 @@ func NewTheme(font []byte, mode string) *Theme {
 	return t
 }
 
+// uiFace is the Japanese face of every text style (assets.UIFont): it has
+// kana, kanji and Japanese punctuation but no Latin, not even the space.
+// Fyne draws a text with the theme's face where that has the character and
+// with its bundled Noto Sans of the same style (regular, bold, italic)
+// where not, and takes the line's height from the face that has the space:
+// so Latin text and every line box are Noto Sans', whose box holds the
+// descenders of g, j, p, q and y, which IPAexGothic's own line box cut off
+// (internal/uifont explains). One resource for all themes and styles.
+var uiFace = fyne.NewStaticResource(assets.UIFontFile, assets.UIFont)
+
+// Font implements fyne.Theme.
+func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
+	if s.Monospace || s.Symbol {
+		return theme.DefaultTheme().Font(s)
+	}
+	return uiFace
+}
+
 // Color implements fyne.Theme.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if t.variant != nil {
 		v = *t.variant
 	}
-	return theme.DefaultTheme().Color(n, v)
-}
-
-// Font implements fyne.Theme: one face for every style (the font has no
-// bold or italic; the bundled Latin faces would not cover Japanese).
-func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
-	if s.Monospace || s.Symbol {
-		return theme.DefaultTheme().Font(s)
+	p := lightPalette
+	if v == theme.VariantDark {
+		p = darkPalette
 	}
-	return t.font
+	if c, ok := p[n]; ok {
+		return c
+	}
+	return theme.DefaultTheme().Color(n, v)
 }
 
 // Icon implements fyne.Theme.
@@ -51,3 +77,83 @@ func (t *Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultT
 
 // Size implements fyne.Theme.
 func (t *Theme) Size(n fyne.ThemeSizeName) float32 { return theme.DefaultTheme().Size(n) }
+
+func rgb(hex uint32) color.NRGBA {
+	return color.NRGBA{R: uint8(hex >> 16), G: uint8(hex >> 8), B: uint8(hex), A: 0xff}
+}
+
+func rgba(hex uint32, alpha uint8) color.NRGBA {
+	c := rgb(hex)
+	c.A = alpha
+	return c
+}
+
+// The palettes. Fyne draws a focused button as its colour with Focus laid
+// over it, and a focused select, check or radio with Focus over the
+// background, so Focus is a translucent black in light (a focused control
+// darkens) and a translucent white in dark (it lightens): it shows on
+// every button, the primary one included, where a blue focus on a blue
+// button did not. Fyne's Light/Dark choice of Primary, Focus and Selection
+// from the user's primary colour preference is not followed: those
+// colours must fit the rest of the palette.
+var lightPalette = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:          rgb(0xffffff),
+	theme.ColorNameForeground:          rgb(0x1c1c1e),
+	theme.ColorNameDisabled:            rgb(0x5c5c60), // muted text too: footnotes, cancelled
+	theme.ColorNamePlaceHolder:         rgb(0x5c5c60),
+	theme.ColorNameButton:              rgb(0xe9e9eb),
+	theme.ColorNameDisabledButton:      rgb(0xf2f2f3),
+	theme.ColorNameInputBackground:     rgb(0xf7f7f8),
+	theme.ColorNameInputBorder:         rgb(0x76767a), // check, radio and entry outlines
+	theme.ColorNameHeaderBackground:    rgb(0xf2f2f3),
+	theme.ColorNameMenuBackground:      rgb(0xffffff),
+	theme.ColorNameOverlayBackground:   rgb(0xffffff),
+	theme.ColorNamePrimary:             rgb(0x1a5fb4),
+	theme.ColorNameForegroundOnPrimary: rgb(0xffffff),
+	theme.ColorNameHyperlink:           rgb(0x1a5fb4),
+	theme.ColorNameError:               rgb(0xb3141f), // overdue
+	theme.ColorNameForegroundOnError:   rgb(0xffffff),
+	theme.ColorNameSuccess:             rgb(0x116329), // paid
+	theme.ColorNameForegroundOnSuccess: rgb(0xffffff),
+	theme.ColorNameWarning:             rgb(0x7d4e00), // unpaid
+	theme.ColorNameForegroundOnWarning: rgb(0xffffff),
+	theme.ColorNameFocus:               rgba(0x000000, 0x6d),
+	theme.ColorNameHover:               rgba(0x000000, 0x0f),
+	theme.ColorNamePressed:             rgba(0x000000, 0x19),
+	theme.ColorNameSelection:           rgba(0x1a5fb4, 0x26),
+	theme.ColorNameSeparator:           rgb(0xdcdcde),
+	theme.ColorNameScrollBar:           rgba(0x000000, 0x99),
+	theme.ColorNameScrollBarBackground: rgb(0xe9e9eb),
+	theme.ColorNameShadow:              rgba(0x000000, 0x33),
+}
+
+var darkPalette = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:          rgb(0x1c1c1e),
+	theme.ColorNameForeground:          rgb(0xfafafa),
+	theme.ColorNameDisabled:            rgb(0xa8a8ad),
+	theme.ColorNamePlaceHolder:         rgb(0xa8a8ad),
+	theme.ColorNameButton:              rgb(0x29292c),
+	theme.ColorNameDisabledButton:      rgb(0x262628),
+	theme.ColorNameInputBackground:     rgb(0x242426),
+	theme.ColorNameInputBorder:         rgb(0x8e8e93),
+	theme.ColorNameHeaderBackground:    rgb(0x262628),
+	theme.ColorNameMenuBackground:      rgb(0x262628),
+	theme.ColorNameOverlayBackground:   rgb(0x242426),
+	theme.ColorNamePrimary:             rgb(0x5c93dc),
+	theme.ColorNameForegroundOnPrimary: rgb(0x0a0a0b),
+	theme.ColorNameHyperlink:           rgb(0x8cbcf5),
+	theme.ColorNameError:               rgb(0xf47067),
+	theme.ColorNameForegroundOnError:   rgb(0x1c1c1e),
+	theme.ColorNameSuccess:             rgb(0x3bb04b),
+	theme.ColorNameForegroundOnSuccess: rgb(0x1c1c1e),
+	theme.ColorNameWarning:             rgb(0xc58e20),
+	theme.ColorNameForegroundOnWarning: rgb(0x1c1c1e),
+	theme.ColorNameFocus:               rgba(0xffffff, 0x58),
+	theme.ColorNameHover:               rgba(0xffffff, 0x0f),
+	theme.ColorNamePressed:             rgba(0xffffff, 0x33),
+	theme.ColorNameSelection:           rgba(0x5c93dc, 0x2c),
+	theme.ColorNameSeparator:           rgb(0x3a3a3d),
+	theme.ColorNameScrollBar:           rgba(0xffffff, 0x99),
+	theme.ColorNameScrollBarBackground: rgb(0x2f2f32),
+	theme.ColorNameShadow:              rgba(0x000000, 0x66),
+}

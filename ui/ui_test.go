@@ -144,7 +144,7 @@ func startWith(t *testing.T, c billing.Currency, language string, setup func(f *
 		t.Fatal(err)
 	}
 	fa := test.NewTempApp(t)
-	fa.Settings().SetTheme(NewTheme(assets.JapaneseFont, "light"))
+	fa.Settings().SetTheme(NewTheme("light"))
 	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(c)
 	client, err := apiclient.New(env.URL, apiclient.Options{})
@@ -157,7 +157,7 @@ func startWith(t *testing.T, c billing.Currency, language string, setup func(f *
 	}
 	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client},
 		browser: &browser{App: fa, opened: make(chan *url.URL, 8)}}
-	d := Deps{App: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner, Font: assets.JapaneseFont,
+	d := Deps{App: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner,
 		RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }}
 	if setup != nil {
 		setup(f, &d)

@@ -18,7 +18,6 @@ import (
 
 	"billfold/api"
 	"billfold/apiclient"
-	"billfold/assets"
 	"billfold/internal/appinfo"
 	"billfold/internal/demo"
 	"billfold/internal/invoicepdf"
@@ -56,7 +55,7 @@ func Run(o Options) error {
 	if err := ui.LoadTranslations(prefs.String(ui.PrefLanguage)); err != nil {
 		return err
 	}
-	fa.Settings().SetTheme(ui.NewTheme(assets.JapaneseFont, prefs.StringWithFallback(ui.PrefTheme, "system")))
+	fa.Settings().SetTheme(ui.NewTheme(prefs.StringWithFallback(ui.PrefTheme, "system")))
 
 	store := secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"})
 	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
@@ -69,7 +68,7 @@ func Run(o Options) error {
 	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
 		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
 			Archive: archiver{client: s.Client}, Runner: runner,
-			SignOut: signOut, Font: assets.JapaneseFont, Log: log}
+			SignOut: signOut, Log: log}
 	}
 	var showSignIn func()
 	showSignIn = func() {
