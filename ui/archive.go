@@ -101,6 +101,9 @@ func (s *archiveScreen) build() {
 	s.status = widget.NewLabel(lang.L("Opening the archive…"))
 	s.status.Wrapping = fyne.TextWrapWord
 	s.progress = widget.NewProgressBar()
+	// The status line counts; Fyne's percentage, drawn in one colour
+	// across the bar and its paler track, cannot be legible on both.
+	s.progress.TextFormatter = func() string { return "" }
 	s.progress.Hide()
 	s.syncBtn = widget.NewButtonWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), s.onSync)
 	s.syncBtn.Importance = widget.HighImportance

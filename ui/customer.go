@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -84,7 +83,7 @@ func (s *customerShell) onPayment(p api.Payment) {
 // server cannot be reached.
 type creditHeader struct {
 	acct      *account
-	credit    *canvas.Text
+	credit    *widget.Label
 	note      *widget.Label
 	onRefresh func()
 	root      fyne.CanvasObject
@@ -99,10 +98,8 @@ func newCreditHeader(a *account) *creditHeader {
 }
 
 func (h *creditHeader) build() {
-	h.credit = canvas.NewText("—", theme.Color(theme.ColorNameForeground))
-	h.credit.TextSize = theme.TextSize() * 1.8
-	h.credit.TextStyle.Bold = true
-	h.credit.Alignment = fyne.TextAlignTrailing
+	h.credit = widget.NewLabelWithStyle("—", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	h.credit.SizeName = theme.SizeNameHeadingText
 	h.note = widget.NewLabel(lang.L("Loading…"))
 	h.note.Alignment = fyne.TextAlignTrailing
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
@@ -119,9 +116,8 @@ func (h *creditHeader) build() {
 func (h *creditHeader) object() fyne.CanvasObject { return h.root }
 
 func (h *creditHeader) onSummary(s api.Summary) {
-	h.credit.Text = billing.Format(s.AvailableCredit)
-	h.credit.Color = theme.Color(theme.ColorNameForeground)
-	h.credit.Refresh()
+	h.credit.Importance = widget.MediumImportance
+	h.credit.SetText(billing.Format(s.AvailableCredit))
 	h.note.SetText(lang.L("Updated {{.Time}}", map[string]any{"Time": s.AsOf.Local().Format("15:04:05")}))
 }
 
@@ -134,7 +130,7 @@ func (h *creditHeader) onLink(l link) {
 		h.note.SetText(describe(l.err))
 	default:
 		h.note.SetText(lang.L("Offline — as of {{.Time}}", map[string]any{"Time": l.asOf.Local().Format("15:04")}))
-		h.credit.Color = theme.Color(theme.ColorNamePlaceHolder)
+		h.credit.Importance = widget.LowImportance // muted: the figure may be stale
 		h.credit.Refresh()
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -178,11 +177,7 @@ func (f *frame) Window() fyne.Window { return f.win }
 func (f *frame) build(right fyne.CanvasObject, sections []section) {
 	f.sections = append(sections, section{lang.L("About"), theme.InfoIcon(), newAboutScreen(f.env)})
 	name := widget.NewLabelWithStyle(f.user.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	badge := canvas.NewText(" "+lang.L("Demo")+" ", theme.Color(theme.ColorNameForegroundOnPrimary))
-	badge.TextStyle.Bold = true
-	badgeBG := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	badgeBG.CornerRadius = 4
-	demoBadge := container.NewStack(badgeBG, container.NewPadded(badge))
+	demoBadge := newBadge(lang.L("Demo"))
 	if !f.demo {
 		demoBadge.Hide()
 	}

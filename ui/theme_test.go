@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"math"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"billfold/billing"
 	"billfold/internal/ttf"
 )
 
@@ -239,4 +242,42 @@ func luminance(c color.Color) float64 {
 func hex(c color.Color) string {
 	n := color.NRGBAModel.Convert(c).(color.NRGBA)
 	return fmt.Sprintf("#%02x%02x%02x", n.R, n.G, n.B)
+}
+
+// A theme switch repaints at once: no text or fill keeps a colour of the
+// other variant, neither in the section on screen nor in one shown after
+// the switch (Fyne refreshes only the widgets on screen).
+func TestThemeSwitchRepaints(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	stale := map[color.Color]bool{}
+	for n, c := range lightPalette {
+		if c != darkPalette[n] {
+			stale[c] = true
+		}
+	}
+	check := func(where string, o fyne.CanvasObject) {
+		t.Helper()
+		for _, o := range test.LaidOutObjects(o) {
+			var c color.Color
+			switch o := o.(type) {
+			case *canvas.Text:
+				c = o.Color
+			case *canvas.Rectangle:
+				c = o.FillColor
+			default:
+				continue
+			}
+			if stale[c] {
+				t.Errorf("%s: %T %v keeps the light theme's %s", where, o, o, hex(c))
+			}
+		}
+	}
+	f.rec.onUI(func() {
+		f.shell.credit.onLink(link{err: errors.New("unreachable"), asOf: time.Now()}) // the credit greys out
+		f.shell.show(f.shell.settings)
+		f.browser.Settings().SetTheme(NewTheme("dark"))
+		check("after the switch", f.shell.win.Content())
+		f.shell.show(f.shell.billing)
+		check("billing, shown after the switch", f.shell.win.Content())
+	})
 }
