@@ -39,13 +39,13 @@ func NewTheme(mode string) *Theme {
 	return t
 }
 
-// uiFace is the Japanese face of every text style (assets.UIFont): it has
-// kana, kanji and Japanese punctuation but no Latin, not even the space.
-// Fyne draws a text with the theme's face where that has the character and
-// with its bundled Noto Sans of the same style (regular, bold, italic)
-// where not, and takes the line's height from the face that has the space:
-// so Latin text and every line box are Noto Sans', whose box holds the
-// descenders of g, j, p, q and y, which IPAexGothic's own line box cut off
+// uiFace is the Japanese face of every text style (assets.UIFont): kana,
+// kanji, Japanese punctuation and the space, no other Latin, and Noto Sans'
+// line box. Fyne draws each character with the theme's face where that has
+// it and with its bundled Noto Sans of the same style (regular, bold,
+// italic) where not, and takes every line's height from the face with the
+// space: so Latin is Noto Sans', and every line box holds the descenders of
+// g, j, p, q and y, which IPAexGothic's own line box cut off
 // (internal/uifont explains). One resource for all themes and styles.
 var uiFace = fyne.NewStaticResource(assets.UIFontFile, assets.UIFont)
 

@@ -55,6 +55,37 @@ func TestGlyphsAreNotClipped(t *testing.T) {
 	}
 }
 
+// A space between Japanese words is blank: Fyne draws it with the face of
+// the words around it, so the Japanese face needs one (without it Fyne
+// drew "山田�太郎").
+func TestSpaceBetweenJapaneseWords(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(NewTheme("light"))
+	for _, s := range []string{"山 山", "山\u3000山", "A 山", "山 A"} {
+		img := renderText(s, fyne.TextStyle{}, theme.TextSize(), 2)
+		if n := inkedColumnRuns(img); n != 2 {
+			t.Errorf("%q draws %d separate marks, want 2 (the space must be blank)", s, n)
+		}
+	}
+}
+
+// inkedColumnRuns counts the runs of adjacent pixel columns with ink.
+func inkedColumnRuns(img image.Image) int {
+	b, runs, inRun := img.Bounds(), 0, false
+	for x := b.Min.X; x < b.Max.X; x++ {
+		inked := false
+		for y := b.Min.Y; y < b.Max.Y && !inked; y++ {
+			_, _, _, a := img.At(x, y).RGBA()
+			inked = a > 0x4000
+		}
+		if inked && !inRun {
+			runs++
+		}
+		inRun = inked
+	}
+	return runs
+}
+
 // fyneFace is the face Fyne falls back to for a style.
 func fyneFace(s fyne.TextStyle) fyne.Resource {
 	switch {

@@ -1,21 +1,23 @@
 // Package uifont builds the Japanese face of the desktop UI
 // (assets.UIFont) from the bundled IPAexGothic: the glyphs of the
-// characters Japanese users type and the UI's own texts use, and none of
-// the characters Fyne's bundled Latin faces draw.
+// characters Japanese users type and the UI's own texts use, none of the
+// characters Fyne's bundled Latin faces draw except the space, and the
+// Latin faces' line box.
 //
-// Why a face without Latin: Fyne (2.7) lays every line out with the
-// metrics of the face that draws the space character, and draws each text
-// into a texture exactly that tall. IPAexGothic's line box (hhea ascender
-// 1802, descender −246 per 2048) is shallower than its own Latin
-// descenders (g, p, q, y reach −401) and lower than its accented capitals
-// (Å reaches 1905), so Fyne cut them off in every text style and size.
-// Fyne tries the theme's face first and then its bundled Noto Sans of the
-// same style (regular, bold, italic, bold italic): a theme face without
-// the space and the Latin letters hands both the line metrics and the
-// Latin text to Noto Sans, whose box (1069, −293 per 1000) holds its own
-// glyphs and IPAexGothic's kana and kanji, and Latin text gets real bold
-// and italic faces. It is how CSS font stacks mix the two ("Noto Sans",
-// then a Japanese face).
+// Why: Fyne (2.7) lays every line out with the vertical metrics of the
+// face that draws the space, and draws each text into a texture exactly
+// that tall. IPAexGothic's line box (hhea ascender 1802, descender −246
+// per 2048) is shallower than its own Latin descenders (g, p, q, y reach
+// −401) and lower than its accented capitals (Å reaches 1905), so Fyne cut
+// them off in every text style and size. Fyne draws each character with
+// the theme's face if it has it, else with its bundled Noto Sans of the
+// same style (regular, bold, italic, bold italic). So this face leaves all
+// Latin to Noto Sans, which draws it in real bold and italic (CSS font
+// stacks mix the two the same way: "Noto Sans", then a Japanese face), and
+// carries Noto Sans' line box (1069, −293 per 1000), which holds Noto's
+// glyphs and IPAexGothic's kana and kanji alike. It keeps the space
+// because go-text's segmenter draws a space with the face of the text
+// around it and assumes every face has one.
 //
 // Why a subset: Fyne parses the theme face once for every text style it
 // draws, and go-text parses every glyph outline up front: ~14 MB of heap
@@ -27,6 +29,7 @@ package uifont
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -41,7 +44,8 @@ import (
 const Family = "Billfold Gothic UI"
 
 // Build returns the UI face: the glyphs jp has for Repertoire() and extra,
-// except the characters every font in latin draws.
+// except the characters every font in latin draws (but the space), with
+// a line box that holds the latin fonts' and its own glyphs.
 func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 	src, err := ttf.Parse(jp)
 	if err != nil {
@@ -63,9 +67,9 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 		}
 		return len(others) > 0
 	}
-	var runes []rune
+	runes := []rune{' '}
 	for _, r := range append(Repertoire(), extra...) {
-		if src.Has(r) && !inLatin(r) && r != ' ' {
+		if src.Has(r) && !inLatin(r) {
 			runes = append(runes, r)
 		}
 	}
@@ -76,7 +80,9 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
 	tables["cmap"] = ttf.CmapTable(runes)
-	tables["OS/2"] = src.Tables["OS/2"]
+	if tables["OS/2"], err = lineBox(src, tables, runes, others); err != nil {
+		return nil, fmt.Errorf("uifont: %w", err)
+	}
 	if tables["name"], err = renamed(src.Tables["name"]); err != nil {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
@@ -110,6 +116,38 @@ func Repertoire() []rune {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// lineBox sets the face's ascender and descender (hhea, and OS/2's typo
+// and Windows metrics, which some renderers read instead) to the largest
+// of the Latin faces' and its own glyphs' extents, with no line gap, and
+// returns the new OS/2 table.
+func lineBox(src *ttf.Font, tables map[string][]byte, runes []rune, latin []*ttf.Font) ([]byte, error) {
+	em := float64(src.UnitsPerEm)
+	asc, desc := 0, 0
+	for _, l := range latin {
+		asc = max(asc, int(math.Ceil(l.Ascent*em)))
+		desc = min(desc, int(math.Floor(l.Descent*em)))
+	}
+	for _, r := range runes {
+		if _, yMin, _, yMax, ok := src.Bounds(r); ok {
+			asc, desc = max(asc, yMax), min(desc, yMin)
+		}
+	}
+	os2 := slices.Clone(src.Tables["OS/2"])
+	if len(os2) < 78 {
+		return nil, fmt.Errorf("%w: short OS/2 table", ttf.ErrFont)
+	}
+	hhea := tables["hhea"]
+	binary.BigEndian.PutUint16(hhea[4:], uint16(int16(asc)))
+	binary.BigEndian.PutUint16(hhea[6:], uint16(int16(desc)))
+	binary.BigEndian.PutUint16(hhea[8:], 0)
+	binary.BigEndian.PutUint16(os2[68:], uint16(int16(asc)))  // sTypoAscender
+	binary.BigEndian.PutUint16(os2[70:], uint16(int16(desc))) // sTypoDescender
+	binary.BigEndian.PutUint16(os2[72:], 0)                   // sTypoLineGap
+	binary.BigEndian.PutUint16(os2[74:], uint16(asc))         // usWinAscent
+	binary.BigEndian.PutUint16(os2[76:], uint16(-desc))       // usWinDescent
+	return os2, nil
 }
 
 // Name table ids (OpenType name table).

@@ -72,8 +72,9 @@ func TestCommittedFaceIsCurrent(t *testing.T) {
 }
 
 // Every translated text is drawn by the UI face or the Latin faces; the
-// UI face draws no Latin, not even the space (which decides Fyne's line
-// metrics), and has the Japanese that names and addresses need.
+// UI face draws no Latin but the space, has the Japanese that names and
+// addresses need, and its line box, which decides the height of every
+// line Fyne draws, holds the Latin faces' boxes and its own glyphs.
 func TestCoverage(t *testing.T) {
 	face, err := ttf.Parse(assets.UIFont)
 	if err != nil {
@@ -94,14 +95,24 @@ func TestCoverage(t *testing.T) {
 			}
 		}
 	}
-	for _, r := range " AZaz09gjpqy¥$€.,()-…" {
+	for _, r := range "AZaz09gjpqy¥$€.,()-…" {
 		if face.Has(r) {
 			t.Errorf("the UI face draws %q (%U), which the Latin faces draw", r, r)
 		}
 	}
-	for _, r := range "あア漢髙﨑①㈱〒（）、。「」ｱ￥" {
+	for _, r := range " あア漢髙﨑①㈱〒（）、。「」ｱ￥\u3000" {
 		if !face.Has(r) {
 			t.Errorf("the UI face lacks %q (%U)", r, r)
+		}
+	}
+	for _, l := range latin {
+		if face.Ascent < l.Ascent || face.Descent > l.Descent {
+			t.Errorf("line box %.3f/%.3f em is smaller than a Latin face's %.3f/%.3f", face.Ascent, face.Descent, l.Ascent, l.Descent)
+		}
+	}
+	for r := range face.Cmap {
+		if _, yMin, _, yMax, ok := face.Bounds(r); ok && (float64(yMax) > face.Ascent*float64(face.UnitsPerEm) || float64(yMin) < face.Descent*float64(face.UnitsPerEm)) {
+			t.Errorf("%q (%U) reaches outside the line box", r, r)
 		}
 	}
 	if n := len(face.Cmap); n < 7000 || n > 7400 {
