@@ -27,6 +27,8 @@ import (
 // real server in-process.
 type Deps struct {
 	App fyne.App
+	// Window is the window to build the app in; nil opens a new one.
+	Window fyne.Window
 	// Backend serves a customer's screens, and signs any account out.
 	Backend Backend
 	// Staff serves the Customers section of staff accounts.
@@ -154,8 +156,11 @@ func newFrame(d Deps) *frame {
 	if d.Runner == nil {
 		d.Runner = NewRunner(d.Log, Hooks{})
 	}
-	win := d.App.NewWindow("Billfold")
-	win.Resize(fyne.NewSize(1024, 640))
+	win := d.Window
+	if win == nil {
+		win = d.App.NewWindow("Billfold")
+		win.Resize(fyne.NewSize(1024, 640))
+	}
 	win.SetOnClosed(cancel)
 	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, win: win, user: d.User, log: d.Log},
 		cancel: cancel, onSigned: d.SignOut, demo: d.Demo}

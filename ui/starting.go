@@ -7,17 +7,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Starting is the window shown while the app connects (demo server start
-// and sign-in), so something appears the moment the app is launched.
-func Starting(fa fyne.App) fyne.Window {
-	w := fa.NewWindow("Billfold")
+// Starting is what the main window shows while the demo is still starting
+// when that takes long enough to notice (the first start seeds the demo
+// database).
+func Starting() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Billfold", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	w.SetContent(container.NewCenter(container.NewVBox(title, widget.NewLabel(lang.L("Starting the demo…")), widget.NewProgressBarInfinite())))
-	w.Resize(fyne.NewSize(1024, 640))
-	return w
+	return container.NewCenter(container.NewVBox(title, widget.NewLabel(lang.L("Starting the demo…")), widget.NewProgressBarInfinite()))
 }
 
-// StartFailed turns the starting window into an error the user can read.
+// StartFailed turns the window into an error the user can read.
 func StartFailed(w fyne.Window, err error) {
 	msg := widget.NewLabel(lang.L("Billfold could not start: {{.Error}}", map[string]any{"Error": err.Error()}))
 	msg.Wrapping = fyne.TextWrapWord

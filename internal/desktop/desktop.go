@@ -43,6 +43,13 @@ func Run(o Options) error {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
 	launched := time.Now()
+	// The demo server, its database and the sign-in start before Fyne, so
+	// that they run while the window is created (a third of a second of
+	// OpenGL set-up under Xvfb), not after it.
+	var demoStarted <-chan demoStart
+	if o.Demo {
+		demoStarted = startDemoAsync(o.DemoReset, log)
+	}
 	fa := app.NewWithID(appinfo.ID)
 	fa.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "ms_since_launch", time.Since(launched).Milliseconds())
@@ -65,42 +72,53 @@ func Run(o Options) error {
 	}
 	accounts := session.New(profiles, store, opts)
 	runner := ui.NewRunner(log, ui.Hooks{})
-	deps := func(s *session.Session, isDemo bool, signOut func()) ui.Deps {
-		return ui.Deps{App: fa, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
+	deps := func(s *session.Session, isDemo bool, signOut func(), win fyne.Window) ui.Deps {
+		return ui.Deps{App: fa, Window: win, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
 			Archive: archiver{client: s.Client}, Runner: runner,
 			SignOut: signOut, Log: log}
 	}
 	var showSignIn func()
 	showSignIn = func() {
 		ui.SignIn(fa, accounts, runner, func(s *session.Session) {
-			main := ui.New(deps(s, false, showSignIn))
+			main := ui.New(deps(s, false, showSignIn, nil))
 			main.Window().Show()
 		}).Show()
 	}
 
 	if o.Demo {
-		// The window appears at once; the embedded server and the sign-in
-		// (a deliberately slow password hash) happen behind it.
-		splash := ui.Starting(fa)
-		splash.Show()
+		// One window, the main one, shown at once and filled in when the
+		// session is ready: before it maps on later starts, a moment after
+		// on the first (the demo database is seeded meanwhile); a start
+		// slow enough to notice says what is happening.
+		win := fa.NewWindow("Billfold")
+		win.Resize(fyne.NewSize(1024, 640))
+		win.SetMaster()
+		win.Show()
 		var srv *demo.Server
 		defer func() {
 			if srv != nil {
 				srv.Stop()
 			}
 		}()
-		go func() {
-			started, s, err := startDemo(o.DemoReset, log)
+		ready := false
+		time.AfterFunc(startingNotice, func() {
 			fyne.Do(func() {
-				if err != nil {
-					ui.StartFailed(splash, err)
+				if !ready {
+					win.SetContent(ui.Starting())
+				}
+			})
+		})
+		go func() {
+			r := <-demoStarted
+			fyne.Do(func() {
+				ready = true
+				if r.err != nil {
+					ui.StartFailed(win, r.err)
 					return
 				}
-				srv = started
-				main := ui.New(deps(s, true, func() { fa.Quit() }))
-				main.Window().SetMaster()
-				main.Window().Show()
-				splash.Close()
+				srv = r.srv
+				ui.New(deps(r.session, true, fa.Quit, win))
+				log.Info("main window content", "ms_since_launch", time.Since(launched).Milliseconds())
 			})
 		}()
 	} else {
@@ -108,6 +126,26 @@ func Run(o Options) error {
 	}
 	fa.Run()
 	return nil
+}
+
+// startingNotice is how long the demo window may stay empty before it says
+// that the demo is starting.
+const startingNotice = time.Second
+
+type demoStart struct {
+	srv     *demo.Server
+	session *session.Session
+	err     error
+}
+
+// startDemoAsync starts the demo (startDemo) in a goroutine.
+func startDemoAsync(reset bool, log *slog.Logger) <-chan demoStart {
+	started := make(chan demoStart, 1)
+	go func() {
+		srv, s, err := startDemo(reset, log)
+		started <- demoStart{srv, s, err}
+	}()
+	return started
 }
 
 // startDemo starts the in-process server and signs in as the demo customer.
