@@ -16,11 +16,11 @@ import (
 // minute later.
 
 // trimEvery and trimAtLeast: check every 5 s; collect and give memory back
-// when at least 16 MiB would be returned (at most one extra collection per
+// when at least 4 MiB would be returned (at most one extra collection per
 // check, a few milliseconds of work on the app's 40-odd MB live heap).
 const (
 	trimEvery   = 5 * time.Second
-	trimAtLeast = 16 << 20
+	trimAtLeast = 4 << 20
 )
 
 // trimMemory returns memory to the operating system whenever enough has
