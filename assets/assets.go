@@ -13,20 +13,20 @@ import _ "embed"
 //go:embed fonts/ipaexg.ttf
 var JapaneseFont []byte
 
-// UIFont is Billfold Gothic UI (fonts/billfold-gothic-ui.ttf), the
+// UIFont is Billfold Gothic UI (fonts/billfold-gothic-ui.otf), the
 // Japanese face of the desktop UI: the glyphs of JapaneseFont for the
-// CP932 repertoire and the translations, without the characters Fyne's
-// bundled Latin faces draw (internal/uifont says why). It is a Derived
+// CP932 repertoire and the translations, as CFF outlines, without the
+// characters Fyne's bundled Latin faces draw (internal/uifont says why). It is a Derived
 // Program under the IPA Font License v1.0, under which it is licensed,
 // named without the IPA name as the licence requires; fonts/README.md says
 // how it is made and how to use the original instead.
 //
 //go:generate go test ../internal/uifont -run TestCommittedFaceIsCurrent -update
-//go:embed fonts/billfold-gothic-ui.ttf
+//go:embed fonts/billfold-gothic-ui.otf
 var UIFont []byte
 
 // UIFontFile is UIFont's file name in fonts/.
-const UIFontFile = "billfold-gothic-ui.ttf"
+const UIFontFile = "billfold-gothic-ui.otf"
 
 // FontName is the family name of JapaneseFont.
 const FontName = "IPAexGothic"

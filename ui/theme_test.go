@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -15,9 +16,9 @@ import (
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"github.com/go-text/typesetting/font"
 
 	"billfold/billing"
-	"billfold/internal/ttf"
 )
 
 // Every glyph is drawn whole, in every text style and size, in both
@@ -40,12 +41,13 @@ func TestGlyphsAreNotClipped(t *testing.T) {
 		for _, size := range sizes {
 			for _, r := range "gjpqyÅÉ漢あ（" {
 				f := drawingFace(t, faces, r)
-				_, yMin, _, yMax, ok := f.Bounds(r)
+				gid, _ := f.NominalGlyph(r)
+				ext, ok := f.GlyphExtents(gid)
 				if !ok {
 					t.Fatalf("%q has no outline", r)
 				}
-				px := th.Size(size) * scale / float32(f.UnitsPerEm)
-				want := float32(yMax-yMin) * px
+				px := th.Size(size) * scale / float32(f.Upem())
+				want := -ext.Height * px
 				got := inkHeight(renderText(string(r), style, th.Size(size), scale))
 				if float32(got) < want-2 {
 					t.Errorf("%s %s %q: %d px of ink, the outline is %.1f px tall: clipped", name, size, r, got, want)
@@ -100,14 +102,14 @@ func fyneFace(s fyne.TextStyle) fyne.Resource {
 }
 
 // drawingFace is the first of faces that has r, as Fyne chooses.
-func drawingFace(t *testing.T, faces []fyne.Resource, r rune) *ttf.Font {
+func drawingFace(t *testing.T, faces []fyne.Resource, r rune) *font.Face {
 	t.Helper()
 	for _, res := range faces {
-		f, err := ttf.Parse(res.Content())
+		f, err := font.ParseTTF(bytes.NewReader(res.Content()))
 		if err != nil {
 			t.Fatalf("%s: %v", res.Name(), err)
 		}
-		if f.Has(r) {
+		if _, ok := f.NominalGlyph(r); ok {
 			return f
 		}
 	}

@@ -19,11 +19,15 @@
 // because go-text's segmenter draws a space with the face of the text
 // around it and assumes every face has one.
 //
-// Why a subset: Fyne parses the theme face once for every text style it
-// draws, and go-text parses every glyph outline up front: ~14 MB of heap
-// per style for the 12,239-glyph IPAexGothic, ~6.6 MB for this face.
-// Characters outside it (JIS X 0213 kanji beyond CP932) are drawn by the
-// system's fonts when it has any; the PDFs keep the full font.
+// Why a subset in CFF: Fyne parses the theme face once for every text style
+// it draws (regular and bold at least), and go-text decodes every TrueType
+// outline into point structs up front: ~14 MB of heap per style for the
+// 12,239-glyph IPAexGothic, 6.6 MB for its 7,250 CP932 glyphs. It keeps
+// CFF charstrings as bytes instead and interprets a glyph when it draws
+// it, so the same glyphs as CFF cost 2.7 MB per style (cffTable converts
+// them exactly). Characters outside the face (JIS X 0213 kanji beyond
+// CP932) are drawn by the system's fonts when it has any; the PDFs keep
+// the full font.
 package uifont
 
 import (
@@ -39,13 +43,17 @@ import (
 	"billfold/internal/ttf"
 )
 
+// postScriptName is the UI face's PostScript name (and CFF font name).
+const postScriptName = "BillfoldGothicUI-Regular"
+
 // Family is the UI face's family name. The IPA Font License (Article
 // 3.1(4)) forbids the licensed font's name in a derived font's names.
 const Family = "Billfold Gothic UI"
 
-// Build returns the UI face: the glyphs jp has for Repertoire() and extra,
-// except the characters every font in latin draws (but the space), with
-// a line box that holds the latin fonts' and its own glyphs.
+// Build returns the UI face, an OpenType font with CFF outlines: the glyphs
+// jp (TrueType) has for Repertoire() and extra, except the characters
+// every font in latin draws (but the space), with a line box that holds the
+// latin fonts' and its own glyphs.
 func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 	src, err := ttf.Parse(jp)
 	if err != nil {
@@ -79,6 +87,13 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
+	numGlyphs := int(binary.BigEndian.Uint16(tables["maxp"][4:]))
+	if tables["CFF "], err = cffTable(tables["glyf"], tables["loca"], numGlyphs, src.UnitsPerEm, postScriptName); err != nil {
+		return nil, fmt.Errorf("uifont: %w", err)
+	}
+	delete(tables, "glyf")
+	delete(tables, "loca")
+	tables["maxp"] = binary.BigEndian.AppendUint16([]byte{0, 0, 0x50, 0}, uint16(numGlyphs)) // version 0.5, for CFF outlines
 	tables["cmap"] = ttf.CmapTable(runes)
 	if tables["OS/2"], err = lineBox(src, tables, runes, others); err != nil {
 		return nil, fmt.Errorf("uifont: %w", err)
@@ -177,7 +192,7 @@ func renamed(orig []byte) ([]byte, error) {
 		nameSubfamily:   "Regular",
 		nameUniqueID:    Family + " " + kept[nameVersion],
 		nameFullName:    Family,
-		namePostScript:  "BillfoldGothicUI-Regular",
+		namePostScript:  postScriptName,
 		nameDescription: "Derived from IPAexGothic by Billfold (internal/uifont): a subset of its glyphs, without hinting. Licensed under the IPA Font License Agreement v1.0.",
 	}
 	for _, id := range []int{nameCopyright, nameVersion, nameLicense, nameLicenseURL} {

@@ -1,0 +1,324 @@
+package uifont
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// cffTable returns a CID-keyed CFF table (Adobe TN 5176, Type 2
+// charstrings, TN 5177) with the outlines of glyphs 0…n-1 of a glyf table:
+// each quadratic segment becomes the cubic curve that traces it exactly,
+// and every point is rounded to the font unit. There is no hinting (the
+// glyf subset had none).
+//
+// Why CFF: go-text, which Fyne draws text with, decodes every TrueType
+// outline into point structs when it parses a font (~4.5 MB for this
+// face's 7,250 glyphs, for every text style Fyne parses it for), but keeps
+// CFF charstrings as bytes and interprets a glyph when it is drawn.
+func cffTable(glyf, loca []byte, n, unitsPerEm int, name string) ([]byte, error) {
+	charstrings := make([][]byte, n)
+	for gid := range charstrings {
+		contours, err := outline(glyf, loca, gid)
+		if err != nil {
+			return nil, err
+		}
+		charstrings[gid] = charstring(contours)
+	}
+
+	strs := [][]byte{[]byte("Adobe"), []byte("Identity")} // SIDs 391, 392
+	const sidAdobe, sidIdentity = 391, 392
+	scale := 1 / float64(unitsPerEm)
+
+	// Layout: header, Name INDEX, Top DICT INDEX, String INDEX, Global Subr
+	// INDEX, then charset, FDSelect, FDArray, Private DICT, CharStrings.
+	// The Top DICT's offsets are 5-byte integers, so its size does not
+	// depend on their values.
+	topDict := func(charset, fdSelect, fdArray, charStrings int) []byte {
+		var d []byte
+		d = dictInt(d, sidAdobe)
+		d = dictInt(d, sidIdentity)
+		d = dictInt(d, 0)
+		d = append(d, 12, 30) // ROS
+		d = dictReal(d, scale)
+		d = dictInt(d, 0)
+		d = dictInt(d, 0)
+		d = dictReal(d, scale)
+		d = dictInt(d, 0)
+		d = dictInt(d, 0)
+		d = append(d, 12, 7) // FontMatrix
+		d = dictInt(d, n)
+		d = append(d, 12, 34) // CIDCount
+		d = dictOffset(d, charset)
+		d = append(d, 15) // charset
+		d = dictOffset(d, fdSelect)
+		d = append(d, 12, 37) // FDSelect
+		d = dictOffset(d, fdArray)
+		d = append(d, 12, 36) // FDArray
+		d = dictOffset(d, charStrings)
+		d = append(d, 17) // CharStrings
+		return d
+	}
+	private := append(dictInt(nil, 0), 20)    // defaultWidthX 0: widths are hmtx's
+	private = append(dictInt(private, 0), 21) // nominalWidthX 0
+	fontDict := func(privateOffset int) []byte {
+		d := dictOffset(nil, len(private))
+		d = dictOffset(d, privateOffset)
+		return append(d, 18) // Private
+	}
+
+	head := []byte{1, 0, 4, 4}
+	names := index([][]byte{[]byte(name)})
+	strIndex := index(strs)
+	globalSubrs := index(nil)
+	topLen := len(index([][]byte{topDict(0, 0, 0, 0)}))
+	charsetOff := len(head) + len(names) + topLen + len(strIndex) + len(globalSubrs)
+	charset := []byte{2, 0, 1, 0, 0} // format 2: CIDs 1…n-1 for glyphs 1…n-1
+	binary.BigEndian.PutUint16(charset[3:], uint16(n-2))
+	fdSelectOff := charsetOff + len(charset)
+	fdSelect := []byte{3, 0, 1, 0, 0, 0, 0, 0} // format 3: one range, every glyph in font DICT 0
+	binary.BigEndian.PutUint16(fdSelect[6:], uint16(n))
+	fdArrayOff := fdSelectOff + len(fdSelect)
+	fdArrayLen := len(index([][]byte{fontDict(0)}))
+	privateOff := fdArrayOff + fdArrayLen
+	charStringsOff := privateOff + len(private)
+
+	out := append([]byte(nil), head...)
+	out = append(out, names...)
+	out = append(out, index([][]byte{topDict(charsetOff, fdSelectOff, fdArrayOff, charStringsOff)})...)
+	out = append(out, strIndex...)
+	out = append(out, globalSubrs...)
+	out = append(out, charset...)
+	out = append(out, fdSelect...)
+	out = append(out, index([][]byte{fontDict(privateOff)})...)
+	out = append(out, private...)
+	if len(out) != charStringsOff {
+		return nil, fmt.Errorf("uifont: CFF layout is %d bytes before the charstrings, expected %d", len(out), charStringsOff)
+	}
+	return append(out, index(charstrings)...), nil
+}
+
+// index is a CFF INDEX of the items.
+func index(items [][]byte) []byte {
+	if len(items) == 0 {
+		return []byte{0, 0}
+	}
+	size := 1
+	for _, it := range items {
+		size += len(it)
+	}
+	offSize := 1
+	for size > 1<<(8*offSize)-1 {
+		offSize++
+	}
+	out := make([]byte, 0, 3+(len(items)+1)*offSize+size)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(items)))
+	out = append(out, byte(offSize))
+	put := func(v int) {
+		for i := offSize - 1; i >= 0; i-- {
+			out = append(out, byte(v>>(8*i)))
+		}
+	}
+	off := 1
+	put(off)
+	for _, it := range items {
+		off += len(it)
+		put(off)
+	}
+	for _, it := range items {
+		out = append(out, it...)
+	}
+	return out
+}
+
+// shortInt appends an integer in the one- and two-byte forms that DICTs and
+// charstrings share (-1131…1131); ok is false for other values.
+func shortInt(d []byte, v int) (out []byte, ok bool) {
+	switch {
+	case v >= -107 && v <= 107:
+		return append(d, byte(v+139)), true
+	case v >= 108 && v <= 1131:
+		v -= 108
+		return append(d, byte(v>>8+247), byte(v)), true
+	case v >= -1131 && v <= -108:
+		v = -v - 108
+		return append(d, byte(v>>8+251), byte(v)), true
+	}
+	return d, false
+}
+
+// dictInt appends a DICT integer operand.
+func dictInt(d []byte, v int) []byte {
+	if out, ok := shortInt(d, v); ok {
+		return out
+	}
+	if v >= math.MinInt16 && v <= math.MaxInt16 {
+		return append(d, 28, byte(v>>8), byte(v))
+	}
+	return dictOffset(d, v)
+}
+
+// dictOffset appends a DICT integer in its fixed 5-byte form.
+func dictOffset(d []byte, v int) []byte {
+	return append(d, 29, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))
+}
+
+// dictReal appends a DICT real operand (packed decimal nibbles).
+func dictReal(d []byte, v float64) []byte {
+	s := fmt.Sprintf("%.10g", v)
+	var nibbles []byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			nibbles = append(nibbles, c-'0')
+		case c == '.':
+			nibbles = append(nibbles, 0xa)
+		case c == '-':
+			nibbles = append(nibbles, 0xe)
+		case c == 'e' && i+1 < len(s) && s[i+1] == '-':
+			nibbles = append(nibbles, 0xc)
+			i++
+		case c == 'e':
+			nibbles = append(nibbles, 0xb)
+			if i+1 < len(s) && s[i+1] == '+' {
+				i++
+			}
+		}
+	}
+	nibbles = append(nibbles, 0xf)
+	if len(nibbles)%2 != 0 {
+		nibbles = append(nibbles, 0xf)
+	}
+	d = append(d, 30)
+	for i := 0; i < len(nibbles); i += 2 {
+		d = append(d, nibbles[i]<<4|nibbles[i+1])
+	}
+	return d
+}
+
+// Type 2 charstring operators.
+const (
+	opRLineTo   = 5
+	opRRCurveTo = 8
+	opEndChar   = 14
+	opRMoveTo   = 21
+	maxArgs     = 48 // the Type 2 argument stack
+)
+
+// charstring draws TrueType contours (quadratic, with implied on-curve
+// points between two control points) as a Type 2 charstring.
+func charstring(contours [][]point) []byte {
+	w := csWriter{}
+	for _, c := range contours {
+		if len(c) == 0 {
+			continue
+		}
+		// Start on an on-curve point: the first, else the last, else the
+		// midpoint between them.
+		start := c[0]
+		rest := c[1:]
+		switch {
+		case !start.off:
+		case !c[len(c)-1].off:
+			start, rest = c[len(c)-1], c[:len(c)-1]
+		default:
+			start = mid(c[0], c[len(c)-1])
+			rest = c
+		}
+		w.moveTo(start)
+		cur, ctrl, pending := start, point{}, false
+		for _, p := range rest {
+			switch {
+			case !p.off && pending:
+				w.quadTo(cur, ctrl, p)
+				cur, pending = p, false
+			case !p.off:
+				w.lineTo(p)
+				cur = p
+			case pending:
+				m := mid(ctrl, p)
+				w.quadTo(cur, ctrl, m)
+				cur, ctrl = m, p
+			default:
+				ctrl, pending = p, true
+			}
+		}
+		if pending {
+			w.quadTo(cur, ctrl, start)
+		}
+		// A line back to the start is implied: the next moveto or endchar
+		// closes the contour.
+	}
+	w.flush()
+	return append(w.out, opEndChar)
+}
+
+func mid(a, b point) point { return point{x: (a.x + b.x) / 2, y: (a.y + b.y) / 2} }
+
+// csWriter emits rounded relative coordinates, batching consecutive lines
+// and curves into one operator as far as the argument stack allows.
+type csWriter struct {
+	out    []byte
+	args   []int
+	op     byte
+	px, py int // the pen, in rounded font units
+}
+
+func (w *csWriter) rel(p point) (int, int) {
+	x, y := int(math.Round(p.x)), int(math.Round(p.y))
+	dx, dy := x-w.px, y-w.py
+	w.px, w.py = x, y
+	return dx, dy
+}
+
+func (w *csWriter) push(op byte, perSegment int, vals ...int) {
+	if w.op != op || len(w.args)+perSegment > maxArgs {
+		w.flush()
+		w.op = op
+	}
+	w.args = append(w.args, vals...)
+}
+
+func (w *csWriter) flush() {
+	if w.op == 0 {
+		return
+	}
+	for _, a := range w.args {
+		w.out = csInt(w.out, a)
+	}
+	w.out = append(w.out, w.op)
+	w.args, w.op = w.args[:0], 0
+}
+
+func (w *csWriter) moveTo(p point) {
+	w.flush()
+	dx, dy := w.rel(p)
+	w.push(opRMoveTo, 2, dx, dy)
+	w.flush()
+}
+
+func (w *csWriter) lineTo(p point) {
+	dx, dy := w.rel(p)
+	if dx != 0 || dy != 0 {
+		w.push(opRLineTo, 2, dx, dy)
+	}
+}
+
+// quadTo draws the quadratic curve from p0 through control c to p1 as the
+// cubic with control points p0+⅔(c−p0) and p1+⅔(c−p1).
+func (w *csWriter) quadTo(p0, c, p1 point) {
+	c1 := point{x: p0.x + 2*(c.x-p0.x)/3, y: p0.y + 2*(c.y-p0.y)/3}
+	c2 := point{x: p1.x + 2*(c.x-p1.x)/3, y: p1.y + 2*(c.y-p1.y)/3}
+	d1x, d1y := w.rel(c1)
+	d2x, d2y := w.rel(c2)
+	d3x, d3y := w.rel(p1)
+	w.push(opRRCurveTo, 6, d1x, d1y, d2x, d2y, d3x, d3y)
+}
+
+// csInt appends a charstring integer operand (font units fit 16 bits).
+func csInt(d []byte, v int) []byte {
+	if out, ok := shortInt(d, v); ok {
+		return out
+	}
+	return append(d, 28, byte(v>>8), byte(v))
+}
