@@ -2,15 +2,25 @@
 # Smoke test of the real desktop binary: build it, run it under Xvfb inside
 # dbus-run-session with --demo, wait until its window is mapped and the
 # embedded server answers, take a screenshot, stop it by pid, and fail if it
-# crashed. Runs English at 1280x800, Japanese at 1024x640, and an account
-# with 10,000 invoices (scrolled through), printing start-up times and
-# resident memory, then a bare Fyne window for comparison (floor).
-# Screenshots go to build/smoke/.
+# crashed. Runs English at 1280x800 and Japanese at 1024x640, then measures
+# beside a bare Fyne window (scripts/fynefloor, "the floor"):
+#   start-up: STARTS (5) launches each of the floor and of Billfold on a
+#     first start (fresh demo data, which it seeds) and a later one, timed
+#     from exec to the window being mapped (xev sees MapNotify), to the main
+#     window having its content and to the invoices being on screen (the
+#     app's log lines, timestamped as they arrive); medians;
+#   memory: MEMRUNS (3) runs each of an account with 10,000 invoices
+#     (resident memory 6 s after they are on screen, and after scrolling
+#     through them) and of the floor; medians.
+# The numbers are reported, not asserted: they depend on the machine and on
+# how busy it is. Screenshots and logs go to build/smoke/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/smoke
 mkdir -p "$out"
-go build -tags "${TAGS:-migrated_fynedo,no_emoji}" -o bin/billfold . # the tags of make build
+tags=${TAGS:-migrated_fynedo,no_emoji} # the tags of make build
+go build -tags "$tags" -o bin/billfold .
+go build -tags "$tags" -o bin/fynefloor ./scripts/fynefloor
 
 # start_xvfb name geometry: starts an X server on a free display (Xvfb
 # picks it and writes its number to -displayfd) and checks that a client can
@@ -27,67 +37,85 @@ start_xvfb() {
     if [[ "$display" != ":" ]]; then
       for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && return 0; sleep 0.1; done
     fi
-    echo "smoke $name: X server attempt $attempt did not accept clients (display '$display'); its log:"
-    cat "$out/xvfb-$name.log"
+    echo "smoke $name: X server attempt $attempt did not accept clients (display '$display'); its log:" >&2
+    cat "$out/xvfb-$name.log" >&2
     stop_xvfb
   done
   return 1
 }
 
-# stop_xvfb: stops the X server of start_xvfb and waits until it is gone, so
-# that the next one never meets its sockets or lock file.
+# stop_xvfb: stops the X server of start_xvfb (and the map watcher on it)
+# and waits until it is gone, so that the next one never meets its sockets
+# or lock file.
 stop_xvfb() {
   [[ -n "${xvfb:-}" ]] || return 0
   kill "$xvfb" 2>/dev/null || true
   wait "$xvfb" 2>/dev/null || true
   xvfb=""
+  if [[ -n "${watcher:-}" ]]; then wait "$watcher" 2>/dev/null || true; watcher=""; fi
+}
+
+# watch_maps file: writes the time of every top-level window's MapNotify on
+# the current display to file (xev ends with the X server).
+watch_maps() {
+  : >"$1"
+  (stdbuf -oL xev -display "$display" -root -event substructure 2>/dev/null |
+    while IFS= read -r line; do [[ $line == MapNotify* ]] && echo "$EPOCHREALTIME"; done >"$1") &
+  watcher=$!
+  sleep 0.2 # xev selects its events before the app starts
 }
 
 # launch name command...: runs the command in a session of its own (setsid,
 # so that the dbus-daemon of dbus-run-session and the app go with it) on the
-# current display; sets app to the session id.
+# current display, its output timestamped line by line into $out/name.log;
+# sets app to the session id and started to the launch time.
 launch() {
   local name=$1; shift
+  started=$EPOCHREALTIME
   HOME="$home" XDG_CONFIG_HOME="$home/.config" DISPLAY="$display" LANG=en_US.UTF-8 \
-    setsid "$@" >"$out/$name.log" 2>&1 &
+    setsid "$@" > >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$out/$name.log") 2>&1 &
   app=$!
 }
 
 # stop_app: stops every process of the app's session and waits for it.
 stop_app() {
+  [[ -n "${app:-}" ]] || return 0
   kill -TERM -- "-$app" 2>/dev/null || true
   wait "$app" 2>/dev/null || true
-  for _ in $(seq 50); do pgrep -s "$app" >/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 50); do pgrep -s "$app" >/dev/null || break; sleep 0.1; done
   kill -KILL -- "-$app" 2>/dev/null || true
+  app=""
 }
 
-# window_of title: the id of a visible window with that title, if any.
-window_of() { DISPLAY="$display" xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -1 || true; }
+# logged name pattern: the time of the first log line matching pattern.
+logged() { grep -m1 -E "$2" "$out/$1.log" | cut -d' ' -f1 || true; }
 
+# wait_logged name pattern tries: waits until the log has the pattern or
+# the app is gone.
+wait_logged() {
+  for _ in $(seq "$3"); do
+    grep -q -E "$2" "$out/$1.log" 2>/dev/null && return 0
+    kill -0 "$app" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+since() { echo "$1 - $started" | bc; }
 rss_mb() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "?"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+crashed() { grep -q -E '^[0-9.]+ (panic:|fatal error:|WARNING: DATA RACE)' "$out/$1.log"; }
 
-run_once() { # name language geometry [invoices]
+run_once() { # name language geometry [invoices]: prints the RSS in MB last
   local name=$1 language=$2 geometry=$3 invoices=${4:-0}
-  local display xvfb app home
+  local display xvfb watcher app home started
   start_xvfb "$name" "$geometry" || return 1
   home=$(mktemp -d)
   trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
-  local start; start=$(date +%s.%N)
   LANGUAGE="$language" BILLFOLD_DEMO_INVOICES="$invoices" launch "$name" dbus-run-session -- bin/billfold --demo -v
-  local url="" mapped=""
-  for _ in $(seq 300); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$out/$name.log" | head -1 || true)
-    mapped=$(window_of Billfold)
-    if [[ -n "$url" && -n "$mapped" ]]; then break; fi
-    if ! kill -0 "$app" 2>/dev/null; then echo "smoke $name: the app exited early"; cat "$out/$name.log"; return 1; fi
-    sleep 0.1
-  done
-  [[ -n "$mapped" ]] || { echo "smoke $name: no window"; cat "$out/$name.log"; return 1; }
-  curl -fsS "$url/healthz" >/dev/null || { echo "smoke $name: embedded server not answering"; return 1; }
-  local shown; shown=$(echo "$(date +%s.%N) - $start" | bc)
-  for _ in $(seq 1200); do grep -q 'invoice list loaded' "$out/$name.log" && break; sleep 0.05; done
-  local ready; ready=$(echo "$(date +%s.%N) - $start" | bc)
-  grep -q 'invoice list loaded' "$out/$name.log" || { echo "smoke $name: invoices never loaded"; cat "$out/$name.log"; return 1; }
+  if ! wait_logged "$name" 'invoice list loaded' 1200; then echo "smoke $name: invoices never loaded" >&2; cat "$out/$name.log" >&2; return 1; fi
+  local url; url=$(grep -o -m1 'http://127.0.0.1:[0-9]*' "$out/$name.log")
+  curl -fsS "$url/healthz" >/dev/null || { echo "smoke $name: embedded server not answering" >&2; return 1; }
   sleep 6 # let the window settle (and start-up garbage go back to the OS) before measuring
   local pid rss scrolled=""
   pid=$(pgrep -s "$app" -x billfold || true)
@@ -99,42 +127,91 @@ run_once() { # name language geometry [invoices]
     sleep 12
     scrolled="; after scrolling 600 steps $(rss_mb "$pid") MB"
   fi
-  if ! kill -0 "$pid" 2>/dev/null; then echo "smoke $name: the app crashed"; cat "$out/$name.log"; return 1; fi
+  if ! kill -0 "$pid" 2>/dev/null; then echo "smoke $name: the app crashed" >&2; cat "$out/$name.log" >&2; return 1; fi
   stop_app
-  if grep -q -E '^panic:|fatal error:|DATA RACE' "$out/$name.log"; then echo "smoke $name: crash in log"; cat "$out/$name.log"; return 1; fi
-  echo "smoke $name: first window ${shown}s, invoices on screen ${ready}s after launch; $(grep -o 'rows=[0-9]* fetch_and_format_ms=[0-9]* shown_ms=[0-9]*' "$out/$name.log"); RSS ${rss} MB${scrolled}; screenshot $out/$name.png"
+  if crashed "$name"; then echo "smoke $name: crash in log" >&2; cat "$out/$name.log" >&2; return 1; fi
+  echo "smoke $name: $(grep -o -m1 'rows=[0-9]* fetch_and_format_ms=[0-9]* shown_ms=[0-9]*' "$out/$name.log"); RSS ${rss} MB${scrolled}; screenshot $out/$name.png" >&2
+  echo "$rss"
 }
 
-# The floor: a bare Fyne window (scripts/fynefloor) on the same X server
-# setup, to tell Billfold's memory from Fyne's and the OpenGL driver's. It is
-# a reference number, not a test of Billfold: when it cannot be measured the
-# smoke test says why and goes on.
-floor() {
-  go build -tags "${TAGS:-migrated_fynedo,no_emoji}" -o bin/fynefloor ./scripts/fynefloor
-  local display xvfb app home attempt
-  for attempt in 1 2; do
-    start_xvfb floor 1280x800 || break
-    home=$(mktemp -d)
-    launch floor dbus-run-session -- bin/fynefloor
-    local mapped=""
-    for _ in $(seq 100); do
-      mapped=$(window_of 'Fyne floor')
-      [[ -n "$mapped" ]] && break
-      kill -0 "$app" 2>/dev/null || break
-      sleep 0.1
-    done
-    if [[ -n "$mapped" ]]; then
-      sleep 6
-      echo "smoke floor: a bare Fyne window at 1280x800 here: RSS $(rss_mb "$(pgrep -s "$app" -x fynefloor)") MB"
-    fi
-    stop_app; stop_xvfb; rm -rf "$home"
-    [[ -n "$mapped" ]] && return 0
-    echo "smoke floor: attempt $attempt showed no window; its log:"; cat "$out/floor.log"
-  done
-  echo "smoke floor: not measured (see above)"
+# time_billfold name home: one demo start in home, timed; prints "mapped
+# content invoices" in seconds after exec.
+time_billfold() {
+  local name=$1 home=$2 display xvfb watcher app started
+  start_xvfb "$name" 1280x800 || return 1
+  trap 'stop_app; stop_xvfb' RETURN
+  watch_maps "$out/$name.maps"
+  LANGUAGE=en launch "$name" dbus-run-session -- bin/billfold --demo -v
+  if ! wait_logged "$name" 'invoice list loaded' 1200; then echo "smoke $name: invoices never loaded" >&2; cat "$out/$name.log" >&2; return 1; fi
+  stop_app
+  if crashed "$name"; then echo "smoke $name: crash in log" >&2; cat "$out/$name.log" >&2; return 1; fi
+  local mapped content invoices
+  mapped=$(head -1 "$out/$name.maps")
+  content=$(logged "$name" 'main window content')
+  invoices=$(logged "$name" 'invoice list loaded')
+  [[ -n "$mapped" && -n "$content" ]] || { echo "smoke $name: no map or no content (map '$mapped', content '$content')" >&2; return 1; }
+  if (($(echo "$mapped > $content" | bc))); then content=$mapped; fi # content shows once the window is mapped
+  echo "$(since "$mapped") $(since "$content") $(since "$invoices")"
 }
 
-run_once en en 1280x800
-run_once ja ja 1024x640
-run_once large en 1280x800 10000 # an account with 10,000 invoices
-floor
+# time_floor: one start of the bare Fyne window; prints the seconds from
+# exec to its window being mapped.
+time_floor() {
+  local display xvfb watcher app started home
+  start_xvfb floor 1280x800 || return 1
+  home=$(mktemp -d)
+  trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
+  watch_maps "$out/floor.maps"
+  launch floor dbus-run-session -- bin/fynefloor
+  for _ in $(seq 200); do [[ -s "$out/floor.maps" ]] && break; sleep 0.05; done
+  [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
+  since "$(head -1 "$out/floor.maps")"
+}
+
+# rss_floor: resident memory of the bare Fyne window at 1280x800, 6 s
+# after it mapped.
+rss_floor() {
+  local display xvfb watcher app started home
+  start_xvfb floor 1280x800 || return 1
+  home=$(mktemp -d)
+  trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
+  watch_maps "$out/floor.maps"
+  launch floor dbus-run-session -- bin/fynefloor
+  for _ in $(seq 200); do [[ -s "$out/floor.maps" ]] && break; sleep 0.05; done
+  [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
+  sleep 6
+  rss_mb "$(pgrep -s "$app" -x fynefloor)"
+}
+
+echo "smoke: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
+run_once en en 1280x800 >/dev/null
+run_once ja ja 1024x640 >/dev/null
+
+starts=${STARTS:-5}
+: >"$out/times-floor"; : >"$out/times-first"; : >"$out/times-later"
+for i in $(seq "$starts"); do # alternated, so that a busy spell weighs on all three alike
+  time_floor >>"$out/times-floor"
+  data=$(mktemp -d)
+  time_billfold "first-$i" "$data" >>"$out/times-first"
+  time_billfold "later-$i" "$data" >>"$out/times-later"
+  rm -rf "$data"
+done
+floor_map=$(median <"$out/times-floor")
+for kind in first later; do
+  m=$(cut -d' ' -f1 "$out/times-$kind" | median)
+  c=$(cut -d' ' -f2 "$out/times-$kind" | median)
+  v=$(cut -d' ' -f3 "$out/times-$kind" | median)
+  echo "smoke start-up ($kind start, median of $starts): window mapped ${m}s, main window with content ${c}s ($(echo "scale=2; $c / $floor_map" | bc)× the floor), invoices on screen ${v}s after exec"
+done
+echo "smoke start-up floor (median of $starts): a bare Fyne window mapped ${floor_map}s after exec; all runs in $out/times-*"
+
+memruns=${MEMRUNS:-3}
+: >"$out/rss-large"; : >"$out/rss-floor"
+for i in $(seq "$memruns"); do
+  run_once "large-$i" en 1280x800 10000 >>"$out/rss-large" # an account with 10,000 invoices
+  rss_floor >>"$out/rss-floor"
+done
+large=$(median <"$out/rss-large")
+floor=$(median <"$out/rss-floor")
+echo "smoke memory (median of $memruns): Billfold with 10,000 invoices ${large} MB resident (runs: $(paste -sd' ' "$out/rss-large")), a bare Fyne window at 1280x800 ${floor} MB (runs: $(paste -sd' ' "$out/rss-floor")): floor + $((large - floor)) MB"
+echo "smoke: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs"
