@@ -199,9 +199,15 @@ func dictReal(d []byte, v float64) []byte {
 // Type 2 charstring operators.
 const (
 	opRLineTo   = 5
+	opHLineTo   = 6
+	opVLineTo   = 7
 	opRRCurveTo = 8
 	opEndChar   = 14
 	opRMoveTo   = 21
+	opVVCurveTo = 26
+	opHHCurveTo = 27
+	opVHCurveTo = 30
+	opHVCurveTo = 31
 	maxArgs     = 48 // the Type 2 argument stack
 )
 
@@ -255,12 +261,18 @@ func charstring(contours [][]point) []byte {
 
 func mid(a, b point) point { return point{x: (a.x + b.x) / 2, y: (a.y + b.y) / 2} }
 
-// csWriter emits rounded relative coordinates, batching consecutive lines
-// and curves into one operator as far as the argument stack allows.
+// segment is one step of a contour in relative font units: a line by
+// d[0], d[1], or a cubic curve by the control and end deltas d[0…5].
+type segment struct {
+	curve bool
+	d     [6]int
+}
+
+// csWriter collects a contour's segments in rounded relative coordinates
+// and encodes them with the shortest operators Type 2 has for them.
 type csWriter struct {
 	out    []byte
-	args   []int
-	op     byte
+	segs   []segment
 	px, py int // the pen, in rounded font units
 }
 
@@ -271,48 +283,106 @@ func (w *csWriter) rel(p point) (int, int) {
 	return dx, dy
 }
 
-func (w *csWriter) push(op byte, perSegment int, vals ...int) {
-	if w.op != op || len(w.args)+perSegment > maxArgs {
-		w.flush()
-		w.op = op
-	}
-	w.args = append(w.args, vals...)
-}
-
-func (w *csWriter) flush() {
-	if w.op == 0 {
-		return
-	}
-	for _, a := range w.args {
-		w.out = csInt(w.out, a)
-	}
-	w.out = append(w.out, w.op)
-	w.args, w.op = w.args[:0], 0
-}
-
 func (w *csWriter) moveTo(p point) {
 	w.flush()
 	dx, dy := w.rel(p)
-	w.push(opRMoveTo, 2, dx, dy)
-	w.flush()
+	w.out = append(csInt(csInt(w.out, dx), dy), opRMoveTo)
 }
 
 func (w *csWriter) lineTo(p point) {
-	dx, dy := w.rel(p)
-	if dx != 0 || dy != 0 {
-		w.push(opRLineTo, 2, dx, dy)
+	if dx, dy := w.rel(p); dx != 0 || dy != 0 {
+		w.segs = append(w.segs, segment{d: [6]int{dx, dy}})
 	}
 }
 
 // quadTo draws the quadratic curve from p0 through control c to p1 as the
 // cubic with control points p0+⅔(c−p0) and p1+⅔(c−p1).
 func (w *csWriter) quadTo(p0, c, p1 point) {
-	c1 := point{x: p0.x + 2*(c.x-p0.x)/3, y: p0.y + 2*(c.y-p0.y)/3}
-	c2 := point{x: p1.x + 2*(c.x-p1.x)/3, y: p1.y + 2*(c.y-p1.y)/3}
-	d1x, d1y := w.rel(c1)
-	d2x, d2y := w.rel(c2)
-	d3x, d3y := w.rel(p1)
-	w.push(opRRCurveTo, 6, d1x, d1y, d2x, d2y, d3x, d3y)
+	s := segment{curve: true}
+	s.d[0], s.d[1] = w.rel(point{x: p0.x + 2*(c.x-p0.x)/3, y: p0.y + 2*(c.y-p0.y)/3})
+	s.d[2], s.d[3] = w.rel(point{x: p1.x + 2*(c.x-p1.x)/3, y: p1.y + 2*(c.y-p1.y)/3})
+	s.d[4], s.d[5] = w.rel(p1)
+	w.segs = append(w.segs, s)
+}
+
+// Shapes of segments that a shorter operator than rlineto or rrcurveto
+// draws; a curve's start and end tangents are horizontal or vertical.
+func horizontalLine(s segment) bool { return !s.curve && s.d[1] == 0 }
+func verticalLine(s segment) bool   { return !s.curve && s.d[0] == 0 }
+func hhCurve(s segment) bool        { return s.curve && s.d[1] == 0 && s.d[5] == 0 }
+func vvCurve(s segment) bool        { return s.curve && s.d[0] == 0 && s.d[4] == 0 }
+func hvCurve(s segment) bool        { return s.curve && s.d[1] == 0 && s.d[4] == 0 }
+func vhCurve(s segment) bool        { return s.curve && s.d[0] == 0 && s.d[5] == 0 }
+
+// flush encodes the pending segments: runs of lines alternating between
+// horizontal and vertical (hlineto, vlineto), of curves that start and end
+// horizontal (hhcurveto) or vertical (vvcurveto) or alternate between the
+// two (hvcurveto, vhcurveto), and of other lines and curves (rlineto,
+// rrcurveto), each run as long as the argument stack allows.
+func (w *csWriter) flush() {
+	segs := w.segs
+	for len(segs) > 0 {
+		var args []int
+		var op byte
+		n := 0 // segments taken
+		// take adds segments while fits(segment, index in the run) holds.
+		take := func(fits func(segment, int) bool, per int, vals func(segment) []int) {
+			for n < len(segs) && len(args)+per <= maxArgs && fits(segs[n], n) {
+				args = append(args, vals(segs[n])...)
+				n++
+			}
+		}
+		alternate := func(even, odd func(segment) bool) func(segment, int) bool {
+			return func(s segment, i int) bool {
+				if i%2 == 0 {
+					return even(s)
+				}
+				return odd(s)
+			}
+		}
+		switch s := segs[0]; {
+		case horizontalLine(s):
+			op = opHLineTo
+			take(alternate(horizontalLine, verticalLine), 1, func(s segment) []int { return []int{s.d[0] + s.d[1]} })
+		case verticalLine(s):
+			op = opVLineTo
+			take(alternate(verticalLine, horizontalLine), 1, func(s segment) []int { return []int{s.d[0] + s.d[1]} })
+		case !s.curve:
+			op = opRLineTo
+			take(func(s segment, _ int) bool { return !s.curve && !horizontalLine(s) && !verticalLine(s) }, 2,
+				func(s segment) []int { return s.d[:2] })
+		case hhCurve(s):
+			op = opHHCurveTo
+			take(func(s segment, _ int) bool { return hhCurve(s) }, 4, func(s segment) []int { return []int{s.d[0], s.d[2], s.d[3], s.d[4]} })
+		case vvCurve(s):
+			op = opVVCurveTo
+			take(func(s segment, _ int) bool { return vvCurve(s) }, 4, func(s segment) []int { return []int{s.d[1], s.d[2], s.d[3], s.d[5]} })
+		case hvCurve(s), vhCurve(s):
+			op = opHVCurveTo
+			even, odd := hvCurve, vhCurve
+			if !hvCurve(s) {
+				op, even, odd = opVHCurveTo, vhCurve, hvCurve
+			}
+			take(alternate(even, odd), 4, func(s segment) []int {
+				if hvCurve(s) {
+					return []int{s.d[0], s.d[2], s.d[3], s.d[5]}
+				}
+				return []int{s.d[1], s.d[2], s.d[3], s.d[4]}
+			})
+		default:
+			op = opRRCurveTo
+			take(func(s segment, _ int) bool {
+				return s.curve && !hhCurve(s) && !vvCurve(s) && !hvCurve(s) && !vhCurve(s)
+			}, 6,
+				func(s segment) []int { return s.d[:] })
+		}
+		for _, a := range args {
+			w.out = csInt(w.out, a)
+		}
+		w.out = append(w.out, op)
+		segs = segs[n:]
+	}
+	w.segs = w.segs[:0]
 }
 
 // csInt appends a charstring integer operand (font units fit 16 bits).
