@@ -154,10 +154,11 @@ time_billfold() {
   echo "$(since "$mapped") $(since "$content") $(since "$invoices")"
 }
 
-# time_floor: one start of the bare Fyne window; prints the seconds from
-# exec to its window being mapped.
-time_floor() {
-  local display xvfb watcher app started home
+# floor what: starts the bare Fyne window at 1280x800 and prints, for what
+# "time", the seconds from exec to its window being mapped, for "rss" its
+# resident memory 6 s after that.
+floor() {
+  local what=$1 display xvfb watcher app started home
   start_xvfb floor 1280x800 || return 1
   home=$(mktemp -d)
   trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
@@ -165,20 +166,7 @@ time_floor() {
   launch floor dbus-run-session -- bin/fynefloor
   for _ in $(seq 200); do [[ -s "$out/floor.maps" ]] && break; sleep 0.05; done
   [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
-  since "$(head -1 "$out/floor.maps")"
-}
-
-# rss_floor: resident memory of the bare Fyne window at 1280x800, 6 s
-# after it mapped.
-rss_floor() {
-  local display xvfb watcher app started home
-  start_xvfb floor 1280x800 || return 1
-  home=$(mktemp -d)
-  trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
-  watch_maps "$out/floor.maps"
-  launch floor dbus-run-session -- bin/fynefloor
-  for _ in $(seq 200); do [[ -s "$out/floor.maps" ]] && break; sleep 0.05; done
-  [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
+  if [[ $what == time ]]; then since "$(head -1 "$out/floor.maps")"; return; fi
   sleep 6
   rss_mb "$(pgrep -s "$app" -x fynefloor)"
 }
@@ -190,7 +178,7 @@ run_once ja ja 1024x640 >/dev/null
 starts=${STARTS:-5}
 : >"$out/times-floor"; : >"$out/times-first"; : >"$out/times-later"
 for i in $(seq "$starts"); do # alternated, so that a busy spell weighs on all three alike
-  time_floor >>"$out/times-floor"
+  floor time >>"$out/times-floor"
   data=$(mktemp -d)
   time_billfold "first-$i" "$data" >>"$out/times-first"
   time_billfold "later-$i" "$data" >>"$out/times-later"
@@ -209,7 +197,7 @@ memruns=${MEMRUNS:-3}
 : >"$out/rss-large"; : >"$out/rss-floor"
 for i in $(seq "$memruns"); do
   run_once "large-$i" en 1280x800 10000 >>"$out/rss-large" # an account with 10,000 invoices
-  rss_floor >>"$out/rss-floor"
+  floor rss >>"$out/rss-floor"
 done
 large=$(median <"$out/rss-large")
 floor=$(median <"$out/rss-floor")

@@ -4,27 +4,19 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/go-text/typesetting/font/opentype"
 )
 
-// cffTable returns a CID-keyed CFF table (Adobe TN 5176, Type 2
-// charstrings, TN 5177) with the outlines of glyphs 0…n-1 of a glyf table:
-// each quadratic segment becomes the cubic curve that traces it exactly,
-// and every point is rounded to the font unit. There is no hinting (the
-// glyf subset had none).
+// cffTable returns a CID-keyed CFF table (Adobe TN 5176) with the given
+// Type 2 charstrings (TN 5177) as glyphs 0…n-1, in a font of unitsPerEm.
 //
 // Why CFF: go-text, which Fyne draws text with, decodes every TrueType
 // outline into point structs when it parses a font (~4.5 MB for this
 // face's 7,250 glyphs, for every text style Fyne parses it for), but keeps
 // CFF charstrings as bytes and interprets a glyph when it is drawn.
-func cffTable(glyf, loca []byte, n, unitsPerEm int, name string) ([]byte, error) {
-	charstrings := make([][]byte, n)
-	for gid := range charstrings {
-		contours, err := outline(glyf, loca, gid)
-		if err != nil {
-			return nil, err
-		}
-		charstrings[gid] = charstring(contours)
-	}
+func cffTable(charstrings [][]byte, unitsPerEm int, name string) ([]byte, error) {
+	n := len(charstrings)
 
 	strs := [][]byte{[]byte("Adobe"), []byte("Identity")} // SIDs 391, 392
 	const sidAdobe, sidIdentity = 391, 392
@@ -211,55 +203,43 @@ const (
 	maxArgs     = 48 // the Type 2 argument stack
 )
 
-// charstring draws TrueType contours (quadratic, with implied on-curve
-// points between two control points) as a Type 2 charstring.
-func charstring(contours [][]point) []byte {
+// charstring draws an outline as a Type 2 charstring, without hinting:
+// each quadratic segment becomes the cubic curve that traces it exactly,
+// every point is rounded to the font unit, and the line that closes a
+// contour is left implied.
+func charstring(segs []opentype.Segment) []byte {
 	w := csWriter{}
-	for _, c := range contours {
-		if len(c) == 0 {
-			continue
-		}
-		// Start on an on-curve point: the first, else the last, else the
-		// midpoint between them.
-		start := c[0]
-		rest := c[1:]
-		switch {
-		case !start.off:
-		case !c[len(c)-1].off:
-			start, rest = c[len(c)-1], c[:len(c)-1]
-		default:
-			start = mid(c[0], c[len(c)-1])
-			rest = c
-		}
-		w.moveTo(start)
-		cur, ctrl, pending := start, point{}, false
-		for _, p := range rest {
-			switch {
-			case !p.off && pending:
-				w.quadTo(cur, ctrl, p)
-				cur, pending = p, false
-			case !p.off:
+	var start, cur point
+	for i, s := range segs {
+		p := pt(s.Args[0])
+		switch s.Op {
+		case opentype.SegmentOpMoveTo:
+			w.moveTo(p)
+			start, cur = p, p
+		case opentype.SegmentOpLineTo:
+			closing := p == start && (i+1 == len(segs) || segs[i+1].Op == opentype.SegmentOpMoveTo)
+			if !closing {
 				w.lineTo(p)
-				cur = p
-			case pending:
-				m := mid(ctrl, p)
-				w.quadTo(cur, ctrl, m)
-				cur, ctrl = m, p
-			default:
-				ctrl, pending = p, true
 			}
+			cur = p
+		case opentype.SegmentOpQuadTo:
+			end := pt(s.Args[1])
+			w.quadTo(cur, p, end)
+			cur = end
+		case opentype.SegmentOpCubeTo:
+			end := pt(s.Args[2])
+			w.cubeTo(p, pt(s.Args[1]), end)
+			cur = end
 		}
-		if pending {
-			w.quadTo(cur, ctrl, start)
-		}
-		// A line back to the start is implied: the next moveto or endchar
-		// closes the contour.
 	}
 	w.flush()
 	return append(w.out, opEndChar)
 }
 
-func mid(a, b point) point { return point{x: (a.x + b.x) / 2, y: (a.y + b.y) / 2} }
+// point is an outline point in font units.
+type point struct{ x, y float64 }
+
+func pt(p opentype.SegmentPoint) point { return point{float64(p.X), float64(p.Y)} }
 
 // segment is one step of a contour in relative font units: a line by
 // d[0], d[1], or a cubic curve by the control and end deltas d[0…5].
@@ -298,10 +278,14 @@ func (w *csWriter) lineTo(p point) {
 // quadTo draws the quadratic curve from p0 through control c to p1 as the
 // cubic with control points p0+⅔(c−p0) and p1+⅔(c−p1).
 func (w *csWriter) quadTo(p0, c, p1 point) {
+	w.cubeTo(point{x: p0.x + 2*(c.x-p0.x)/3, y: p0.y + 2*(c.y-p0.y)/3}, point{x: p1.x + 2*(c.x-p1.x)/3, y: p1.y + 2*(c.y-p1.y)/3}, p1)
+}
+
+func (w *csWriter) cubeTo(c1, c2, p point) {
 	s := segment{curve: true}
-	s.d[0], s.d[1] = w.rel(point{x: p0.x + 2*(c.x-p0.x)/3, y: p0.y + 2*(c.y-p0.y)/3})
-	s.d[2], s.d[3] = w.rel(point{x: p1.x + 2*(c.x-p1.x)/3, y: p1.y + 2*(c.y-p1.y)/3})
-	s.d[4], s.d[5] = w.rel(p1)
+	s.d[0], s.d[1] = w.rel(c1)
+	s.d[2], s.d[3] = w.rel(c2)
+	s.d[4], s.d[5] = w.rel(p)
 	w.segs = append(w.segs, s)
 }
 

@@ -24,20 +24,24 @@
 // outline into point structs up front: ~14 MB of heap per style for the
 // 12,239-glyph IPAexGothic, 6.6 MB for its 7,250 CP932 glyphs. It keeps
 // CFF charstrings as bytes instead and interprets a glyph when it draws
-// it, so the same glyphs as CFF cost 2.7 MB per style (cffTable converts
+// it, so the same glyphs as CFF cost 2.5 MB per style (charstring converts
 // them exactly). Characters outside the face (JIS X 0213 kanji beyond
 // CP932) are drawn by the system's fonts when it has any; the PDFs keep
 // the full font.
 package uifont
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/font/opentype"
 	"golang.org/x/text/encoding/japanese"
 
 	"billfold/internal/ttf"
@@ -52,24 +56,37 @@ const Family = "Billfold Gothic UI"
 
 // Build returns the UI face, an OpenType font with CFF outlines: the glyphs
 // jp (TrueType) has for Repertoire() and extra, except the characters
-// every font in latin draws (but the space), with a line box that holds the
-// latin fonts' and its own glyphs.
+// every font in latin draws (but the space), glyph i+1 for the i-th of
+// them in code point order, with a line box that holds the latin fonts'
+// and its own glyphs.
 func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
-	src, err := ttf.Parse(jp)
+	src, err := font.ParseTTF(bytes.NewReader(jp))
 	if err != nil {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
-	var others []*ttf.Font
+	ld, err := opentype.NewLoader(bytes.NewReader(jp))
+	if err != nil {
+		return nil, fmt.Errorf("uifont: %w", err)
+	}
+	raw := func(tag string) []byte {
+		t, err := ld.RawTable(opentype.MustNewTag(tag))
+		if err != nil {
+			return nil
+		}
+		return t
+	}
+	var others []*font.Face
 	for _, l := range latin {
-		f, err := ttf.Parse(l)
+		f, err := font.ParseTTF(bytes.NewReader(l))
 		if err != nil {
 			return nil, fmt.Errorf("uifont: Latin face: %w", err)
 		}
 		others = append(others, f)
 	}
+	has := func(f *font.Face, r rune) bool { _, ok := f.NominalGlyph(r); return ok }
 	inLatin := func(r rune) bool {
 		for _, f := range others {
-			if !f.Has(r) {
+			if !has(f, r) {
 				return false
 			}
 		}
@@ -77,31 +94,62 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 	}
 	runes := []rune{' '}
 	for _, r := range append(Repertoire(), extra...) {
-		if src.Has(r) && !inLatin(r) {
+		if has(src, r) && !inLatin(r) {
 			runes = append(runes, r)
 		}
 	}
 	slices.Sort(runes)
 	runes = slices.Compact(runes)
-	tables, err := src.Subset(runes)
+
+	// Glyph 0 is the source's .notdef; every rune gets a glyph of its own,
+	// even where the source shares one between two characters.
+	gids := []font.GID{0}
+	for _, r := range runes {
+		g, _ := src.NominalGlyph(r)
+		gids = append(gids, g)
+	}
+	n := len(gids)
+	if n > 0xFFFF {
+		return nil, fmt.Errorf("uifont: %d glyphs", n)
+	}
+	charstrings := make([][]byte, n)
+	hmtx := make([]byte, 0, 4*n)
+	var top, bottom float32
+	for i, g := range gids {
+		outline, ok := src.GlyphData(g).(font.GlyphOutline)
+		if !ok {
+			return nil, fmt.Errorf("uifont: glyph %d has no outline", g)
+		}
+		charstrings[i] = charstring(outline.Segments)
+		var lsb float32
+		if e, ok := src.GlyphExtents(g); ok {
+			lsb = e.XBearing
+			top, bottom = max(top, e.YBearing), min(bottom, e.YBearing+e.Height)
+		}
+		hmtx = binary.BigEndian.AppendUint16(hmtx, uint16(math.Round(float64(src.HorizontalAdvance(g)))))
+		hmtx = binary.BigEndian.AppendUint16(hmtx, uint16(int16(math.Round(float64(lsb)))))
+	}
+	cff, err := cffTable(charstrings, int(src.Upem()), postScriptName)
 	if err != nil {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
-	numGlyphs := int(binary.BigEndian.Uint16(tables["maxp"][4:]))
-	if tables["CFF "], err = cffTable(tables["glyf"], tables["loca"], numGlyphs, src.UnitsPerEm, postScriptName); err != nil {
+	head, hhea, os2, post, name := slices.Clone(raw("head")), slices.Clone(raw("hhea")), slices.Clone(raw("OS/2")), raw("post"), raw("name")
+	if len(head) < 54 || len(hhea) < 36 || len(os2) < 78 || len(post) < 32 {
+		return nil, fmt.Errorf("uifont: the source lacks a full head, hhea, OS/2 or post table")
+	}
+	binary.BigEndian.PutUint32(head[8:], 0) // checkSumAdjustment
+	binary.BigEndian.PutUint16(hhea[34:], uint16(n))
+	lineBox(hhea, os2, src.Upem(), top, bottom, others)
+	post = slices.Clone(post[:32])
+	binary.BigEndian.PutUint32(post, 0x00030000) // no glyph names
+	if name, err = renamed(name); err != nil {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
-	delete(tables, "glyf")
-	delete(tables, "loca")
-	tables["maxp"] = binary.BigEndian.AppendUint16([]byte{0, 0, 0x50, 0}, uint16(numGlyphs)) // version 0.5, for CFF outlines
-	tables["cmap"] = ttf.CmapTable(runes)
-	if tables["OS/2"], err = lineBox(src, tables, runes, others); err != nil {
-		return nil, fmt.Errorf("uifont: %w", err)
-	}
-	if tables["name"], err = renamed(src.Tables["name"]); err != nil {
-		return nil, fmt.Errorf("uifont: %w", err)
-	}
-	return ttf.Write(tables), nil
+	return ttf.Write(nil, map[string][]byte{
+		"CFF ": cff, "OS/2": os2, "cmap": ttf.CmapTable(runes), "head": head, "hhea": hhea, "hmtx": hmtx,
+		"maxp": binary.BigEndian.AppendUint16([]byte{0, 0, 0x50, 0}, uint16(n)), // version 0.5, for CFF outlines
+		"name": name, "post": post,
+	}), nil
 }
 
 // Repertoire is every character of Windows-31J (CP932), the Shift_JIS
@@ -133,27 +181,18 @@ func Repertoire() []rune {
 	return slices.Compact(out)
 }
 
-// lineBox sets the face's ascender and descender (hhea, and OS/2's typo
-// and Windows metrics, which some renderers read instead) to the largest
-// of the Latin faces' and its own glyphs' extents, with no line gap, and
-// returns the new OS/2 table.
-func lineBox(src *ttf.Font, tables map[string][]byte, runes []rune, latin []*ttf.Font) ([]byte, error) {
-	em := float64(src.UnitsPerEm)
-	asc, desc := 0, 0
+// lineBox sets the face's ascender and descender (in hhea, and in OS/2's
+// typographic and Windows metrics, which some renderers read instead) to
+// the largest of the Latin faces' and of its own glyphs' extents (top and
+// bottom, in units of upem), with no line gap.
+func lineBox(hhea, os2 []byte, upem uint16, top, bottom float32, latin []*font.Face) {
+	asc, desc := int(math.Ceil(float64(top))), int(math.Floor(float64(bottom)))
 	for _, l := range latin {
-		asc = max(asc, int(math.Ceil(l.Ascent*em)))
-		desc = min(desc, int(math.Floor(l.Descent*em)))
+		e, _ := l.FontHExtents()
+		k := float64(upem) / float64(l.Upem())
+		asc = max(asc, int(math.Ceil(float64(e.Ascender)*k)))
+		desc = min(desc, int(math.Floor(float64(e.Descender)*k)))
 	}
-	for _, r := range runes {
-		if _, yMin, _, yMax, ok := src.Bounds(r); ok {
-			asc, desc = max(asc, yMax), min(desc, yMin)
-		}
-	}
-	os2 := slices.Clone(src.Tables["OS/2"])
-	if len(os2) < 78 {
-		return nil, fmt.Errorf("%w: short OS/2 table", ttf.ErrFont)
-	}
-	hhea := tables["hhea"]
 	binary.BigEndian.PutUint16(hhea[4:], uint16(int16(asc)))
 	binary.BigEndian.PutUint16(hhea[6:], uint16(int16(desc)))
 	binary.BigEndian.PutUint16(hhea[8:], 0)
@@ -162,7 +201,6 @@ func lineBox(src *ttf.Font, tables map[string][]byte, runes []rune, latin []*ttf
 	binary.BigEndian.PutUint16(os2[72:], 0)                   // sTypoLineGap
 	binary.BigEndian.PutUint16(os2[74:], uint16(asc))         // usWinAscent
 	binary.BigEndian.PutUint16(os2[76:], uint16(-desc))       // usWinDescent
-	return os2, nil
 }
 
 // Name table ids (OpenType name table).
@@ -229,13 +267,13 @@ func renamed(orig []byte) ([]byte, error) {
 // table.
 func englishNames(t []byte) (map[int]string, error) {
 	if len(t) < 6 {
-		return nil, fmt.Errorf("%w: short name table", ttf.ErrFont)
+		return nil, errors.New("short name table")
 	}
 	n, strOff := int(binary.BigEndian.Uint16(t[2:])), int(binary.BigEndian.Uint16(t[4:]))
 	out := map[int]string{}
 	for i := range n {
 		if len(t) < 6+12*i+12 {
-			return nil, fmt.Errorf("%w: short name table", ttf.ErrFont)
+			return nil, errors.New("short name table")
 		}
 		rec := t[6+12*i:]
 		pid, eid, lid := binary.BigEndian.Uint16(rec), binary.BigEndian.Uint16(rec[2:]), binary.BigEndian.Uint16(rec[4:])
@@ -244,7 +282,7 @@ func englishNames(t []byte) (map[int]string, error) {
 			continue
 		}
 		if strOff+off+length > len(t) || length%2 != 0 {
-			return nil, fmt.Errorf("%w: name record %d out of range", ttf.ErrFont, id)
+			return nil, fmt.Errorf("name record %d out of range", id)
 		}
 		u := make([]uint16, length/2)
 		for j := range u {
