@@ -225,7 +225,10 @@ func TestContrast(t *testing.T) {
 			}
 			pairs = append(pairs, pair{"focus indicator against " + around.what, over(around.c, focus), around.c, 3})
 		}
-		pairs = append(pairs, pair{"scroll bar", over(bg, c(theme.ColorNameScrollBar)), bg, 3})
+		pairs = append(pairs, pair{"scroll bar", over(bg, c(theme.ColorNameScrollBar)), bg, 3},
+			// Fyne marks the keyboard focus in a list or table with the
+			// hover colour; it must show without drowning the row's text.
+			pair{"hovered or keyboard-focused row", over(bg, hover), bg, 1.2})
 		for _, p := range pairs {
 			if testing.Verbose() {
 				t.Logf("%s: %s %.2f:1", mode, p.what, contrast(p.fg, p.bg))
