@@ -71,9 +71,10 @@ watch_maps() {
 # sets app to the session id and started to the launch time.
 launch() {
   local name=$1; shift
+  : >"$out/$name.log" # emptied here, not by the reader, which may start after the first look at it
   started=$EPOCHREALTIME
   HOME="$home" XDG_CONFIG_HOME="$home/.config" DISPLAY="$display" LANG=en_US.UTF-8 \
-    setsid "$@" > >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$out/$name.log") 2>&1 &
+    setsid "$@" > >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >>"$out/$name.log") 2>&1 &
   app=$!
 }
 
