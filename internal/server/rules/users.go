@@ -14,12 +14,21 @@ import (
 type NewUser struct {
 	Email    string
 	Password string
-	Name     string
-	Role     billing.Role
-	Locale   string // "ja" or "en"
-	Currency billing.Currency
-	Company  string
-	Address  string
+	// PasswordHash, when set, is Password's hash (HashPassword), stored
+	// instead of hashing Password again: accounts created with one
+	// password share one hash (the demo's three accounts).
+	PasswordHash string
+	Name         string
+	Role         billing.Role
+	Locale       string // "ja" or "en"
+	Currency     billing.Currency
+	Company      string
+	Address      string
+}
+
+// HashPassword hashes a password at the service's cost.
+func (s *Service) HashPassword(password string) (string, error) {
+	return s.cfg.Passwords.Hash(password)
 }
 
 // CreateUser adds a customer or staff account and returns its id.
@@ -27,9 +36,12 @@ func (s *Service) CreateUser(ctx context.Context, u NewUser) (string, error) {
 	if u.Role == billing.RoleCustomer && !u.Currency.Valid() {
 		return "", fmt.Errorf("create user %s: customers need a currency", u.Email)
 	}
-	hash, err := s.cfg.Passwords.Hash(u.Password)
-	if err != nil {
-		return "", err
+	hash := u.PasswordHash
+	if hash == "" {
+		var err error
+		if hash, err = s.HashPassword(u.Password); err != nil {
+			return "", err
+		}
 	}
 	prefix := "cus_"
 	if u.Role == billing.RoleStaff {
