@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/theme"
 
 	_ "embed"
 
@@ -64,7 +63,6 @@ func Run(o Options) error {
 		return err
 	}
 	fa.Settings().SetTheme(ui.NewTheme(prefs.StringWithFallback(ui.PrefTheme, "system")))
-	fontsReady := warmFonts()
 
 	store := secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"})
 	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
@@ -104,7 +102,6 @@ func Run(o Options) error {
 		}()
 		ready := false
 		time.AfterFunc(startingNotice, func() {
-			<-fontsReady
 			fyne.Do(func() {
 				if !ready {
 					win.SetContent(ui.Starting())
@@ -113,7 +110,6 @@ func Run(o Options) error {
 		})
 		go func() {
 			r := <-demoStarted
-			<-fontsReady
 			fyne.Do(func() {
 				ready = true
 				if r.err != nil {
@@ -126,28 +122,10 @@ func Run(o Options) error {
 			})
 		}()
 	} else {
-		<-fontsReady
 		showSignIn()
 	}
 	fa.Run()
 	return nil
-}
-
-// warmFonts has Fyne parse the theme's faces for the text styles every
-// screen draws (and scan the system's fonts for its fallback), in a
-// goroutine while the window is created: Fyne does it when a text is first
-// measured, on the UI goroutine, where the main window's first layout
-// would wait for it. Text is measured on the UI goroutine only after done,
-// so the two never share Fyne's font caches at once.
-func warmFonts() (done <-chan struct{}) {
-	c := make(chan struct{})
-	go func() {
-		defer close(c)
-		for _, s := range []fyne.TextStyle{{}, {Bold: true}} {
-			fyne.MeasureText("Billfold 請求書", theme.TextSize(), s)
-		}
-	}()
-	return c
 }
 
 // startingNotice is how long the demo window may stay empty before it says
