@@ -32,7 +32,8 @@ var ProductionCost = Cost{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
 
 // TestCost is argon2id's smallest work: for throwaway test passwords only,
 // so that a test suite's hundreds of sign-ins do not depend on an idle
-// machine. A hash records its cost, so a server checks either kind.
+// machine, and for the demo accounts' published password. A hash records
+// its cost, so a server checks either kind.
 var TestCost = Cost{Time: 1, MemoryKiB: 8, Threads: 1}
 
 const (

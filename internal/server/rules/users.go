@@ -14,9 +14,9 @@ import (
 type NewUser struct {
 	Email    string
 	Password string
-	// PasswordHash, when set, is Password's hash (HashPassword), stored
-	// instead of hashing Password again: accounts created with one
-	// password share one hash (the demo's three accounts).
+	// PasswordHash, when set, is Password's hash (auth.Hasher), stored
+	// instead of hashing Password at the service's cost: the demo's
+	// accounts share one hash of their published password.
 	PasswordHash string
 	Name         string
 	Role         billing.Role
@@ -24,11 +24,6 @@ type NewUser struct {
 	Currency     billing.Currency
 	Company      string
 	Address      string
-}
-
-// HashPassword hashes a password at the service's cost.
-func (s *Service) HashPassword(password string) (string, error) {
-	return s.cfg.Passwords.Hash(password)
 }
 
 // CreateUser adds a customer or staff account and returns its id.
@@ -39,7 +34,7 @@ func (s *Service) CreateUser(ctx context.Context, u NewUser) (string, error) {
 	hash := u.PasswordHash
 	if hash == "" {
 		var err error
-		if hash, err = s.HashPassword(u.Password); err != nil {
+		if hash, err = s.cfg.Passwords.Hash(u.Password); err != nil {
 			return "", err
 		}
 	}
