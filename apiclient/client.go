@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -42,6 +43,11 @@ type Options struct {
 	OnRefreshToken func(refreshToken string)
 	// UserAgent is sent on every request ("billfold-apiclient").
 	UserAgent string
+	// Language is the BCP 47 tag of the language the server should answer
+	// in (problem titles and details, gateway names, the credit policy),
+	// sent as Accept-Language on every request; "" sends none. The app
+	// passes its UI language; SetLanguage changes it later.
+	Language string
 	// Events tune Client.Events.
 	Events EventOptions
 
@@ -87,6 +93,7 @@ type Client struct {
 	api    *resty.Client // calls: per-attempt timeout and retries
 	stream *resty.Client // the event stream: open-ended, reconnects itself
 	auth   *authState
+	lang   atomic.Pointer[string] // Accept-Language; nil or "" sends none
 }
 
 // New returns a client for the server at baseURL, e.g.
@@ -107,6 +114,9 @@ func New(baseURL string, opts Options) (*Client, error) {
 		rt = opts.wrapTransport(rt)
 	}
 	c := &Client{base: base.String(), opts: opts, log: opts.Logger, auth: newAuthState()}
+	if err := c.SetLanguage(opts.Language); err != nil {
+		return nil, err
+	}
 	c.api = c.newResty(rt).
 		SetTimeout(opts.AttemptTimeout).
 		SetRetryCount(opts.Retries).
@@ -135,6 +145,7 @@ func (c *Client) newResty(rt http.RoundTripper) *resty.Client {
 		})).
 		SetLogger(restyLogger{c.log}).
 		SetDebug(c.opts.Debug).
+		OnBeforeRequest(c.sendLanguage).
 		OnRequestLog(redactRequestLog).
 		OnResponseLog(redactResponseLog)
 	r.SetCookieJar(nil) // the API uses no cookies; keep nothing around
