@@ -170,7 +170,7 @@ func TestStaffAdjustmentRepeatedAfterALostAnswerIsBookedOnce(t *testing.T) {
 	rec.wait(t, TaskCustomers, found)
 	rec.onUI(func() { s.results.Select(0) })
 	rec.wait(t, TaskCustomer, 0)
-	var record *widget.Button
+	var record *button
 	rec.onUI(func() {
 		for _, o := range shown(s.detail) {
 			if e, ok := o.(*widget.Entry); ok {

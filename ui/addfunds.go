@@ -34,14 +34,14 @@ type addFundsTab struct {
 	policyText  *widget.Label
 	policyLink  *widget.Hyperlink
 	accept      *widget.Check
-	submit      *widget.Button
+	submit      *button
 	progress    *widget.ProgressBarInfinite
 	result      *widget.Label
 	openCard    *widget.Card
 	openText    *widget.Label
 
 	voucher       *widget.Entry
-	redeem        *widget.Button
+	redeem        *button
 	voucherResult *widget.Label
 
 	key        actionKey[api.AddFundsRequest]
@@ -61,6 +61,8 @@ func newAddFundsTab(e *env, b Backend, a *account, nav navigator) *addFundsTab {
 }
 
 func (t *addFundsTab) object() fyne.CanvasObject { return t.root }
+
+func (t *addFundsTab) focusTarget() fyne.Focusable { return t.amount }
 
 // refresh asks for the server's rules again if they could not be loaded.
 func (t *addFundsTab) refresh() {
@@ -87,8 +89,13 @@ func (t *addFundsTab) build() {
 	t.policyText = widget.NewLabel(lang.L("Deposited account credit is in principle not refundable and cannot be withdrawn as cash. It pays future orders and invoices."))
 	t.policyText.Wrapping = fyne.TextWrapWord
 	t.policyLink = widget.NewHyperlink(lang.L("Account Credit Handling Policy"), nil)
-	t.accept = widget.NewCheck(lang.L("I understand that added credit is non-refundable"), func(bool) { t.validate() })
-	t.submit = widget.NewButtonWithIcon(lang.L("Add Funds"), theme.ContentAddIcon(), t.onSubmit)
+	t.accept = widget.NewCheck(lang.L("I understand that added credit is non-refundable"), func(bool) {
+		if t.result.Importance == widget.WarningImportance {
+			t.result.Hide() // the reminder to tick it
+		}
+		t.validate()
+	})
+	t.submit = newButton(lang.L("Add Funds"), theme.ContentAddIcon(), t.onSubmit)
 	t.submit.Importance = widget.HighImportance
 	t.submit.Disable()
 	t.progress = widget.NewProgressBarInfinite()
@@ -99,7 +106,7 @@ func (t *addFundsTab) build() {
 
 	t.openText = widget.NewLabel("")
 	t.openText.Wrapping = fyne.TextWrapWord
-	openView := widget.NewButtonWithIcon(lang.L("Open invoice"), theme.DocumentIcon(), t.onOpenInvoice)
+	openView := newButton(lang.L("Open invoice"), theme.DocumentIcon(), t.onOpenInvoice)
 	openView.Importance = widget.HighImportance
 	t.openCard = widget.NewCard(lang.L("An add-funds invoice is waiting for payment"), "",
 		container.NewVBox(t.openText, container.NewHBox(openView)))
@@ -115,7 +122,7 @@ func (t *addFundsTab) build() {
 		}
 	}
 	t.voucher.OnSubmitted = func(string) { t.onRedeem() }
-	t.redeem = widget.NewButton(lang.L("Redeem"), t.onRedeem)
+	t.redeem = newButton(lang.L("Redeem"), nil, t.onRedeem)
 	t.redeem.Disable()
 	t.voucherResult = widget.NewLabel("")
 	t.voucherResult.Wrapping = fyne.TextWrapWord
@@ -146,7 +153,7 @@ func (t *addFundsTab) onConfig() {
 	t.quick.Objects = nil
 	for _, v := range quickAmounts(c.Currency) {
 		m := billing.New(v, c.Currency)
-		b := widget.NewButton(billing.Format(m), func() { t.amount.SetText(billing.FormatPlain(m)) })
+		b := newButton(billing.Format(m), nil, func() { t.amount.SetText(billing.FormatPlain(m)) })
 		t.quick.Add(b)
 	}
 	var names []string
@@ -273,10 +280,29 @@ func (t *addFundsTab) onOpenInvoice() {
 	}
 }
 
+// onSubmit adds funds: the button, or Enter in the amount. What Enter
+// cannot do yet, it says, and the focus goes where the user must act.
 func (t *addFundsTab) onSubmit() {
-	req, ok := t.request()
-	if !ok || t.busy || !t.accept.Checked {
+	if t.busy {
 		return
+	}
+	req, ok := t.request()
+	switch {
+	case !ok && t.acct.config != nil:
+		if !t.amountError.Visible() { // nothing typed yet
+			t.amountError.SetText(lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": billing.FormatNumber(t.acct.config.MinDeposit)}))
+			t.amountError.Show()
+		}
+		t.env.focus(t.amount)
+		return
+	case !t.accept.Checked:
+		t.result.SetText(lang.L("Tick the box to confirm that added credit is non-refundable, then add funds."))
+		t.result.Importance = widget.WarningImportance
+		t.result.Show()
+		t.env.focus(t.accept)
+		return
+	case t.submit.Disabled():
+		return // an add-funds invoice is open, or no gateway: the screen says so
 	}
 	key := t.key.keyFor(req)
 	t.busy = true

@@ -51,12 +51,12 @@ type archiveScreen struct {
 	store    ArchiveStore
 	opening  bool
 	entries  []archive.Entry
-	table    *widget.Table
+	table    *keyTable
 	status   *widget.Label
 	progress *widget.ProgressBar
-	syncBtn  *widget.Button
-	openPDF  *widget.Button
-	versions *widget.Button
+	syncBtn  *button
+	openPDF  *button
+	versions *button
 	cancel   context.CancelFunc
 	from, to *widget.Entry
 	min, max *widget.Entry
@@ -105,11 +105,11 @@ func (s *archiveScreen) build() {
 	// across the bar and its paler track, cannot be legible on both.
 	s.progress.TextFormatter = func() string { return "" }
 	s.progress.Hide()
-	s.syncBtn = widget.NewButtonWithIcon(lang.L("Sync"), theme.ViewRefreshIcon(), s.onSync)
+	s.syncBtn = newButton(lang.L("Sync"), theme.ViewRefreshIcon(), s.onSync)
 	s.syncBtn.Importance = widget.HighImportance
-	verify := widget.NewButtonWithIcon(lang.L("Verify"), theme.ConfirmIcon(), s.onVerify)
-	export := widget.NewButtonWithIcon(lang.L("Export CSV"), theme.DocumentSaveIcon(), s.onExport)
-	folder := widget.NewButtonWithIcon(lang.L("Show folder"), theme.FolderOpenIcon(), s.onShowFolder)
+	verify := newButton(lang.L("Verify"), theme.ConfirmIcon(), s.onVerify)
+	export := newButton(lang.L("Export CSV"), theme.DocumentSaveIcon(), s.onExport)
+	folder := newButton(lang.L("Show folder"), theme.FolderOpenIcon(), s.onShowFolder)
 	s.from, s.to = widget.NewEntry(), widget.NewEntry()
 	s.from.SetPlaceHolder("2026-01-01")
 	s.to.SetPlaceHolder("2026-12-31")
@@ -127,7 +127,7 @@ func (s *archiveScreen) build() {
 	}
 	s.state = widget.NewSelect(statusNames, func(string) {})
 	s.state.SetSelected(statusNames[0])
-	search := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), s.onSearch)
+	search := newButton(lang.L("Search"), theme.SearchIcon(), s.onSearch)
 	for _, e := range []*widget.Entry{s.from, s.to, s.min, s.max, s.party} {
 		e.OnSubmitted = func(string) { s.onSearch() }
 	}
@@ -140,7 +140,7 @@ func (s *archiveScreen) build() {
 	form := container.NewGridWithColumns(4, append(fields, container.NewVBox(widget.NewLabel(""), search))...)
 
 	titles := []string{lang.L("Number"), lang.L("Date"), lang.L("Total"), lang.L("Status"), lang.L("Counterparty"), lang.L("Version")}
-	s.table = widget.NewTableWithHeaders(func() (int, int) { return len(s.entries), len(titles) },
+	s.table = newKeyTable(func() (int, int) { return len(s.entries), len(titles) },
 		func() fyne.CanvasObject { return widget.NewLabel("INV-2026-000000") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
@@ -162,10 +162,10 @@ func (s *archiveScreen) build() {
 			}
 			l.Refresh()
 		})
-	titledColumns(s.table, titles, []float32{160, 100, 110, 90, 220, 70})
-	s.openPDF = widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), s.onOpenPDF)
+	titledColumns(&s.table.Table, titles, []float32{160, 100, 110, 90, 220, 70})
+	s.openPDF = newButton(lang.L("Open PDF"), theme.DocumentIcon(), s.onOpenPDF)
 	s.openPDF.Disable()
-	s.versions = widget.NewButtonWithIcon(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)
+	s.versions = newButton(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)
 	s.versions.Disable()
 	s.table.OnSelected = s.onSelect
 	s.table.OnUnselected = func(widget.TableCellID) {
@@ -179,6 +179,8 @@ func (s *archiveScreen) build() {
 }
 
 func (s *archiveScreen) object() fyne.CanvasObject { return s.root }
+
+func (s *archiveScreen) focusTarget() fyne.Focusable { return s.syncBtn }
 
 func (s *archiveScreen) onSelect(id widget.TableCellID) {
 	s.selected = id.Row
@@ -382,7 +384,7 @@ func (s *archiveScreen) onVersions() {
 			}
 			list := widget.NewList(func() int { return len(vs) },
 				func() fyne.CanvasObject {
-					return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon(lang.L("Open PDF"), theme.DocumentIcon(), nil),
+					return container.NewBorder(nil, nil, nil, newButton(lang.L("Open PDF"), theme.DocumentIcon(), nil),
 						widget.NewLabel("v2 · Unpaid · archived 2026-11-25 10:30"))
 				},
 				func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -390,7 +392,7 @@ func (s *archiveScreen) onVersions() {
 					row := o.(*fyne.Container)
 					row.Objects[0].(*widget.Label).SetText(lang.L("v{{.Version}} · {{.Status}} · archived {{.Time}}", map[string]any{
 						"Version": v.Version, "Status": statusText(v.Status), "Time": v.ArchivedAt.Local().Format("2006-01-02 15:04")}))
-					row.Objects[1].(*widget.Button).OnTapped = func() { s.openPath(v.PDFPath) }
+					row.Objects[1].(*button).OnTapped = func() { s.openPath(v.PDFPath) }
 				})
 			d := dialog.NewCustom(lang.L("Versions of {{.Number}}", map[string]any{"Number": e.Number}), lang.L("Close"), list, s.env.win)
 			d.Resize(fyne.NewSize(520, 320))

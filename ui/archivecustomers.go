@@ -60,7 +60,7 @@ func newChosenCustomers(e *env, staff StaffBackend) *chosenCustomers {
 }
 
 func (c *chosenCustomers) controls() []fyne.CanvasObject {
-	choose := widget.NewButtonWithIcon(lang.L("Choose customers…"), theme.AccountIcon(), c.onChoose)
+	choose := newButton(lang.L("Choose customers…"), theme.AccountIcon(), c.onChoose)
 	return []fyne.CanvasObject{container.NewBorder(nil, nil, nil, choose, c.label)}
 }
 
@@ -169,7 +169,7 @@ func (c *customerChooser) build() {
 			check.OnChanged = func(bool) { c.onToggle(i) }
 		})
 	c.showCount()
-	find := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), c.find)
+	find := newButton(lang.L("Search"), theme.SearchIcon(), c.find)
 	top := container.NewBorder(nil, nil, nil, find, c.search)
 	bottom := container.NewHBox(c.count, c.status)
 	c.root = container.NewBorder(top, bottom, nil, nil, c.list)

@@ -25,7 +25,9 @@ type billingScreen struct {
 	backend      Backend
 	acct         *account
 	renderPDF    func(api.Invoice) ([]byte, error)
-	tabs         *container.AppTabs
+	tabs         *tabStrip
+	pages        *fyne.Container // the chosen tab's screen
+	tabsView     fyne.CanvasObject
 	invoices     *invoicesTab
 	addFunds     *addFundsTab
 	transactions *transactionsTab
@@ -43,16 +45,30 @@ func newBillingScreen(e *env, b Backend, a *account, renderPDF func(api.Invoice)
 }
 
 func (s *billingScreen) build() {
-	s.tabs = container.NewAppTabs(
-		container.NewTabItem(lang.L("Invoices"), s.invoices.object()),
-		container.NewTabItem(lang.L("Add Funds"), s.addFunds.object()),
-		container.NewTabItem(lang.L("Transactions"), s.transactions.object()),
-	)
-	s.tabs.OnSelected = func(*container.TabItem) { s.shownTab().refresh() }
-	s.root = container.NewStack(s.tabs)
+	s.tabs = newTabStrip([]string{lang.L("Invoices"), lang.L("Add Funds"), lang.L("Transactions")}, s.onTab)
+	s.pages = container.NewStack(s.invoices.object(), s.addFunds.object(), s.transactions.object())
+	s.tabsView = headed(s.tabs, s.pages)
+	s.onTab(0)
+	s.root = container.NewStack(s.tabsView)
 }
 
 func (s *billingScreen) object() fyne.CanvasObject { return s.root }
+
+// focusTarget is the open invoice's, else the shown tab's.
+func (s *billingScreen) focusTarget() fyne.Focusable {
+	if s.invoice != nil {
+		return s.invoice.focusTarget()
+	}
+	return s.shownTab().focusTarget()
+}
+
+// onTab shows the chosen tab's screen, brought up to date.
+func (s *billingScreen) onTab(i int) {
+	for j, p := range s.pages.Objects {
+		setVisible(p, i == j)
+	}
+	s.shownTab().refresh()
+}
 
 // refresh brings the shown screen up to date.
 func (s *billingScreen) refresh() {
@@ -64,7 +80,7 @@ func (s *billingScreen) refresh() {
 }
 
 func (s *billingScreen) shownTab() screen {
-	return []screen{s.invoices, s.addFunds, s.transactions}[s.tabs.SelectedIndex()]
+	return []screen{s.invoices, s.addFunds, s.transactions}[s.tabs.Selected()]
 }
 
 // reload fetches everything the section shows again (the header's
@@ -80,7 +96,14 @@ func (s *billingScreen) reload() {
 // selectTab switches to a tab by index (0 invoices, 1 add funds, 2 transactions).
 func (s *billingScreen) selectTab(i int) {
 	s.closeInvoice()
-	s.tabs.SelectIndex(i)
+	s.tabs.Select(i)
+}
+
+// stepTab shows the next (1) or previous (-1) tab, from the invoice
+// screen too.
+func (s *billingScreen) stepTab(d int) {
+	s.closeInvoice()
+	s.tabs.step(d)
 }
 
 func (s *billingScreen) openInvoice(inv api.Invoice, whole bool) {
@@ -89,6 +112,8 @@ func (s *billingScreen) openInvoice(inv api.Invoice, whole bool) {
 	s.root.Objects = []fyne.CanvasObject{s.invoice.object()}
 	s.root.Refresh()
 	s.invoice.refresh()
+	s.env.focus(s.invoice.focusTarget())
+	s.env.menuChanged()
 }
 
 // back returns to the tabs, brought up to date.
@@ -105,6 +130,7 @@ func (s *billingScreen) closeInvoice() {
 	}
 	s.invoice.close()
 	s.invoice = nil
-	s.root.Objects = []fyne.CanvasObject{s.tabs}
+	s.root.Objects = []fyne.CanvasObject{s.tabsView}
 	s.root.Refresh()
+	s.env.menuChanged()
 }

@@ -37,8 +37,59 @@ func newCustomerShell(d Deps) *customerShell {
 	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})
 	s.credit.onRefresh = s.onRefresh
 	f.build(s.credit.object(), sections)
+	s.setMenus(s.menus()...)
+	f.win.Canvas().AddShortcut(ctrl(fyne.KeyTab), func(fyne.Shortcut) { s.stepTab(1) })
+	f.win.Canvas().AddShortcut(withShift(ctrl(fyne.KeyTab)), func(fyne.Shortcut) { s.stepTab(-1) })
 	s.acct.paymentChanged.subscribe(s.onPayment)
 	return s
+}
+
+// menus are the customer's main menu. Ctrl+Tab and Ctrl+Shift+Tab switch
+// tabs too, except in a text field, which keeps them.
+func (s *customerShell) menus() []menu {
+	invoiceOpen := func() bool { return s.billing.invoice != nil }
+	billingShown := func() bool { return s.shown == screen(s.billing) }
+	view := []*command{
+		{name: lang.L("Invoices"), key: ctrl(fyne.Key1), run: func() { s.showTab(0) }},
+		{name: lang.L("Add Funds"), key: ctrl(fyne.Key2), run: func() { s.showTab(1) }},
+		{name: lang.L("Transactions"), key: ctrl(fyne.Key3), run: func() { s.showTab(2) }},
+	}
+	view = append(view, s.sectionCommands(1, 4)...)
+	view = append(view, nil,
+		&command{name: lang.L("Next tab"), key: keyNextTab, run: func() { s.stepTab(1) }, enabled: billingShown},
+		&command{name: lang.L("Previous tab"), key: keyPrevTab, run: func() { s.stepTab(-1) }, enabled: billingShown},
+		&command{name: lang.L("Back to invoices"), key: keyBack, run: s.billing.back, enabled: invoiceOpen},
+		nil,
+		&command{name: lang.L("Refresh"), key: keyRefresh, run: s.onRefresh})
+	return []menu{
+		s.fileMenu(&command{name: lang.L("Download PDF…"), key: keyPDF, run: func() { s.billing.invoice.onDownload() },
+			enabled: func() bool { return invoiceOpen() && s.billing.renderPDF != nil && s.billing.invoice.whole }}),
+		{name: lang.L("View"), commands: view},
+		{name: lang.L("Billing"), commands: []*command{
+			{name: lang.L("Add Funds…"), key: keyAddFunds, run: func() { s.showTab(1) }},
+			{name: lang.L("Pay Now!"), key: keyPay, run: func() { s.billing.invoice.onPay() },
+				enabled: func() bool { return invoiceOpen() && s.billing.invoice.canPay() }},
+		}},
+	}
+}
+
+// showTab shows a tab of the Billing section and moves the keyboard into it.
+func (s *customerShell) showTab(i int) {
+	s.nav.Select(0)
+	s.billing.selectTab(i)
+	s.focus(s.billing.focusTarget())
+}
+
+// stepTab shows the next (1) or previous (-1) Billing tab; the keyboard
+// follows unless it is on the tabs themselves.
+func (s *customerShell) stepTab(d int) {
+	if s.shown != screen(s.billing) {
+		return
+	}
+	s.billing.stepTab(d)
+	if s.win.Canvas().Focused() != fyne.Focusable(s.billing.tabs) {
+		s.focus(s.billing.focusTarget())
+	}
 }
 
 // start loads the account and follows its events.
@@ -102,11 +153,11 @@ func (h *creditHeader) build() {
 	h.credit.SizeName = theme.SizeNameHeadingText
 	h.note = widget.NewLabel(lang.L("Loading…"))
 	h.note.Alignment = fyne.TextAlignTrailing
-	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
+	refresh := newButton("", theme.ViewRefreshIcon(), func() {
 		if h.onRefresh != nil {
 			h.onRefresh()
 		}
-	})
+	}).withTip(lang.L("Refresh"), keyRefresh)
 	refresh.Importance = widget.LowImportance
 	title := widget.NewLabel(lang.L("Available Credit"))
 	title.Alignment = fyne.TextAlignTrailing

@@ -35,7 +35,7 @@ type customersScreen struct {
 	env      *env
 	staff    StaffBackend
 	list     []api.Customer
-	results  *widget.List
+	results  *navList
 	search   *widget.Entry
 	status   *widget.Label
 	detail   *fyne.Container
@@ -73,7 +73,7 @@ func (c *customersScreen) build() {
 	c.search.SetPlaceHolder(lang.L("Search by name, e-mail or company"))
 	c.search.OnChanged = func(string) { c.onTyped() }
 	c.status = widget.NewLabel("")
-	c.results = widget.NewList(func() int { return len(c.list) },
+	c.results = newNavList(func() int { return len(c.list) },
 		func() fyne.CanvasObject {
 			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), widget.NewLabel("Customer name"))
 		},
@@ -92,6 +92,8 @@ func (c *customersScreen) build() {
 }
 
 func (c *customersScreen) object() fyne.CanvasObject { return c.root }
+
+func (c *customersScreen) focusTarget() fyne.Focusable { return c.search }
 
 // refresh lists the customers the first time the screen is shown.
 func (c *customersScreen) refresh() {
@@ -200,12 +202,12 @@ func (c *customersScreen) transferRow(inv api.Invoice, p api.Payment) fyne.Canva
 	ref := widget.NewEntry()
 	ref.SetPlaceHolder(lang.L("Reference on the bank statement"))
 	text := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Number, billing.Format(p.Amount), p.NextAction.Instructions.Reference))
-	confirm := widget.NewButtonWithIcon(lang.L("Confirm receipt"), theme.ConfirmIcon(), nil)
+	confirm := newButton(lang.L("Confirm receipt"), theme.ConfirmIcon(), nil)
 	confirm.OnTapped = func() { c.onConfirm(confirmRequest{paymentID: p.ID, reference: strings.TrimSpace(ref.Text)}, confirm) }
 	return container.NewVBox(text, container.NewBorder(nil, nil, nil, confirm, ref))
 }
 
-func (c *customersScreen) onConfirm(req confirmRequest, button *widget.Button) {
+func (c *customersScreen) onConfirm(req confirmRequest, button *button) {
 	key := c.confKey.keyFor(req)
 	button.Disable()
 	run(c.env.run, c.env.ctx, TaskConfirm, nil, func(ctx context.Context) (api.Payment, error) {
@@ -229,7 +231,7 @@ func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
 	reason.SetPlaceHolder(lang.L("Reason (the customer sees it)"))
 	result := widget.NewLabel("")
 	result.Wrapping = fyne.TextWrapWord
-	save := widget.NewButton(lang.L("Record adjustment"), nil)
+	save := newButton(lang.L("Record adjustment"), nil, nil)
 	save.OnTapped = func() {
 		m, err := billing.ParseAmount(amount.Text, cu.Currency)
 		if err != nil || m.Amount == 0 || len(strings.TrimSpace(reason.Text)) < 3 {
@@ -242,7 +244,7 @@ func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
 		container.NewVBox(amount, reason, container.NewHBox(save), result))
 }
 
-func (c *customersScreen) onAdjust(req adjustRequest, button *widget.Button, result *widget.Label) {
+func (c *customersScreen) onAdjust(req adjustRequest, button *button, result *widget.Label) {
 	key := c.adjKey.keyFor(req)
 	button.Disable()
 	run(c.env.run, c.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {

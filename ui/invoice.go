@@ -50,6 +50,7 @@ type invoiceScreen struct {
 	cancelKey actionKey[string]
 
 	root    fyne.CanvasObject
+	back    *button
 	body    *fyne.Container // preview or split
 	preview fyne.CanvasObject
 	split   fyne.CanvasObject
@@ -57,7 +58,7 @@ type invoiceScreen struct {
 
 	previewHeader, header *invoiceHeader
 	previewNote           *widget.Label
-	retry                 *widget.Button
+	retry                 *button
 
 	seller, buyer *widget.Label
 	lines         *widget.Table
@@ -73,15 +74,15 @@ type invoiceScreen struct {
 	gateway     *widget.Select
 	gatewayIDs  map[string]string // display name → id
 	chosen      bool              // the gateway was set from the whole invoice once
-	pay         *widget.Button
+	pay         *button
 	waitBox     *fyne.Container
 	bankCard    *widget.Card
 	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
 	creditCard  *widget.Card
 	creditEntry *widget.Entry
 	prefilled   string // what the app last put into creditEntry
-	applyCredit *widget.Button
-	cancelInv   *widget.Button
+	applyCredit *button
+	cancelInv   *button
 	help        *widget.Label
 }
 
@@ -132,13 +133,13 @@ func (v *invoiceScreen) build() {
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
 	v.message.Hide()
-	back := widget.NewButtonWithIcon(lang.L("Back to invoices"), theme.NavigateBackIcon(), v.nav.back)
-	back.Importance = widget.LowImportance
+	v.back = newButton(lang.L("Back to invoices"), theme.NavigateBackIcon(), v.nav.back).withTip(lang.L("Back to invoices"), keyBack)
+	v.back.Importance = widget.LowImportance
 
 	v.previewHeader, v.header = newInvoiceHeader(), newInvoiceHeader()
 	v.previewNote = widget.NewLabel(lang.L("Loading…"))
 	v.previewNote.Wrapping = fyne.TextWrapWord
-	v.retry = widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), v.onRetry)
+	v.retry = newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), v.onRetry)
 	v.retry.Hide()
 	v.preview = container.NewPadded(container.NewVBox(v.previewHeader.root, v.previewNote, container.NewHBox(v.retry)))
 
@@ -154,12 +155,12 @@ func (v *invoiceScreen) build() {
 		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
 		container.NewVBox(v.paymentsTitle, v.payments))
 
-	save := widget.NewButtonWithIcon(lang.L("Download PDF"), theme.DownloadIcon(), v.onDownload)
+	save := newButton(lang.L("Download PDF"), theme.DownloadIcon(), v.onDownload).withTip(lang.L("Download PDF"), keyPDF)
 	if v.renderPDF == nil {
 		save.Disable()
 	}
-	support := widget.NewButtonWithIcon(lang.L("Contact support"), theme.HelpIcon(), v.onSupport)
-	v.cancelInv = widget.NewButtonWithIcon(lang.L("Cancel this invoice"), theme.CancelIcon(), v.onCancel)
+	support := newButton(lang.L("Contact support"), theme.HelpIcon(), v.onSupport)
+	v.cancelInv = newButton(lang.L("Cancel this invoice"), theme.CancelIcon(), v.onCancel)
 	v.cancelInv.Importance = widget.DangerImportance
 	v.help = widget.NewLabel(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
 	v.help.Wrapping = fyne.TextWrapWord
@@ -170,7 +171,20 @@ func (v *invoiceScreen) build() {
 	split.Offset = 0.62
 	v.split = split
 	v.body = container.NewStack(v.preview, v.split)
-	v.root = container.NewBorder(container.NewHBox(back), nil, nil, nil, v.body)
+	v.root = headed(container.NewHBox(v.back), v.body)
+}
+
+// focusTarget is Pay Now! while the invoice can be paid, else Back.
+func (v *invoiceScreen) focusTarget() fyne.Focusable {
+	if v.canPay() {
+		return v.pay
+	}
+	return v.back
+}
+
+// canPay reports whether Pay Now! is on screen and can be pressed.
+func (v *invoiceScreen) canPay() bool {
+	return v.whole && v.inv.Status == billing.InvoiceUnpaid && v.waiting == nil && len(v.acct.gateways()) > 0
 }
 
 // invoiceHeader is the invoice's number, status and dates.
@@ -238,14 +252,14 @@ func (v *invoiceScreen) buildLines() fyne.CanvasObject {
 func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	v.amountDue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.gateway = widget.NewSelect(nil, nil)
-	v.pay = widget.NewButtonWithIcon(lang.L("Pay Now!"), theme.ConfirmIcon(), v.onPay)
+	v.pay = newButton(lang.L("Pay Now!"), theme.ConfirmIcon(), v.onPay).withTip(lang.L("Pay Now!"), keyPay)
 	v.pay.Importance = widget.HighImportance
-	again := widget.NewButtonWithIcon(lang.L("Open the payment page again"), theme.ComputerIcon(), func() {
+	again := newButton(lang.L("Open the payment page again"), theme.ComputerIcon(), func() {
 		if v.waiting != nil {
 			v.openPaymentPage(*v.waiting)
 		}
 	})
-	stop := widget.NewButton(lang.L("Stop waiting"), v.onStopWaiting)
+	stop := newButton(lang.L("Stop waiting"), nil, v.onStopWaiting)
 	stop.Importance = widget.LowImportance
 	wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
 	wait.Wrapping = fyne.TextWrapWord
@@ -261,7 +275,7 @@ func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
 		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")} {
 		val := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: label == lang.L("Reference")})
 		val.Wrapping = fyne.TextWrapWord
-		copyButton := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { v.onCopy(val.Text) })
+		copyButton := newButton("", theme.ContentCopyIcon(), func() { v.onCopy(val.Text) }).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": label}), nil)
 		copyButton.Importance = widget.LowImportance
 		v.bankValues = append(v.bankValues, val)
 		f.Append(label, container.NewBorder(nil, nil, nil, copyButton, val))
@@ -275,7 +289,7 @@ func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
 func (v *invoiceScreen) buildCreditCard() fyne.CanvasObject {
 	v.creditEntry = widget.NewEntry()
 	v.creditEntry.OnSubmitted = func(string) { v.onApplyCredit() }
-	v.applyCredit = widget.NewButton(lang.L("Apply Credit"), v.onApplyCredit)
+	v.applyCredit = newButton(lang.L("Apply Credit"), nil, v.onApplyCredit)
 	v.creditCard = widget.NewCard(lang.L("Apply Credit"), "", container.NewBorder(nil, nil, nil, v.applyCredit, v.creditEntry))
 	return v.creditCard
 }
@@ -296,6 +310,7 @@ func (v *invoiceScreen) refresh() {
 			return
 		}
 		wasUnpaid := v.whole && v.inv.Status == billing.InvoiceUnpaid
+		wasPreview := !v.whole
 		if !v.whole {
 			v.message.Hide() // why an earlier fetch failed, no longer true
 		}
@@ -306,6 +321,13 @@ func (v *invoiceScreen) refresh() {
 		}
 		v.acct.putRow(inv)
 		v.update()
+		// Opened from the list, the screen starts on Back; once the whole
+		// invoice is in, the keyboard moves on to Pay Now!, unless the user
+		// has gone elsewhere meanwhile.
+		if wasPreview && v.env.win.Canvas().Focused() == fyne.Focusable(v.back) {
+			v.env.focus(v.focusTarget())
+		}
+		v.env.menuChanged()
 	})
 }
 

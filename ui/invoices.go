@@ -100,7 +100,7 @@ type invoicesTab struct {
 	filter string        // "", unpaid, paid, cancelled
 	sortBy int
 	desc   bool
-	table  *widget.Table
+	table  *keyTable
 	status *widget.Label
 	root   fyne.CanvasObject
 }
@@ -115,11 +115,13 @@ func newInvoicesTab(a *account, nav navigator) *invoicesTab {
 
 func (t *invoicesTab) object() fyne.CanvasObject { return t.root }
 
+func (t *invoicesTab) focusTarget() fyne.Focusable { return t.table }
+
 var columnWidths = [colCount]float32{170, 132, 132, 120, 100, 130}
 
 func (t *invoicesTab) build() {
 	titles := [colCount]string{lang.L("Number"), lang.L("Date"), lang.L("Due"), lang.L("Total"), lang.L("Status"), lang.L("Type")}
-	t.table = widget.NewTableWithHeaders(
+	t.table = newKeyTable(
 		func() (int, int) { return len(t.rows), colCount },
 		func() fyne.CanvasObject { return widget.NewLabel("INV-2026-000000") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -151,13 +153,13 @@ func (t *invoicesTab) build() {
 		})
 	t.table.ShowHeaderColumn = false
 	t.table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("Number", nil)
+		b := newButton("Number", nil, nil)
 		b.Importance = widget.LowImportance
 		b.Alignment = widget.ButtonAlignLeading
 		return b
 	}
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
+		b := o.(*button)
 		b.Text = titles[id.Col]
 		b.Icon = nil
 		if id.Col == t.sortBy {
@@ -179,9 +181,9 @@ func (t *invoicesTab) build() {
 	sel := widget.NewSelect(filters, func(s string) { t.onFilter(values[slices.Index(filters, s)]) })
 	t.status = widget.NewLabel(lang.L("Loading…"))
 	sel.SetSelected(lang.L("All"))
-	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), t.onReload)
+	reload := newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), t.onReload).withTip(lang.L("Refresh"), keyRefresh)
 	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Show")), sel), reload, t.status)
-	t.root = container.NewBorder(bar, nil, nil, nil, t.table)
+	t.root = headed(bar, t.table)
 }
 
 // refresh loads the list the first time the tab is shown; afterwards the

@@ -61,7 +61,7 @@ func (s *settingsScreen) build() {
 
 	s.folder = widget.NewLabel(s.env.archiveDir())
 	s.folder.Truncation = fyne.TextTruncateEllipsis
-	choose := widget.NewButtonWithIcon(lang.L("Choose…"), theme.FolderOpenIcon(), s.onChooseFolder)
+	choose := newButton(lang.L("Choose…"), theme.FolderOpenIcon(), s.onChooseFolder)
 
 	account := widget.NewLabel(s.env.user.Name + " <" + s.env.user.Email + ">")
 	form := widget.NewForm(
@@ -78,6 +78,8 @@ func (s *settingsScreen) build() {
 }
 
 func (s *settingsScreen) object() fyne.CanvasObject { return s.root }
+
+func (s *settingsScreen) focusTarget() fyne.Focusable { return s.language }
 
 // refresh lists the saved accounts (profiles.json is a file: read off the
 // UI goroutine).
@@ -99,7 +101,7 @@ func (s *settingsScreen) showProfiles(list []secrets.Profile, err error) {
 		s.profiles.Add(widget.NewLabel(lang.L("No saved accounts.")))
 	}
 	for _, p := range list {
-		forget := widget.NewButtonWithIcon(lang.L("Forget"), theme.DeleteIcon(), func() { s.onForget(p) })
+		forget := newButton(lang.L("Forget"), theme.DeleteIcon(), func() { s.onForget(p) })
 		forget.Importance = widget.LowImportance
 		label := widget.NewLabel(profileLabel(p))
 		label.Truncation = fyne.TextTruncateEllipsis

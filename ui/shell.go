@@ -76,6 +76,9 @@ func New(d Deps) Shell {
 type screen interface {
 	object() fyne.CanvasObject
 	refresh()
+	// focusTarget is where the keyboard starts when a shortcut shows the
+	// screen (its first field, its list); nil leaves the focus alone.
+	focusTarget() fyne.Focusable
 }
 
 // env is what every screen may use of its surroundings: the runner for
@@ -89,6 +92,23 @@ type env struct {
 	win  fyne.Window
 	user api.User
 	log  *slog.Logger
+	// onMenu updates the main menu's greyed items; nil before it exists.
+	onMenu func()
+}
+
+// menuChanged tells the window that what its menu offers may have
+// changed (an invoice opened or closed, paid).
+func (e *env) menuChanged() {
+	if e.onMenu != nil {
+		e.onMenu()
+	}
+}
+
+// focus gives f the keyboard focus, if f is on the window.
+func (e *env) focus(f fyne.Focusable) {
+	if f != nil && f.(fyne.CanvasObject).Visible() {
+		e.win.Canvas().Focus(f)
+	}
 }
 
 // openURL opens u in the system browser, off the UI goroutine. It takes a
@@ -144,8 +164,11 @@ type frame struct {
 	demo     bool
 	sections []section
 	content  *fyne.Container
-	nav      *widget.List
+	nav      *navList
 	shown    screen
+	tips     *tipLayer
+	commands []*command // of the main menu
+	mainMenu *fyne.MainMenu
 }
 
 func newFrame(d Deps) *frame {
@@ -164,6 +187,7 @@ func newFrame(d Deps) *frame {
 	win.SetOnClosed(cancel)
 	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, win: win, user: d.User, log: d.Log},
 		cancel: cancel, onSigned: d.SignOut, demo: d.Demo}
+	f.onMenu = f.updateMenu
 	if d.Backend != nil {
 		f.signOut = func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -190,7 +214,7 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 		container.NewHBox(widget.NewIcon(theme.AccountIcon()), name, container.NewCenter(demoBadge)), right)
 
 	f.content = container.NewStack()
-	f.nav = widget.NewList(func() int { return len(f.sections) },
+	f.nav = newNavList(func() int { return len(f.sections) },
 		func() fyne.CanvasObject {
 			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel("Section name"))
 		},
@@ -200,12 +224,54 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 			row.Objects[1].(*widget.Label).SetText(f.sections[i].name)
 		})
 	f.nav.OnSelected = func(i widget.ListItemID) { f.show(f.sections[i].screen) }
-	signOut := widget.NewButtonWithIcon(lang.L("Sign out"), theme.LogoutIcon(), f.onSignOut)
+	signOut := newButton(lang.L("Sign out"), theme.LogoutIcon(), f.onSignOut)
 	signOut.Importance = widget.LowImportance
 	side := container.NewBorder(nil, signOut, nil, nil, f.nav)
 	split := container.NewHSplit(side, f.content)
 	split.Offset = 0.16
-	f.win.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), nil, nil, nil, split))
+	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), split))
+	f.win.SetContent(f.tips)
+}
+
+// headed is container.NewBorder(top, nil, nil, nil, body) with top first
+// in the Tab order, as it reads: NewBorder puts its edges after the body.
+func headed(top, body fyne.CanvasObject) *fyne.Container {
+	return container.New(layout.NewBorderLayout(top, nil, nil, nil), top, body)
+}
+
+// showSection shows section i as the sidebar would, and moves the
+// keyboard focus into it (a shortcut chose it).
+func (f *frame) showSection(i int) {
+	if i < 0 || i >= len(f.sections) {
+		return
+	}
+	f.nav.Select(i)
+	f.focus(f.sections[i].screen.focusTarget())
+}
+
+// sectionCommands are the View menu's items that show the sections from
+// the from-th on, with Ctrl+digit shortcuts counting from digit.
+func (f *frame) sectionCommands(from, digit int) []*command {
+	var cmds []*command
+	for i := from; i < len(f.sections); i++ {
+		cmds = append(cmds, &command{name: f.sections[i].name, key: ctrl(digitKey(digit + i - from)), run: func() { f.showSection(i) }})
+	}
+	return cmds
+}
+
+// digitKey is the key of digit n (1–9).
+func digitKey(n int) fyne.KeyName { return fyne.KeyName(string(rune('0' + n))) }
+
+// fileMenu is the File menu both shells share: what the shell puts first,
+// then Sign out and Quit.
+func (f *frame) fileMenu(first ...*command) menu {
+	cmds := append(first, nil,
+		&command{name: lang.L("Sign out"), run: f.onSignOut},
+		&command{name: lang.L("Quit"), key: ctrl(fyne.KeyQ), run: f.app.Quit, quit: true})
+	if len(first) == 0 {
+		cmds = cmds[1:]
+	}
+	return menu{name: lang.L("File"), commands: cmds}
 }
 
 // show puts a section's screen in the window and lets it load.
@@ -214,6 +280,7 @@ func (f *frame) show(s screen) {
 	f.content.Objects = []fyne.CanvasObject{s.object()}
 	f.content.Refresh()
 	s.refresh()
+	f.menuChanged()
 }
 
 // start shows the first section.

@@ -48,7 +48,7 @@ type signInScreen struct {
 	email    *widget.Entry
 	password *widget.Entry
 	remember *widget.Check
-	submit   *widget.Button
+	submit   *button
 	progress *widget.ProgressBarInfinite
 	status   *widget.Label
 }
@@ -66,6 +66,9 @@ func (s *signInScreen) build() {
 	s.email.SetPlaceHolder("you@example.jp")
 	s.password = widget.NewPasswordEntry()
 	s.password.OnSubmitted = func(string) { s.onSubmit() }
+	// Enter in a field goes on to the next empty one, or signs in.
+	s.server.OnSubmitted = func(string) { s.onEnter() }
+	s.email.OnSubmitted = func(string) { s.onEnter() }
 	s.remember = widget.NewCheck(lang.L("Remember me on this computer"), nil)
 	s.remember.SetChecked(true)
 	s.status = widget.NewLabel("")
@@ -75,7 +78,7 @@ func (s *signInScreen) build() {
 	s.progress.Hide()
 	s.profile = widget.NewSelect(nil, s.onProfile)
 	s.profile.PlaceHolder = lang.L("New account")
-	s.submit = widget.NewButtonWithIcon(lang.L("Sign in"), theme.LoginIcon(), s.onSubmit)
+	s.submit = newButton(lang.L("Sign in"), theme.LoginIcon(), s.onSubmit)
 	s.submit.Importance = widget.HighImportance
 
 	form := widget.NewForm(
@@ -149,6 +152,17 @@ func (s *signInScreen) onProfile(name string) {
 		}
 		s.finish(ses, err)
 	})
+}
+
+// onEnter moves to the first empty field, or signs in when none is.
+func (s *signInScreen) onEnter() {
+	for _, e := range []*widget.Entry{s.server, s.email, s.password} {
+		if strings.TrimSpace(e.Text) == "" {
+			s.win.Canvas().Focus(e)
+			return
+		}
+	}
+	s.onSubmit()
 }
 
 func (s *signInScreen) onSubmit() {

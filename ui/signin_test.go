@@ -29,7 +29,7 @@ func TestSignInRemembersAndResumes(t *testing.T) {
 	accounts := session.New(secrets.NewProfiles(t.TempDir(), store), store, apiclient.Options{})
 	got := make(chan *session.Session, 1)
 	var entries []*widget.Entry
-	var submit *widget.Button
+	var submit *button
 	var w fyne.Window
 	rec.onUI(func() {
 		w = SignIn(fa, accounts, rec.runner, func(s *session.Session) { got <- s })
@@ -37,7 +37,7 @@ func TestSignInRemembersAndResumes(t *testing.T) {
 			switch x := o.(type) {
 			case *widget.Entry:
 				entries = append(entries, x)
-			case *widget.Button:
+			case *button:
 				if x.Text == "Sign in" {
 					submit = x
 				}

@@ -32,7 +32,21 @@ func newStaffShell(d Deps) *staffShell {
 	role.TextSize = theme.TextSize() * 1.8
 	role.TextStyle.Bold = true
 	f.build(container.NewHBox(container.NewCenter(role)), sections)
+	s.setMenus(s.fileMenu(),
+		menu{name: lang.L("View"), commands: append(s.sectionCommands(0, 1), nil,
+			&command{name: lang.L("Find a customer"), key: keyFind, run: func() { s.showSection(0) }},
+			&command{name: lang.L("Refresh"), key: keyRefresh, run: s.onRefresh})})
 	return s
+}
+
+// onRefresh searches the customers again, or brings the shown section
+// up to date.
+func (s *staffShell) onRefresh() {
+	if s.shown == screen(s.customers) {
+		s.customers.find()
+		return
+	}
+	s.shown.refresh()
 }
 
 // Close stops background work and closes the window.

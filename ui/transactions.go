@@ -113,11 +113,13 @@ func (t *transactionsTab) build() {
 		})
 	titledColumns(t.table, titles, widths)
 	t.status = widget.NewLabel("")
-	reload := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), t.load)
-	t.root = container.NewBorder(container.NewBorder(nil, nil, nil, reload, t.status), nil, nil, nil, t.table)
+	reload := newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), t.load).withTip(lang.L("Refresh"), keyRefresh)
+	t.root = headed(container.NewBorder(nil, nil, nil, reload, t.status), t.table)
 }
 
 func (t *transactionsTab) object() fyne.CanvasObject { return t.root }
+
+func (t *transactionsTab) focusTarget() fyne.Focusable { return t.table }
 
 // refresh loads the ledger when it was never loaded or has moved since.
 func (t *transactionsTab) refresh() {

@@ -316,7 +316,7 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 	if u := f.browser.next(t); u.String() != sent {
 		t.Fatalf("opened %q, want %q", u, sent)
 	}
-	var again *widget.Button
+	var again *button
 	f.rec.onUI(func() {
 		again = findButton(f.invoice().object(), "Open the payment page again")
 		if again == nil {
@@ -351,9 +351,9 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 }
 
 // findButton returns the shown button with the given text in o's tree.
-func findButton(o fyne.CanvasObject, text string) *widget.Button {
+func findButton(o fyne.CanvasObject, text string) *button {
 	for _, c := range shown(o) {
-		if b, ok := c.(*widget.Button); ok && b.Text == text {
+		if b, ok := c.(*button); ok && b.Text == text {
 			return b
 		}
 	}
