@@ -22,6 +22,7 @@ var website = &url.URL{Scheme: "https", Host: "github.com", Path: "/billfold/bil
 type aboutScreen struct {
 	env     *env
 	archive *widget.Label
+	site    *widget.Hyperlink
 	root    fyne.CanvasObject
 }
 
@@ -33,20 +34,24 @@ func newAboutScreen(e *env) *aboutScreen {
 		return l
 	}
 	archive := value(e.archiveDir())
+	site := widget.NewHyperlink(website.Host+website.Path, website)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Version"), value(appinfo.Version()+" ("+runtime.GOOS+"/"+runtime.GOARCH+", "+runtime.Version()+")")),
 		widget.NewFormItem(lang.L("Application ID"), value(appinfo.ID)),
 		widget.NewFormItem(lang.L("Settings folder"), value(filepath.FromSlash(e.app.Storage().RootURI().Path()))),
 		widget.NewFormItem(lang.L("Archive folder"), archive),
 		widget.NewFormItem(lang.L("Saved sign-ins"), value(lang.L("the system keyring, service “billfold”"))),
-		widget.NewFormItem(lang.L("Website"), widget.NewHyperlink(website.Host+website.Path, website)),
+		widget.NewFormItem(lang.L("Website"), site),
 	)
 	notice := widget.NewLabel(lang.L("Billfold includes open-source software and the IPAexGothic font (IPA Font License). Their licences are installed with Billfold."))
 	notice.Wrapping = fyne.TextWrapWord
-	return &aboutScreen{env: e, archive: archive, root: container.NewVScroll(container.NewVBox(widget.NewCard("Billfold", lang.L("Desktop billing client"), form), notice))}
+	return &aboutScreen{env: e, archive: archive, site: site, root: container.NewVScroll(container.NewVBox(widget.NewCard("Billfold", lang.L("Desktop billing client"), form), notice))}
 }
 
 func (s *aboutScreen) object() fyne.CanvasObject { return s.root }
+
+// focusTarget is the website link, the one control on the screen.
+func (s *aboutScreen) focusTarget() fyne.Focusable { return s.site }
 
 // refresh shows the archive folder as Settings last set it; the rest is
 // fixed for the run.

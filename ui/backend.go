@@ -26,4 +26,6 @@ type Backend interface {
 	AllLedger(ctx context.Context, q apiclient.PageQuery) iter.Seq2[api.LedgerEntry, error]
 	Events(ctx context.Context) <-chan apiclient.Update
 	SignOut(ctx context.Context) error
+	// SetLanguage asks the server to answer in the UI's language from now.
+	SetLanguage(tag string) error
 }

@@ -32,6 +32,7 @@ func newCustomerShell(d Deps) *customerShell {
 	sections := []section{{lang.L("Billing"), theme.DocumentIcon(), s.billing}}
 	if d.Archive != nil {
 		s.archive = newArchiveScreen(f.env, d.Archive, ownInvoices{cur: d.User.Currency})
+		f.stops = append(f.stops, s.archive.close)
 		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), s.archive})
 	}
 	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})
@@ -98,14 +99,6 @@ func (s *customerShell) start() {
 	s.acct.refreshSummary()
 	s.acct.follow()
 	s.frame.start()
-}
-
-// Close stops background work and closes the window.
-func (s *customerShell) Close() {
-	if s.archive != nil {
-		s.archive.close()
-	}
-	s.frame.Close()
 }
 
 // onRefresh is the header's refresh button: the figures and the shown

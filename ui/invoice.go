@@ -20,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"golang.org/x/text/language"
+
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
@@ -61,6 +63,7 @@ type invoiceScreen struct {
 	retry                 *button
 
 	seller, buyer *widget.Label
+	docLanguage   *widget.Label // the invoice's own language, when not the UI's
 	lines         *widget.Table
 	linesHeight   *canvas.Rectangle
 	totals        *widget.Form
@@ -151,7 +154,10 @@ func (v *invoiceScreen) build() {
 	v.taxNote.Importance = widget.LowImportance
 	v.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.payments = container.NewVBox()
-	details := container.NewVBox(v.header.root, parties, v.buildLines(),
+	v.docLanguage = widget.NewLabel("")
+	v.docLanguage.Wrapping = fyne.TextWrapWord
+	v.docLanguage.Importance = widget.LowImportance
+	details := container.NewVBox(v.header.root, v.docLanguage, parties, v.buildLines(),
 		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
 		container.NewVBox(v.paymentsTitle, v.payments))
 
@@ -375,6 +381,7 @@ func (v *invoiceScreen) update() {
 		return
 	}
 	v.header.set(inv)
+	v.updateDocLanguage()
 	v.seller.SetText(inv.Seller.Name + "\n" + inv.Seller.Address + "\n" +
 		lang.L("Registration number {{.Number}}", map[string]any{"Number": inv.Seller.RegistrationNumber}))
 	buyer := inv.Buyer.Name
@@ -399,6 +406,37 @@ func (v *invoiceScreen) show(o fyne.CanvasObject) {
 			c.Hide()
 		}
 	}
+}
+
+// updateDocLanguage says which language the invoice document is in when
+// it is not the UI's: its PDF and its lines stay in the account's invoice
+// language, whatever language the app shows.
+func (v *invoiceScreen) updateDocLanguage() {
+	doc := v.inv.Language
+	if doc == "" || sameLanguage(doc, Language()) {
+		v.docLanguage.Hide()
+		return
+	}
+	v.docLanguage.SetText(lang.L("Invoice language: {{.Language}}. The PDF and the line items are in this language.",
+		map[string]any{"Language": languageName(doc)}))
+	v.docLanguage.Show()
+}
+
+// sameLanguage reports whether two BCP 47 tags name one language ("ja",
+// "ja-JP").
+func sameLanguage(a, b string) bool {
+	ba, _ := language.Make(a).Base()
+	bb, _ := language.Make(b).Base()
+	return ba == bb
+}
+
+// languageName is a language's own name for itself, as Settings lists it.
+func languageName(tag string) string {
+	base, _ := language.Make(tag).Base()
+	if n, ok := languageNames[base.String()]; ok {
+		return n
+	}
+	return tag
 }
 
 func (v *invoiceScreen) updateTotals() {

@@ -85,13 +85,3 @@ func (f *frame) updateMenu() {
 		f.mainMenu.Refresh()
 	}
 }
-
-// command finds a command of the main menu by its shortcut.
-func (f *frame) commandFor(s fyne.Shortcut) *command {
-	for _, c := range f.commands {
-		if c.key != nil && c.key.ShortcutName() == s.ShortcutName() {
-			return c
-		}
-	}
-	return nil
-}

@@ -27,7 +27,6 @@ type settingsScreen struct {
 	env      *env
 	accounts Accounts // nil: no saved accounts to list
 	language *widget.Select
-	restart  *widget.Label
 	theme    *widget.Select
 	folder   *widget.Label
 	profiles *fyne.Container
@@ -35,8 +34,10 @@ type settingsScreen struct {
 }
 
 var (
-	langCodes  = []string{"", "en", "ja"}
-	themeCodes = []string{"system", "light", "dark"}
+	langCodes = []string{"", "en", "ja"}
+	// languageNames are the UI's languages, each in its own words.
+	languageNames = map[string]string{"en": "English", "ja": "日本語"}
+	themeCodes    = []string{"system", "light", "dark"}
 )
 
 func newSettingsScreen(e *env, accounts Accounts) *settingsScreen {
@@ -47,9 +48,7 @@ func newSettingsScreen(e *env, accounts Accounts) *settingsScreen {
 
 func (s *settingsScreen) build() {
 	prefs := s.env.app.Preferences()
-	s.restart = widget.NewLabel("")
-	s.restart.Hide()
-	s.language = widget.NewSelect([]string{lang.L("System"), "English", "日本語"}, nil)
+	s.language = widget.NewSelect([]string{lang.L("System"), languageNames["en"], languageNames["ja"]}, nil)
 	s.language.SetSelectedIndex(max(0, slices.Index(langCodes, prefs.String(PrefLanguage))))
 	s.language.OnChanged = func(string) { s.onLanguage() }
 
@@ -65,7 +64,7 @@ func (s *settingsScreen) build() {
 
 	account := widget.NewLabel(s.env.user.Name + " <" + s.env.user.Email + ">")
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Language"), container.NewVBox(s.language, s.restart)),
+		widget.NewFormItem(lang.L("Language"), s.language),
 		widget.NewFormItem(lang.L("Theme"), s.theme),
 		widget.NewFormItem(lang.L("Archive folder"), container.NewBorder(nil, nil, nil, choose, s.folder)),
 		widget.NewFormItem(lang.L("Signed in as"), account),
@@ -109,13 +108,13 @@ func (s *settingsScreen) showProfiles(list []secrets.Profile, err error) {
 	}
 }
 
+// onLanguage switches the window to the chosen language at once.
 func (s *settingsScreen) onLanguage() {
 	prefs := s.env.app.Preferences()
 	code := langCodes[s.language.SelectedIndex()]
 	if code != prefs.String(PrefLanguage) {
 		prefs.SetString(PrefLanguage, code)
-		s.restart.SetText(lang.L("The new language applies the next time Billfold starts."))
-		s.restart.Show()
+		s.env.switchLanguage(code)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +28,8 @@ import (
 // real server in-process.
 type Deps struct {
 	App fyne.App
-	// Window is the window to build the app in; nil opens a new one.
+	// Window is the window to build the app in (a language switch builds
+	// the shell anew in the one it has); nil opens a new one.
 	Window fyne.Window
 	// Backend serves a customer's screens, and signs any account out.
 	Backend Backend
@@ -59,7 +61,16 @@ type Shell interface {
 
 // New builds the main window for the signed-in account and starts loading
 // what it shows.
-func New(d Deps) Shell {
+func New(d Deps) Shell { return open(d) }
+
+// shell is a Shell and the frame it is built on.
+type shell interface {
+	Shell
+	base() *frame
+}
+
+// open builds the shell of d's account and starts it.
+func open(d Deps) shell {
 	if d.User.Role == billing.RoleStaff {
 		s := newStaffShell(d)
 		s.start()
@@ -94,6 +105,9 @@ type env struct {
 	log  *slog.Logger
 	// onMenu updates the main menu's greyed items; nil before it exists.
 	onMenu func()
+	// switchLanguage shows the window in another language ("" the
+	// system's).
+	switchLanguage func(code string)
 }
 
 // menuChanged tells the window that what its menu offers may have
@@ -158,6 +172,8 @@ type section struct {
 // sections, the shown section, and Sign out.
 type frame struct {
 	*env
+	deps     Deps     // what the shell was built from, to build it again
+	stops    []func() // what the shell ends when it stops
 	cancel   context.CancelFunc
 	signOut  func() error // ends the session on the server
 	onSigned func()       // after signing out: show sign-in again
@@ -186,8 +202,9 @@ func newFrame(d Deps) *frame {
 	}
 	win.SetOnClosed(cancel)
 	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, win: win, user: d.User, log: d.Log},
-		cancel: cancel, onSigned: d.SignOut, demo: d.Demo}
+		deps: d, cancel: cancel, onSigned: d.SignOut, demo: d.Demo}
 	f.onMenu = f.updateMenu
+	f.env.switchLanguage = f.onLanguage
 	if d.Backend != nil {
 		f.signOut = func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -286,10 +303,41 @@ func (f *frame) show(s screen) {
 // start shows the first section.
 func (f *frame) start() { f.nav.Select(0) }
 
+func (f *frame) base() *frame { return f }
+
+// stop ends the shell's background work; the window stays.
+func (f *frame) stop() {
+	f.cancel()
+	for _, s := range f.stops {
+		s()
+	}
+}
+
 // Close stops background work and closes the window.
 func (f *frame) Close() {
-	f.cancel()
+	f.stop()
 	f.win.Close()
+}
+
+// onLanguage shows the window in the language code: the translations
+// change, the server is asked to answer in it, and the shell is built
+// anew in the same window (widgets take their texts when they are built),
+// on the section that was shown.
+func (f *frame) onLanguage(code string) {
+	if err := LoadTranslations(code); err != nil {
+		f.showError(lang.L("Could not change the language"), err)
+		return
+	}
+	if f.deps.Backend != nil {
+		if err := f.deps.Backend.SetLanguage(Language()); err != nil {
+			f.log.Warn("language for the server", "err", err)
+		}
+	}
+	shown := slices.IndexFunc(f.sections, func(s section) bool { return s.screen == f.shown })
+	f.stop()
+	d := f.deps
+	d.Window = f.win
+	open(d).base().showSection(shown)
 }
 
 func (f *frame) onSignOut() {

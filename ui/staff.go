@@ -25,6 +25,7 @@ func newStaffShell(d Deps) *staffShell {
 	sections := []section{{lang.L("Customers"), theme.AccountIcon(), s.customers}}
 	if d.Archive != nil {
 		s.archive = newArchiveScreen(f.env, d.Archive, newChosenCustomers(f.env, d.Staff))
+		f.stops = append(f.stops, s.archive.close)
 		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), s.archive})
 	}
 	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})
@@ -47,12 +48,4 @@ func (s *staffShell) onRefresh() {
 		return
 	}
 	s.shown.refresh()
-}
-
-// Close stops background work and closes the window.
-func (s *staffShell) Close() {
-	if s.archive != nil {
-		s.archive.close()
-	}
-	s.frame.Close()
 }

@@ -24,6 +24,8 @@ type tabStrip struct {
 	onSelected func(int)
 }
 
+var _ fyne.Focusable = (*tabStrip)(nil)
+
 func newTabStrip(names []string, onSelected func(int)) *tabStrip {
 	s := &tabStrip{names: names, hovered: -1, onSelected: onSelected}
 	s.ExtendBaseWidget(s)

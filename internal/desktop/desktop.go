@@ -70,6 +70,8 @@ func Run(o Options) error {
 	if err != nil {
 		return err
 	}
+	opts.Language = ui.Language() // the server answers in the UI's language
+
 	accounts := session.New(profiles, store, opts)
 	runner := ui.NewRunner(log, ui.Hooks{})
 	deps := func(s *session.Session, isDemo bool, signOut func(), win fyne.Window) ui.Deps {
@@ -110,6 +112,10 @@ func Run(o Options) error {
 		})
 		go func() {
 			r := <-demoStarted
+			if r.err == nil {
+				// The demo signed in before the translations were loaded.
+				r.err = r.session.Client.SetLanguage(opts.Language)
+			}
 			fyne.Do(func() {
 				ready = true
 				if r.err != nil {
