@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
@@ -125,6 +127,18 @@ func TestAddFundsAndPayWithTheKeyboardOnly(t *testing.T) {
 		if focused() != fyne.Focusable(af.accept) || !af.result.Visible() || !strings.Contains(af.result.Text, "Tick the box") {
 			t.Fatalf("Enter before the acknowledgement: focus on %T, says %q", focused(), af.result.Text)
 		}
+	})
+	// The acknowledgement is below the fold of a 1024×640 window: the
+	// window scrolls it into view.
+	var scroll *container.Scroll
+	f.rec.onUI(func() {
+		w.Resize(fyne.NewSize(1024, 640))
+		scroll = af.root.(*container.Scroll)
+	})
+	eventually(t, f, "the acknowledgement scrolled into view", func() bool {
+		return scroll.Offset.Y > 0 && covers(scroll, af.accept, fyne.CurrentApp().Driver())
+	})
+	f.rec.onUI(func() {
 		press(w, fyne.KeySpace, 0)
 		press(w, fyne.KeyTab, 0)
 		if !af.accept.Checked || focused() != fyne.Focusable(af.submit) || af.result.Visible() {
@@ -390,14 +404,14 @@ func TestTooltipsNameTheShortcut(t *testing.T) {
 	test.NewTempApp(t)
 	b := newButton("", nil, func() {}).withTip("Refresh", keyRefresh)
 	other := newButton("Other", nil, func() {})
-	tips := newTipLayer(container.NewVBox(b, other))
 	var due func()
-	tips.after = func(_ time.Duration, f func()) { due = f }
+	tips := newTipLayer(container.NewVBox(b, other), func(_ time.Duration, f func()) { due = f })
 	w := test.NewWindow(tips)
 	defer w.Close()
 	w.Resize(fyne.NewSize(300, 200))
 
 	w.Canvas().Focus(b)
+	due()
 	if got := tips.shownTip(); got != "Refresh (Ctrl+R)" {
 		t.Fatalf("focused: tooltip %q", got)
 	}
@@ -405,6 +419,7 @@ func TestTooltipsNameTheShortcut(t *testing.T) {
 	if got := tips.shownTip(); got != "" {
 		t.Fatalf("focus gone: tooltip %q", got)
 	}
+	due = nil
 	test.MoveMouse(w.Canvas(), b.Position().AddXY(5, 5))
 	if tips.shownTip() != "" || due == nil {
 		t.Fatal("the tooltip showed before the pointer rested")
@@ -441,4 +456,54 @@ func TestStaffShortcuts(t *testing.T) {
 		press(w, fyne.KeyReturn, 0)
 	})
 	rec.wait(t, TaskCustomer, 0)
+}
+
+// A control that gets the focus below the fold of a scroll container is
+// scrolled into view, with its ring; one in view leaves the scroll alone.
+func TestFocusScrollsIntoView(t *testing.T) {
+	test.NewTempApp(t)
+	top, bottom := widget.NewEntry(), widget.NewCheck("Last", nil)
+	spacer := canvasSpacer(1000)
+	scroll := container.NewVScroll(container.NewVBox(top, spacer, widget.NewCard("", "", bottom)))
+	w := test.NewWindow(newTipLayer(scroll, nil))
+	defer w.Close()
+	w.Resize(fyne.NewSize(300, 300))
+	reveal(w.Content(), top)
+	if scroll.Offset.Y != 0 {
+		t.Fatalf("scrolled to %v for a control in view", scroll.Offset)
+	}
+	reveal(w.Content(), bottom)
+	below := scroll.Offset.Y + scroll.Size().Height
+	if at := bottom.Position().Y; scroll.Offset.Y == 0 || below < 1000 {
+		t.Fatalf("offset %v (view ends at %v) for a control at %v", scroll.Offset, below, at)
+	}
+	reveal(w.Content(), top)
+	if scroll.Offset.Y != 0 {
+		t.Fatalf("back to the top: offset %v", scroll.Offset)
+	}
+}
+
+// canvasSpacer is a blank of height h.
+func canvasSpacer(h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(10, h))
+	return r
+}
+
+// eventually checks cond on the UI until it holds; the deadline only
+// guards against a hang.
+func eventually(t *testing.T, f *fixture, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var ok bool
+		f.rec.onUI(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

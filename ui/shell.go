@@ -246,8 +246,28 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 	side := container.NewBorder(nil, signOut, nil, nil, f.nav)
 	split := container.NewHSplit(side, f.content)
 	split.Offset = 0.16
-	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), split))
+	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), split), f.after)
 	f.win.SetContent(f.tips)
+	f.followFocus()
+}
+
+// after runs f on the UI goroutine once d has passed, unless the window
+// closed meanwhile.
+func (f *frame) after(d time.Duration, fn func()) {
+	ctx := f.ctx
+	f.run.spawn(func() {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+			f.run.do(func() {
+				if ctx.Err() == nil {
+					fn()
+				}
+			})
+		}
+	})
 }
 
 // headed is container.NewBorder(top, nil, nil, nil, body) with top first

@@ -10,8 +10,12 @@ import (
 )
 
 // tipDelay is how long the pointer rests on a button before its tooltip
-// shows; keyboard focus shows it at once.
-const tipDelay = 600 * time.Millisecond
+// shows; keyboard focus shows it after focusTipDelay, once a control just
+// put on screen has been laid out and drawn (where it is is known then).
+const (
+	tipDelay      = 600 * time.Millisecond
+	focusTipDelay = 50 * time.Millisecond
+)
 
 // tipLayer is a window's content with room for one tooltip above it. The
 // tooltip is plain canvas objects, not a widget or a pop-up, so clicks and
@@ -22,14 +26,15 @@ type tipLayer struct {
 	bg      *canvas.Rectangle
 	text    *canvas.Text
 	owner   fyne.CanvasObject // whose tooltip shows or is due
-	// after runs f on the UI goroutine after d; tests replace it.
-	after func(d time.Duration, f func())
+	after   func(d time.Duration, f func())
 }
 
-func newTipLayer(content fyne.CanvasObject) *tipLayer {
+// newTipLayer puts content under a tooltip layer; after runs f on the UI
+// goroutine once d has passed (the window's runner does, so that a closed
+// window's tooltips never fire).
+func newTipLayer(content fyne.CanvasObject, after func(d time.Duration, f func())) *tipLayer {
 	l := &tipLayer{content: content, bg: canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground)),
-		text: canvas.NewText("", theme.Color(theme.ColorNameForeground))}
-	l.after = func(d time.Duration, f func()) { time.AfterFunc(d, func() { fyne.Do(f) }) }
+		text: canvas.NewText("", theme.Color(theme.ColorNameForeground)), after: after}
 	l.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 	l.bg.StrokeWidth = 1
 	l.bg.CornerRadius = theme.InputRadiusSize()
@@ -53,12 +58,32 @@ func tipsFor(o fyne.CanvasObject) *tipLayer {
 	return l
 }
 
-// showTip shows o's tooltip now (o has the keyboard focus).
-func showTip(o fyne.CanvasObject, text string) {
-	if l := tipsFor(o); l != nil && text != "" {
-		l.owner = o
-		l.show(o, text)
+// focusedTips is the tooltip layer of the window whose focus o has. A
+// control focused as soon as it was put on screen is not yet known to
+// Driver.CanvasForObject (which learns objects as they are drawn).
+func focusedTips(o fyne.Focusable) *tipLayer {
+	for _, w := range fyne.CurrentApp().Driver().AllWindows() {
+		if w.Canvas().Focused() == o {
+			l, _ := w.Canvas().Content().(*tipLayer)
+			return l
+		}
 	}
+	return nil
+}
+
+// showTip shows o's tooltip (o got the keyboard focus).
+func showTip(o fyne.Focusable, text string) {
+	l := focusedTips(o)
+	if l == nil || text == "" {
+		return
+	}
+	owner := o.(fyne.CanvasObject)
+	l.owner = owner
+	l.after(focusTipDelay, func() {
+		if l.owner == owner {
+			l.show(owner, text)
+		}
+	})
 }
 
 // hoverTip shows o's tooltip once the pointer has rested on it.
@@ -97,7 +122,7 @@ func (l *tipLayer) shownTip() string {
 // inside the window.
 func (l *tipLayer) show(o fyne.CanvasObject, text string) {
 	d := fyne.CurrentApp().Driver()
-	if d.CanvasForObject(o) == nil || !o.Visible() {
+	if !o.Visible() {
 		return // gone meanwhile
 	}
 	pad := theme.InnerPadding() / 2
