@@ -211,11 +211,14 @@ func newNavList(length func() int, create func() fyne.CanvasObject, update func(
 	return l
 }
 
-func (l *navList) TypedKey(ev *fyne.KeyEvent) {
+func (l *navList) TypedKey(ev *fyne.KeyEvent) { l.List.TypedKey(asSpace(ev)) }
+
+// asSpace turns Enter into Space, for the widgets that select on Space.
+func asSpace(ev *fyne.KeyEvent) *fyne.KeyEvent {
 	if isActivate(ev.Name) {
-		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
+		return &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
 	}
-	l.List.TypedKey(ev)
+	return ev
 }
 
 // keyTable is a table whose focused cell Enter selects, as Space does.
@@ -230,9 +233,4 @@ func newKeyTable(length func() (int, int), create func() fyne.CanvasObject, upda
 	return t
 }
 
-func (t *keyTable) TypedKey(ev *fyne.KeyEvent) {
-	if isActivate(ev.Name) {
-		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
-	}
-	t.Table.TypedKey(ev)
-}
+func (t *keyTable) TypedKey(ev *fyne.KeyEvent) { t.Table.TypedKey(asSpace(ev)) }
