@@ -48,7 +48,7 @@ func (f *frame) followFocus() {
 func reveal(root, o fyne.CanvasObject) {
 	d := fyne.CurrentApp().Driver()
 	for _, s := range scrollsAbove(root, o, d) {
-		margin := float32(2*ringWidth) + 4
+		margin := float32(ringOut) + 4
 		at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(s.Content))
 		off, view, content := s.Offset, s.Size(), s.Content.Size()
 		fit := func(pos, size, offset, viewSize, contentSize float32) float32 {

@@ -156,7 +156,6 @@ func (v *invoiceScreen) build() {
 	v.payments = container.NewVBox()
 	v.docLanguage = widget.NewLabel("")
 	v.docLanguage.Wrapping = fyne.TextWrapWord
-	v.docLanguage.Importance = widget.LowImportance
 	details := container.NewVBox(v.header.root, v.docLanguage, parties, v.buildLines(),
 		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
 		container.NewVBox(v.paymentsTitle, v.payments))

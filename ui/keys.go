@@ -145,9 +145,10 @@ func (b *button) CreateRenderer() fyne.WidgetRenderer {
 	return newRingRenderer(b.Button.CreateRenderer(), b, func() bool { return b.focused && !b.Disabled() })
 }
 
-// ringRenderer draws a focus ring just outside a widget that Fyne's own
-// renderer draws: in the theme's focus colour, outside the widget's own
-// background so that it shows on a primary or danger button too.
+// ringRenderer draws a focus ring around a widget that Fyne's own
+// renderer draws: in the theme's focus colour, a gap away from the
+// widget, so that it shows on a button of any colour (a primary button's
+// is the focus colour's own hue) against the window's background.
 type ringRenderer struct {
 	fyne.WidgetRenderer
 	owner   fyne.Widget
@@ -161,8 +162,13 @@ func newRingRenderer(inner fyne.WidgetRenderer, owner fyne.Widget, focused func(
 	return r
 }
 
-// ringWidth is the ring's stroke; it sits this far outside the widget.
-const ringWidth = 2
+// ringWidth is the ring's stroke, ringGap the space between the ring and
+// the widget; ringOut is how far the ring reaches outside the widget.
+const (
+	ringWidth = 2
+	ringGap   = 2
+	ringOut   = ringWidth + ringGap
+)
 
 func (r *ringRenderer) style() {
 	th := fyne.CurrentApp().Settings().Theme()
@@ -172,7 +178,7 @@ func (r *ringRenderer) style() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.ring.StrokeColor = opaque(th.Color(theme.ColorNameFocus, v))
 	r.ring.StrokeWidth = ringWidth
-	r.ring.CornerRadius = th.Size(theme.SizeNameInputRadius) + ringWidth
+	r.ring.CornerRadius = th.Size(theme.SizeNameInputRadius) + ringOut
 	r.ring.Hidden = !r.focused()
 }
 
@@ -186,8 +192,8 @@ func opaque(c color.Color) color.Color {
 
 func (r *ringRenderer) Layout(s fyne.Size) {
 	r.WidgetRenderer.Layout(s)
-	r.ring.Move(fyne.NewPos(-ringWidth, -ringWidth))
-	r.ring.Resize(s.AddWidthHeight(2*ringWidth, 2*ringWidth))
+	r.ring.Move(fyne.NewPos(-ringOut, -ringOut))
+	r.ring.Resize(s.AddWidthHeight(2*ringOut, 2*ringOut))
 }
 
 func (r *ringRenderer) Objects() []fyne.CanvasObject {

@@ -133,9 +133,9 @@ func (l *tipLayer) show(o fyne.CanvasObject, text string) {
 	l.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 	size := l.text.MinSize().AddWidthHeight(2*pad, 2*pad)
 	at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(l))
-	pos := fyne.NewPos(at.X, at.Y+o.Size().Height+ringWidth+2)
+	pos := fyne.NewPos(at.X, at.Y+o.Size().Height+ringOut+2)
 	if pos.Y+size.Height > l.Size().Height {
-		pos.Y = at.Y - size.Height - ringWidth - 2
+		pos.Y = at.Y - size.Height - ringOut - 2
 	}
 	pos.X = max(0, min(pos.X, l.Size().Width-size.Width))
 	pos.Y = max(0, pos.Y)
