@@ -128,9 +128,7 @@ func (l *tipLayer) show(o fyne.CanvasObject, text string) {
 	pad := theme.InnerPadding() / 2
 	l.text.Text = text
 	l.text.TextSize = theme.CaptionTextSize()
-	l.text.Color = theme.Color(theme.ColorNameForeground)
-	l.bg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
-	l.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	l.paint()
 	size := l.text.MinSize().AddWidthHeight(2*pad, 2*pad)
 	at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(l))
 	pos := fyne.NewPos(at.X, at.Y+o.Size().Height+ringOut+2)
@@ -158,7 +156,16 @@ func (r *tipRenderer) Objects() []fyne.CanvasObject {
 	return []fyne.CanvasObject{r.l.content, r.l.bg, r.l.text}
 }
 
+// paint takes the theme's colours, also while hidden, so that a theme
+// switch leaves nothing of the other variant behind.
+func (l *tipLayer) paint() {
+	l.text.Color = theme.Color(theme.ColorNameForeground)
+	l.bg.FillColor = theme.Color(theme.ColorNameOverlayBackground)
+	l.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+}
+
 func (r *tipRenderer) Refresh() {
+	r.l.paint()
 	r.l.bg.Refresh()
 	r.l.text.Refresh()
 }
