@@ -115,6 +115,9 @@ func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput) (
 			return api.Payment{}, err
 		}
 	}
+	if err := s.supersedeAttempts(tx, inv); err != nil {
+		return api.Payment{}, err
+	}
 	now := s.now()
 	start := g.Begin(now)
 	p := store.Payment{ID: auth.NewID("pay_"), InvoiceID: inv.ID, CustomerID: customerID, Gateway: g.Info().ID,
@@ -135,6 +138,35 @@ func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput) (
 	return s.paymentChanged(tx, p)
 }
 
+// supersedeAttempts ends the invoice's open attempts before a new one
+// opens, so that one checkout at a time can take the invoice's money: a
+// checkout left open in another tab, approved after the customer chose
+// again, finds its attempt expired instead of paying the invoice a second
+// time (approving ten attempts at once credited an add-funds invoice ten
+// times, past the balance cap). An attempt the gateway is processing may
+// have the money already; while one is, no new attempt opens.
+func (s *Service) supersedeAttempts(tx *store.Tx, inv api.Invoice) error {
+	attempts, err := tx.UnfinishedPayments(inv.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range attempts {
+		if p.State == billing.PaymentProcessing {
+			return problem.New(api.CodeInvoiceNotPayable,
+				fmt.Sprintf("A payment of invoice %s is being processed; wait for its result.", inv.Number))
+		}
+	}
+	for _, p := range attempts {
+		if err := tx.SetPaymentState(p.ID, billing.PaymentExpired, "replaced by a newer payment attempt", s.now()); err != nil {
+			return err
+		}
+		if err := s.paymentReread(tx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // paymentChanged answers a payment after a change and records the
 // payment.updated event.
 func (s *Service) paymentChanged(tx *store.Tx, p store.Payment) (api.Payment, error) {
@@ -143,18 +175,21 @@ func (s *Service) paymentChanged(tx *store.Tx, p store.Payment) (api.Payment, er
 }
 
 // completePayment records a gateway's final word on a payment, under the
-// customer's account lock. It is idempotent: a payment that is already
-// final is left alone, so however many times a completion arrives the
+// customer's account lock. It is idempotent: a payment that succeeded or
+// failed is left alone, so however many times a completion arrives the
 // ledger is credited once (and the unique index on deposits per payment
-// would refuse a second credit even if this check were wrong). An empty
-// actor means the gateway itself. It reports whether anything changed.
+// would refuse a second credit even if this check were wrong). An expired
+// attempt (its checkout timed out, or a newer attempt replaced it) that
+// the gateway says it captured all the same has the money: it succeeds
+// late, and receive decides where the money goes. An empty actor means
+// the gateway itself. It reports whether anything changed.
 func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool, reason, actor string) (bool, error) {
 	stored, err := tx.PaymentByID(paymentID)
 	if err != nil {
 		return false, notFound(err, "No such payment.")
 	}
 	pay := s.current(stored)
-	if pay.State.Final() {
+	if pay.State == billing.PaymentSucceeded || pay.State == billing.PaymentFailed || (pay.State == billing.PaymentExpired && !succeeded) {
 		return false, nil
 	}
 	if actor == "" { // the gateway's own callback
@@ -175,13 +210,10 @@ func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool
 		return false, err
 	}
 	inv := s.invoiceView(stored2)
-	// Money received is never lost: what the invoice no longer needs (paid
-	// meanwhile by another attempt or by credit) becomes account credit.
 	applied := int64(0)
 	if inv.Status == billing.InvoiceUnpaid {
 		applied = min(pay.Amount.Amount, inv.BalanceDue.Amount)
 	}
-	excess := pay.Amount.Amount - applied
 	if applied > 0 {
 		var paidAt *time.Time
 		if applied == inv.BalanceDue.Amount {
@@ -191,13 +223,18 @@ func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool
 			return false, err
 		}
 	}
-	credit := excess
-	if inv.Kind == billing.KindAddFunds {
-		credit += applied
+	credit, refund, err := s.creditOrRefund(tx, pay, inv, applied)
+	if err != nil {
+		return false, err
+	}
+	if refund > 0 {
+		if err := s.refundDue(tx, pay, inv, refund, actor); err != nil {
+			return false, err
+		}
 	}
 	if credit > 0 {
 		desc := "Deposit via " + pay.Gateway + " for " + inv.Number
-		if excess > 0 && inv.Kind != billing.KindAddFunds {
+		if inv.Kind != billing.KindAddFunds {
 			desc = "Overpayment of " + inv.Number + " credited to the account"
 		}
 		if _, err := s.Book(tx, pay.CustomerID, Entry{Kind: billing.LedgerDeposit, Amount: credit,
@@ -210,6 +247,43 @@ func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool
 	}
 	_, err = s.invoiceChanged(tx, pay.CustomerID, pay.InvoiceID)
 	return true, err
+}
+
+// creditOrRefund splits what pay brought beyond the applied part of inv.
+// Money received is never lost, nor does it beat the balance cap: an
+// add-funds invoice is paid once, so a capture it no longer needs (a
+// second gateway's, a late bank transfer) is owed back to the customer;
+// what a service invoice no longer needs becomes account credit when the
+// balance cap has room for it, and is owed back otherwise. The deposit of
+// an add-funds invoice, applied, is credit: its headroom was checked when
+// the attempt opened.
+func (s *Service) creditOrRefund(tx *store.Tx, pay store.Payment, inv api.Invoice, applied int64) (credit, refund int64, err error) {
+	excess := pay.Amount.Amount - applied
+	if inv.Kind == billing.KindAddFunds {
+		return applied, excess, nil
+	}
+	if excess == 0 {
+		return 0, 0, nil
+	}
+	_, balance, err := s.customer(tx, pay.CustomerID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, _, ok := s.underCap(balance, billing.New(excess, pay.Amount.Currency)); !ok {
+		return 0, excess, nil
+	}
+	return excess, 0, nil
+}
+
+// refundDue records, in the audit trail staff read, that amount of pay
+// reached us for inv without being credited and must be refunded to the
+// customer through the payment's gateway.
+func (s *Service) refundDue(tx *store.Tx, pay store.Payment, inv api.Invoice, amount int64, actor string) error {
+	owed := billing.Format(billing.New(amount, pay.Amount.Currency))
+	s.cfg.Log.Warn("payment received that the invoice no longer needed; refund due", "payment", pay.ID, "invoice", inv.Number, "amount", owed)
+	return tx.Audit(actor, "payment.refund_due", pay.CustomerID,
+		fmt.Sprintf("%s: %s received through %s for %s, which did not need it; refund it to the customer",
+			pay.ID, owed, pay.Gateway, inv.Number), s.now())
 }
 
 // paymentReread reads a payment back after a change and records the

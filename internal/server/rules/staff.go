@@ -176,7 +176,10 @@ func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID stri
 	if pay.State == billing.PaymentSucceeded {
 		return s.paymentView(pay), nil
 	}
-	if pay.State != billing.PaymentAwaitingAction {
+	// A transfer may arrive after its attempt expired (the invoice was
+	// cancelled, or paid another way): the money is here all the same,
+	// and completing the payment credits it or records its refund.
+	if pay.State != billing.PaymentAwaitingAction && pay.State != billing.PaymentExpired {
 		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "This payment is "+string(pay.State)+" and cannot be confirmed.")
 	}
 	if _, err := s.completePayment(tx, paymentID, true, "", actor); err != nil {

@@ -87,6 +87,12 @@ func (t *Tx) PaymentByCheckoutToken(token string) (Payment, error) {
 	return t.onePayment(`WHERE checkout_token = ?`, token)
 }
 
+// UnfinishedPayments are the invoice's attempts that have not reached a
+// final state: open checkouts and payments the gateway is processing.
+func (t *Tx) UnfinishedPayments(invoiceID string) ([]Payment, error) {
+	return t.queryPayments(`WHERE invoice_id = ? AND state IN ('created', 'awaiting_action', 'processing') ORDER BY created_at`, invoiceID)
+}
+
 // LastPaymentID is the id of the invoice's newest payment, "" for none.
 func (t *Tx) LastPaymentID(invoiceID string) (string, error) {
 	var id string

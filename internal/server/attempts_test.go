@@ -1,0 +1,180 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"billfold/api"
+	"billfold/billing"
+	"billfold/internal/server"
+	"billfold/internal/server/servertest"
+)
+
+// One add-funds invoice is paid once, however many payment attempts it
+// had: each new attempt replaces the one before, whose checkout then
+// refuses to complete, and money a gateway reports for an invoice that no
+// longer needs it is owed back instead of credited past the balance cap.
+
+// nearCap is a customer billed in cur a tenth of the balance cap below it,
+// with an add-funds invoice of that last tenth (the report's smith: $9,000
+// of credit, ten attempts of $1,000 approved together, $19,000 credited).
+func nearCap(t *testing.T, e *servertest.Env, staff servertest.Customer, cur billing.Currency, gateway string) (servertest.Customer, api.Invoice) {
+	t.Helper()
+	c := e.NewCustomer(cur)
+	limit := server.DefaultLimits[cur].MaxBalance
+	adjust(t, e, staff, c, limit-limit/10, "Opening balance just under the cap")
+	return c, addFunds(t, e, c, limit/10, gateway)
+}
+
+// auditOf is the staff audit trail about a customer, newest first.
+func auditOf(t *testing.T, e *servertest.Env, staff servertest.Customer, customerID, action string) []api.AuditRecord {
+	t.Helper()
+	var page api.AuditPage
+	e.MustJSON(e.Do("GET", "/v1/staff/audit?limit=100&customer_id="+customerID, staff.Token, nil, nil), http.StatusOK, &page)
+	var out []api.AuditRecord
+	for _, a := range page.Items {
+		if a.Action == action {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func TestTenAttemptsApprovedTogetherCreditOnce(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+
+		// Ten attempts opened one after the other, approved at once.
+		c, inv := nearCap(t, e, staff, billing.USD, "card")
+		attempts := make([]api.Payment, 10)
+		for i := range attempts {
+			attempts[i] = pay(t, e, c, inv.ID, "card")
+		}
+		results := make([]api.SandboxResult, len(attempts))
+		parallel(len(attempts), func(i int) { results[i] = checkout(t, e, attempts[i], approveCard) })
+		for i, r := range results {
+			want := "expired" // replaced by the next attempt
+			if i == len(results)-1 {
+				want = "succeeded"
+			}
+			if r.Status != want {
+				t.Errorf("attempt %d: %+v, want %s", i, r, want)
+			}
+		}
+		paidOnce(t, e, c, inv.ID)
+
+		// Ten customers' clicks racing: each opens an attempt and approves
+		// it at once. Whatever the order, one attempt takes the money; an
+		// attempt opened while another is being processed is refused.
+		c, inv = nearCap(t, e, staff, billing.USD, "card")
+		var mu sync.Mutex
+		succeeded := 0
+		parallel(10, func(i int) {
+			r := e.Do("POST", "/v1/invoices/"+inv.ID+"/payments", c.Token, api.PayRequest{Gateway: "card"}, servertest.Key())
+			if r.Status == http.StatusConflict && r.Problem().Code == api.CodeInvoiceNotPayable {
+				return
+			}
+			var p api.Payment
+			e.MustJSON(r, http.StatusCreated, &p)
+			res := checkout(t, e, p, approveCard)
+			mu.Lock()
+			defer mu.Unlock()
+			if res.Status == "succeeded" {
+				succeeded++
+			}
+		})
+		if succeeded != 1 {
+			t.Errorf("%d racing attempts succeeded, want 1", succeeded)
+		}
+		paidOnce(t, e, c, inv.ID)
+	})
+}
+
+// paidOnce checks that the add-funds invoice was paid by one attempt and
+// credited once, up to the cap and not beyond.
+func paidOnce(t *testing.T, e *servertest.Env, c servertest.Customer, invoiceID string) {
+	t.Helper()
+	var inv api.Invoice
+	e.MustJSON(e.Do("GET", "/v1/invoices/"+invoiceID, c.Token, nil, nil), http.StatusOK, &inv)
+	succeeded := 0
+	for _, p := range inv.Payments {
+		if p.State == billing.PaymentSucceeded {
+			succeeded++
+		}
+	}
+	if inv.Status != billing.InvoicePaid || inv.AmountPaid.Amount != inv.Total.Amount || succeeded != 1 {
+		t.Fatalf("invoice paid %d by %d attempts (%s), want once", inv.AmountPaid.Amount, succeeded, inv.Status)
+	}
+	entries := checkLedger(t, e, c.Token)
+	if len(entries) != 2 || entries[0].BalanceAfter.Amount != server.DefaultLimits[c.Currency].MaxBalance {
+		t.Fatalf("ledger after one deposit up to the cap: %+v", entries)
+	}
+}
+
+func TestCaptureOfAPaidAddFundsInvoiceIsOwedBack(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+
+		// The customer chose PayPal, then card; the card paid. PayPal
+		// reports its capture of the replaced attempt all the same.
+		c, inv := nearCap(t, e, staff, billing.USD, "paypal")
+		first := pay(t, e, c, inv.ID, "paypal")
+		second := pay(t, e, c, inv.ID, "card")
+		if got := paymentState(t, e, c, first.ID); got != billing.PaymentExpired {
+			t.Fatalf("the replaced attempt is %s, want expired", got)
+		}
+		if res := checkout(t, e, second, approveCard); res.Status != "succeeded" {
+			t.Fatalf("card checkout: %+v", res)
+		}
+		body, _ := json.Marshal(api.Webhook{EventID: "evt_late_paypal", PaymentID: first.ID, Outcome: "succeeded"})
+		var ack api.WebhookAck
+		e.MustJSON(e.Do("POST", "/v1/webhooks/sandbox", "", body, map[string]string{"Billfold-Signature": e.Server.SignWebhook(body)}), http.StatusOK, &ack)
+		if ack.Status != "processed" {
+			t.Fatalf("late capture: %+v", ack)
+		}
+		if got := paymentState(t, e, c, first.ID); got != billing.PaymentSucceeded {
+			t.Fatalf("the captured attempt is %s, want succeeded: its money was taken", got)
+		}
+		checkOwedBack(t, e, staff, c, inv.ID, first.ID, "paypal")
+
+		// A bank transfer arrives for an attempt replaced by a card
+		// payment: staff confirm it, and it is owed back too.
+		c, inv = nearCap(t, e, staff, billing.JPY, "bank_transfer")
+		transfer := pay(t, e, c, inv.ID, "bank_transfer")
+		if res := checkout(t, e, pay(t, e, c, inv.ID, "card"), approveCard); res.Status != "succeeded" {
+			t.Fatalf("card checkout: %+v", res)
+		}
+		ref := transfer.NextAction.Instructions.Reference
+		var confirmed api.Payment
+		e.MustJSON(e.Do("POST", "/v1/staff/payments/"+transfer.ID+"/confirm", staff.Token, api.ConfirmRequest{Reference: ref}, nil), http.StatusOK, &confirmed)
+		if confirmed.State != billing.PaymentSucceeded {
+			t.Fatalf("confirmed transfer: %+v", confirmed)
+		}
+		checkOwedBack(t, e, staff, c, inv.ID, transfer.ID, "bank_transfer")
+	})
+}
+
+// checkOwedBack: the invoice was paid and credited once, and the audit
+// trail staff read says the other payment's amount is to be refunded.
+func checkOwedBack(t *testing.T, e *servertest.Env, staff, c servertest.Customer, invoiceID, paymentID, gateway string) {
+	t.Helper()
+	var inv api.Invoice
+	e.MustJSON(e.Do("GET", "/v1/invoices/"+invoiceID, c.Token, nil, nil), http.StatusOK, &inv)
+	if inv.Status != billing.InvoicePaid || inv.AmountPaid.Amount != inv.Total.Amount {
+		t.Fatalf("invoice: %s, paid %d", inv.Status, inv.AmountPaid.Amount)
+	}
+	entries := checkLedger(t, e, c.Token)
+	if len(entries) != 2 || entries[0].BalanceAfter.Amount != server.DefaultLimits[c.Currency].MaxBalance {
+		t.Fatalf("the second capture reached the ledger: %+v", entries)
+	}
+	owed := auditOf(t, e, staff, c.ID, "payment.refund_due")
+	if len(owed) != 1 || !strings.Contains(owed[0].Detail, paymentID) || !strings.Contains(owed[0].Detail, billing.Format(inv.Total)) ||
+		!strings.Contains(owed[0].Detail, gateway) {
+		t.Fatalf("refund due not recorded for staff: %+v", owed)
+	}
+}
