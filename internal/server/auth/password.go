@@ -14,7 +14,8 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -41,25 +42,61 @@ const (
 	saltLen     = 16
 )
 
-// hashing bounds the argon2 computations running at once. Each holds
-// its memory (19 MiB at ProductionCost) while it runs, so a flood of sign-ins queues here
-// instead of taking the server's memory; twice the CPUs keeps every core
-// busy.
-var hashing = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+// gate bounds the argon2 computations of a hasher: running ones, each
+// holding its memory (19 MiB at ProductionCost), and sign-ins waiting for
+// a turn. A flood of sign-ins is refused past the bound, at once and
+// without hashing, instead of queueing without end: a queue that grows
+// with the flood grows the server's memory and every real user's wait.
+type gate struct {
+	slots      chan struct{}
+	waiting    atomic.Int32
+	maxWaiting int32
+}
+
+// enter takes a computing slot. A caller that gives up (the client went
+// away) while it waits computes nothing. bounded callers (sign-ins) get
+// ErrBusy when every slot is taken and maxWaiting callers already wait;
+// others (creating an account) wait for their turn.
+func (g *gate) enter(ctx context.Context, bounded bool) error {
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if bounded {
+		if g.waiting.Add(1) > g.maxWaiting {
+			g.waiting.Add(-1)
+			return ErrBusy
+		}
+		defer g.waiting.Add(-1)
+	}
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *gate) leave() { <-g.slots }
+
+// ErrBusy is a password check refused because as many are waiting to be
+// computed as may; the caller should try again in BusyRetryAfter.
+var ErrBusy = errors.New("too many password checks waiting")
+
+// BusyRetryAfter is when to try a check refused with ErrBusy again: a
+// full queue of production-cost hashes drains in well under it.
+const BusyRetryAfter = time.Second
 
 // argonIDKey is argon2.IDKey; tests count the calls running at once.
 var argonIDKey = argon2.IDKey
 
-// idKey derives an argon2id key within the hashing bound; a caller that
-// gives up (the client went away) while it waits for a turn computes
-// nothing.
-func idKey(ctx context.Context, password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) ([]byte, error) {
-	select {
-	case hashing <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+// idKey derives an argon2id key within the hasher's bound.
+func (h *Hasher) idKey(ctx context.Context, bounded bool, password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) ([]byte, error) {
+	if err := h.gate.enter(ctx, bounded); err != nil {
+		return nil, err
 	}
-	defer func() { <-hashing }()
+	defer h.gate.leave()
 	return argonIDKey(password, salt, time, memory, threads, keyLen), nil
 }
 
@@ -70,47 +107,64 @@ var ErrMalformedHash = errors.New("malformed password hash")
 // hash, so a hasher checks every hash this package wrote.
 type Hasher struct {
 	cost Cost
+	gate *gate
 	// dummy is checked against when the e-mail is unknown, so that
-	// response time does not reveal which accounts exist. It is computed
-	// on the first such sign-in, not when the program starts: a hash takes
-	// 19 MiB and tens of milliseconds, which every binary linking this
-	// package would otherwise pay before main, signed in or not.
-	dummy func() string
+	// response time does not reveal which accounts exist: a hash at the
+	// hasher's cost of random bytes, which checking costs as much as a
+	// real one and no password matches. Making it hashes nothing.
+	dummy string
 }
 
-// NewHasher returns a hasher at cost.
+// NewHasher returns a hasher at cost that computes twice as many hashes at
+// once as there are CPUs (every core busy) and lets eight times as many
+// sign-ins wait for a turn.
 func NewHasher(cost Cost) *Hasher {
-	h := &Hasher{cost: cost}
-	h.dummy = sync.OnceValue(func() string {
-		// Hash fails only when its context ends, and its own never does.
-		hash, _ := h.Hash("billfold-timing-equaliser")
-		return hash
-	})
-	return h
+	n := runtime.GOMAXPROCS(0)
+	return NewBoundedHasher(cost, 2*n, 8*2*n)
+}
+
+// NewBoundedHasher returns a hasher at cost that computes at most running
+// hashes at once, and refuses a password check with ErrBusy when maxWaiting
+// checks already wait for a turn.
+func NewBoundedHasher(cost Cost, running, maxWaiting int) *Hasher {
+	return &Hasher{cost: cost, gate: &gate{slots: make(chan struct{}, running), maxWaiting: int32(maxWaiting)},
+		dummy: encodeHash(cost, randomBytes(saltLen), randomBytes(argonKeyLen))}
 }
 
 // Hash returns an encoded argon2id hash of password with a random salt.
 func (h *Hasher) Hash(password string) (string, error) {
-	salt := make([]byte, saltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("salt: %w", err)
-	}
-	c := h.cost
-	key, err := idKey(context.Background(), []byte(password), salt, c.Time, c.MemoryKiB, c.Threads, argonKeyLen)
+	salt, c := randomBytes(saltLen), h.cost
+	key, err := h.idKey(context.Background(), false, []byte(password), salt, c.Time, c.MemoryKiB, c.Threads, argonKeyLen)
 	if err != nil {
 		return "", err
 	}
+	return encodeHash(c, salt, key), nil
+}
+
+func encodeHash(c Cost, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB, c.Time, c.Threads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
-// CheckUnknownUser spends the time of a real check and returns nothing.
-func (h *Hasher) CheckUnknownUser(ctx context.Context, password string) {
-	_, _ = CheckPassword(ctx, h.dummy(), password)
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS RNG never fails on supported systems
+	}
+	return b
 }
 
-// CheckPassword reports whether password matches encoded, in constant time.
-func CheckPassword(ctx context.Context, encoded, password string) (bool, error) {
+// CheckUnknownUser spends the time of a real check, and is refused as one
+// would be (ErrBusy, the context's end), so that neither time nor answer
+// tells which accounts exist.
+func (h *Hasher) CheckUnknownUser(ctx context.Context, password string) error {
+	_, err := h.Check(ctx, h.dummy, password)
+	return err
+}
+
+// Check reports whether password matches encoded, in constant time. It is
+// refused with ErrBusy when too many checks wait for a turn.
+func (h *Hasher) Check(ctx context.Context, encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrMalformedHash
@@ -129,7 +183,7 @@ func CheckPassword(ctx context.Context, encoded, password string) (bool, error) 
 	if err != nil || len(want) == 0 {
 		return false, ErrMalformedHash
 	}
-	got, err := idKey(ctx, []byte(password), salt, t, m, p, uint32(len(want)))
+	got, err := h.idKey(ctx, true, []byte(password), salt, t, m, p, uint32(len(want)))
 	if err != nil {
 		return false, err
 	}
@@ -139,20 +193,12 @@ func CheckPassword(ctx context.Context, encoded, password string) (bool, error) 
 // NewToken returns a random opaque token with a readable prefix ("bfa_" for
 // access, "bfr_" for refresh) so leaked tokens are recognisable by scanners.
 func NewToken(prefix string) string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS RNG never fails on supported systems
-	}
-	return prefix + base64.RawURLEncoding.EncodeToString(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(randomBytes(32))
 }
 
 // NewID returns a random identifier with a prefix, e.g. "inv_3fa1…".
 func NewID(prefix string) string {
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("crypto/rand failed: %v", err))
-	}
-	return prefix + hex.EncodeToString(b)
+	return prefix + hex.EncodeToString(randomBytes(12))
 }
 
 // HashToken is how tokens are stored: a database leak yields no usable token.

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"os"
 	"runtime"
 	"strings"
@@ -45,21 +46,22 @@ func TestProductionCost(t *testing.T) {
 		t.Fatalf("hash %q does not record the production cost", hash)
 	}
 	for pw, want := range map[string]bool{"correct horse": true, "correct horse ": false, "": false} {
-		if ok, err := CheckPassword(context.Background(), hash, pw); ok != want || err != nil {
+		if ok, err := h.Check(context.Background(), hash, pw); ok != want || err != nil {
 			t.Errorf("%q: %v, %v; want %v", pw, ok, err, want)
 		}
 	}
 }
 
 // TestHashingIsBounded: however many sign-ins arrive at once, at most
-// cap(hashing) argon2 computations (19 MiB each at the production cost) run
-// together, and that many do. The first cap(hashing) computations wait for
+// cap(slots) argon2 computations (19 MiB each at the production cost) run
+// together, and that many do. The first cap(slots) computations wait for
 // each other, so that reaching the bound does not depend on how busy the
 // machine is (a smaller bound would keep them waiting until the guard);
 // then each lingers, giving computations past the bound time to show up.
 // A busy machine can only hide an excess, never invent one.
 func TestHashingIsBounded(t *testing.T) {
 	h := NewHasher(TestCost)
+	slots := cap(h.gate.slots)
 	hash, err := h.Hash("correct horse")
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +74,7 @@ func TestHashingIsBounded(t *testing.T) {
 		defer running.Add(-1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
-		if n == int32(cap(hashing)) {
+		if n == int32(slots) {
 			fill.Do(func() { close(full) })
 		}
 		select {
@@ -84,36 +86,112 @@ func TestHashingIsBounded(t *testing.T) {
 	}
 	t.Cleanup(func() { argonIDKey = argon2.IDKey })
 	var wg sync.WaitGroup
-	for i := range 4 * cap(hashing) {
+	for i := range 4 * slots {
 		wg.Go(func() {
 			if i%2 == 0 {
-				h.CheckUnknownUser(context.Background(), "guess")
-			} else if ok, err := CheckPassword(context.Background(), hash, "correct horse"); !ok || err != nil {
+				if err := h.CheckUnknownUser(context.Background(), "guess"); err != nil {
+					t.Errorf("an unknown user: %v", err)
+				}
+			} else if ok, err := h.Check(context.Background(), hash, "correct horse"); !ok || err != nil {
 				t.Errorf("the right password: %v, %v", ok, err)
 			}
 		})
 	}
 	wg.Wait()
-	if p := peak.Load(); p != int32(cap(hashing)) {
-		t.Fatalf("%d computations at once, want %d", p, cap(hashing))
+	if p := peak.Load(); p != int32(slots) {
+		t.Fatalf("%d computations at once, want %d", p, slots)
 	}
 }
 
 // TestGivingUpWhileWaitingComputesNothing: a sign-in whose client went
 // away while every hashing slot was busy returns at once.
 func TestGivingUpWhileWaitingComputesNothing(t *testing.T) {
-	for range cap(hashing) {
-		hashing <- struct{}{}
+	h := NewHasher(TestCost)
+	for range cap(h.gate.slots) {
+		h.gate.slots <- struct{}{}
 	}
-	defer func() {
-		for range cap(hashing) {
-			<-hashing
-		}
-	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	hash := "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"
-	if ok, err := CheckPassword(ctx, hash, "x"); ok || err != context.Canceled {
+	if ok, err := h.Check(ctx, hash, "x"); ok || err != context.Canceled {
 		t.Fatalf("with every slot busy and the caller gone: %v, %v", ok, err)
+	}
+}
+
+// TestWaitingChecksAreBounded: with every hashing slot busy, only
+// maxWaiting password checks wait for a turn; the next one is refused at
+// once with ErrBusy, for an unknown account as for a known one, so that a
+// flood of sign-ins cannot grow the server's memory or the real users'
+// wait without bound. Creating an account is not refused: it waits. Once
+// the slots free up, every waiting check gets its answer.
+func TestWaitingChecksAreBounded(t *testing.T) {
+	const running, maxWaiting = 2, 3
+	h := NewBoundedHasher(TestCost, running, maxWaiting)
+	hash, err := h.Hash("correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}, 2*running), make(chan struct{})
+	argonIDKey = func(password, salt []byte, time_, memory uint32, threads uint8, keyLen uint32) []byte {
+		started <- struct{}{}
+		<-release
+		return argon2.IDKey(password, salt, time_, memory, threads, keyLen)
+	}
+	t.Cleanup(func() { argonIDKey = argon2.IDKey })
+	guard := time.After(time.Minute) // guards a hang only
+	await := func(what string, done func() bool) {
+		for !done() {
+			select {
+			case <-guard:
+				t.Fatalf("timed out waiting for %s", what)
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+
+	var wg sync.WaitGroup
+	check := func(password string, want bool) {
+		wg.Go(func() {
+			if ok, err := h.Check(context.Background(), hash, password); ok != want || err != nil {
+				t.Errorf("%q: %v, %v; want %v", password, ok, err, want)
+			}
+		})
+	}
+	for range running {
+		check("correct horse", true)
+	}
+	for range running {
+		select {
+		case <-started:
+		case <-guard:
+			t.Fatal("the running checks never started")
+		}
+	}
+	for i := range maxWaiting {
+		check("guess", false)
+		await("the waiting checks", func() bool { return h.gate.waiting.Load() == int32(i+1) })
+	}
+	created := make(chan error, 1)
+	go func() { _, err := h.Hash("a new account's"); created <- err }()
+
+	refused := make(chan [2]error, 1)
+	go func() {
+		_, known := h.Check(context.Background(), hash, "correct horse")
+		refused <- [2]error{known, h.CheckUnknownUser(context.Background(), "correct horse")}
+	}()
+	select {
+	case errs := <-refused:
+		for i, err := range errs {
+			if !errors.Is(err, ErrBusy) {
+				t.Errorf("check %d past the bound: %v, want ErrBusy", i, err)
+			}
+		}
+	case <-guard:
+		t.Fatal("a check past the bound waited instead of being refused")
+	}
+	close(release)
+	wg.Wait()
+	if err := <-created; err != nil {
+		t.Fatalf("creating an account: %v", err)
 	}
 }

@@ -27,6 +27,7 @@ const policy = "2026-06-01"
 
 type fixture struct {
 	rules    *rules.Service
+	cfg      rules.Config
 	db       *store.DB
 	now      time.Time
 	mu       sync.Mutex
@@ -42,7 +43,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	f := &fixture{db: db, now: time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)}
-	f.rules = rules.New(db, rules.Config{
+	f.cfg = rules.Config{
 		Now:             func() time.Time { return f.now },
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Limits:          map[billing.Currency]rules.Limits{billing.JPY: {MinDeposit: 1_000, MaxDeposit: 500_000, MaxBalance: 1_000_000}},
@@ -57,7 +58,8 @@ func newFixture(t *testing.T) *fixture {
 			f.notified = append(f.notified, id)
 			f.mu.Unlock()
 		},
-	})
+	}
+	f.rules = rules.New(db, f.cfg)
 	return f
 }
 
@@ -254,6 +256,29 @@ func TestSessionRules(t *testing.T) {
 	}
 	_, err = f.rules.Authenticate(ctx, next.AccessToken)
 	wantRefusal(t, err, api.CodeUnauthorized, "")
+}
+
+// TestSignInWithNoRoomToCheckIsRateLimited: when as many password checks
+// wait for a turn as may, a sign-in is refused as rate_limited with a
+// Retry-After (the password was not checked, so not invalid_credentials),
+// for a known account as for an unknown one, so that the answer tells
+// nothing of which accounts exist.
+func TestSignInWithNoRoomToCheckIsRateLimited(t *testing.T) {
+	f := newFixture(t)
+	f.customer(t)
+	cfg := f.cfg
+	cfg.Passwords = auth.NewBoundedHasher(auth.TestCost, 0, 0)
+	busy := rules.New(f.db, cfg)
+	for _, email := range []string{"customer1@example.test", "nobody@example.test"} {
+		_, err := busy.SignIn(context.Background(), rules.SignInInput{Email: email, Password: "pw"})
+		wantRefusal(t, err, api.CodeRateLimited, "")
+		if e := (*problem.Error)(nil); errors.As(err, &e) && e.RetryAfter < 1 {
+			t.Fatalf("%s: no Retry-After: %+v", email, e)
+		}
+	}
+	if _, err := f.rules.SignIn(context.Background(), rules.SignInInput{Email: "customer1@example.test", Password: "pw"}); err != nil {
+		t.Fatalf("with room to check: %v", err)
+	}
 }
 
 func mustSession(t *testing.T, f *fixture, token string) string {

@@ -34,6 +34,14 @@ func errBadCredentials() error {
 	return problem.New(api.CodeInvalidCredentials, "The e-mail address or password is not correct.")
 }
 
+// errBusy refuses a sign-in whose password the server has no room to
+// check now (auth.ErrBusy), known account or not.
+func errBusy() error {
+	e := problem.New(api.CodeRateLimited, "The server is checking too many sign-ins right now. Try again in a moment.")
+	e.RetryAfter = int(auth.BusyRetryAfter / time.Second)
+	return e
+}
+
 // Authenticate finds who an access token belongs to. Recently verified
 // tokens are answered from memory (see authCache); expiry is checked
 // every time.
@@ -100,13 +108,19 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (api.Session, erro
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		s.cfg.Passwords.CheckUnknownUser(ctx, in.Password)
+		if err := s.cfg.Passwords.CheckUnknownUser(ctx, in.Password); errors.Is(err, auth.ErrBusy) {
+			return api.Session{}, errBusy()
+		}
 		return api.Session{}, errBadCredentials()
 	}
 	if err != nil {
 		return api.Session{}, err
 	}
-	if ok, err := auth.CheckPassword(ctx, hash, in.Password); err != nil || !ok {
+	ok, err := s.cfg.Passwords.Check(ctx, hash, in.Password)
+	if errors.Is(err, auth.ErrBusy) {
+		return api.Session{}, errBusy()
+	}
+	if err != nil || !ok {
 		return api.Session{}, errBadCredentials()
 	}
 	sess, err := s.newSession(ctx, u, auth.NewID("fam_"))
