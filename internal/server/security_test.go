@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -133,6 +134,22 @@ func TestSignInIsRateLimited(t *testing.T) {
 	e.SignIn(c.Email, c.Password)
 }
 
+// signInFrom signs in from a client address, as the server sees it, and
+// returns the status.
+func signInFrom(t *testing.T, e *servertest.Env, ip, email, password string) int {
+	t.Helper()
+	body, _ := json.Marshal(api.SignInRequest{Email: email, Password: password})
+	req := httptest.NewRequest("POST", "/v1/sessions", bytes.NewReader(body))
+	req.RemoteAddr = net.JoinHostPort(ip, "40000")
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	e.Server.Handler().ServeHTTP(w, req)
+	if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	return w.Code
+}
+
 // TestSignInIsRateLimitedAcrossAccountsAndAddresses: one address trying
 // many accounts, and one account tried from many addresses, are throttled
 // as well as one address on one account.
@@ -141,18 +158,7 @@ func TestSignInIsRateLimitedAcrossAccountsAndAddresses(t *testing.T) {
 		o.LoginInterval, o.LoginBurst = time.Minute, 2 // an account from all addresses: 6
 		o.LoginSourceInterval, o.LoginSourceBurst = time.Minute, 4
 	})
-	signIn := func(ip, email string) int {
-		body, _ := json.Marshal(api.SignInRequest{Email: email, Password: "guess"})
-		req := httptest.NewRequest("POST", "/v1/sessions", bytes.NewReader(body))
-		req.RemoteAddr = ip + ":40000"
-		req.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		e.Server.Handler().ServeHTTP(w, req)
-		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
-			t.Fatal("429 without Retry-After")
-		}
-		return w.Code
-	}
+	signIn := func(ip, email string) int { return signInFrom(t, e, ip, email, "guess") }
 	// One address, many accounts: four attempts, then refused.
 	for i := range 4 {
 		if code := signIn("192.0.2.1", fmt.Sprintf("user%d@example.test", i)); code != http.StatusUnauthorized {
@@ -162,14 +168,26 @@ func TestSignInIsRateLimitedAcrossAccountsAndAddresses(t *testing.T) {
 	if code := signIn("192.0.2.1", "user9@example.test"); code != http.StatusTooManyRequests {
 		t.Fatalf("a fifth account from the same address: %d, want 429", code)
 	}
-	// One account, many addresses: six attempts, then refused.
+	// One account, many addresses: each address's first attempt is its
+	// own; the account's six are shared by the addresses that failed.
 	for i := range 6 {
 		if code := signIn(fmt.Sprintf("198.51.100.%d", i+1), "target@example.test"); code != http.StatusUnauthorized {
-			t.Fatalf("attempt %d on one account: %d", i+1, code)
+			t.Fatalf("first attempt from address %d on one account: %d", i+1, code)
 		}
 	}
+	for i := range 6 {
+		if code := signIn(fmt.Sprintf("198.51.100.%d", i+1), "target@example.test"); code != http.StatusUnauthorized {
+			t.Fatalf("attempt %d of the failed addresses on one account: %d", i+7, code)
+		}
+	}
+	if code := signIn("198.51.100.1", "target@example.test"); code != http.StatusTooManyRequests {
+		t.Fatalf("a failed address past the account's six: %d, want 429", code)
+	}
+	if code := signIn("198.51.100.99", "target@example.test"); code != http.StatusUnauthorized {
+		t.Fatalf("a new address's first attempt: %d, want 401", code)
+	}
 	if code := signIn("198.51.100.99", "target@example.test"); code != http.StatusTooManyRequests {
-		t.Fatalf("a seventh address on the same account: %d, want 429", code)
+		t.Fatalf("the new address once it failed: %d, want 429", code)
 	}
 	// Others are not affected.
 	if code := signIn("203.0.113.5", "someone@example.test"); code != http.StatusUnauthorized {
@@ -192,6 +210,46 @@ func TestSignInIsRateLimitedAcrossAccountsAndAddresses(t *testing.T) {
 	}
 	if code := signIn("203.0.113.9", "colleague@example.test"); code != http.StatusUnauthorized {
 		t.Fatalf("another account from the hammering address: %d, want 401", code)
+	}
+}
+
+// TestSignInFloodDoesNotLockOutTheOwner: 600 wrong passwords for one
+// e-mail from 30 addresses (the report's flood) leave the account's limit
+// spent, and the owner still signs in at once from an address with no
+// failures there. The guessers stay throttled, and the addresses of one
+// IPv6 /64 count as one. The clock does not move.
+func TestSignInFloodDoesNotLockOutTheOwner(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0], func(o *server.Options) {
+		o.LoginInterval, o.LoginBurst = time.Minute, 2 // an account from all failed addresses: 6
+		o.LoginSourceInterval, o.LoginSourceBurst = time.Minute, 1000
+	})
+	c := e.NewCustomer(billing.USD)
+	refused := 0
+	for i := range 600 {
+		attacker := fmt.Sprintf("198.51.100.%d", i%30+1)
+		switch code := signInFrom(t, e, attacker, c.Email, fmt.Sprintf("guess%d", i)); code {
+		case http.StatusTooManyRequests:
+			refused++
+		case http.StatusUnauthorized:
+		default:
+			t.Fatalf("flood attempt %d: %d", i+1, code)
+		}
+	}
+	if code := signInFrom(t, e, "203.0.113.7", c.Email, c.Password); code != http.StatusCreated {
+		t.Fatalf("the owner's sign-in during the flood: %d, want 201", code)
+	}
+	// Each address's first guess, then the account's six.
+	if refused != 600-30-6 {
+		t.Fatalf("%d of the flood refused, want %d", refused, 600-30-6)
+	}
+	if code := signInFrom(t, e, "198.51.100.1", c.Email, c.Password); code != http.StatusTooManyRequests {
+		t.Fatalf("a flooding address, right password or not: %d, want 429", code)
+	}
+	if code := signInFrom(t, e, "2001:db8:1:2::1", c.Email, "guess"); code != http.StatusUnauthorized {
+		t.Fatalf("an IPv6 guesser's first guess: %d, want 401", code)
+	}
+	if code := signInFrom(t, e, "2001:db8:1:2::beef", c.Email, "guess"); code != http.StatusTooManyRequests {
+		t.Fatalf("another address of the same /64: %d, want 429", code)
 	}
 }
 

@@ -84,8 +84,10 @@ type Options struct {
 	MaxOpenAddFunds int
 	// LoginInterval and LoginBurst rate-limit sign-in per client IP and
 	// e-mail (default one per 6 s after a burst of 10); one account from
-	// all addresses together gets three times the burst, so that guessing
-	// one password from many addresses is throttled too. VoucherInterval
+	// all the addresses that failed on it in the last hour together gets
+	// three times the burst, so that guessing one password from many
+	// addresses is throttled too, while an address with no failures there
+	// (its owner's) is never locked out by the others. VoucherInterval
 	// and VoucherBurst do the same for voucher redemption per customer.
 	LoginInterval time.Duration
 	LoginBurst    int
@@ -246,6 +248,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 			Account: auth.NewLimiter(opts.LoginInterval, 3*opts.LoginBurst, opts.Now),
 			Source:  auth.NewLimiter(opts.LoginSourceInterval, opts.LoginSourceBurst, opts.Now),
 			Voucher: auth.NewLimiter(opts.VoucherInterval, opts.VoucherBurst, opts.Now),
+			// An address that failed on an account shares the account's
+			// limit for an hour: one more guess per address and hour is
+			// what a guesser gains from the owner never being locked out.
+			Failures: auth.NewFailures(time.Hour, opts.Now),
 		},
 	})
 	jctx, stop := context.WithCancel(context.Background())

@@ -48,7 +48,7 @@ func (l *Limiter) Take(key string) (undo func(), ok bool, wait int) {
 	now := l.now()
 	b, found := l.buckets[key]
 	if !found {
-		if len(l.buckets) > 100_000 {
+		if len(l.buckets) > maxRemembered {
 			l.sweep(now)
 		}
 		b = &bucket{l: rate.NewLimiter(l.every, l.burst)}
@@ -77,4 +77,61 @@ func (l *Limiter) sweep(now time.Time) {
 			delete(l.buckets, k)
 		}
 	}
+}
+
+// Failures remembers, per key (an address and an account), that a sign-in
+// failed, for a while. An account-wide limit is only fair to addresses
+// that failed on the account: counting everyone's attempts lets a flood of
+// wrong passwords from other addresses lock the owner out.
+type Failures struct {
+	mu     sync.Mutex
+	window time.Duration
+	max    int
+	failed map[string]time.Time
+	now    func() time.Time
+}
+
+// maxRemembered bounds the keys a Limiter or Failures holds before it
+// forgets idle ones, so that an attacker cannot grow it without bound.
+const maxRemembered = 100_000
+
+// NewFailures remembers each failure for window.
+func NewFailures(window time.Duration, now func() time.Time) *Failures {
+	return &Failures{window: window, max: maxRemembered, failed: map[string]time.Time{}, now: now}
+}
+
+// Clean reports whether key has not failed within the window. When as
+// many keys failed recently as it can hold, none is clean: the memory of
+// failures stays bounded, and its being full never lets a guesser
+// through.
+func (f *Failures) Clean(key string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	at, found := f.failed[key]
+	return (!found || f.now().Sub(at) >= f.window) && len(f.failed) < f.max
+}
+
+// Failed records a failure of key now.
+func (f *Failures) Failed(key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := f.now()
+	if _, found := f.failed[key]; !found && len(f.failed) >= f.max {
+		for k, at := range f.failed {
+			if now.Sub(at) >= f.window {
+				delete(f.failed, k)
+			}
+		}
+		if len(f.failed) >= f.max {
+			return // full: Clean says no to every key until failures age out
+		}
+	}
+	f.failed[key] = now
+}
+
+// Forget clears key's failures: its sign-in succeeded.
+func (f *Failures) Forget(key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.failed, key)
 }

@@ -22,10 +22,13 @@ import (
 )
 
 // Limiters rate-limit guessing. Login is per client address and e-mail,
-// Account per e-mail from every address, Source per address for every
-// e-mail; Voucher is per customer.
+// Account per e-mail from the addresses that failed on it (Failures, per
+// address and e-mail), Source per address for every e-mail; Voucher is
+// per customer. An IPv6 client's address is its /64, which one host
+// usually has all of.
 type Limiters struct {
 	Login, Account, Source, Voucher *auth.Limiter
+	Failures                        *auth.Failures
 }
 
 // Config is what the HTTP layer serves with. Every field is required.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -121,10 +122,24 @@ func (h *Handler) only(role billing.Role, why string, next principalHandler) htt
 	})
 }
 
-func clientIP(r *http.Request) string {
+// sourceOf is the client address a rate limit counts: an IPv4 address, or
+// an IPv6 address's /64, which one host usually has all of (counting its
+// addresses one by one would give it 2^64 fresh starts).
+func sourceOf(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return host
+	}
+	return p.String()
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"billfold/api"
@@ -43,16 +44,27 @@ func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ip := clientIP(r)
-	if !h.allow(w, r, "Too many sign-in attempts. Wait a moment and try again.",
-		limit{h.limit.Login, ip + "|" + in.Email}, limit{h.limit.Account, in.Email}, limit{h.limit.Source, ip}) {
+	ip := sourceOf(r)
+	pair := ip + "|" + in.Email
+	limits := []limit{{h.limit.Login, pair}, {h.limit.Source, ip}}
+	if !h.limit.Failures.Clean(pair) {
+		// Only addresses that failed on the account share its limit: a
+		// flood of guesses from elsewhere never locks out the owner
+		// signing in from an address with no failures.
+		limits = append(limits, limit{h.limit.Account, in.Email})
+	}
+	if !h.allow(w, r, "Too many sign-in attempts. Wait a moment and try again.", limits...) {
 		return
 	}
 	sess, err := h.rules.SignIn(r.Context(), in)
 	if err != nil {
+		if e := (*problem.Error)(nil); errors.As(err, &e) && e.Code == api.CodeInvalidCredentials {
+			h.limit.Failures.Failed(pair)
+		}
 		h.fail(w, r, err)
 		return
 	}
+	h.limit.Failures.Forget(pair)
 	writeJSON(w, http.StatusCreated, sess)
 }
 
