@@ -178,3 +178,29 @@ func checkOwedBack(t *testing.T, e *servertest.Env, staff, c servertest.Customer
 		t.Fatalf("refund due not recorded for staff: %+v", owed)
 	}
 }
+
+// TestServiceInvoiceExcessPastTheCapIsOwedBack: what a service invoice no
+// longer needs becomes credit only while the balance cap has room for it.
+func TestServiceInvoiceExcessPastTheCapIsOwedBack(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+		c := e.NewCustomer(billing.JPY)
+		adjust(t, e, staff, c, 999_000, "Opening balance ¥1,000 under the cap")
+		id := serviceInvoice(t, e, c, server.ServiceLine{Description: "VPS", Quantity: 1, UnitPrice: 1_000, TaxRate: 10})
+		first := pay(t, e, c, id, "card")
+		second := pay(t, e, c, id, "paypal")
+		for _, p := range []api.Payment{second, first} { // the replaced attempt's capture comes last
+			body, _ := json.Marshal(api.Webhook{EventID: "evt_" + p.ID, PaymentID: p.ID, Outcome: "succeeded"})
+			e.MustJSON(e.Do("POST", "/v1/webhooks/sandbox", "", body, map[string]string{"Billfold-Signature": e.Server.SignWebhook(body)}), http.StatusOK, nil)
+		}
+		entries := checkLedger(t, e, c.Token)
+		if len(entries) != 1 || entries[0].BalanceAfter.Amount != 999_000 {
+			t.Fatalf("¥1,100 credited past the cap's ¥1,000 of room: %+v", entries)
+		}
+		owed := auditOf(t, e, staff, c.ID, "payment.refund_due")
+		if len(owed) != 1 || !strings.Contains(owed[0].Detail, first.ID) || !strings.Contains(owed[0].Detail, "¥1,100") {
+			t.Fatalf("refund due not recorded for staff: %+v", owed)
+		}
+	})
+}
