@@ -51,6 +51,10 @@ const (
 	CodeVoucherRedeemed       = "voucher_already_redeemed"
 	CodePaymentNotConfirmable = "payment_not_confirmable"
 	CodeAlreadyReversed       = "entry_already_reversed"
+	CodeGatewayError          = "gateway_error"
+	CodeStatementUnreadable   = "statement_unreadable"
+	CodeLineNotQueued         = "statement_line_not_queued"
+	CodeTransferAmount        = "transfer_amount_mismatch"
 	CodeInternal              = "internal_error"
 )
 
@@ -394,5 +398,144 @@ type AuditPage struct {
 
 // WebhookAck answers a delivered webhook.
 type WebhookAck struct {
-	Status string `json:"status"` // processed | duplicate
+	Status string `json:"status"` // processed | duplicate | ignored
 }
+
+// Dispute is a card payment the customer's bank disputed (GET
+// /v1/staff/disputes): what was still unspent of the credit it bought was
+// reversed at once; Unrecovered is staff's to settle with the customer.
+type Dispute struct {
+	ID            string        `json:"id"`
+	Gateway       string        `json:"gateway"`
+	CustomerID    string        `json:"customer_id"`
+	CustomerName  string        `json:"customer_name"`
+	PaymentID     string        `json:"payment_id"`
+	InvoiceID     string        `json:"invoice_id"`
+	InvoiceNumber string        `json:"invoice_number"`
+	Amount        billing.Money `json:"amount"`
+	Reason        string        `json:"reason"`
+	Reversed      billing.Money `json:"reversed"`
+	Unrecovered   billing.Money `json:"unrecovered"`
+	EntryID       string        `json:"entry_id,omitempty"`
+	CreatedAt     time.Time     `json:"created_at"`
+}
+
+// DisputePage is one page of GET /v1/staff/disputes.
+type DisputePage struct {
+	Items      []Dispute `json:"items"`
+	NextCursor string    `json:"next_cursor,omitempty"`
+}
+
+// BankStatement is an uploaded bank statement (POST and GET
+// /v1/staff/bank-statements): its file, the account it is about, and how
+// its deposits were reconciled. Lines are its deposits, on the statement
+// itself (GET /v1/staff/bank-statements/{id} and the upload's answer) and
+// not in lists.
+type BankStatement struct {
+	ID          string              `json:"id"`
+	Format      string              `json:"format"`   // zengin | mufg_csv
+	Encoding    string              `json:"encoding"` // Shift_JIS | UTF-8
+	SHA256      string              `json:"sha256"`
+	Size        int64               `json:"size"`
+	Account     string              `json:"account"`
+	PeriodFrom  string              `json:"period_from,omitempty"` // YYYY-MM-DD
+	PeriodTo    string              `json:"period_to,omitempty"`
+	UploadedBy  string              `json:"uploaded_by"`
+	UploadedAt  time.Time           `json:"uploaded_at"`
+	Deposits    int                 `json:"deposits"`
+	Withdrawals int                 `json:"withdrawals"` // not reconciled, counted only
+	Matched     int                 `json:"matched"`
+	Queued      int                 `json:"queued"`
+	Resolved    int                 `json:"resolved"`
+	Lines       []BankStatementLine `json:"lines,omitempty"`
+}
+
+// BankStatementLine is one deposit of a statement.
+type BankStatementLine struct {
+	ID          string        `json:"id"`
+	StatementID string        `json:"statement_id"`
+	Line        int           `json:"line"` // in the file
+	Date        string        `json:"date"` // YYYY-MM-DD
+	Amount      billing.Money `json:"amount"`
+	Remitter    string        `json:"remitter"`
+	Description string        `json:"description,omitempty"`
+	Reference   string        `json:"reference,omitempty"` // the transfer reference found in it
+	// State is matched (a payment was completed from it), queued (staff
+	// decide), resolved (staff decided) or pending (matched, its credit
+	// being booked; seen only for a moment).
+	State string `json:"state"`
+	// Reason says why a line is queued: amount_differs, payment_not_open,
+	// name_and_amount or no_match.
+	Reason string `json:"reason,omitempty"`
+	// Resolution says what staff decided: assigned, shortfall_accepted,
+	// credited or not_ours.
+	Resolution string `json:"resolution,omitempty"`
+	Note       string `json:"note,omitempty"`
+	ResolvedBy string `json:"resolved_by,omitempty"`
+	// Payment is the payment the line was matched or assigned to, or, on
+	// a queued line, the one that looks like it.
+	Payment *BankMatch `json:"payment,omitempty"`
+	// DuplicateOf is the line of an earlier statement that is the same
+	// transaction (overlapping statements); its state is that line's.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	EntryID     string `json:"entry_id,omitempty"` // the ledger entry of an adjustment
+}
+
+// Bank statement line states, queue reasons and resolutions.
+const (
+	LinePending  = "pending"
+	LineMatched  = "matched"
+	LineQueued   = "queued"
+	LineResolved = "resolved"
+
+	QueueAmountDiffers  = "amount_differs"
+	QueuePaymentNotOpen = "payment_not_open"
+	QueueNameAndAmount  = "name_and_amount"
+	QueueNoMatch        = "no_match"
+
+	ResolveAssign    = "assigned"
+	ResolveShortfall = "shortfall_accepted"
+	ResolveCredit    = "credited"
+	ResolveNotOurs   = "not_ours"
+)
+
+// BankMatch is the payment a statement line is about.
+type BankMatch struct {
+	PaymentID     string               `json:"payment_id"`
+	CustomerID    string               `json:"customer_id"`
+	CustomerName  string               `json:"customer_name"`
+	InvoiceID     string               `json:"invoice_id"`
+	InvoiceNumber string               `json:"invoice_number"`
+	Amount        billing.Money        `json:"amount"`
+	State         billing.PaymentState `json:"state"`
+}
+
+// BankStatementPage is one page of GET /v1/staff/bank-statements.
+type BankStatementPage struct {
+	Items      []BankStatement `json:"items"`
+	NextCursor string          `json:"next_cursor,omitempty"`
+}
+
+// ResolveLineRequest is POST /v1/staff/bank-statement-lines/{id}/resolve:
+// what staff decide for a queued line. Action is one of
+//
+//	assign            complete PaymentID with the transfer (amounts equal)
+//	accept_shortfall  complete PaymentID although the transfer is short by
+//	                  a bank fee the sender deducted (at most MaxBankFee)
+//	credit            book the transfer as an adjustment to CustomerID,
+//	                  with Reason (the customer sees it)
+//	not_ours          set it aside, with Reason
+type ResolveLineRequest struct {
+	Action     string `json:"action"`
+	PaymentID  string `json:"payment_id,omitempty"`
+	CustomerID string `json:"customer_id,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// Resolve actions.
+const (
+	ActionAssign          = "assign"
+	ActionAcceptShortfall = "accept_shortfall"
+	ActionCredit          = "credit"
+	ActionNotOurs         = "not_ours"
+)

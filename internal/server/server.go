@@ -109,6 +109,11 @@ type Options struct {
 	Seller api.Seller
 	// Bank is where bank transfers go.
 	Bank gateway.BankAccount
+	// Gateways are the payment methods offered, in display order; nil
+	// offers gateway.Sandbox() (bank transfer, and the sandbox's PayPal
+	// and card). The binary builds Stripe's (stripegw) here when enabled,
+	// so that the desktop app's demo server does not link stripe-go.
+	Gateways []gateway.Gateway
 	// MaxBodyBytes limits request bodies (64 KiB).
 	MaxBodyBytes int64
 	// PasswordCost is the argon2id work per password hash: zero is
@@ -234,7 +239,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	hub := events.NewHub()
 	rs := rules.New(db, rules.Config{
 		Now: opts.Now, Log: opts.Logger, Limits: opts.Limits, MaxOpenAddFunds: opts.MaxOpenAddFunds,
-		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank),
+		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank, opts.Gateways...),
 		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
 		Notify: hub.Notify,
 	})

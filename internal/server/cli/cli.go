@@ -11,8 +11,11 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 
 	"billfold/internal/server"
+	"billfold/internal/server/gateway"
+	"billfold/internal/server/gateway/stripegw"
 	"billfold/internal/server/store/pgstore"
 )
 
@@ -24,6 +27,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // config is what the command line and the environment ask for.
 type config struct {
 	listen, data, dsn, baseURL string
+	gateways                   string // comma-separated ids; "" for the sandbox set
 	demo                       bool
 }
 
@@ -57,12 +61,14 @@ func parse(args []string, lookup func(string) (string, bool), stderr io.Writer) 
 	fs.StringVar(&c.data, "data", env("BILLFOLD_DATA", "./billfold-data"), "directory of the SQLite database (env BILLFOLD_DATA)")
 	fs.StringVar(&c.dsn, "dsn", env("BILLFOLD_DSN", ""), "PostgreSQL DSN; SQLite in --data when empty (env BILLFOLD_DSN)")
 	fs.StringVar(&c.baseURL, "base-url", env("BILLFOLD_BASE_URL", ""), "public origin for checkout links (env BILLFOLD_BASE_URL)")
+	fs.StringVar(&c.gateways, "gateways", env("BILLFOLD_GATEWAYS", ""), "payment gateways offered, in order, e.g. stripe,bank_transfer; "+
+		"default "+strings.Join(gateway.SandboxIDs, ",")+" (env BILLFOLD_GATEWAYS; stripe reads STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE)")
 	fs.BoolVar(&c.demo, "demo", demoDefault, "seed demo accounts and data into an empty database (env BILLFOLD_DEMO)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo])", fs.Arg(0))
+		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--gateways IDS] [--demo])", fs.Arg(0))
 	}
 	return c, nil
 }
@@ -78,12 +84,16 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	gateways, err := buildGateways(c.gateways, lookup, log)
+	if err != nil {
+		return err
+	}
 	if c.dsn == "" {
 		if err := os.MkdirAll(c.data, 0o700); err != nil {
 			return fmt.Errorf("data directory: %w", err)
 		}
 	}
-	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log}
+	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log, Gateways: gateways}
 	if tune != nil {
 		tune(&opts)
 	}
@@ -107,8 +117,59 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if c.dsn != "" {
 		database = "postgres"
 	}
+	if !c.demo && sandboxed(gateways) {
+		log.Warn("the sandbox's card and PayPal gateways credit accounts without taking any money; offer real ones with --gateways (e.g. stripe,bank_transfer)")
+	}
 	return srv.ListenAndServe(ctx, c.listen, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "database", database)
 		fmt.Fprintf(stdout, "Billfold reference server on http://%s\n", a.String())
 	})
+}
+
+// buildGateways makes the gateways a comma-separated list of ids names:
+// stripe (configured from the STRIPE_* variables, read through lookup), or
+// one the gateway package implements. "" is the sandbox set.
+func buildGateways(ids string, lookup func(string) (string, bool), log *slog.Logger) ([]gateway.Gateway, error) {
+	if strings.TrimSpace(ids) == "" {
+		return gateway.Sandbox(), nil
+	}
+	var out []gateway.Gateway
+	seen := map[string]bool{}
+	for _, id := range strings.Split(ids, ",") {
+		id = strings.TrimSpace(id)
+		if seen[id] {
+			return nil, fmt.Errorf("--gateways: %q is listed twice", id)
+		}
+		seen[id] = true
+		if id == stripegw.ID {
+			cfg, err := stripegw.ConfigFromEnv(lookup)
+			if err != nil {
+				return nil, fmt.Errorf("--gateways stripe: %w", err)
+			}
+			cfg.Logger = log
+			p, err := stripegw.NewProvider(cfg)
+			if err != nil {
+				return nil, fmt.Errorf("--gateways stripe: %w", err)
+			}
+			log.Info("stripe gateway enabled", "config", cfg)
+			out = append(out, p)
+			continue
+		}
+		g, ok := gateway.Builtin(id)
+		if !ok {
+			return nil, fmt.Errorf("--gateways: unknown gateway %q (known: %s, %s)", id, stripegw.ID, strings.Join(gateway.SandboxIDs, ", "))
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// sandboxed reports whether the sandbox's redirect gateways are offered.
+func sandboxed(gateways []gateway.Gateway) bool {
+	for _, g := range gateways {
+		if id := g.Info().ID; id == "card" || id == "paypal" {
+			return true
+		}
+	}
+	return false
 }

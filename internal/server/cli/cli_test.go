@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -152,5 +153,56 @@ func TestServeDemoAnswersAndShutsDownOnCancel(t *testing.T) {
 	}
 	if _, err := client.Get(base + "/healthz"); err == nil {
 		t.Fatal("still serving after shutdown")
+	}
+}
+
+// TestGatewaysFromTheCommandLine: --gateways (or BILLFOLD_GATEWAYS) picks
+// the gateways in order; stripe is configured from the STRIPE_* variables,
+// and every mistake stops the server with a message naming what to fix,
+// never the secret itself.
+func TestGatewaysFromTheCommandLine(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	stripeEnv := map[string]string{"STRIPE_SECRET_KEY": "sk_test_Cli0123456789", "STRIPE_WEBHOOK_SECRET": "whsec_Cli0123456789"}
+	ids := func(list string, env map[string]string) ([]string, error) {
+		gs, err := buildGateways(list, environ(env), log)
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Info().ID)
+		}
+		return out, err
+	}
+	for list, want := range map[string]string{
+		"":                        "bank_transfer,paypal,card",
+		"stripe,bank_transfer":    "stripe,bank_transfer",
+		" bank_transfer , stripe": "bank_transfer,stripe",
+		"card":                    "card",
+	} {
+		got, err := ids(list, stripeEnv)
+		if err != nil || strings.Join(got, ",") != want {
+			t.Errorf("%q: %v %v, want %s", list, got, err, want)
+		}
+	}
+	for list, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"stripe":                      {nil, "STRIPE_SECRET_KEY is not set"},
+		"stripe,bank_transfer,stripe": {stripeEnv, `"stripe" is listed twice`},
+		"visa":                        {stripeEnv, `unknown gateway "visa"`},
+		"stripe ":                     {map[string]string{"STRIPE_SECRET_KEY": "pk_live_Publishable1"}, "STRIPE_SECRET_KEY must be a secret key"},
+		"bank_transfer,stripe,,card":  {stripeEnv, `unknown gateway ""`},
+	} {
+		_, err := ids(list, tc.env)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "Publishable1") {
+			t.Errorf("%q: %v, want an error with %q", list, err, tc.want)
+		}
+	}
+	c, err := parse(nil, environ(map[string]string{"BILLFOLD_GATEWAYS": "stripe,bank_transfer"}), io.Discard)
+	if err != nil || c.gateways != "stripe,bank_transfer" {
+		t.Errorf("BILLFOLD_GATEWAYS: %+v %v", c, err)
+	}
+	c, err = parse([]string{"--gateways", "card"}, environ(map[string]string{"BILLFOLD_GATEWAYS": "stripe"}), io.Discard)
+	if err != nil || c.gateways != "card" {
+		t.Errorf("--gateways over the environment: %+v %v", c, err)
 	}
 }

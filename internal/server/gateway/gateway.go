@@ -23,18 +23,32 @@ import (
 // Start describes the payment attempt a gateway opened.
 type Start struct {
 	Action        string // api.ActionRedirect | api.ActionInstructions
-	CheckoutToken string // redirect gateways: the sandbox/PSP session
+	CheckoutToken string // the sandbox's checkout: its bearer token on this server
+	URL           string // a provider's hosted checkout (Remote gateways)
+	Session       string // the provider's id of that checkout
 	Reference     string // offline gateways: what the customer writes on the transfer
 	ExpiresAt     *time.Time
 }
 
-// Gateway is one payment method.
+// Gateway is one payment method. Each is also either Local or Remote.
 type Gateway interface {
 	Info() api.Gateway
 	// Supports reports whether the gateway takes payments in c.
 	Supports(c billing.Currency) bool
+}
+
+// Local is a gateway that opens its attempts itself (the sandbox, bank
+// transfer), inside the payment's transaction.
+type Local interface {
+	Gateway
 	// Begin opens a payment attempt.
 	Begin(now time.Time) Start
+}
+
+// Localized is a gateway that describes itself in the customer's
+// language; the others are looked up in the registry's Japanese table.
+type Localized interface {
+	InfoIn(locale string) api.Gateway
 }
 
 // japanese are the gateways' names and descriptions for Japanese-speaking
@@ -51,18 +65,44 @@ type Registry struct {
 	bank BankAccount
 }
 
-// NewRegistry returns the default gateways: bank transfer (JPY), PayPal
-// (USD, EUR, JPY) and card (all), both redirect gateways on the sandbox.
-func NewRegistry(bank BankAccount) *Registry {
-	return &Registry{bank: bank, list: []Gateway{
-		bankTransfer{currencies: []billing.Currency{billing.JPY}},
-		sandbox{info: api.Gateway{ID: "paypal", Name: "PayPal", Kind: api.GatewayRedirect,
+// NewRegistry returns a registry of gateways, in display order; none
+// given means Sandbox().
+func NewRegistry(bank BankAccount, gateways ...Gateway) *Registry {
+	if len(gateways) == 0 {
+		gateways = Sandbox()
+	}
+	return &Registry{bank: bank, list: gateways}
+}
+
+// Sandbox is the default set, what the demo offers: bank transfer (JPY),
+// and PayPal (USD, EUR, JPY) and card (all) on the sandbox checkout.
+func Sandbox() []Gateway {
+	out := make([]Gateway, len(SandboxIDs))
+	for i, id := range SandboxIDs {
+		out[i], _ = Builtin(id)
+	}
+	return out
+}
+
+// SandboxIDs are the ids of Sandbox(), in its order.
+var SandboxIDs = []string{BankTransferID, "paypal", "card"}
+
+// Builtin returns the gateway this package implements under id: bank
+// transfer or one of the sandbox's redirect gateways.
+func Builtin(id string) (Gateway, bool) {
+	switch id {
+	case BankTransferID:
+		return bankTransfer{currencies: []billing.Currency{billing.JPY}}, true
+	case "paypal":
+		return sandbox{info: api.Gateway{ID: "paypal", Name: "PayPal", Kind: api.GatewayRedirect,
 			Description: "Pay with your PayPal account. You will be redirected to PayPal to approve the payment."},
-			currencies: []billing.Currency{billing.JPY, billing.USD, billing.EUR}},
-		sandbox{info: api.Gateway{ID: "card", Name: "Credit card", Kind: api.GatewayRedirect,
+			currencies: []billing.Currency{billing.JPY, billing.USD, billing.EUR}}, true
+	case "card":
+		return sandbox{info: api.Gateway{ID: "card", Name: "Credit card", Kind: api.GatewayRedirect,
 			Description: "Visa, Mastercard, JCB, American Express. Your bank may ask for 3-D Secure authentication."},
-			currencies: billing.Currencies},
-	}}
+			currencies: billing.Currencies}, true
+	}
+	return nil, false
 }
 
 // For returns the gateways that accept currency c, described in the
@@ -71,14 +111,22 @@ func (r *Registry) For(c billing.Currency, locale string) []api.Gateway {
 	out := []api.Gateway{}
 	for _, g := range r.list {
 		if g.Supports(c) {
-			info := g.Info()
-			if ja, ok := japanese[info.ID]; ok && strings.HasPrefix(locale, "ja") {
-				info.Name, info.Description = ja.Name, ja.Description
-			}
-			out = append(out, info)
+			out = append(out, describe(g, locale))
 		}
 	}
 	return out
+}
+
+// describe is g's description in the language of locale.
+func describe(g Gateway, locale string) api.Gateway {
+	if l, ok := g.(Localized); ok {
+		return l.InfoIn(locale)
+	}
+	info := g.Info()
+	if ja, ok := japanese[info.ID]; ok && strings.HasPrefix(locale, "ja") {
+		info.Name, info.Description = ja.Name, ja.Description
+	}
+	return info
 }
 
 // Lookup finds a gateway by id.

@@ -67,12 +67,22 @@ func (h *Handler) handlePay(w http.ResponseWriter, r *http.Request, p rules.Prin
 		return
 	}
 	id := r.PathValue("id")
+	// A provider's checkout (Stripe) is opened before the transaction,
+	// unless the key's answer is stored already: a retry replays it.
+	var opened *rules.Opened
+	if !h.keyAnswered(r, p) {
+		var err error
+		if opened, err = h.rules.OpenCheckout(r.Context(), p.User.ID, id, in); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	mutate(h, w, r, p, change[api.Payment]{lock: p.User.ID, key: keyRequired, status: http.StatusCreated,
 		req: struct {
 			Invoice string
 			rules.PayInput
 		}{id, in},
-		run: func(tx *store.Tx) (api.Payment, error) { return h.rules.Pay(tx, p.User.ID, id, in) }})
+		run: func(tx *store.Tx) (api.Payment, error) { return h.rules.Pay(tx, p.User.ID, id, in, opened) }})
 }
 
 func (h *Handler) handleApplyCredit(w http.ResponseWriter, r *http.Request, p rules.Principal) {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"billfold/api"
@@ -42,12 +43,22 @@ func decode[T cleaner[T]](h *Handler, w http.ResponseWriter, r *http.Request) (T
 // size limit. Another media type is unsupported_media_type: a form body
 // (curl -d without a Content-Type) is refused rather than read as JSON.
 func (h *Handler) jsonBody(r *http.Request) ([]byte, error) {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		return nil, problem.New(api.CodeUnsupportedMediaType, "Send the request body as JSON, with Content-Type: application/json.")
+	return readBody(r, "application/json", h.maxBody)
+}
+
+// readBody reads the whole body of a request whose media type must be
+// one of types, within limit bytes.
+func readBody(r *http.Request, types string, limit int64) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || !slices.Contains(strings.Split(types, ", "), mt) {
+		if types == "application/json" {
+			return nil, problem.New(api.CodeUnsupportedMediaType, "Send the request body as JSON, with Content-Type: application/json.")
+		}
+		return nil, problem.New(api.CodeUnsupportedMediaType, "Send the file as the request body, with Content-Type "+types+".")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
-		return nil, bodyError(err, h.maxBody)
+		return nil, bodyError(err, limit)
 	}
 	return body, nil
 }

@@ -73,6 +73,9 @@ func (h *Handler) routes() http.Handler {
 	mux.HandleFunc("POST /v1/sessions", h.handleSignIn)
 	mux.HandleFunc("POST /v1/sessions/refresh", h.handleRefresh)
 	mux.HandleFunc("POST /v1/webhooks/sandbox", h.handleWebhook)
+	mux.HandleFunc("POST /v1/webhooks/stripe", h.handleProviderWebhook("stripe"))
+	mux.HandleFunc("GET "+rules.CheckoutDonePath, h.handleCheckoutReturn)
+	mux.HandleFunc("GET "+rules.CheckoutCancelledPath, h.handleCheckoutReturn)
 	mux.HandleFunc("GET /sandbox/checkout/{token}", h.handleCheckoutPage)
 	mux.HandleFunc("POST /sandbox/checkout/{token}", h.handleCheckoutSubmit)
 
@@ -103,6 +106,7 @@ func (h *Handler) routes() http.Handler {
 	mux.Handle("POST /v1/staff/customers/{id}/adjustments", h.staff(h.handleStaffAdjust))
 	mux.Handle("POST /v1/staff/payments/{id}/confirm", h.staff(h.handleStaffConfirm))
 	mux.Handle("GET /v1/staff/audit", h.staff(h.handleStaffAudit))
+	mux.Handle("GET /v1/staff/disputes", h.staff(h.handleStaffDisputes))
 
 	// Everything else, as problem+json: a path that exists with another
 	// method is a 405 naming the methods it has, anything else a 404.

@@ -19,6 +19,9 @@ import (
 // IdempotencyRetention is how long stored responses are replayed.
 const IdempotencyRetention = 48 * time.Hour
 
+// maxKeyLength bounds an Idempotency-Key.
+const maxKeyLength = 255
+
 // keyPolicy says whether a route demands an Idempotency-Key.
 type keyPolicy bool
 
@@ -55,8 +58,8 @@ func mutate[T any](h *Handler, w http.ResponseWriter, r *http.Request, p rules.P
 			"This request moves money and needs an Idempotency-Key header (one per user action, reused on retries)."))
 		return
 	}
-	if len(key) > 255 {
-		h.fail(w, r, problem.InvalidField("Idempotency-Key", "too_long", "must be at most 255 characters"))
+	if len(key) > maxKeyLength {
+		h.fail(w, r, problem.InvalidField("Idempotency-Key", "too_long", fmt.Sprintf("must be at most %d characters", maxKeyLength)))
 		return
 	}
 	canon, err := json.Marshal(c.req)
@@ -115,6 +118,24 @@ func mutate[T any](h *Handler, w http.ResponseWriter, r *http.Request, p rules.P
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeRaw(w, resp.Status, resp.Body)
+}
+
+// keyAnswered reports whether mutate will not run r's operation: its
+// Idempotency-Key is missing or too long (refused), or has a stored answer
+// (replayed or, for another request, refused). Work that must precede the
+// operation's transaction, such as opening a provider's checkout, is
+// skipped then. A read that fails counts as not answered: mutate looks
+// again.
+func (h *Handler) keyAnswered(r *http.Request, p rules.Principal) bool {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" || len(key) > maxKeyLength {
+		return true
+	}
+	err := h.db.ReadTx(r.Context(), func(tx *store.Tx) error {
+		_, err := tx.IdempotentResponse(p.User.ID, key)
+		return err
+	})
+	return err == nil
 }
 
 // PurgeIdempotencyKeys forgets the keys older than IdempotencyRetention.

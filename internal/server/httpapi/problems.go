@@ -35,6 +35,7 @@ var statusOf = map[string]int{
 	api.CodeCreditNotAllowed:      http.StatusConflict,
 	api.CodePaymentNotConfirmable: http.StatusConflict,
 	api.CodeAlreadyReversed:       http.StatusConflict,
+	api.CodeLineNotQueued:         http.StatusConflict,
 	api.CodeBodyTooLarge:          http.StatusRequestEntityTooLarge,
 	api.CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
 	api.CodeIdempotencyMismatch:   http.StatusUnprocessableEntity,
@@ -49,6 +50,9 @@ var statusOf = map[string]int{
 	api.CodeVoucherInvalid:        http.StatusUnprocessableEntity,
 	api.CodeVoucherExpired:        http.StatusUnprocessableEntity,
 	api.CodeVoucherRedeemed:       http.StatusUnprocessableEntity,
+	api.CodeTransferAmount:        http.StatusUnprocessableEntity,
+	api.CodeStatementUnreadable:   http.StatusBadRequest,
+	api.CodeGatewayError:          http.StatusBadGateway,
 	api.CodeRateLimited:           http.StatusTooManyRequests,
 	api.CodeInternal:              http.StatusInternalServerError,
 }
@@ -57,7 +61,7 @@ var statusOf = map[string]int{
 var titles = map[int]string{
 	400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
 	409: "Conflict", 413: "Request body too large", 415: "Unsupported media type", 422: "Unprocessable request",
-	429: "Too many requests", 500: "Internal server error",
+	429: "Too many requests", 500: "Internal server error", 502: "Bad gateway",
 }
 
 // errInternal is what a failure that is not a refusal looks like from outside.

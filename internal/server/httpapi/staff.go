@@ -127,3 +127,15 @@ func (h *Handler) handleStaffConfirm(w http.ResponseWriter, r *http.Request, p r
 			return "payment.confirm", pay.ID + " " + in.Reference + " " + billing.Format(pay.Amount) + " " + in.Note
 		}})
 }
+
+func (h *Handler) handleStaffDisputes(w http.ResponseWriter, r *http.Request, p rules.Principal) {
+	page, err := pageOf(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	cid := r.URL.Query().Get("customer_id")
+	audited(h, w, r, p, "disputes.list", cid, r.URL.RawQuery, func(tx *store.Tx) (api.DisputePage, error) {
+		return h.rules.Disputes(tx, cid, page)
+	})
+}

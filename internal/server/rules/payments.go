@@ -42,6 +42,9 @@ func (s *Service) nextAction(p store.Payment) api.NextAction {
 			Note: "Write the reference in the transfer's remitter name or memo field so we can match your payment. 振込名義の前に参照番号を入力してください。",
 		}}
 	}
+	if p.CheckoutURL != "" { // a provider's hosted checkout
+		return api.NextAction{Type: api.ActionRedirect, URL: p.CheckoutURL}
+	}
 	return api.NextAction{Type: api.ActionRedirect, URL: *s.baseURL.Load() + "/sandbox/checkout/" + p.CheckoutToken}
 }
 
@@ -82,47 +85,33 @@ func (in PayInput) Clean() (PayInput, error) {
 }
 
 // Pay opens a payment attempt of the invoice's balance due with a gateway.
-// The gateway can be changed before paying by opening a new attempt.
-func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput) (api.Payment, error) {
-	in, err := in.Clean()
+// The gateway can be changed before paying by opening a new attempt. A
+// Remote gateway's checkout was opened before the transaction
+// (OpenCheckout); it must be for this invoice's balance due still.
+func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput, opened *Opened) (api.Payment, error) {
+	inv, g, err := s.payable(tx, customerID, invoiceID, in)
 	if err != nil {
 		return api.Payment{}, err
-	}
-	stored, err := s.storedInvoice(tx, customerID, invoiceID)
-	if err != nil {
-		return api.Payment{}, err
-	}
-	inv := s.invoiceView(stored)
-	if inv.Status != billing.InvoiceUnpaid || inv.BalanceDue.Amount <= 0 {
-		return api.Payment{}, problem.New(api.CodeInvoiceNotPayable, fmt.Sprintf("Invoice %s is %s and cannot be paid.", inv.Number, inv.Status))
-	}
-	g, ok := s.cfg.Gateways.Lookup(in.Gateway)
-	if !ok || !g.Supports(inv.Currency) {
-		return api.Payment{}, &problem.Error{Code: api.CodeGatewayUnavailable,
-			Detail: fmt.Sprintf("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
-			Fields: []api.FieldError{{Field: "gateway", Code: api.CodeGatewayUnavailable, Message: "is not available"}}}
-	}
-	if inv.Kind == billing.KindAddFunds {
-		// The headroom was there when the invoice was made; credit that
-		// arrived since (a voucher, an adjustment) may have used it.
-		// Refuse before any money moves: once the gateway has taken it,
-		// the deposit is credited whatever the cap.
-		_, balance, err := s.customer(tx, customerID)
-		if err != nil {
-			return api.Payment{}, err
-		}
-		if err := s.headroomFor(balance, inv.BalanceDue, "invoice"); err != nil {
-			return api.Payment{}, err
-		}
 	}
 	if err := s.supersedeAttempts(tx, inv); err != nil {
 		return api.Payment{}, err
 	}
 	now := s.now()
-	start := g.Begin(now)
-	p := store.Payment{ID: auth.NewID("pay_"), InvoiceID: inv.ID, CustomerID: customerID, Gateway: g.Info().ID,
+	id := auth.NewID("pay_")
+	var start gateway.Start
+	switch g := g.(type) {
+	case gateway.Remote:
+		if opened == nil || opened.InvoiceID != inv.ID || opened.Gateway != g.Info().ID || opened.Amount != inv.BalanceDue {
+			return api.Payment{}, problem.New(api.CodeInvoiceNotPayable,
+				fmt.Sprintf("Invoice %s changed while the payment page was being opened (%s is due now). Pay again.", inv.Number, billing.Format(inv.BalanceDue)))
+		}
+		id, start = opened.PaymentID, opened.Start
+	case gateway.Local:
+		start = g.Begin(now)
+	}
+	p := store.Payment{ID: id, InvoiceID: inv.ID, CustomerID: customerID, Gateway: g.Info().ID,
 		State: billing.PaymentAwaitingAction, Amount: inv.BalanceDue, Reference: start.Reference, CheckoutToken: start.CheckoutToken,
-		CreatedAt: store.Time(now), UpdatedAt: store.Time(now)}
+		CheckoutURL: start.URL, ProviderSession: start.Session, CreatedAt: store.Time(now), UpdatedAt: store.Time(now)}
 	if start.ExpiresAt != nil {
 		exp := store.Time(*start.ExpiresAt)
 		p.ExpiresAt = &exp
@@ -167,6 +156,44 @@ func (s *Service) supersedeAttempts(tx *store.Tx, inv api.Invoice) error {
 	return nil
 }
 
+// payable checks that the customer's invoice can be paid through the
+// gateway in: unpaid, in a currency the gateway takes, and for a deposit,
+// within the balance cap.
+func (s *Service) payable(tx *store.Tx, customerID, invoiceID string, in PayInput) (api.Invoice, gateway.Gateway, error) {
+	in, err := in.Clean()
+	if err != nil {
+		return api.Invoice{}, nil, err
+	}
+	stored, err := s.storedInvoice(tx, customerID, invoiceID)
+	if err != nil {
+		return api.Invoice{}, nil, err
+	}
+	inv := s.invoiceView(stored)
+	if inv.Status != billing.InvoiceUnpaid || inv.BalanceDue.Amount <= 0 {
+		return api.Invoice{}, nil, problem.New(api.CodeInvoiceNotPayable, fmt.Sprintf("Invoice %s is %s and cannot be paid.", inv.Number, inv.Status))
+	}
+	g, ok := s.cfg.Gateways.Lookup(in.Gateway)
+	if !ok || !g.Supports(inv.Currency) {
+		return api.Invoice{}, nil, &problem.Error{Code: api.CodeGatewayUnavailable,
+			Detail: fmt.Sprintf("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
+			Fields: []api.FieldError{{Field: "gateway", Code: api.CodeGatewayUnavailable, Message: "is not available"}}}
+	}
+	if inv.Kind == billing.KindAddFunds {
+		// The headroom was there when the invoice was made; credit that
+		// arrived since (a voucher, an adjustment) may have used it.
+		// Refuse before any money moves: once the gateway has taken it,
+		// the deposit is credited whatever the cap.
+		_, balance, err := s.customer(tx, customerID)
+		if err != nil {
+			return api.Invoice{}, nil, err
+		}
+		if err := s.headroomFor(balance, inv.BalanceDue, "invoice"); err != nil {
+			return api.Invoice{}, nil, err
+		}
+	}
+	return inv, g, nil
+}
+
 // paymentChanged answers a payment after a change and records the
 // payment.updated event.
 func (s *Service) paymentChanged(tx *store.Tx, p store.Payment) (api.Payment, error) {
@@ -195,19 +222,26 @@ func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool
 	if actor == "" { // the gateway's own callback
 		actor = "gateway:" + pay.Gateway
 	}
-	now := s.now()
 	if !succeeded {
-		if err := tx.SetPaymentState(pay.ID, billing.PaymentFailed, reason, now); err != nil {
+		if err := tx.SetPaymentState(pay.ID, billing.PaymentFailed, reason, s.now()); err != nil {
 			return false, err
 		}
 		return true, s.paymentReread(tx, pay)
 	}
+	return true, s.receive(tx, pay, actor)
+}
+
+// receive records that the money of pay arrived: the payment succeeds, the
+// invoice is paid as far as it still needs, and the rest is credited or
+// owed back (creditOrRefund), all in the caller's transaction.
+func (s *Service) receive(tx *store.Tx, pay store.Payment, actor string) error {
+	now := s.now()
 	if err := tx.SetPaymentState(pay.ID, billing.PaymentSucceeded, "", now); err != nil {
-		return false, err
+		return err
 	}
 	stored2, err := s.storedInvoice(tx, pay.CustomerID, pay.InvoiceID)
 	if err != nil {
-		return false, err
+		return err
 	}
 	inv := s.invoiceView(stored2)
 	applied := int64(0)
@@ -220,16 +254,16 @@ func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool
 			paidAt = &now
 		}
 		if err := tx.AddAmountPaid(inv.ID, applied, paidAt); err != nil {
-			return false, err
+			return err
 		}
 	}
 	credit, refund, err := s.creditOrRefund(tx, pay, inv, applied)
 	if err != nil {
-		return false, err
+		return err
 	}
 	if refund > 0 {
 		if err := s.refundDue(tx, pay, inv, refund, actor); err != nil {
-			return false, err
+			return err
 		}
 	}
 	if credit > 0 {
@@ -239,14 +273,14 @@ func (s *Service) completePayment(tx *store.Tx, paymentID string, succeeded bool
 		}
 		if _, err := s.Book(tx, pay.CustomerID, Entry{Kind: billing.LedgerDeposit, Amount: credit,
 			Description: desc, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID, PaymentID: pay.ID}); err != nil {
-			return false, err
+			return err
 		}
 	}
 	if err := s.paymentReread(tx, pay); err != nil {
-		return false, err
+		return err
 	}
 	_, err = s.invoiceChanged(tx, pay.CustomerID, pay.InvoiceID)
-	return true, err
+	return err
 }
 
 // creditOrRefund splits what pay brought beyond the applied part of inv.

@@ -64,6 +64,8 @@ type Env struct {
 	Clock     *Clock
 	Logs      *SyncBuffer
 	validator *apivalidate.Validator
+	opts      server.Options
+	http      *httptest.Server
 }
 
 // Clock is a settable clock; it starts at real time and only moves when told.
@@ -128,27 +130,47 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 	for _, f := range tune {
 		f(&opts)
 	}
-	srv, err := server.New(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	srv.SetBaseURL(hs.URL)
 	v, err := apivalidate.New()
 	if err != nil {
 		t.Fatalf("load OpenAPI: %v", err)
 	}
-	e := &Env{T: t, Server: srv, URL: hs.URL, Clock: clock, Logs: logs, validator: v,
+	e := &Env{T: t, Clock: clock, Logs: logs, validator: v, opts: opts,
 		Client: &http.Client{Transport: v.Transport(http.DefaultTransport), Timeout: 30 * time.Second}}
+	e.serve()
 	t.Cleanup(func() {
-		hs.CloseClientConnections()
-		hs.Close()
-		_ = srv.Close()
+		e.stop()
 		for _, msg := range v.Errors() {
 			t.Errorf("OpenAPI: %s", msg)
 		}
 	})
 	return e
+}
+
+// serve starts the server on its database and serves it on a new port.
+func (e *Env) serve() {
+	e.T.Helper()
+	srv, err := server.New(context.Background(), e.opts)
+	if err != nil {
+		e.T.Fatalf("start server: %v", err)
+	}
+	e.http = httptest.NewServer(srv.Handler())
+	srv.SetBaseURL(e.http.URL)
+	e.Server, e.URL = srv, e.http.URL
+}
+
+func (e *Env) stop() {
+	e.http.CloseClientConnections()
+	e.http.Close()
+	_ = e.Server.Close()
+}
+
+// Restart stops the server as a process exit would (nothing but the
+// database survives) and starts a new one on the same database, at a new
+// URL. Sessions survive: they are in the database.
+func (e *Env) Restart() {
+	e.T.Helper()
+	e.stop()
+	e.serve()
 }
 
 // pgSchema creates a schema for one test and returns a DSN that uses it.

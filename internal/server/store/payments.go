@@ -12,7 +12,7 @@ import (
 // Payment attempts.
 
 const paymentColumns = `id, invoice_id, customer_id, gateway, state, amount, currency, reference, checkout_token,
-	card_challenge, failure_reason, created_at, updated_at, expires_at`
+	card_challenge, failure_reason, created_at, updated_at, expires_at, checkout_url, provider_session, provider_charge`
 
 // Payment is a payment attempt as stored, with the fields the API does not
 // show (whose it is, the transfer reference, the checkout token).
@@ -21,7 +21,10 @@ type Payment struct {
 	State                              billing.PaymentState
 	Amount                             billing.Money
 	Reference                          string // offline gateways: what the customer writes on the transfer
-	CheckoutToken                      string // redirect gateways: the checkout's bearer credential
+	CheckoutToken                      string // the sandbox's checkout: its bearer credential
+	CheckoutURL                        string // a provider's hosted checkout (Stripe)
+	ProviderSession                    string // the provider's id of that checkout
+	ProviderCharge                     string // the provider's id of the money taken, once paid
 	Challenge                          bool   // the sandbox card asked for 3-D Secure
 	FailureReason                      string
 	CreatedAt, UpdatedAt               time.Time
@@ -39,16 +42,17 @@ func (t *Tx) queryPayments(query string, args ...any) ([]Payment, error) {
 		var p Payment
 		var state, cur string
 		var amount, created, updated int64
-		var ref, token sql.NullString
+		var ref, token, checkoutURL, session, charge sql.NullString
 		var challenge int
 		var expires sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.InvoiceID, &p.CustomerID, &p.Gateway, &state, &amount, &cur, &ref, &token,
-			&challenge, &p.FailureReason, &created, &updated, &expires); err != nil {
+			&challenge, &p.FailureReason, &created, &updated, &expires, &checkoutURL, &session, &charge); err != nil {
 			return nil, fmt.Errorf("scan payment: %w", err)
 		}
 		p.State, p.Amount = billing.PaymentState(state), billing.New(amount, billing.Currency(cur))
 		p.CreatedAt, p.UpdatedAt, p.ExpiresAt = fromMicro(created), fromMicro(updated), fromNullMicro(expires)
 		p.Reference, p.CheckoutToken, p.Challenge = ref.String, token.String, challenge != 0
+		p.CheckoutURL, p.ProviderSession, p.ProviderCharge = checkoutURL.String, session.String, charge.String
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -109,10 +113,10 @@ func (t *Tx) InsertPayment(p Payment) error {
 	if p.Challenge {
 		challenge = 1
 	}
-	_, err := t.Exec(`INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.Exec(`INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.InvoiceID, p.CustomerID, p.Gateway, string(p.State), p.Amount.Amount, string(p.Amount.Currency),
 		nullable(p.Reference), nullable(p.CheckoutToken), challenge, p.FailureReason, micro(p.CreatedAt), micro(p.UpdatedAt),
-		nullMicro(p.ExpiresAt))
+		nullMicro(p.ExpiresAt), nullable(p.CheckoutURL), nullable(p.ProviderSession), nullable(p.ProviderCharge))
 	if err != nil {
 		return fmt.Errorf("insert payment: %w", err)
 	}
