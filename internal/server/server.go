@@ -264,6 +264,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	go s.every(jctx, time.Hour, "purge idempotency keys", s.handler.PurgeIdempotencyKeys)
 	// Also at start: a server that stopped may have left callbacks owed.
 	go s.every(jctx, rules.CallbackRetryAfter, "retry sandbox callbacks", rs.RetryOwedCallbacks)
+	// Also at start: an upload that stopped may have left matched
+	// statement lines whose payments are not completed yet.
+	go s.every(jctx, rules.CallbackRetryAfter, "complete matched statement lines", rs.MatchPendingLines)
 	return s, nil
 }
 

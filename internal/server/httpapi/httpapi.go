@@ -107,6 +107,10 @@ func (h *Handler) routes() http.Handler {
 	mux.Handle("POST /v1/staff/payments/{id}/confirm", h.staff(h.handleStaffConfirm))
 	mux.Handle("GET /v1/staff/audit", h.staff(h.handleStaffAudit))
 	mux.Handle("GET /v1/staff/disputes", h.staff(h.handleStaffDisputes))
+	mux.Handle("POST /v1/staff/bank-statements", h.staff(h.handleStaffUploadStatement))
+	mux.Handle("GET /v1/staff/bank-statements", h.staff(h.handleStaffStatements))
+	mux.Handle("GET /v1/staff/bank-statements/{id}", h.staff(h.handleStaffStatement))
+	mux.Handle("POST /v1/staff/bank-statement-lines/{id}/resolve", h.staff(h.handleStaffResolveLine))
 
 	// Everything else, as problem+json: a path that exists with another
 	// method is a 405 naming the methods it has, anything else a 404.
