@@ -383,7 +383,11 @@ func TestDemoData(t *testing.T) {
 					rates[r.Rate] = true
 				}
 			}
-			if len(page.Items) != 13 || !rates[10] || !rates[8] {
+			want := 13 // a year of service invoices and a deposit
+			if email == server.DemoCustomerJA {
+				want++ // the deposit the demo statement paid
+			}
+			if len(page.Items) != want || !rates[10] || !rates[8] {
 				t.Fatalf("%s: %d invoices, rates %v", email, len(page.Items), rates)
 			}
 			checkLedger(t, e, tok)
@@ -396,6 +400,22 @@ func TestDemoData(t *testing.T) {
 		e.MustJSON(e.Do("GET", "/v1/staff/customers?q=yamada", staff.AccessToken, nil, nil), 200, &list)
 		if len(list.Items) != 1 || list.Items[0].Name != "山田 太郎" {
 			t.Fatalf("staff search: %+v", list)
+		}
+		// The week's bank statement: yamada's transfer matched and
+		// credited, a transfer nobody announced queued.
+		var statements api.BankStatementPage
+		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements", staff.AccessToken, nil, nil), 200, &statements)
+		if len(statements.Items) != 1 || statements.Items[0].Matched != 1 || statements.Items[0].Queued != 1 {
+			t.Fatalf("demo statements: %+v", statements)
+		}
+		var st api.BankStatement
+		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements/"+statements.Items[0].ID, staff.AccessToken, nil, nil), 200, &st)
+		if m := lineOf(t, st, 2); m.State != api.LineMatched || m.Payment == nil || m.Payment.CustomerID != list.Items[0].ID ||
+			m.Payment.State != billing.PaymentSucceeded {
+			t.Fatalf("demo statement's matched line: %+v", m)
+		}
+		if q := lineOf(t, st, 3); q.State != api.LineQueued || q.Reason != api.QueueNoMatch {
+			t.Fatalf("demo statement's queued line: %+v", q)
 		}
 	})
 }

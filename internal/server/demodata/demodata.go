@@ -1,5 +1,6 @@
 // Package demodata fills an empty database with the demo provider: two
-// customers with a year of history, a staff member and vouchers. It writes
+// customers with a year of history, a staff member, vouchers and a bank
+// statement. It writes
 // through the rules (accounts, invoices, the ledger) and, for history that
 // no rule makes (payments settled in the past), through the store.
 package demodata
@@ -7,11 +8,15 @@ package demodata
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"billfold/api"
 	"billfold/billing"
+	"billfold/internal/bankstatement"
 	"billfold/internal/server/auth"
+	"billfold/internal/server/gateway"
 	"billfold/internal/server/rules"
 	"billfold/internal/server/store"
 )
@@ -78,7 +83,54 @@ func Seed(ctx context.Context, db *store.DB, rs *rules.Service, now time.Time) (
 		}
 		return s.history(tx, smith, now, enLines)
 	})
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	return true, s.statement(ctx, db, yamada, now)
+}
+
+// statement opens a bank transfer for yamada and uploads the bank's
+// statement of the week as staff would: its transfer matches yamada's
+// (the reference written in half-width without hyphens, as customers
+// do), and a transfer nobody announced waits in the queue. Nothing is
+// seeded when the server offers no bank transfers.
+func (s seeder) statement(ctx context.Context, db *store.DB, yamadaID string, now time.Time) error {
+	if !slices.ContainsFunc(s.rs.Config(billing.JPY, "ja").Gateways, func(g api.Gateway) bool { return g.ID == gateway.BankTransferID }) {
+		return nil
+	}
+	amount := billing.New(20_000, billing.JPY)
+	var p api.Payment
+	err := db.WriteTx(ctx, yamadaID, func(tx *store.Tx) error {
+		inv, err := s.rs.AddFunds(tx, yamadaID, rules.AddFundsInput{Amount: amount, Gateway: gateway.BankTransferID,
+			PolicyVersion: s.rs.Config(billing.JPY, "ja").CreditPolicy.Version})
+		if err != nil {
+			return fmt.Errorf("demo transfer: %w", err)
+		}
+		p, err = s.rs.Pay(tx, yamadaID, inv.ID, rules.PayInput{Gateway: gateway.BankTransferID}, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	st := &bankstatement.Statement{Created: now, Accounts: []bankstatement.Account{{
+		BankCode: "0005", BankName: "ﾐｽﾞﾅﾐ", BranchCode: "001", BranchName: "ﾏﾙﾉｳﾁ", Type: "1", Number: "1234567",
+		Name: "ｶ)ﾋﾞﾙﾌｫｰﾙﾄﾞ", From: day.AddDate(0, 0, -6), To: day, Opening: billing.New(1_250_000, billing.JPY)}},
+		Lines: []bankstatement.Line{
+			{Date: day.AddDate(0, 0, -1), Direction: bankstatement.Deposit, Kind: "振込", InquiryNumber: "1001", Amount: amount,
+				Remitter: strings.ReplaceAll(p.NextAction.Instructions.Reference, "-", "") + " ﾔﾏﾀﾞ ﾀﾛｳ"},
+			{Date: day, Direction: bankstatement.Deposit, Kind: "振込", InquiryNumber: "1002", Amount: billing.New(5_500, billing.JPY),
+				Remitter: "ｶ)ｻｸﾗﾃﾞﾝｷ"},
+		}}
+	for i := range st.Lines {
+		st.Lines[i].ValueDate = st.Lines[i].Date
+	}
+	file, err := bankstatement.EncodeZengin(st, bankstatement.ZenginOptions{})
+	if err != nil {
+		return fmt.Errorf("demo statement: %w", err)
+	}
+	_, _, err = s.rs.UploadStatement(ctx, Staff, file)
+	return err
 }
 
 func pow10(n int) int64 {
