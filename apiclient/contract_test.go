@@ -11,6 +11,7 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
+	"billfold/internal/bankstatement"
 	"billfold/internal/server/servertest"
 )
 
@@ -397,6 +398,48 @@ func TestEventsContract(t *testing.T) {
 		u := waitFor(t, staff.Events(context.Background()), "closed", isState(apiclient.StreamClosed))
 		if e := apiErr(t, u.Err); !e.IsForbidden() {
 			t.Fatalf("staff stream: %v", u.Err)
+		}
+	})
+}
+
+// TestStatementContract: staff upload a bank statement file, list and
+// read it, and resolve its queued line; the same file again is the same
+// statement.
+func TestStatementContract(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		env := servertest.New(t, b)
+		ctx := context.Background()
+		staff := signIn(t, env.URL, env.NewStaff(), fastOptions(), true)
+		day := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+		file, err := bankstatement.EncodeZengin(&bankstatement.Statement{Created: day, Accounts: []bankstatement.Account{{
+			BankCode: "0005", BankName: "ﾐｽﾞﾅﾐ", BranchCode: "001", BranchName: "ﾏﾙﾉｳﾁ", Type: "1", Number: "7654321", Name: "ｶ)ﾋﾞﾙﾌｫｰﾙﾄﾞ",
+			From: day, To: day, Opening: billing.New(0, billing.JPY)}},
+			Lines: []bankstatement.Line{{Date: day, ValueDate: day, Direction: bankstatement.Deposit, Kind: "振込", InquiryNumber: "1",
+				Amount: billing.New(3_300, billing.JPY), Remitter: "ﾀﾞﾚｶ ｼﾗﾅｲﾋﾄ"}}}, bankstatement.ZenginOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := got(staff.StaffUploadStatement(ctx, file)).ok(t)
+		if st.Format != "zengin" || st.Deposits != 1 || st.Queued != 1 || len(st.Lines) != 1 || st.Lines[0].Reason != api.QueueNoMatch {
+			t.Fatalf("uploaded: %+v", st)
+		}
+		if again := got(staff.StaffUploadStatement(ctx, file)).ok(t); again.ID != st.ID {
+			t.Fatalf("the same file made statement %s, then %s", st.ID, again.ID)
+		}
+		_, err = staff.StaffUploadStatement(ctx, []byte("not a statement"))
+		if e := apiErr(t, err); e.Code != api.CodeStatementUnreadable || !strings.Contains(e.Detail, "Line 1") {
+			t.Fatalf("unreadable file: %v", err)
+		}
+		if page := got(staff.StaffStatements(ctx, apiclient.PageQuery{Limit: 10})).ok(t); len(page.Items) != 1 || page.Items[0].ID != st.ID {
+			t.Fatalf("list: %+v", page)
+		}
+		if read := got(staff.StaffStatement(ctx, st.ID)).ok(t); read.ID != st.ID || len(read.Lines) != 1 {
+			t.Fatalf("read: %+v", read)
+		}
+		line := got(staff.StaffResolveLine(ctx, apiclient.NewIdempotencyKey(), st.Lines[0].ID,
+			api.ResolveLineRequest{Action: api.ActionNotOurs, Reason: "Returned to the sender"})).ok(t)
+		if line.State != api.LineResolved || line.Resolution != api.ResolveNotOurs {
+			t.Fatalf("resolved: %+v", line)
 		}
 	})
 }

@@ -19,6 +19,7 @@ type call struct {
 	path   string // already escaped
 	query  url.Values
 	body   any            // sent as JSON when not nil
+	file   []byte         // sent as is, as application/octet-stream, when not nil
 	key    IdempotencyKey // sent as Idempotency-Key when not empty
 	public bool           // sent without the bearer token (sign-in, refresh)
 	out    any            // a 2xx body is decoded into it when not nil
@@ -40,9 +41,11 @@ func fetch[T any](ctx context.Context, c *Client, k call) (T, error) {
 // once and repeats the request. A 401 means the server did nothing, so the
 // repeat is safe for any request.
 func (c *Client) do(ctx context.Context, k call) error {
-	if k.method == http.MethodPost && !k.public {
+	if k.method == http.MethodPost && !k.public && k.file == nil {
 		// Every such call moves money or changes state: without a key it
-		// could be neither retried safely nor replayed by the server.
+		// could be neither retried safely nor replayed by the server. A
+		// file upload needs none: the server knows a file again by its
+		// content.
 		if err := k.key.check(k.op); err != nil {
 			return err
 		}
@@ -83,6 +86,9 @@ func (c *Client) send(ctx context.Context, k call, token string) (*resty.Respons
 	}
 	if k.body != nil {
 		r.SetHeader("Content-Type", "application/json").SetBody(k.body)
+	}
+	if k.file != nil {
+		r.SetHeader("Content-Type", "application/octet-stream").SetBody(k.file)
 	}
 	if len(k.query) > 0 {
 		r.SetQueryParamsFromValues(k.query)

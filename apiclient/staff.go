@@ -127,3 +127,44 @@ func (c *Client) StaffAudit(ctx context.Context, customerID string) (api.AuditPa
 func (c *Client) StaffAuditPage(ctx context.Context, q AuditQuery) (api.AuditPage, error) {
 	return fetch[api.AuditPage](ctx, c, call{op: "load audit trail", method: http.MethodGet, path: "/v1/staff/audit", query: q.values()})
 }
+
+// StaffUploadStatement uploads a bank statement file (Zengin 入出金取引明細
+// or the MUFG CSV export) as the bank delivered it: its deposits are
+// matched to pending bank transfers or queued. The same file again
+// returns the statement it made the first time and changes nothing, so a
+// retry is always safe.
+func (c *Client) StaffUploadStatement(ctx context.Context, file []byte) (api.BankStatement, error) {
+	if file == nil {
+		file = []byte{}
+	}
+	return fetch[api.BankStatement](ctx, c, call{op: "upload bank statement", method: http.MethodPost, path: "/v1/staff/bank-statements", file: file})
+}
+
+// StaffStatements returns one page of the uploaded statements, newest
+// first, without their lines.
+func (c *Client) StaffStatements(ctx context.Context, q PageQuery) (api.BankStatementPage, error) {
+	return fetch[api.BankStatementPage](ctx, c, call{op: "list bank statements", method: http.MethodGet, path: "/v1/staff/bank-statements", query: q.values()})
+}
+
+// StaffStatement returns a statement with its deposits, each matched,
+// queued or resolved.
+func (c *Client) StaffStatement(ctx context.Context, id string) (api.BankStatement, error) {
+	const op = "load bank statement"
+	seg, err := segment(op, id)
+	if err != nil {
+		return api.BankStatement{}, err
+	}
+	return fetch[api.BankStatement](ctx, c, call{op: op, method: http.MethodGet, path: "/v1/staff/bank-statements/" + seg})
+}
+
+// StaffResolveLine applies staff's decision on a queued statement line:
+// assign it to a pending transfer, accept a bank fee shortfall, credit it
+// as an adjustment, or set it aside as not ours.
+func (c *Client) StaffResolveLine(ctx context.Context, key IdempotencyKey, lineID string, req api.ResolveLineRequest) (api.BankStatementLine, error) {
+	const op = "resolve statement line"
+	seg, err := segment(op, lineID)
+	if err != nil {
+		return api.BankStatementLine{}, err
+	}
+	return fetch[api.BankStatementLine](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/bank-statement-lines/" + seg + "/resolve", body: req, key: key})
+}
