@@ -7,14 +7,15 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// staffShell is an account manager's main window: Customers, the Archive
-// of chosen customers, and Settings. Staff have no account of their own:
-// no credit, no events.
+// staffShell is an account manager's main window: Customers, Bank
+// statements, the Archive of chosen customers, and Settings. Staff have no
+// account of their own: no credit, no events.
 type staffShell struct {
 	*frame
-	customers *customersScreen
-	archive   *archiveScreen // nil without an archive
-	settings  *settingsScreen
+	customers  *customersScreen
+	statements *statementsScreen
+	archive    *archiveScreen // nil without an archive
+	settings   *settingsScreen
 }
 
 func newStaffShell(d Deps) *staffShell {
@@ -22,7 +23,9 @@ func newStaffShell(d Deps) *staffShell {
 	s := &staffShell{frame: f}
 	s.customers = newCustomersScreen(f.env, d.Staff)
 	s.settings = newSettingsScreen(f.env, d.Accounts)
-	sections := []section{{lang.L("Customers"), theme.AccountIcon(), s.customers}}
+	s.statements = newStatementsScreen(f.env, d.Staff)
+	sections := []section{{lang.L("Customers"), theme.AccountIcon(), s.customers},
+		{lang.L("Bank statements"), theme.FileTextIcon(), s.statements}}
 	if d.Archive != nil {
 		s.archive = newArchiveScreen(f.env, d.Archive, newChosenCustomers(f.env, d.Staff))
 		f.stops = append(f.stops, s.archive.close)

@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/bankstatement"
+	"billfold/internal/server/servertest"
+)
+
+// customerClient signs cust in with a client of its own.
+func customerClient(t *testing.T, env *servertest.Env, cust servertest.Customer) *apiclient.Client {
+	t.Helper()
+	c, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SignIn(context.Background(), cust.Email, cust.Password); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// openTransfer has the customer add yen of funds by bank transfer; it
+// returns the payment waiting for the money.
+func openTransfer(t *testing.T, c *apiclient.Client, yen int64) api.Payment {
+	t.Helper()
+	ctx := context.Background()
+	inv, err := c.AddFunds(ctx, apiclient.NewIdempotencyKey(), api.AddFundsRequest{Amount: billing.New(yen, billing.JPY), Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "bank_transfer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// zenginFile writes the bank's statement of the day with deposits.
+func zenginFile(t *testing.T, deposits ...bankstatement.Line) string {
+	t.Helper()
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	st := &bankstatement.Statement{Created: day, Accounts: []bankstatement.Account{{BankCode: "0005", BankName: "ﾐｽﾞﾅﾐ",
+		BranchCode: "001", BranchName: "ﾏﾙﾉｳﾁ", Type: "1", Number: "1234567", Name: "ｶ)ﾋﾞﾙﾌｫｰﾙﾄﾞ", From: day, To: day,
+		Opening: billing.New(0, billing.JPY)}}}
+	for i, l := range deposits {
+		l.Date, l.ValueDate, l.Direction, l.Kind, l.InquiryNumber = day, day, bankstatement.Deposit, "振込", string(rune('1'+i))
+		st.Lines = append(st.Lines, l)
+	}
+	b, err := bankstatement.EncodeZengin(st, bankstatement.ZenginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "nyushukkin.txt")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestStaffReconcilesABankStatement: staff open the Bank statements
+// screen, upload the bank's file (the file dialog hands it over): the
+// transfer with the reference is matched and shows its customer, invoice
+// and amount; the one ¥440 short waits with its transfer chosen, and one
+// click accepts the bank fee; an unknown deposit is set aside with a
+// reason. The same file again changes nothing.
+func TestStaffReconcilesABankStatement(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	exactCust, shortCust := env.NewCustomer(billing.JPY), env.NewCustomer(billing.JPY)
+	exactClient, shortClient := customerClient(t, env, exactCust), customerClient(t, env, shortCust)
+	exact, short := openTransfer(t, exactClient, 30_000), openTransfer(t, shortClient, 30_000)
+	squash := func(p api.Payment) string { return strings.ReplaceAll(p.NextAction.Instructions.Reference, "-", "") }
+	path := zenginFile(t,
+		bankstatement.Line{Amount: billing.New(30_000, billing.JPY), Remitter: squash(exact) + " ﾃｽﾄ"},
+		bankstatement.Line{Amount: billing.New(29_560, billing.JPY), Remitter: "ﾃｽﾄ " + squash(short)},
+		bankstatement.Line{Amount: billing.New(4_000, billing.JPY), Remitter: "ﾀﾞﾚｶ"})
+
+	a, rec := startStaff(t, env, nil)
+	var s *statementsScreen
+	rec.onUI(func() {
+		s = a.statements
+		a.nav.Select(1)
+	})
+	rec.wait(t, TaskStatements, 0)
+	rec.onUI(func() {
+		test.Tap(s.upload)
+		if a.win.Canvas().Overlays().Top() == nil {
+			t.Fatal("Upload statement… opened no file dialog")
+		}
+		a.win.Canvas().Overlays().Top().Hide()
+	})
+	upload := func() {
+		t.Helper()
+		r, err := storage.Reader(storage.NewFileURI(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		uploaded := rec.mark(TaskUploadStatement)
+		rec.onUI(func() {
+			s.uploadFrom(r)
+			if s.progress.Hidden || !s.upload.Disabled() {
+				t.Error("no progress while uploading")
+			}
+		})
+		rec.wait(t, TaskUploadStatement, uploaded)
+	}
+	upload()
+	rec.until(t, "the statement in the list", func() bool { return len(s.list) == 1 })
+	rec.onUI(func() {
+		if !strings.Contains(s.status.Text, "nyushukkin.txt uploaded. 3 deposits: 1 matched, 2 queued") || !s.progress.Hidden {
+			t.Fatalf("status %q", s.status.Text)
+		}
+		m := s.current.Lines[0].Payment
+		matched := lineState(s.current.Lines[0])
+		if m == nil || m.PaymentID != exact.ID || m.InvoiceNumber == "" ||
+			matched != "Matched · "+m.CustomerName+" · "+m.InvoiceNumber+" · ¥30,000" || !strings.HasPrefix(m.CustomerName, "Test customer") {
+			t.Fatalf("matched line: %q", matched)
+		}
+		if text := dump(s.detail); !strings.Contains(text, matched) || !strings.Contains(text, "¥29,560") {
+			t.Fatalf("lines on screen:\n%s", text)
+		}
+		s.lines.Select(1) // ¥440 short
+	})
+	rec.until(t, "the short transfer chosen", func() bool { return s.queue.chosenTransfer() != nil })
+	rec.onUI(func() {
+		if s.queue.chosenTransfer().paymentID != short.ID || s.queue.shortfall.Disabled() || s.queue.shortfall.Text != "Accept ¥440 shortfall" ||
+			!s.queue.assign.Disabled() {
+			t.Fatalf("actions for the short line: transfer %+v, %q disabled %v, assign disabled %v", s.queue.chosenTransfer(),
+				s.queue.shortfall.Text, s.queue.shortfall.Disabled(), s.queue.assign.Disabled())
+		}
+		test.Tap(s.queue.shortfall)
+	})
+	rec.wait(t, TaskResolveLine, 0)
+	rec.until(t, "the statement reloaded", func() bool { return s.current.Queued == 1 })
+	if sum, err := shortClient.Summary(context.Background()); err != nil || sum.AvailableCredit.Amount != 30_000 {
+		t.Fatalf("credit after the accepted shortfall: %v %v", sum.AvailableCredit, err)
+	}
+
+	rec.onUI(func() {
+		if got := lineState(s.current.Lines[1]); !strings.HasPrefix(got, "Bank fee accepted (bank fee of ¥440 accepted.") {
+			t.Fatalf("short line after: %q", got)
+		}
+		s.lines.Select(2) // nobody's
+	})
+	rec.until(t, "the customers to choose from", func() bool { return len(s.queue.customer.Options) > 0 })
+	rec.onUI(func() {
+		if !s.queue.notOurs.Disabled() || !s.queue.credit.Disabled() {
+			t.Fatal("not ours or credit possible without a reason")
+		}
+		test.Type(s.queue.reason, "Returned to the sender")
+		test.Tap(s.queue.notOurs)
+	})
+	rec.wait(t, TaskResolveLine, 1)
+	rec.until(t, "the queue empty", func() bool { return s.current.Queued == 0 && s.current.Resolved == 2 })
+
+	upload()
+	rec.onUI(func() {
+		if s.status.Text != "nyushukkin.txt was uploaded before; nothing changed." {
+			t.Fatalf("second upload: %q", s.status.Text)
+		}
+	})
+	if sum, err := exactClient.Summary(context.Background()); err != nil || sum.AvailableCredit.Amount != 30_000 {
+		t.Fatalf("credit after two uploads: %v %v", sum.AvailableCredit, err)
+	}
+}
