@@ -139,13 +139,18 @@ func start(t *testing.T, c billing.Currency, language string) *fixture {
 // startWith is start with the dependencies adjusted by setup first.
 func startWith(t *testing.T, c billing.Currency, language string, setup func(f *fixture, d *Deps)) *fixture {
 	t.Helper()
+	return startOn(t, servertest.New(t, servertest.Backends(t)[0]), c, language, setup)
+}
+
+// startOn is startWith against the server env.
+func startOn(t *testing.T, env *servertest.Env, c billing.Currency, language string, setup func(f *fixture, d *Deps)) *fixture {
+	t.Helper()
 	t.Setenv("LANGUAGE", "")
 	if err := LoadTranslations(language); err != nil {
 		t.Fatal(err)
 	}
 	fa := test.NewTempApp(t)
 	fa.Settings().SetTheme(NewTheme("light"))
-	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(c)
 	client, err := apiclient.New(env.URL, apiclient.Options{})
 	if err != nil {

@@ -22,20 +22,10 @@ import (
 
 // withStripe enables the stripe and bank transfer gateways against mock,
 // sending Stripe's requests through client (nil: the library's own).
-func withStripe(mock *stripetest.Mock, client *http.Client) func(*server.Options) {
+func withStripe(t testing.TB, mock *stripetest.Mock, client *http.Client) func(*server.Options) {
 	return func(o *server.Options) {
-		p, err := stripegw.NewProvider(stripegw.Config{
-			SecretKey:     stripegw.NewSecret(stripetest.SecretKey),
-			WebhookSecret: stripegw.NewSecret(stripetest.WebhookSecret),
-			APIBase:       mock.URL,
-			HTTPClient:    client,
-			Logger:        o.Logger,
-		})
-		if err != nil {
-			panic(err)
-		}
 		bank, _ := gateway.Builtin(gateway.BankTransferID)
-		o.Gateways = []gateway.Gateway{p, bank}
+		o.Gateways = []gateway.Gateway{mock.Provider(t, client, o.Logger), bank}
 	}
 }
 
@@ -45,7 +35,7 @@ func stripeEnv(t *testing.T, b servertest.Backend, mock *stripetest.Mock) *serve
 }
 
 func stripeEnvWith(t *testing.T, b servertest.Backend, mock *stripetest.Mock, client *http.Client) *servertest.Env {
-	e := servertest.New(t, b, withStripe(mock, client))
+	e := servertest.New(t, b, withStripe(t, mock, client))
 	t.Cleanup(func() {
 		for _, secret := range []string{stripetest.SecretKey, stripetest.WebhookSecret, "Billfold0123456789abcdef", "BillfoldTest0123456789abcdef"} {
 			if strings.Contains(e.Logs.String(), secret) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"billfold/internal/server/gateway/stripegw"
 )
 
 // Credentials the tests use: stripe-mock accepts any key shaped like a test
@@ -128,6 +131,23 @@ func findBinary() (string, error) {
 		}
 	}
 	return "", errors.New("stripe-mock is not installed")
+}
+
+// Provider is the stripe gateway of a Billfold server, talking to this
+// mock with the test credentials; client nil is the library's own.
+func (m *Mock) Provider(tb testing.TB, client *http.Client, logger *slog.Logger) *stripegw.Provider {
+	tb.Helper()
+	p, err := stripegw.NewProvider(stripegw.Config{
+		SecretKey:     stripegw.NewSecret(SecretKey),
+		WebhookSecret: stripegw.NewSecret(WebhookSecret),
+		APIBase:       m.URL,
+		HTTPClient:    client,
+		Logger:        logger,
+	})
+	if err != nil {
+		tb.Fatalf("stripe gateway: %v", err)
+	}
+	return p
 }
 
 // Fixture fetches the object stripe-mock serves at path (e.g.
