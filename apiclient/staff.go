@@ -168,3 +168,12 @@ func (c *Client) StaffResolveLine(ctx context.Context, key IdempotencyKey, lineI
 	}
 	return fetch[api.BankStatementLine](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/bank-statement-lines/" + seg + "/resolve", body: req, key: key})
 }
+
+// StaffDisputes returns the newest 100 card disputes, newest first; a
+// customerID narrows them to one customer ("" for all). Each says how much
+// of the disputed credit was reversed and how much staff must settle.
+func (c *Client) StaffDisputes(ctx context.Context, customerID string) (api.DisputePage, error) {
+	// The list takes the audit trail's query: customer_id and a page.
+	q := AuditQuery{CustomerID: customerID, Limit: 100}
+	return fetch[api.DisputePage](ctx, c, call{op: "load disputes", method: http.MethodGet, path: "/v1/staff/disputes", query: q.values()})
+}

@@ -26,6 +26,7 @@ type StaffBackend interface {
 	StaffAllInvoices(ctx context.Context, customerID string, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error]
 	StaffAdjust(ctx context.Context, key apiclient.IdempotencyKey, customerID string, req api.AdjustmentRequest) (api.LedgerResult, error)
 	StaffConfirmPayment(ctx context.Context, key apiclient.IdempotencyKey, paymentID string, req api.ConfirmRequest) (api.Payment, error)
+	StaffDisputes(ctx context.Context, customerID string) (api.DisputePage, error)
 	StatementBackend
 }
 
@@ -147,6 +148,7 @@ func (c *customersScreen) find() {
 type customerDetail struct {
 	summary  api.Summary
 	invoices []api.Invoice
+	disputes []api.Dispute
 }
 
 func (c *customersScreen) loadDetail() {
@@ -157,6 +159,11 @@ func (c *customersScreen) loadDetail() {
 		if d.summary, err = c.staff.StaffSummary(ctx, cu.ID); err != nil {
 			return d, err
 		}
+		disputes, err := c.staff.StaffDisputes(ctx, cu.ID)
+		if err != nil {
+			return d, err
+		}
+		d.disputes = disputes.Items
 		for inv, err := range c.staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
 			if err != nil {
 				return d, err
@@ -194,9 +201,31 @@ func (c *customersScreen) showDetail(cu api.Customer, d customerDetail) {
 		transfers.Add(widget.NewLabel(lang.L("No bank transfers are waiting.")))
 	}
 	box.Add(widget.NewCard(lang.L("Bank transfers waiting for receipt"), "", transfers))
+	if len(d.disputes) > 0 {
+		box.Add(disputesCard(d.disputes))
+	}
 	box.Add(c.adjustCard(cu))
 	c.detail.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(box))}
 	c.detail.Refresh()
+}
+
+// disputesCard lists the customer's card disputes: what the bank took
+// back, how much unspent credit was reversed, and what is left for staff
+// to settle because the customer had spent it.
+func disputesCard(disputes []api.Dispute) fyne.CanvasObject {
+	rows := container.NewVBox()
+	for _, d := range disputes {
+		text := lang.L("{{.Date}} · {{.Invoice}} · {{.Amount}} disputed by the bank ({{.Reason}}); {{.Reversed}} of unspent credit reversed.",
+			map[string]any{"Date": fmtDate(d.CreatedAt), "Invoice": d.InvoiceNumber, "Amount": billing.Format(d.Amount), "Reason": d.Reason,
+				"Reversed": billing.Format(d.Reversed)})
+		if d.Unrecovered.Amount > 0 {
+			text += " " + lang.L("{{.Amount}} was spent already: settle it with the customer.", map[string]any{"Amount": billing.Format(d.Unrecovered)})
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		rows.Add(l)
+	}
+	return widget.NewCard(lang.L("Card disputes"), "", rows)
 }
 
 func (c *customersScreen) transferRow(inv api.Invoice, p api.Payment) fyne.CanvasObject {
