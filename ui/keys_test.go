@@ -434,9 +434,9 @@ func TestTooltipsNameTheShortcut(t *testing.T) {
 	}
 }
 
-// Staff have their own menu: Customers, Archive and Settings on Ctrl+1…,
-// Find a customer on Ctrl+F (to the search field) and Enter opens the
-// customer the list's focus is on.
+// Staff have their own menu: Customers, Bank statements, Archive and
+// Settings on Ctrl+1…, Find a customer on Ctrl+F (to the search field),
+// and Enter opens the customer the list's focus is on.
 func TestStaffShortcuts(t *testing.T) {
 	env := servertest.New(t, servertest.Backends(t)[0])
 	env.NewCustomer(billing.JPY)
@@ -445,8 +445,12 @@ func TestStaffShortcuts(t *testing.T) {
 	w := s.win
 	rec.onUI(func() {
 		press(w, fyne.Key2, ctrlKey)
-		if s.shown != screen(s.settings) || w.Canvas().Focused() != fyne.Focusable(s.settings.language) {
+		if s.shown != screen(s.statements) || w.Canvas().Focused() != fyne.Focusable(s.statements.upload) {
 			t.Fatalf("Ctrl+2: shown %T, focus %s", s.shown, name(w.Canvas().Focused()))
+		}
+		press(w, fyne.Key3, ctrlKey)
+		if s.shown != screen(s.settings) || w.Canvas().Focused() != fyne.Focusable(s.settings.language) {
+			t.Fatalf("Ctrl+3: shown %T, focus %s", s.shown, name(w.Canvas().Focused()))
 		}
 		press(w, fyne.KeyF, ctrlKey)
 		if s.shown != screen(s.customers) || w.Canvas().Focused() != fyne.Focusable(s.customers.search) {
