@@ -285,28 +285,32 @@ func (s *Service) receive(tx *store.Tx, pay store.Payment, actor string) error {
 
 // creditOrRefund splits what pay brought beyond the applied part of inv.
 // Money received is never lost, nor does it beat the balance cap: an
-// add-funds invoice is paid once, so a capture it no longer needs (a
-// second gateway's, a late bank transfer) is owed back to the customer;
-// what a service invoice no longer needs becomes account credit when the
-// balance cap has room for it, and is owed back otherwise. The deposit of
-// an add-funds invoice, applied, is credit: its headroom was checked when
-// the attempt opened.
+// add-funds invoice is paid once, so a capture for one already paid (a
+// second gateway's, a late bank transfer) is owed back to the customer.
+// Money the invoice no longer needs otherwise (a service invoice paid
+// meanwhile, a deposit cancelled while the customer was on the gateway's
+// page) becomes account credit when the balance cap has room for it, and
+// is owed back otherwise. The applied deposit of an add-funds invoice is
+// credit: its headroom was checked when the attempt opened.
 func (s *Service) creditOrRefund(tx *store.Tx, pay store.Payment, inv api.Invoice, applied int64) (credit, refund int64, err error) {
-	excess := pay.Amount.Amount - applied
 	if inv.Kind == billing.KindAddFunds {
-		return applied, excess, nil
+		credit = applied
 	}
+	excess := pay.Amount.Amount - applied
 	if excess == 0 {
-		return 0, 0, nil
+		return credit, 0, nil
+	}
+	if inv.Kind == billing.KindAddFunds && inv.Status == billing.InvoicePaid {
+		return credit, excess, nil
 	}
 	_, balance, err := s.customer(tx, pay.CustomerID)
 	if err != nil {
 		return 0, 0, err
 	}
-	if _, _, ok := s.underCap(balance, billing.New(excess, pay.Amount.Currency)); !ok {
-		return 0, excess, nil
+	if _, _, ok := s.underCap(balance, billing.New(credit+excess, pay.Amount.Currency)); !ok {
+		return credit, excess, nil
 	}
-	return excess, 0, nil
+	return credit + excess, 0, nil
 }
 
 // refundDue records, in the audit trail staff read, that amount of pay
