@@ -236,8 +236,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Now: opts.Now, Log: opts.Logger, Limits: opts.Limits, MaxOpenAddFunds: opts.MaxOpenAddFunds,
 		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank),
 		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
-		Notify: hub.Notify,
 	})
+	db.Subscribe(store.TopicEvents, hub.Notify)
 	rs.SetBaseURL(strings.TrimRight(opts.BaseURL, "/"))
 	s := &Server{opts: opts, db: db, log: opts.Logger, now: opts.Now, rules: rs, hub: hub}
 	s.handler = httpapi.New(httpapi.Config{

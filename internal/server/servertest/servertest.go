@@ -63,6 +63,8 @@ type Env struct {
 	Client    *http.Client
 	Clock     *Clock
 	Logs      *SyncBuffer
+	// DSN is the PostgreSQL DSN of the test's schema; empty on SQLite.
+	DSN       string
 	validator *apivalidate.Validator
 }
 
@@ -138,7 +140,7 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 	if err != nil {
 		t.Fatalf("load OpenAPI: %v", err)
 	}
-	e := &Env{T: t, Server: srv, URL: hs.URL, Clock: clock, Logs: logs, validator: v,
+	e := &Env{T: t, Server: srv, URL: hs.URL, Clock: clock, Logs: logs, DSN: opts.DSN, validator: v,
 		Client: &http.Client{Transport: v.Transport(http.DefaultTransport), Timeout: 30 * time.Second}}
 	t.Cleanup(func() {
 		hs.CloseClientConnections()

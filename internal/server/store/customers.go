@@ -35,13 +35,9 @@ type NewUser struct {
 
 // InsertUser adds a user; the e-mail address is stored lower-case.
 func (t *Tx) InsertUser(u NewUser) error {
-	_, err := t.Exec(`INSERT INTO users (id, email, password_hash, name, role, locale, currency, company, address, created_at)
+	return t.write("insert user", `INSERT INTO users (id, email, password_hash, name, role, locale, currency, company, address, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, strings.ToLower(u.Email), u.PasswordHash, u.Name, string(u.Role), u.Locale,
 		string(u.Currency), u.Company, u.Address, micro(u.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("insert user: %w", err)
-	}
-	return nil
 }
 
 // Customer reads a customer and their balance; ErrNotFound for anyone
