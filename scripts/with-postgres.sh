@@ -34,6 +34,7 @@ trap cleanup EXIT
 "${as[@]}" "$bin/initdb" -D "$dir/data" -U billfold -A trust -E UTF8 --no-locale >/dev/null # the C locale exists everywhere; en_US.UTF-8 (LANG for the UI tests) may not
 opts="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200"
 [[ "${BILLFOLD_TEST_PG_DURABLE:-}" == 1 ]] || opts="$opts -c fsync=off"
+opts="$opts ${BILLFOLD_TEST_PG_OPTS:-}" # e.g. -c shared_preload_libraries=pg_stat_statements
 "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$opts" start >/dev/null
 export BILLFOLD_TEST_PG_DSN="postgres://billfold@127.0.0.1:$port/postgres?sslmode=disable"
 "$@"

@@ -57,12 +57,12 @@ func Backends(t testing.TB) []Backend {
 
 // Env is one running server with its own empty database.
 type Env struct {
-	T         testing.TB
-	Server    *server.Server
-	URL       string
-	Client    *http.Client
-	Clock     *Clock
-	Logs      *SyncBuffer
+	T      testing.TB
+	Server *server.Server
+	URL    string
+	Client *http.Client
+	Clock  *Clock
+	Logs   *SyncBuffer
 	// DSN is the PostgreSQL DSN of the test's schema; empty on SQLite.
 	DSN       string
 	validator *apivalidate.Validator

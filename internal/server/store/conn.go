@@ -18,6 +18,9 @@ import (
 type Statement struct {
 	SQL  string
 	Args []any
+	// Scan, for a pending statement, receives its first row's columns
+	// (left alone when it returns no row).
+	Scan []any
 }
 
 // Conn is one transaction on one connection. Every call first runs the
@@ -51,6 +54,11 @@ type Rows interface {
 type Row struct {
 	rows Rows
 	err  error
+}
+
+func (r *Row) from(rows Rows, err error) *Row {
+	r.rows, r.err = rows, err
+	return r
 }
 
 // Scan copies the row into dest; sql.ErrNoRows when there is none.
@@ -121,7 +129,16 @@ func (c *sqlConn) stmt(ctx context.Context, q string) *sql.Stmt {
 
 func (c *sqlConn) runPending(ctx context.Context, pending []Statement) error {
 	for i, s := range pending {
-		if _, err := c.exec(ctx, s); err != nil {
+		var err error
+		if s.Scan != nil {
+			err = (&Row{}).from(c.Query(ctx, nil, s)).Scan(s.Scan...)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = nil
+			}
+		} else {
+			_, err = c.exec(ctx, s)
+		}
+		if err != nil {
 			return &PendingError{Index: i, Err: err}
 		}
 	}

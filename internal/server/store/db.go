@@ -304,9 +304,14 @@ type Tx struct {
 	afterCommit []func()
 	// published are the notifications to deliver after the commit.
 	published []notice
-	// releaseEarly: the transaction holds a lock that every writer of
-	// invoices needs (the invoice-number counter); see commit.
-	releaseEarly bool
+	readOnly  bool
+	// number is the invoice number this transaction takes at its commit
+	// (PostgreSQL; see NextInvoiceNumber).
+	number *invoiceNumber
+	// account is the locked account's row, read with the lock
+	// (PostgreSQL), until the transaction changes it; lockSent becomes it
+	// when the lock is sent.
+	account, lockSent *lockedAccount
 }
 
 // queued is a write waiting to be sent.
@@ -321,7 +326,7 @@ type queued struct {
 // inspect or damage a database on purpose.
 func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
 	pending := t.takePending()
-	n, err := t.c.Exec(t.ctx, statements(pending), Statement{SQL: t.db.rebind(q), Args: args})
+	n, err := t.c.Exec(t.ctx, statements(pending), t.bind(q, args))
 	if err != nil {
 		return nil, t.pendingError(pending, err)
 	}
@@ -331,7 +336,7 @@ func (t *Tx) Exec(q string, args ...any) (sql.Result, error) {
 // Query runs a query.
 func (t *Tx) Query(q string, args ...any) (Rows, error) {
 	pending := t.takePending()
-	rows, err := t.c.Query(t.ctx, statements(pending), Statement{SQL: t.db.rebind(q), Args: args})
+	rows, err := t.c.Query(t.ctx, statements(pending), t.bind(q, args))
 	if err != nil {
 		return nil, t.pendingError(pending, err)
 	}
@@ -347,7 +352,7 @@ func (t *Tx) QueryRow(q string, args ...any) *Row {
 // write runs a statement whose outcome the caller needs only by the
 // commit: on PostgreSQL it is queued (see Tx); what names it in errors.
 func (t *Tx) write(what, q string, args ...any) error {
-	return t.queue(queued{Statement: Statement{SQL: t.db.rebind(q), Args: args}, what: what})
+	return t.queue(queued{Statement: t.bind(q, args), what: what})
 }
 
 func (t *Tx) queue(w queued) error {
@@ -362,6 +367,9 @@ func (t *Tx) queue(w queued) error {
 }
 
 func (t *Tx) takePending() []queued {
+	if t.lockSent != nil {
+		t.account, t.lockSent = t.lockSent, nil
+	}
 	p := t.pending
 	t.pending = nil
 	return p
@@ -421,10 +429,7 @@ func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error
 	}
 	return db.run(ctx, false, func(t *Tx) error {
 		if lockUserID != "" {
-			// No row (an unknown id) locks nothing; the rules answer
-			// not_found when they read it.
-			t.pending = append(t.pending, queued{what: "lock account", Statement: Statement{
-				SQL: t.db.rebind(`SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE`), Args: []any{lockUserID}}})
+			t.lockAccount(lockUserID)
 		}
 		return fn(t)
 	})
@@ -440,7 +445,7 @@ func (db *DB) run(ctx context.Context, readOnly bool, fn func(*Tx) error) error 
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	t := &Tx{c: c, db: db, ctx: ctx}
+	t := &Tx{c: c, db: db, ctx: ctx, readOnly: readOnly}
 	if err := fn(t); err != nil {
 		_ = c.Rollback(ctx)
 		return err
@@ -466,34 +471,29 @@ func (db *DB) begin(ctx context.Context, readOnly bool) (Conn, error) {
 // commit sends the queued writes and COMMIT in one round trip, and then
 // delivers the transaction's notifications.
 //
-// A transaction that took an invoice number (releaseEarly) holds the
-// counter's row lock, which every other customer's invoice waits for;
-// waiting also for the commit's WAL flush (milliseconds on a disk) would
-// cap all invoicing at one flush per invoice. So it commits without
-// waiting for the flush (synchronous_commit off, for that transaction
-// only), which releases the lock at once, and then, in the same round
-// trip, waits for a flush that covers its commit: a one-statement
-// transaction with a transaction id commits synchronously, and its commit
-// record comes after ours in the WAL, so it is on disk only once ours is.
-// The request is answered only after that. A transaction that numbered
-// after ours wrote its commit record after ours too, so a crash can lose
-// the newest numbers but never leave a gap below one that survived (early
-// lock release). Until the flush, others may read the invoice (a crash
-// in those milliseconds undoes it, and its request, unanswered, is
-// retried with its Idempotency-Key); notifications wait for the flush.
+// On PostgreSQL a write transaction commits without waiting for the WAL
+// flush (synchronous_commit off, for that transaction only), which
+// releases its row locks at once, and then, in the same round trip, waits
+// for a flush that covers its commit: a one-statement transaction with a
+// transaction id commits synchronously (as the server is configured), and
+// its commit record comes after ours in the WAL, so it is on disk only once
+// ours is. Nobody is answered before that. Locks are thus never held
+// across a flush (milliseconds on a disk): not the account's, and not the
+// invoice-number counter's, which every invoice of every customer needs
+// and which would otherwise cap all invoicing at one flush per invoice. A
+// transaction that read what ours wrote commits after ours in the WAL, so a
+// crash can lose the newest commits but never one that an older one
+// depends on (early lock release): invoice numbers stay gap-free. In the
+// milliseconds before the flush other transactions can read what ours
+// wrote; a crash then undoes it, and its request, unanswered, is retried
+// with its Idempotency-Key. Notifications go out only after the flush.
 func (t *Tx) commit() error {
 	queuedWrites := t.takePending()
 	pending := statements(queuedWrites)
 	var after []Statement
-	switch {
-	case t.db.dialect != Postgres:
-	case t.releaseEarly:
+	if t.db.dialect == Postgres && !t.readOnly {
 		pending = append(pending, Statement{SQL: `SET LOCAL synchronous_commit TO OFF`})
-		after = append(after, t.db.notices.barrier(t.published))
-	default:
-		for _, n := range t.published {
-			pending = append(pending, t.db.notices.statement(n))
-		}
+		after = append(after, Statement{SQL: `SELECT pg_current_xact_id()`})
 	}
 	committed, err := t.c.Commit(t.ctx, pending, after)
 	if committed {
@@ -511,9 +511,7 @@ func (t *Tx) commit() error {
 // delivered runs what waits for the commit: local notifications, then the
 // AfterCommit hooks.
 func (t *Tx) delivered() {
-	for _, n := range t.published {
-		t.db.notices.deliver(n.topic, n.payload)
-	}
+	t.db.notices.publish(t.published)
 	for _, f := range t.afterCommit {
 		f()
 	}

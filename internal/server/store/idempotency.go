@@ -25,9 +25,9 @@ func (t *Tx) IdempotentResponse(principalID, key string) (StoredResponse, error)
 // SaveIdempotentResponse remembers what principalID's key answered;
 // ErrDuplicate when another transaction saved the key first.
 func (t *Tx) SaveIdempotentResponse(principalID, key string, r StoredResponse, at time.Time) error {
-	return t.queue(queued{what: "save idempotent response", dup: true, Statement: Statement{SQL: t.db.rebind(
-		`INSERT INTO idempotency_keys (principal_id, key, fingerprint, status_code, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-		Args: []any{principalID, key, r.Fingerprint, r.Status, r.Body, micro(at)}}})
+	return t.queue(queued{what: "save idempotent response", dup: true, Statement: t.bind(
+		`INSERT INTO idempotency_keys (principal_id, key, fingerprint, status_code, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		[]any{principalID, key, r.Fingerprint, r.Status, r.Body, micro(at)})})
 }
 
 // PurgeIdempotency forgets the keys saved before before.

@@ -183,22 +183,6 @@ func (t *Tx) InvoicePage(customerID string, status billing.InvoiceStatus, limit 
 	return list, strconv.FormatInt(micro(last.IssuedAt), 10) + ":" + last.ID, nil
 }
 
-// NextInvoiceNumber hands out the next number of year's gap-free series.
-// The counter row is updated inside the caller's transaction, so a rolled
-// back invoice does not burn a number; one statement, so that concurrent
-// transactions on PostgreSQL queue on the row instead of reading the same
-// value. Every invoice of every customer needs that row, so the caller
-// takes the number last, once it has decided to issue the invoice, and
-// the transaction commits without waiting for the disk while it holds the
-// row (see Tx.commit).
-func (t *Tx) NextInvoiceNumber(year int) (int64, error) {
-	t.releaseEarly = true
-	var v int64
-	err := t.QueryRow(`INSERT INTO counters (name, value) VALUES (?, 1)
-		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, fmt.Sprintf("invoice-%d", year)).Scan(&v)
-	return v, one(err, "invoice number")
-}
-
 // InsertInvoice writes a new invoice and its lines. Its amounts paid and
 // credited start at zero.
 func (t *Tx) InsertInvoice(inv api.Invoice) error {

@@ -33,6 +33,7 @@ func (t *Tx) AppendLedger(customerID string, e api.LedgerEntry) error {
 	if err != nil {
 		return err
 	}
+	t.account, t.lockSent = nil, nil // its balance moves
 	return t.write("update balance", `UPDATE users SET balance = ?, ledger_seq = ? WHERE id = ?`, e.BalanceAfter.Amount, e.Seq, customerID)
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Notifications: a transaction publishes that something changed (a
@@ -39,6 +40,11 @@ type notices struct {
 	topicOf  map[string]string
 	cancel   context.CancelFunc
 	done     chan struct{}
+	// outbox holds what this process published and the other processes
+	// have not been sent yet; wake tells the sender (see send).
+	outMu  sync.Mutex
+	outbox []notice
+	wake   chan struct{}
 }
 
 // Subscribe calls fn with the payload of every notification of topic
@@ -76,25 +82,64 @@ func (n *notices) deliver(topic, payload string) {
 	}
 }
 
-// statement is the NOTIFY of n, inside the publishing transaction: the
-// database delivers it on commit.
-func (n *notices) statement(p notice) Statement {
-	return Statement{SQL: `SELECT pg_notify($1, $2)`, Args: []any{n.channels[p.topic], n.replica + " " + p.payload}}
+// publish delivers committed notifications to this process's
+// subscribers, and hands them to the sender for the other processes.
+func (n *notices) publish(ps []notice) {
+	for _, p := range ps {
+		n.deliver(p.topic, p.payload)
+	}
+	if n.wake == nil || len(ps) == 0 {
+		return
+	}
+	n.outMu.Lock()
+	n.outbox = append(n.outbox, ps...)
+	n.outMu.Unlock()
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
 }
 
-// barrier is one statement, run in a transaction of its own after an
-// early-released commit (Tx.commit): it takes a transaction id, so that
-// its commit waits for the WAL flush, and it sends the notifications,
-// which are then delivered only once the change is on disk.
-func (n *notices) barrier(published []notice) Statement {
-	var b strings.Builder
-	b.WriteString(`SELECT pg_current_xact_id()`)
-	args := make([]any, 0, 2*len(published))
-	for _, p := range published {
-		fmt.Fprintf(&b, `, pg_notify($%d, $%d)`, len(args)+1, len(args)+2)
-		args = append(args, n.channels[p.topic], n.replica+" "+p.payload)
+// send tells the other processes what this one published, with NOTIFY,
+// in transactions of its own, each carrying whatever has accumulated
+// since the last. Not in the publishing transactions themselves: at
+// commit NOTIFY takes a lock of the whole database, which would then be
+// held across each commit's flush and let one writer commit at a time.
+// These transactions commit without waiting for the flush (what they
+// announce is on disk already), so the lock is held for microseconds.
+func (db *DB) send(ctx context.Context) {
+	n := &db.notices
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.wake:
+		}
+		n.outMu.Lock()
+		batch := n.outbox
+		n.outbox = nil
+		n.outMu.Unlock()
+		seen := map[notice]bool{}
+		stmts := []Statement{{SQL: `SET LOCAL synchronous_commit TO OFF`}}
+		for _, p := range batch {
+			if !seen[p] {
+				seen[p] = true
+				stmts = append(stmts, Statement{SQL: `SELECT pg_notify($1, $2)`, Args: []any{n.channels[p.topic], n.replica + " " + p.payload}})
+			}
+		}
+		// A failed attempt is tried again; one that keeps failing loses
+		// the wake-ups, which the other processes' streams make up for at
+		// their next heartbeat.
+		for attempt := 0; attempt < 3 && ctx.Err() == nil; attempt++ {
+			c, err := db.pool.Begin(ctx, false)
+			if err == nil {
+				if _, err = c.Commit(ctx, stmts, nil); err == nil {
+					break
+				}
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	}
-	return Statement{SQL: b.String(), Args: args}
 }
 
 // listen starts hearing the other processes' notifications, on channels
@@ -117,9 +162,15 @@ func (db *DB) listen(ctx context.Context, listen func(context.Context, []string,
 		channels = append(channels, ch)
 	}
 	lctx, cancel := context.WithCancel(context.Background())
-	n.cancel, n.done = cancel, make(chan struct{})
+	n.cancel, n.done, n.wake = cancel, make(chan struct{}), make(chan struct{}, 1)
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		db.send(lctx)
+	}()
 	go func() {
 		defer close(n.done)
+		defer func() { <-sent }()
 		listen(lctx, channels, func(channel, payload string) {
 			topic, ok := n.topicOf[channel]
 			if !ok {

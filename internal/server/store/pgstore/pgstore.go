@@ -158,13 +158,23 @@ func (c *conn) send(ctx context.Context, pending []store.Statement, last ...stor
 }
 
 // drain reads the results of BEGIN and pending.
-func drain(br pgx.BatchResults, skip, pending int) error {
-	for i := range skip + pending {
+func drain(br pgx.BatchResults, skip int, pending []store.Statement) error {
+	for range skip {
 		if _, err := br.Exec(); err != nil {
-			if i < skip {
-				return fmt.Errorf("begin: %w", err)
+			return fmt.Errorf("begin: %w", err)
+		}
+	}
+	for i, s := range pending {
+		var err error
+		if s.Scan != nil {
+			if err = br.QueryRow().Scan(s.Scan...); errors.Is(err, pgx.ErrNoRows) {
+				err = nil
 			}
-			return &store.PendingError{Index: i - skip, Err: err}
+		} else {
+			_, err = br.Exec()
+		}
+		if err != nil {
+			return &store.PendingError{Index: i, Err: err}
 		}
 	}
 	return nil
@@ -173,7 +183,7 @@ func drain(br pgx.BatchResults, skip, pending int) error {
 func (c *conn) Exec(ctx context.Context, pending []store.Statement, s store.Statement) (int64, error) {
 	br, skip := c.send(ctx, pending, s)
 	defer br.Close()
-	if err := drain(br, skip, len(pending)); err != nil {
+	if err := drain(br, skip, pending); err != nil {
 		return 0, err
 	}
 	tag, err := br.Exec()
@@ -185,7 +195,7 @@ func (c *conn) Exec(ctx context.Context, pending []store.Statement, s store.Stat
 
 func (c *conn) Query(ctx context.Context, pending []store.Statement, s store.Statement) (store.Rows, error) {
 	br, skip := c.send(ctx, pending, s)
-	if err := drain(br, skip, len(pending)); err != nil {
+	if err := drain(br, skip, pending); err != nil {
 		br.Close()
 		return nil, err
 	}
@@ -215,7 +225,7 @@ func (c *conn) Commit(ctx context.Context, pending []store.Statement, after []st
 	}
 	br, skip := c.send(ctx, pending, append([]store.Statement{{SQL: "COMMIT"}}, after...)...)
 	defer br.Close()
-	if err := drain(br, skip, len(pending)); err != nil {
+	if err := drain(br, skip, pending); err != nil {
 		return false, err
 	}
 	if _, err := br.Exec(); err != nil {
