@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -357,6 +358,30 @@ func TestEventsStreamBalanceAndResume(t *testing.T) {
 			}
 		}
 		t.Fatal("no replayed event")
+	})
+}
+
+// Signing out ends the streams the session opened (the deadline only
+// guards a hang: before, the stream outlived its token).
+func TestSignOutEndsEventStream(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", e.URL+"/v1/events", nil)
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+		resp, err := e.Client.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("events: %v %v", err, resp)
+		}
+		defer resp.Body.Close()
+		if r := e.Do("DELETE", "/v1/sessions/current", c.Token, nil, nil); r.Status != http.StatusNoContent {
+			t.Fatalf("sign out: %d %s", r.Status, r.Body)
+		}
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			t.Fatalf("stream did not end cleanly after sign-out: %v", err)
+		}
 	})
 }
 

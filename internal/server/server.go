@@ -238,6 +238,10 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
 	})
 	db.Subscribe(store.TopicEvents, hub.Notify)
+	// An ended session wakes every stream, which then checks its own token
+	// (after rules has evicted it from the access-token cache: subscribers
+	// run in order), so that sign-out on any replica ends its streams.
+	db.Subscribe(store.TopicSessions, func(string) { hub.Notify("") })
 	rs.SetBaseURL(strings.TrimRight(opts.BaseURL, "/"))
 	s := &Server{opts: opts, db: db, log: opts.Logger, now: opts.Now, rules: rs, hub: hub}
 	s.handler = httpapi.New(httpapi.Config{
