@@ -266,12 +266,13 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// every runs job at once, then at each interval until ctx ends.
+// every runs job at once, then at each interval until ctx ends; in one
+// replica at a time (store.DB.Exclusive), the others skip that round.
 func (s *Server) every(ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := job(ctx); err != nil && ctx.Err() == nil {
+		if _, err := s.db.Exclusive(ctx, what, job); err != nil && ctx.Err() == nil {
 			s.log.Warn(what, "err", err)
 		}
 		select {

@@ -125,7 +125,7 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 		OpenPostgres: pgstore.Open,
 	}
 	if b.dsn != "" {
-		opts.DSN = pgSchema(t, b.dsn)
+		opts.DSN = PostgresSchema(t, b.dsn)
 	}
 	for _, f := range tune {
 		f(&opts)
@@ -153,8 +153,9 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 	return e
 }
 
-// pgSchema creates a schema for one test and returns a DSN that uses it.
-func pgSchema(t testing.TB, dsn string) string {
+// PostgresSchema creates a schema for one test and returns a DSN that uses
+// it; the schema is dropped when the test ends.
+func PostgresSchema(t testing.TB, dsn string) string {
 	t.Helper()
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
