@@ -1,10 +1,11 @@
 // Command billfold-server runs the Billfold reference billing server.
 //
-//	billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo]
+//	billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--replicas N] [--demo]
 //	billfold-server --version
 //
 // Every flag can also be set from the environment: BILLFOLD_LISTEN,
-// BILLFOLD_DATA, BILLFOLD_DSN, BILLFOLD_BASE_URL, BILLFOLD_DEMO.
+// BILLFOLD_DATA, BILLFOLD_DSN, BILLFOLD_BASE_URL, BILLFOLD_REPLICAS,
+// BILLFOLD_DEMO.
 package main
 
 import (

@@ -98,6 +98,13 @@ type Options struct {
 	LoginSourceBurst    int
 	VoucherInterval     time.Duration
 	VoucherBurst        int
+	// Replicas is how many servers share the database behind a load
+	// balancer (1). The sign-in and voucher limits are kept in each
+	// replica's memory, so each allows 1/Replicas of them (a burst rounded
+	// up, an interval that many times longer): a guesser whose requests
+	// are spread over the replicas gets what one server would allow, one
+	// who reaches a single replica less.
+	Replicas int
 	// AccessTTL and RefreshTTL are token lifetimes (15 min, 30 days).
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
@@ -162,6 +169,12 @@ func (o *Options) defaults() {
 	}
 	if o.VoucherBurst == 0 {
 		o.VoucherBurst = 5
+	}
+	if o.Replicas > 1 {
+		n := o.Replicas
+		o.LoginInterval, o.LoginBurst = o.LoginInterval*time.Duration(n), (o.LoginBurst+n-1)/n
+		o.LoginSourceInterval, o.LoginSourceBurst = o.LoginSourceInterval*time.Duration(n), (o.LoginSourceBurst+n-1)/n
+		o.VoucherInterval, o.VoucherBurst = o.VoucherInterval*time.Duration(n), (o.VoucherBurst+n-1)/n
 	}
 	if o.AccessTTL == 0 {
 		o.AccessTTL = 15 * time.Minute

@@ -25,6 +25,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 type config struct {
 	listen, data, dsn, baseURL string
 	demo                       bool
+	replicas                   int
 }
 
 // parse resolves each setting from its flag, else its environment variable
@@ -58,11 +59,23 @@ func parse(args []string, lookup func(string) (string, bool), stderr io.Writer) 
 	fs.StringVar(&c.dsn, "dsn", env("BILLFOLD_DSN", ""), "PostgreSQL DSN; SQLite in --data when empty (env BILLFOLD_DSN)")
 	fs.StringVar(&c.baseURL, "base-url", env("BILLFOLD_BASE_URL", ""), "public origin for checkout links (env BILLFOLD_BASE_URL)")
 	fs.BoolVar(&c.demo, "demo", demoDefault, "seed demo accounts and data into an empty database (env BILLFOLD_DEMO)")
+	replicasDefault := 1
+	if v := env("BILLFOLD_REPLICAS", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return config{}, fmt.Errorf("environment variable BILLFOLD_REPLICAS=%q is not a number of replicas (1 or more)", v)
+		}
+		replicasDefault = n
+	}
+	fs.IntVar(&c.replicas, "replicas", replicasDefault, "servers sharing the PostgreSQL database behind a load balancer; each keeps its share of the sign-in and voucher limits (env BILLFOLD_REPLICAS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
+	if c.replicas < 1 {
+		return config{}, fmt.Errorf("--replicas %d: at least 1", c.replicas)
+	}
 	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--demo])", fs.Arg(0))
+		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--replicas N] [--demo])", fs.Arg(0))
 	}
 	return c, nil
 }
@@ -83,7 +96,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 			return fmt.Errorf("data directory: %w", err)
 		}
 	}
-	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log}
+	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log, Replicas: c.replicas}
 	if tune != nil {
 		tune(&opts)
 	}

@@ -143,7 +143,7 @@ func startCluster(t *testing.T) *cluster {
 
 // start runs r's process and waits until it answers.
 func (c *cluster) start(r *replica, args ...string) error {
-	cmd := exec.Command(c.bin, append([]string{"--listen", r.addr, "--dsn", c.dsn, "--data", c.logDir}, args...)...)
+	cmd := exec.Command(c.bin, append([]string{"--listen", r.addr, "--dsn", c.dsn, "--data", c.logDir, "--replicas", "3"}, args...)...)
 	cmd.Stdout, cmd.Stderr = r.log, r.log
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", r.name, err)
