@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -427,6 +428,11 @@ func killsUnderLoad(t *testing.T, c *cluster, ja api.Session) {
 	var mu sync.Mutex
 	invoices := make([]map[string]bool, len(customers)) // per customer: invoice ids made
 	entryOf := map[string]string{}                      // adjustment key → ledger entry id
+	type payment struct {
+		token, id string
+		ja        bool // credits the Japanese customer's ledger
+	}
+	var payments []payment
 	// The writers go on until the last kill.
 	killed := make(chan struct{})
 	more := func() bool {
@@ -453,6 +459,17 @@ func killsUnderLoad(t *testing.T, c *cluster, ja api.Session) {
 				mu.Lock()
 				invoices[ci][inv.ID] = true
 				mu.Unlock()
+				if i%2 == 1 { // paid by card through the sandbox checkout
+					var p, again api.Payment
+					if !once("POST", "/v1/invoices/"+inv.ID+"/payments", cu.AccessToken, api.PayRequest{Gateway: "card"}, "pay-"+key, 201, &p, &again,
+						func() bool { return p.ID == again.ID }) || !c.approve(t, p) || !c.settled(t, cu.AccessToken, p.ID) {
+						return
+					}
+					mu.Lock()
+					payments = append(payments, payment{cu.AccessToken, p.ID, ci == 0})
+					mu.Unlock()
+					continue
+				}
 				var cancelled, cancelledAgain api.Invoice
 				if !once("POST", "/v1/invoices/"+inv.ID+"/cancel", cu.AccessToken, nil, "cancel-"+key, 200, &cancelled, &cancelledAgain,
 					func() bool {
@@ -499,6 +516,18 @@ func killsUnderLoad(t *testing.T, c *cluster, ja api.Session) {
 		return
 	}
 
+	// Every payment completed, whichever replica died while it was
+	// processing (its owed callback is retried by one replica), and none
+	// went back; each credits the account once.
+	paidJA := 0
+	for _, p := range payments {
+		if !c.settled(t, p.token, p.id) {
+			return
+		}
+		if p.ja {
+			paidJA++
+		}
+	}
 	for i, cu := range customers {
 		if got, want := c.invoiceCount(t, cu.AccessToken)-invoicesBefore[i], len(invoices[i]); got != want {
 			t.Errorf("customer %s: %d invoices made by %d keys", cu.User.Email, got, want)
@@ -514,8 +543,8 @@ func killsUnderLoad(t *testing.T, c *cluster, ja api.Session) {
 			t.Errorf("key %s: entry %s not in the ledger", key, id)
 		}
 	}
-	if got := len(entries) - len(ledgerBefore); got != len(entryOf) {
-		t.Errorf("%d ledger entries made by %d keys", got, len(entryOf))
+	if got := len(entries) - len(ledgerBefore); got != len(entryOf)+paidJA {
+		t.Errorf("%d ledger entries made by %d adjustment keys and %d card payments", got, len(entryOf), paidJA)
 	}
 	// Running balances chain from the oldest entry to the newest, and end
 	// at the balance the customer sees.
@@ -531,8 +560,61 @@ func killsUnderLoad(t *testing.T, c *cluster, ja api.Session) {
 	if sum.AvailableCredit.Amount != bal {
 		t.Errorf("summary credit %d, ledger sum %d", sum.AvailableCredit.Amount, bal)
 	}
-	t.Logf("%d kills, %d attempts retried; %d add-funds keys (each also cancelled), %d adjustment keys, each effective once", kills,
-		retried.Load(), len(invoices[0])+len(invoices[1]), len(entryOf))
+	t.Logf("%d kills, %d attempts retried; %d add-funds keys (then paid by card or cancelled), %d card payments succeeded, %d adjustment keys, each effective once",
+		kills, retried.Load(), len(invoices[0])+len(invoices[1]), len(payments), len(entryOf))
+}
+
+// approve submits the sandbox checkout form through the load balancer
+// with a card that succeeds, until a replica answers.
+func (c *cluster) approve(t *testing.T, p api.Payment) bool {
+	u, err := url.Parse(p.NextAction.URL)
+	if err != nil || p.NextAction.Type != api.ActionRedirect {
+		t.Errorf("payment %s has no checkout: %+v", p.ID, p.NextAction)
+		return false
+	}
+	form := url.Values{"action": {"approve"}, "card_number": {"4242424242424242"}}.Encode()
+	for attempt := 0; attempt < 1200; attempt++ {
+		req, _ := http.NewRequest("POST", c.lb+u.Path, strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		if resp, err := c.client.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			// A retry after an answer that was lost may find the payment
+			// past its checkout; settled checks the outcome.
+			if resp.StatusCode < 500 {
+				return true
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("checkout of %s: no answer", p.ID)
+	return false
+}
+
+// settled waits until the payment has left processing (the next add-funds
+// invoice waits for it) and requires it to have succeeded. The deadline guards a hang only (owed callbacks are
+// retried every 30 s).
+func (c *cluster) settled(t *testing.T, token, id string) bool {
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		var p api.Payment
+		status, b := c.do(c.lb, "GET", "/v1/payments/"+id, token, nil, "")
+		if status == 200 {
+			if err := json.Unmarshal(b, &p); err != nil {
+				t.Errorf("payment %s: %v", id, err)
+				return false
+			}
+		}
+		switch {
+		case p.State == billing.PaymentSucceeded:
+			return true
+		case p.State.Final() || time.Now().After(deadline):
+			t.Errorf("payment %s: %s %s", id, p.State, p.FailureReason)
+			return false
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func (c *cluster) invoiceCount(t *testing.T, token string) int {
