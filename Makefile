@@ -26,13 +26,14 @@ FYNE := bin/tools/fyne-$(FYNE_CLI_VERSION)
 
 # Build needs: a C compiler and the X11/OpenGL headers Fyne's GLFW driver uses.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxcursor-dev libxinerama-dev libxi-dev libxxf86vm-dev xdg-utils
-# Test needs: PostgreSQL, a virtual X server and screenshot tools for the
-# smoke test, a session bus and keyring for the keyring tests, PDF tools.
+# Test needs: PostgreSQL, HAProxy in front of server replicas, a virtual X
+# server and screenshot tools for the smoke test, a session bus and keyring
+# for the keyring tests, PDF tools.
 # Packaging needs: git (the version), the MinGW cross-compiler for Windows,
 # dpkg-dev (dpkg-shlibdeps), xz, zip and unzip, desktop-file-utils (validates
 # the desktop entry).
 PACKAGE_PKGS := $(BUILD_PKGS) git gcc-mingw-w64-x86-64-win32 dpkg-dev xz-utils zip unzip desktop-file-utils
-TEST_PKGS := $(PACKAGE_PKGS) postgresql xvfb xdotool x11-utils imagemagick bc curl dbus dbus-x11 gnome-keyring poppler-utils
+TEST_PKGS := $(PACKAGE_PKGS) postgresql haproxy xvfb xdotool x11-utils imagemagick bc curl dbus dbus-x11 gnome-keyring poppler-utils
 
 run: deps build
 	./bin/billfold --demo
@@ -94,9 +95,10 @@ vet-darwin:
 # Unit, contract and server tests: SQLite always, PostgreSQL through
 # scripts/with-postgres.sh (CI's server, or a throwaway cluster), the real
 # Secret Service through scripts/with-keyring.sh; BILLFOLD_REQUIRE_KEYRING
-# makes those keyring tests fail rather than skip when it cannot be started.
+# makes those keyring tests fail rather than skip when it cannot be started,
+# BILLFOLD_REQUIRE_HAPROXY the replica tests when HAProxy is missing.
 unit:
-	BILLFOLD_REQUIRE_KEYRING=1 scripts/with-postgres.sh scripts/with-keyring.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
+	BILLFOLD_REQUIRE_KEYRING=1 BILLFOLD_REQUIRE_HAPROXY=1 scripts/with-postgres.sh scripts/with-keyring.sh $(GO) test -tags $(TEST_TAGS) -race -count=1 ./...
 
 # A short run of every fuzz target, so the parsers stay panic-free. A count,
 # not a duration: a time-limited run can end in "context deadline exceeded"

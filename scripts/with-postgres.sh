@@ -2,6 +2,9 @@
 # Runs a command with BILLFOLD_TEST_PG_DSN pointing at a PostgreSQL server.
 # Uses the DSN already in the environment (CI starts the system cluster), or
 # starts a throwaway cluster in a temporary directory and removes it after.
+# The throwaway cluster skips fsync (tests need no durability); benchmarks
+# set BILLFOLD_TEST_PG_DURABLE=1 to keep PostgreSQL's defaults (fsync,
+# synchronous_commit on), as a production server runs.
 set -euo pipefail
 
 if [[ -n "${BILLFOLD_TEST_PG_DSN:-}" ]]; then
@@ -29,7 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT
 "${as[@]}" "$bin/initdb" -D "$dir/data" -U billfold -A trust -E UTF8 --no-locale >/dev/null # the C locale exists everywhere; en_US.UTF-8 (LANG for the UI tests) may not
-"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null
+opts="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200"
+[[ "${BILLFOLD_TEST_PG_DURABLE:-}" == 1 ]] || opts="$opts -c fsync=off"
+opts="$opts ${BILLFOLD_TEST_PG_OPTS:-}" # e.g. -c shared_preload_libraries=pg_stat_statements
+"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "$opts" start >/dev/null
 export BILLFOLD_TEST_PG_DSN="postgres://billfold@127.0.0.1:$port/postgres?sslmode=disable"
 "$@"

@@ -1,11 +1,11 @@
 // Command billfold-server runs the Billfold reference billing server.
 //
-//	billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--gateways IDS] [--demo]
+//	billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--gateways IDS] [--replicas N] [--demo]
 //	billfold-server --version
 //
 // Every flag can also be set from the environment: BILLFOLD_LISTEN,
 // BILLFOLD_DATA, BILLFOLD_DSN, BILLFOLD_BASE_URL, BILLFOLD_GATEWAYS,
-// BILLFOLD_DEMO; the stripe gateway reads STRIPE_SECRET_KEY,
+// BILLFOLD_REPLICAS, BILLFOLD_DEMO; the stripe gateway reads STRIPE_SECRET_KEY,
 // STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE.
 package main
 

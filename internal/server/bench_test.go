@@ -24,18 +24,36 @@ import (
 // against SQLite with 64 concurrent clients, each a different customer,
 // each request with a new Idempotency-Key, as fast as the server answers
 // (closed loop). It reports the throughput and latency percentiles.
-func BenchmarkAddFunds(b *testing.B) { benchAddFunds(b, 0) }
+func BenchmarkAddFunds(b *testing.B) { benchAddFunds(b, sqliteBackend, 0) }
 
 // BenchmarkAddFundsAt2000rps offers the same 64 clients' load at a fixed
 // 2,000 requests/s (open loop) and reports latency from each request's
 // scheduled send time, so a stalled server cannot hide its queue
 // (no coordinated omission).
-func BenchmarkAddFundsAt2000rps(b *testing.B) { benchAddFunds(b, 2000) }
+func BenchmarkAddFundsAt2000rps(b *testing.B) { benchAddFunds(b, sqliteBackend, 2000) }
 
-func benchAddFunds(b *testing.B, rate float64) {
+// BenchmarkAddFundsPostgres is BenchmarkAddFunds on PostgreSQL
+// (BILLFOLD_TEST_PG_DSN; skipped without it).
+func BenchmarkAddFundsPostgres(b *testing.B) { benchAddFunds(b, postgresBackend, 0) }
+
+// BenchmarkAddFundsPostgresAt2000rps is BenchmarkAddFundsAt2000rps on
+// PostgreSQL.
+func BenchmarkAddFundsPostgresAt2000rps(b *testing.B) { benchAddFunds(b, postgresBackend, 2000) }
+
+func sqliteBackend(b *testing.B) servertest.Backend { return servertest.Backends(b)[0] }
+
+func postgresBackend(b *testing.B) servertest.Backend {
+	bs := servertest.Backends(b)
+	if len(bs) < 2 {
+		b.Skip(servertest.PostgresDSNEnv + " is not set")
+	}
+	return bs[1]
+}
+
+func benchAddFunds(b *testing.B, backend func(*testing.B) servertest.Backend, rate float64) {
 	// Measure the server as cmd/billfold-server runs it (GOGC=400).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	e := servertest.New(b, servertest.Backend{Name: "sqlite"}, func(o *server.Options) {
+	e := servertest.New(b, backend(b), func(o *server.Options) {
 		o.MaxOpenAddFunds = -1
 		o.Limits = map[billing.Currency]server.Limits{billing.JPY: {MinDeposit: 1, MaxDeposit: 1_000_000, MaxBalance: 1 << 60}}
 	})
@@ -62,6 +80,7 @@ func benchAddFunds(b *testing.B, rate float64) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, b.N)
+	cpu := servertest.StartCPUMeter(e)
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -106,6 +125,7 @@ func benchAddFunds(b *testing.B, rate float64) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	b.StopTimer()
+	own, db := cpu()
 	if len(lat) == 0 {
 		return
 	}
@@ -117,4 +137,10 @@ func benchAddFunds(b *testing.B, rate float64) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 	slices.Sort(inServer.d)
 	b.ReportMetric(float64(inServer.d[len(inServer.d)*99/100].Microseconds())/1000, "server-p99-ms")
+	// CPU per request tells a gain apart from a quieter machine: the test
+	// process (client and server) and, on PostgreSQL, the database's.
+	b.ReportMetric(float64(own.Microseconds())/float64(len(lat)), "go-cpu-µs/req")
+	if db > 0 {
+		b.ReportMetric(float64(db.Microseconds())/float64(len(lat)), "pg-cpu-µs/req")
+	}
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -63,6 +64,49 @@ func TestFiftyIdenticalAddFundsMakeOneInvoice(t *testing.T) {
 			t.Fatalf("replay not marked: %v", r.Header)
 		}
 		wantProblem(t, e.Do("POST", "/v1/funds", c.Token, req, nil), 400, api.CodeIdempotencyRequired)
+	})
+}
+
+// Invoice numbers stay one gap-free series when many customers invoice at
+// once, and the number a response shows (first answer and replay) is the
+// stored invoice's: on PostgreSQL it is taken only at the commit.
+func TestConcurrentInvoicesNumberedWithoutGaps(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b, func(o *server.Options) { o.MaxOpenAddFunds = -1 })
+		const customers, perCustomer = 16, 3
+		cs := make([]servertest.Customer, customers)
+		for i := range cs {
+			cs[i] = e.NewCustomer(billing.JPY)
+		}
+		req := api.AddFundsRequest{Amount: billing.New(1_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"}
+		got := make([]api.Invoice, customers*perCustomer)
+		parallel(customers*perCustomer, func(i int) {
+			c, key := cs[i%customers], servertest.Key()
+			r := e.Do("POST", "/v1/funds", c.Token, req, key)
+			if r.Status != http.StatusCreated || json.Unmarshal(r.Body, &got[i]) != nil {
+				t.Errorf("add funds %d: %d %s", i, r.Status, r.Body)
+				return
+			}
+			var replay api.Invoice
+			if rr := e.Do("POST", "/v1/funds", c.Token, req, key); json.Unmarshal(rr.Body, &replay) != nil || replay.Number != got[i].Number {
+				t.Errorf("replay %d: %s, first answer %s", i, rr.Body, got[i].Number)
+			}
+			var stored api.Invoice
+			e.MustJSON(e.Do("GET", "/v1/invoices/"+got[i].ID, c.Token, nil, nil), 200, &stored)
+			if stored.Number != got[i].Number {
+				t.Errorf("invoice %s stored as %s, answered as %s", got[i].ID, stored.Number, got[i].Number)
+			}
+		})
+		seen := map[string]bool{}
+		for _, inv := range got {
+			seen[inv.Number] = true
+		}
+		year := e.Clock.Now().Year()
+		for n := 1; n <= customers*perCustomer; n++ {
+			if want := fmt.Sprintf("INV-%d-%06d", year, n); !seen[want] {
+				t.Errorf("%s missing from %v", want, seen)
+			}
+		}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -298,18 +299,25 @@ func TestInvoicePaginationAndFilter(t *testing.T) {
 	})
 }
 
+// openEvents opens the customer's event stream; ctx bounds it.
+func openEvents(ctx context.Context, t *testing.T, e *servertest.Env, token string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.URL+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := e.Client.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("events: %v %v", err, resp)
+	}
+	return resp
+}
+
 func TestEventsStreamBalanceAndResume(t *testing.T) {
 	each(t, func(t *testing.T, b servertest.Backend) {
 		e := servertest.New(t, b)
 		c := e.NewCustomer(billing.JPY)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, "GET", e.URL+"/v1/events", nil)
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-		resp, err := e.Client.Do(req)
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("events: %v %v", err, resp)
-		}
+		resp := openEvents(ctx, t, e, c.Token)
 		defer resp.Body.Close()
 		inv := addFunds(t, e, c, 3_000, "card")
 		p := pay(t, e, c, inv.ID, "card")
@@ -337,7 +345,7 @@ func TestEventsStreamBalanceAndResume(t *testing.T) {
 		}
 		cancel()
 		// Resuming after the first event replays the rest.
-		req, _ = http.NewRequestWithContext(context.Background(), "GET", e.URL+"/v1/events", nil)
+		req, _ := http.NewRequestWithContext(context.Background(), "GET", e.URL+"/v1/events", nil)
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 		req.Header.Set("Last-Event-ID", ids[0])
 		rctx, rcancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -357,6 +365,25 @@ func TestEventsStreamBalanceAndResume(t *testing.T) {
 			}
 		}
 		t.Fatal("no replayed event")
+	})
+}
+
+// Signing out ends the streams the session opened (the deadline only
+// guards a hang: before, the stream outlived its token).
+func TestSignOutEndsEventStream(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		resp := openEvents(ctx, t, e, c.Token)
+		defer resp.Body.Close()
+		if r := e.Do("DELETE", "/v1/sessions/current", c.Token, nil, nil); r.Status != http.StatusNoContent {
+			t.Fatalf("sign out: %d %s", r.Status, r.Body)
+		}
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			t.Fatalf("stream did not end cleanly after sign-out: %v", err)
+		}
 	})
 }
 

@@ -150,6 +150,23 @@ func signInFrom(t *testing.T, e *servertest.Env, ip, email, password string) int
 	return w.Code
 }
 
+// Each of three replicas allows a third of the sign-in limit (rounded
+// up), so that the three together allow what one server would.
+func TestSignInLimitIsDividedBetweenReplicas(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0], func(o *server.Options) {
+		o.LoginInterval, o.LoginBurst, o.Replicas = time.Minute, 9, 3
+	})
+	c := e.NewCustomer(billing.JPY) // uses one attempt
+	for range 2 {
+		wantProblem(t, e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: c.Email, Password: "wrong"}, nil), 401, api.CodeInvalidCredentials)
+	}
+	wantProblem(t, e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: c.Email, Password: c.Password}, nil), 429, api.CodeRateLimited)
+	e.Clock.Advance(time.Minute) // one attempt per 3 minutes now
+	wantProblem(t, e.Do("POST", "/v1/sessions", "", api.SignInRequest{Email: c.Email, Password: c.Password}, nil), 429, api.CodeRateLimited)
+	e.Clock.Advance(2 * time.Minute)
+	e.SignIn(c.Email, c.Password)
+}
+
 // TestSignInIsRateLimitedAcrossAccountsAndAddresses: one address trying
 // many accounts, and one account tried from many addresses, are throttled
 // as well as one address on one account.

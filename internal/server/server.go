@@ -98,6 +98,13 @@ type Options struct {
 	LoginSourceBurst    int
 	VoucherInterval     time.Duration
 	VoucherBurst        int
+	// Replicas is how many servers share the database behind a load
+	// balancer (1). The sign-in and voucher limits are kept in each
+	// replica's memory, so each allows 1/Replicas of them (a burst rounded
+	// up, an interval that many times longer): a guesser whose requests
+	// are spread over the replicas gets what one server would allow, one
+	// who reaches a single replica less.
+	Replicas int
 	// AccessTTL and RefreshTTL are token lifetimes (15 min, 30 days).
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
@@ -167,6 +174,12 @@ func (o *Options) defaults() {
 	}
 	if o.VoucherBurst == 0 {
 		o.VoucherBurst = 5
+	}
+	if o.Replicas > 1 {
+		n := o.Replicas
+		o.LoginInterval, o.LoginBurst = o.LoginInterval*time.Duration(n), (o.LoginBurst+n-1)/n
+		o.LoginSourceInterval, o.LoginSourceBurst = o.LoginSourceInterval*time.Duration(n), (o.LoginSourceBurst+n-1)/n
+		o.VoucherInterval, o.VoucherBurst = o.VoucherInterval*time.Duration(n), (o.VoucherBurst+n-1)/n
 	}
 	if o.AccessTTL == 0 {
 		o.AccessTTL = 15 * time.Minute
@@ -241,8 +254,12 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Now: opts.Now, Log: opts.Logger, Limits: opts.Limits, MaxOpenAddFunds: opts.MaxOpenAddFunds,
 		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank, opts.Gateways...),
 		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
-		Notify: hub.Notify,
 	})
+	db.Subscribe(store.TopicEvents, hub.Notify)
+	// An ended session wakes every stream, which then checks its own token
+	// (after rules has evicted it from the access-token cache: subscribers
+	// run in order), so that sign-out on any replica ends its streams.
+	db.Subscribe(store.TopicSessions, func(string) { hub.Notify("") })
 	rs.SetBaseURL(strings.TrimRight(opts.BaseURL, "/"))
 	s := &Server{opts: opts, db: db, log: opts.Logger, now: opts.Now, rules: rs, hub: hub}
 	s.handler = httpapi.New(httpapi.Config{
@@ -270,12 +287,13 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// every runs job at once, then at each interval until ctx ends.
+// every runs job at once, then at each interval until ctx ends; in one
+// replica at a time (store.DB.Exclusive), the others skip that round.
 func (s *Server) every(ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := job(ctx); err != nil && ctx.Err() == nil {
+		if _, err := s.db.Exclusive(ctx, what, job); err != nil && ctx.Err() == nil {
 			s.log.Warn(what, "err", err)
 		}
 		select {

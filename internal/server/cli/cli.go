@@ -29,6 +29,7 @@ type config struct {
 	listen, data, dsn, baseURL string
 	gateways                   string // comma-separated ids; "" for the sandbox set
 	demo                       bool
+	replicas                   int
 }
 
 // parse resolves each setting from its flag, else its environment variable
@@ -64,11 +65,23 @@ func parse(args []string, lookup func(string) (string, bool), stderr io.Writer) 
 	fs.StringVar(&c.gateways, "gateways", env("BILLFOLD_GATEWAYS", ""), "payment gateways offered, in order, e.g. stripe,bank_transfer; "+
 		"default "+strings.Join(gateway.SandboxIDs, ",")+" (env BILLFOLD_GATEWAYS; stripe reads STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE)")
 	fs.BoolVar(&c.demo, "demo", demoDefault, "seed demo accounts and data into an empty database (env BILLFOLD_DEMO)")
+	replicasDefault := 1
+	if v := env("BILLFOLD_REPLICAS", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return config{}, fmt.Errorf("environment variable BILLFOLD_REPLICAS=%q is not a number of replicas (1 or more)", v)
+		}
+		replicasDefault = n
+	}
+	fs.IntVar(&c.replicas, "replicas", replicasDefault, "servers sharing the PostgreSQL database behind a load balancer; each keeps its share of the sign-in and voucher limits (env BILLFOLD_REPLICAS)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
+	if c.replicas < 1 {
+		return config{}, fmt.Errorf("--replicas %d: at least 1", c.replicas)
+	}
 	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--gateways IDS] [--demo])", fs.Arg(0))
+		return config{}, fmt.Errorf("unknown argument %q (usage: billfold-server [serve] --listen ADDR --data DIR [--dsn DSN] [--base-url URL] [--gateways IDS] [--replicas N] [--demo])", fs.Arg(0))
 	}
 	return c, nil
 }
@@ -93,7 +106,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 			return fmt.Errorf("data directory: %w", err)
 		}
 	}
-	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log, Gateways: gateways}
+	opts := server.Options{DataDir: c.data, DSN: c.dsn, OpenPostgres: pgstore.Open, BaseURL: c.baseURL, Logger: log, Gateways: gateways, Replicas: c.replicas}
 	if tune != nil {
 		tune(&opts)
 	}

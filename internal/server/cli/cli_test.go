@@ -27,22 +27,22 @@ func environ(vars map[string]string) func(string) (string, bool) {
 
 func TestSettingsResolveFromFlagsThenEnvironmentThenDefaults(t *testing.T) {
 	all := map[string]string{"BILLFOLD_LISTEN": "0.0.0.0:9000", "BILLFOLD_DATA": "/srv/billfold", "BILLFOLD_DSN": "postgres://db/billfold",
-		"BILLFOLD_BASE_URL": "https://billing.example.jp", "BILLFOLD_DEMO": "true"}
+		"BILLFOLD_BASE_URL": "https://billing.example.jp", "BILLFOLD_DEMO": "true", "BILLFOLD_REPLICAS": "3"}
 	cases := []struct {
 		name string
 		args []string
 		env  map[string]string
 		want config
 	}{
-		{"defaults", nil, nil, config{listen: "127.0.0.1:8080", data: "./billfold-data"}},
+		{"defaults", nil, nil, config{listen: "127.0.0.1:8080", data: "./billfold-data", replicas: 1}},
 		{"environment", nil, all, config{listen: "0.0.0.0:9000", data: "/srv/billfold", dsn: "postgres://db/billfold",
-			baseURL: "https://billing.example.jp", demo: true}},
-		{"flags over environment", []string{"serve", "--listen", "127.0.0.1:0", "--data", "d", "--dsn", "", "--base-url", "http://x", "--demo=false"}, all,
-			config{listen: "127.0.0.1:0", data: "d", baseURL: "http://x"}},
-		{"demo flag", []string{"--demo"}, nil, config{listen: "127.0.0.1:8080", data: "./billfold-data", demo: true}},
-		{"demo 1", nil, map[string]string{"BILLFOLD_DEMO": "1"}, config{listen: "127.0.0.1:8080", data: "./billfold-data", demo: true}},
-		{"demo FALSE", nil, map[string]string{"BILLFOLD_DEMO": "FALSE"}, config{listen: "127.0.0.1:8080", data: "./billfold-data"}},
-		{"demo empty is unset", nil, map[string]string{"BILLFOLD_DEMO": ""}, config{listen: "127.0.0.1:8080", data: "./billfold-data"}},
+			baseURL: "https://billing.example.jp", demo: true, replicas: 3}},
+		{"flags over environment", []string{"serve", "--listen", "127.0.0.1:0", "--data", "d", "--dsn", "", "--base-url", "http://x", "--demo=false", "--replicas", "2"}, all,
+			config{listen: "127.0.0.1:0", data: "d", baseURL: "http://x", replicas: 2}},
+		{"demo flag", []string{"--demo"}, nil, config{listen: "127.0.0.1:8080", data: "./billfold-data", demo: true, replicas: 1}},
+		{"demo 1", nil, map[string]string{"BILLFOLD_DEMO": "1"}, config{listen: "127.0.0.1:8080", data: "./billfold-data", demo: true, replicas: 1}},
+		{"demo FALSE", nil, map[string]string{"BILLFOLD_DEMO": "FALSE"}, config{listen: "127.0.0.1:8080", data: "./billfold-data", replicas: 1}},
+		{"demo empty is unset", nil, map[string]string{"BILLFOLD_DEMO": ""}, config{listen: "127.0.0.1:8080", data: "./billfold-data", replicas: 1}},
 	}
 	for _, tc := range cases {
 		got, err := parse(tc.args, environ(tc.env), io.Discard)
@@ -64,6 +64,8 @@ func TestBadCommandLinesAreRefused(t *testing.T) {
 		{"flag not a boolean", []string{"--demo=yes"}, nil, "invalid boolean value"},
 		{"unknown flag", []string{"--port", "80"}, nil, "flag provided but not defined: -port"},
 		{"unknown argument", []string{"serve", "now"}, nil, `unknown argument "now"`},
+		{"replicas not a number", nil, map[string]string{"BILLFOLD_REPLICAS": "three"}, `BILLFOLD_REPLICAS="three"`},
+		{"no replicas", []string{"--replicas", "0"}, nil, "--replicas 0: at least 1"},
 	}
 	for _, tc := range cases {
 		if _, err := parse(tc.args, environ(tc.env), io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {

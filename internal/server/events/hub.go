@@ -40,11 +40,22 @@ func (h *Hub) Subscribe(customerID string) (wake <-chan struct{}, unsubscribe fu
 	}
 }
 
-// Notify wakes the customer's streams.
+// Notify wakes the customer's streams; an empty id wakes every stream
+// (notifications from other replicas may have been lost).
 func (h *Hub) Notify(customerID string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch := range h.subs[customerID] {
+	if customerID == "" {
+		for _, subs := range h.subs {
+			wake(subs)
+		}
+		return
+	}
+	wake(h.subs[customerID])
+}
+
+func wake(subs map[chan struct{}]struct{}) {
+	for ch := range subs {
 		select {
 		case ch <- struct{}{}:
 		default: // already signalled; the stream will read everything new

@@ -62,6 +62,11 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request, p rules.P
 				return
 			}
 		}
+		// The session may have ended (sign-out, revocation) on any replica:
+		// the stream lives only as long as the token that opened it.
+		if _, err := h.rules.Authenticate(r.Context(), bearer(r)); err != nil {
+			return
+		}
 	}
 }
 

@@ -100,6 +100,8 @@ func mutate[T any](h *Handler, w http.ResponseWriter, r *http.Request, p rules.P
 		if resp.Body, err = json.Marshal(result); err != nil {
 			return fmt.Errorf("encode response: %w", err)
 		}
+		// An invoice number the transaction takes is known at its commit.
+		tx.AfterCommit(func() { resp.Body = tx.Resolve(resp.Body) })
 		if key == "" {
 			return nil
 		}

@@ -85,14 +85,18 @@ func logPath(r *http.Request) string {
 // principalHandler serves an authenticated caller.
 type principalHandler func(http.ResponseWriter, *http.Request, rules.Principal)
 
+// bearer is the request's bearer token; "" for none or another scheme.
+func bearer(r *http.Request) string {
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return token
+	}
+	return ""
+}
+
 // authed lets through a request with a valid access token.
 func (h *Handler) authed(next principalHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			token = "" // another scheme is no token
-		}
-		p, err := h.rules.Authenticate(r.Context(), token)
+		p, err := h.rules.Authenticate(r.Context(), bearer(r))
 		if err != nil {
 			h.fail(w, r, err)
 			return

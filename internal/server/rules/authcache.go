@@ -1,15 +1,16 @@
 package rules
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
 
 // authCache remembers recently verified access tokens (by hash) so a
 // request does not need a database round trip to learn who is calling.
-// Sign-out and refresh-token revocation in this process evict at once;
-// another process sharing the PostgreSQL database notices a revocation
-// within authCacheTTL. Expiry is still checked on every request.
+// Sign-out and refresh-token revocation evict at once, in every replica
+// (they publish store.TopicSessions); entries also expire after
+// authCacheTTL. Expiry of the token is still checked on every request.
 type authCache struct {
 	mu      sync.Mutex
 	entries map[string]authEntry
@@ -46,6 +47,23 @@ func (c *authCache) put(hash string, e authEntry) {
 		clear(c.entries) // cheap and rare; entries refill on demand
 	}
 	c.entries[hash] = e
+}
+
+// ended evicts what a store.TopicSessions notification names: "session
+// ID", "family ID", or everything (an empty payload: notifications may
+// have been lost).
+func (c *authCache) ended(payload string) {
+	kind, id, _ := strings.Cut(payload, " ")
+	switch {
+	case payload == "":
+		c.mu.Lock()
+		clear(c.entries)
+		c.mu.Unlock()
+	case kind == "session":
+		c.evict(id, "")
+	case kind == "family":
+		c.evict("", id)
+	}
 }
 
 // evict drops every cached token of a session or of a session family.

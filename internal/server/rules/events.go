@@ -10,8 +10,9 @@ import (
 )
 
 // emit records an event for the customer's stream in the same transaction
-// as the change it describes, and wakes the stream after the commit, so
-// that nobody sees a change that may still roll back.
+// as the change it describes, and publishes it (store.TopicEvents), which
+// wakes the customer's streams in every replica after the commit, so that
+// nobody sees a change that may still roll back.
 func (s *Service) emit(tx *store.Tx, customerID string, ev api.Event) error {
 	now := s.now()
 	ev.CreatedAt = store.Time(now)
@@ -22,7 +23,7 @@ func (s *Service) emit(tx *store.Tx, customerID string, ev api.Event) error {
 	if err := tx.InsertEvent(customerID, ev.Type, string(data), now); err != nil {
 		return err
 	}
-	tx.AfterCommit(func() { s.cfg.Notify(customerID) })
+	tx.Publish(store.TopicEvents, customerID)
 	return nil
 }
 

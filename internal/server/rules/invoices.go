@@ -2,7 +2,6 @@ package rules
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"billfold/api"
@@ -98,13 +97,13 @@ func (s *Service) Issue(tx *store.Tx, n NewInvoice) (api.Invoice, error) {
 	}
 	totals := invoiceTotals(n.Lines, c)
 	year := n.Issued.Year()
-	seq, err := tx.NextInvoiceNumber(year)
+	number, err := tx.NextInvoiceNumber(year)
 	if err != nil {
 		return api.Invoice{}, err
 	}
 	zero := billing.Zero(c)
 	inv := api.Invoice{
-		ID: auth.NewID("inv_"), Number: fmt.Sprintf("INV-%d-%06d", year, seq), CustomerID: n.Customer.ID,
+		ID: auth.NewID("inv_"), Number: number, CustomerID: n.Customer.ID,
 		Kind: n.Kind, Status: billing.InvoiceUnpaid, Currency: c,
 		IssuedAt: store.Time(n.Issued), DueAt: store.Time(n.Due), Gateway: n.Gateway, PolicyVersion: n.PolicyVersion,
 		Seller: s.cfg.Seller, Buyer: api.Party{Name: n.Customer.Name, Company: n.Customer.Company, Address: n.Customer.Address, Email: n.Customer.Email},

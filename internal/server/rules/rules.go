@@ -49,9 +49,6 @@ type Config struct {
 	Passwords       *auth.Hasher
 	AccessTTL       time.Duration
 	RefreshTTL      time.Duration
-	// Notify wakes the customer's event streams; it is called after the
-	// commit of every change that recorded an event.
-	Notify func(customerID string)
 }
 
 // Service runs the rules on a store.
@@ -66,6 +63,9 @@ type Service struct {
 func New(db *store.DB, cfg Config) *Service {
 	s := &Service{cfg: cfg, db: db, auth: newAuthCache()}
 	s.SetBaseURL("")
+	// Sign-out and revocation, in this replica or another, end the
+	// cached tokens at once.
+	db.Subscribe(store.TopicSessions, s.auth.ended)
 	return s
 }
 

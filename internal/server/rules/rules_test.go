@@ -53,13 +53,13 @@ func newFixture(t *testing.T) *fixture {
 		Passwords:       auth.NewHasher(auth.TestCost),
 		AccessTTL:       15 * time.Minute,
 		RefreshTTL:      24 * time.Hour,
-		Notify: func(id string) {
-			f.mu.Lock()
-			f.notified = append(f.notified, id)
-			f.mu.Unlock()
-		},
 	}
 	f.rules = rules.New(db, f.cfg)
+	db.Subscribe(store.TopicEvents, func(id string) {
+		f.mu.Lock()
+		f.notified = append(f.notified, id)
+		f.mu.Unlock()
+	})
 	return f
 }
 

@@ -182,13 +182,13 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (api.Session, er
 		}
 		if sess.Revoked {
 			reused = true
-			tx.AfterCommit(func() { s.auth.evict("", sess.Family) })
+			tx.Publish(store.TopicSessions, "family "+sess.Family)
 			return tx.RevokeFamily(sess.Family)
 		}
 		if !s.now().Before(sess.RefreshExpires) {
 			return errSessionEnded()
 		}
-		tx.AfterCommit(func() { s.auth.evict(sess.ID, "") })
+		tx.Publish(store.TopicSessions, "session "+sess.ID)
 		return tx.RotateSession(sess.ID, s.now())
 	})
 	if err != nil {
@@ -204,7 +204,7 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (api.Session, er
 // SignOut ends the caller's session.
 func (s *Service) SignOut(ctx context.Context, p Principal) error {
 	return s.db.WriteTx(ctx, "", func(tx *store.Tx) error {
-		tx.AfterCommit(func() { s.auth.evict(p.SessionID, "") })
+		tx.Publish(store.TopicSessions, "session "+p.SessionID)
 		return tx.RevokeSession(p.SessionID)
 	})
 }

@@ -57,12 +57,14 @@ func Backends(t testing.TB) []Backend {
 
 // Env is one running server with its own empty database.
 type Env struct {
-	T         testing.TB
-	Server    *server.Server
-	URL       string
-	Client    *http.Client
-	Clock     *Clock
-	Logs      *SyncBuffer
+	T      testing.TB
+	Server *server.Server
+	URL    string
+	Client *http.Client
+	Clock  *Clock
+	Logs   *SyncBuffer
+	// DSN is the PostgreSQL DSN of the test's schema; empty on SQLite.
+	DSN       string
 	validator *apivalidate.Validator
 	opts      server.Options
 	http      *httptest.Server
@@ -125,7 +127,7 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 		OpenPostgres: pgstore.Open,
 	}
 	if b.dsn != "" {
-		opts.DSN = pgSchema(t, b.dsn)
+		opts.DSN = PostgresSchema(t, b.dsn)
 	}
 	for _, f := range tune {
 		f(&opts)
@@ -134,7 +136,7 @@ func New(t testing.TB, b Backend, tune ...func(*server.Options)) *Env {
 	if err != nil {
 		t.Fatalf("load OpenAPI: %v", err)
 	}
-	e := &Env{T: t, Clock: clock, Logs: logs, validator: v, opts: opts,
+	e := &Env{T: t, Clock: clock, Logs: logs, DSN: opts.DSN, validator: v, opts: opts,
 		Client: &http.Client{Transport: v.Transport(http.DefaultTransport), Timeout: 30 * time.Second}}
 	e.serve()
 	t.Cleanup(func() {
@@ -173,8 +175,9 @@ func (e *Env) Restart() {
 	e.serve()
 }
 
-// pgSchema creates a schema for one test and returns a DSN that uses it.
-func pgSchema(t testing.TB, dsn string) string {
+// PostgresSchema creates a schema for one test and returns a DSN that uses
+// it; the schema is dropped when the test ends.
+func PostgresSchema(t testing.TB, dsn string) string {
 	t.Helper()
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {

@@ -13,11 +13,7 @@ import (
 
 // Audit records that actor did action about customerID ("" for none).
 func (t *Tx) Audit(actor, action, customerID, detail string, at time.Time) error {
-	if _, err := t.Exec(`INSERT INTO audit_log (actor, action, customer_id, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
-		actor, action, customerID, detail, micro(at)); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
+	return t.write("audit", `INSERT INTO audit_log (actor, action, customer_id, detail, created_at) VALUES (?, ?, ?, ?, ?)`, actor, action, customerID, detail, micro(at))
 }
 
 // AuditPage pages through the audit trail, newest first, about customerID

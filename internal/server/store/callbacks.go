@@ -18,19 +18,12 @@ type OwedCallback struct {
 // OweCallback records a callback the sandbox owes, in the transaction that
 // makes the payment wait for it.
 func (t *Tx) OweCallback(eventID string, body []byte, at time.Time) error {
-	if _, err := t.Exec(`INSERT INTO sandbox_callbacks (event_id, body, created_at) VALUES (?, ?, ?)`,
-		eventID, string(body), micro(at)); err != nil {
-		return fmt.Errorf("store callback: %w", err)
-	}
-	return nil
+	return t.write("store callback", `INSERT INTO sandbox_callbacks (event_id, body, created_at) VALUES (?, ?, ?)`, eventID, string(body), micro(at))
 }
 
 // SettleCallback forgets an owed callback: it is being processed.
 func (t *Tx) SettleCallback(eventID string) error {
-	if _, err := t.Exec(`DELETE FROM sandbox_callbacks WHERE event_id = ?`, eventID); err != nil {
-		return fmt.Errorf("settle owed callback: %w", err)
-	}
-	return nil
+	return t.write("settle owed callback", `DELETE FROM sandbox_callbacks WHERE event_id = ?`, eventID)
 }
 
 // OwedCallbacks lists the callbacks owed since before before, oldest first.
@@ -66,9 +59,6 @@ func (t *Tx) RecordGatewayEvent(eventID, paymentID string, at time.Time) (bool, 
 	case !errors.Is(err, ErrNotFound):
 		return false, err
 	}
-	if _, err := t.Exec(`INSERT INTO gateway_events (event_id, payment_id, created_at) VALUES (?, ?, ?)`,
-		eventID, paymentID, micro(at)); err != nil {
-		return false, fmt.Errorf("record webhook: %w", err)
-	}
-	return true, nil
+	return true, t.write("record webhook", `INSERT INTO gateway_events (event_id, payment_id, created_at) VALUES (?, ?, ?)`,
+		eventID, paymentID, micro(at))
 }

@@ -35,19 +35,20 @@ type NewUser struct {
 
 // InsertUser adds a user; the e-mail address is stored lower-case.
 func (t *Tx) InsertUser(u NewUser) error {
-	_, err := t.Exec(`INSERT INTO users (id, email, password_hash, name, role, locale, currency, company, address, created_at)
+	return t.write("insert user", `INSERT INTO users (id, email, password_hash, name, role, locale, currency, company, address, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, strings.ToLower(u.Email), u.PasswordHash, u.Name, string(u.Role), u.Locale,
 		string(u.Currency), u.Company, u.Address, micro(u.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("insert user: %w", err)
-	}
-	return nil
 }
 
 // Customer reads a customer and their balance; ErrNotFound for anyone
 // else. Inside a write transaction that holds the account's lock the
 // balance is current.
 func (t *Tx) Customer(id string) (api.User, int64, error) {
+	if a := t.account; a != nil && a.user.ID == id && a.role == string(billing.RoleCustomer) {
+		u := a.user
+		u.Role, u.Currency = billing.Role(a.role), billing.Currency(a.cur)
+		return u, a.balance, nil
+	}
 	var balance int64
 	u, err := scanUser(t.QueryRow(`SELECT u.balance, `+userColumns+` FROM users u WHERE u.id = ? AND u.role = 'customer'`, id), &balance)
 	return u, balance, one(err, "load customer")
@@ -125,4 +126,25 @@ func int64Cursor(cursor string) (int64, error) {
 		return 0, ErrBadCursor
 	}
 	return v, nil
+}
+
+// lockedAccount is the row of the account a write transaction locked, as
+// read with the lock.
+type lockedAccount struct {
+	user      api.User
+	role, cur string
+	balance   int64
+}
+
+// lockAccount queues the lock of the account's row, which also reads it,
+// so that Customer needs no round trip of its own once the lock has been
+// sent (takePending) and until the transaction changes the row
+// (AppendLedger). No row (an unknown id) locks nothing; the rules answer
+// not_found when they read it.
+func (t *Tx) lockAccount(id string) {
+	a := &lockedAccount{}
+	t.pending = append(t.pending, queued{what: "lock account", Statement: Statement{
+		SQL: t.db.rebind(`SELECT u.balance, ` + userColumns + ` FROM users u WHERE u.id = ? FOR NO KEY UPDATE`), Args: []any{id},
+		Scan: []any{&a.balance, &a.user.ID, &a.user.Email, &a.user.Name, &a.role, &a.user.Locale, &a.cur, &a.user.Company, &a.user.Address}}})
+	t.lockSent = a
 }

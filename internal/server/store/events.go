@@ -17,11 +17,7 @@ type Event struct {
 
 // InsertEvent records an event for the customer's stream.
 func (t *Tx) InsertEvent(customerID, typ, data string, at time.Time) error {
-	if _, err := t.Exec(`INSERT INTO events (customer_id, type, data, created_at) VALUES (?, ?, ?, ?)`,
-		customerID, typ, data, micro(at)); err != nil {
-		return fmt.Errorf("record event: %w", err)
-	}
-	return nil
+	return t.write("record event", `INSERT INTO events (customer_id, type, data, created_at) VALUES (?, ?, ?, ?)`, customerID, typ, data, micro(at))
 }
 
 // LastEventID is the id of the customer's newest event, 0 for none.

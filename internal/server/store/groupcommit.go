@@ -100,7 +100,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 			db.abortBatch(stx, batch, fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		t := &Tx{tx: stx, db: db, pool: db.sql, ctx: r.ctx}
+		t := &Tx{c: &sqlConn{db: db, tx: stx, pool: db.sql}, db: db, ctx: r.ctx}
 		results[i] = callSafely(r.fn, t)
 		if results[i] != nil {
 			if _, err := stx.ExecContext(context.Background(), "ROLLBACK TO w"); err != nil {
@@ -127,9 +127,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 	}
 	for i, r := range batch {
 		if results[i] == nil {
-			for _, f := range txs[i].afterCommit {
-				f()
-			}
+			txs[i].delivered()
 		}
 		r.done <- results[i]
 	}

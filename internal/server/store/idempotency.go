@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -26,21 +25,12 @@ func (t *Tx) IdempotentResponse(principalID, key string) (StoredResponse, error)
 // SaveIdempotentResponse remembers what principalID's key answered;
 // ErrDuplicate when another transaction saved the key first.
 func (t *Tx) SaveIdempotentResponse(principalID, key string, r StoredResponse, at time.Time) error {
-	_, err := t.Exec(`INSERT INTO idempotency_keys (principal_id, key, fingerprint, status_code, body, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, principalID, key, r.Fingerprint, r.Status, r.Body, micro(at))
-	if err != nil && t.db.isUnique != nil && t.db.isUnique(err) {
-		return ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("save idempotent response: %w", err)
-	}
-	return nil
+	return t.queue(queued{what: "save idempotent response", dup: true, Statement: t.bind(
+		`INSERT INTO idempotency_keys (principal_id, key, fingerprint, status_code, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		[]any{principalID, key, r.Fingerprint, r.Status, r.Body, micro(at)})})
 }
 
 // PurgeIdempotency forgets the keys saved before before.
 func (t *Tx) PurgeIdempotency(before time.Time) error {
-	if _, err := t.Exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, micro(before)); err != nil {
-		return fmt.Errorf("purge idempotency keys: %w", err)
-	}
-	return nil
+	return t.write("purge idempotency keys", `DELETE FROM idempotency_keys WHERE created_at < ?`, micro(before))
 }

@@ -183,18 +183,6 @@ func (t *Tx) InvoicePage(customerID string, status billing.InvoiceStatus, limit 
 	return list, strconv.FormatInt(micro(last.IssuedAt), 10) + ":" + last.ID, nil
 }
 
-// NextInvoiceNumber hands out the next number of year's gap-free series.
-// The counter row is updated inside the caller's transaction, so a rolled
-// back invoice does not burn a number; one statement, so that concurrent
-// transactions on PostgreSQL queue on the row instead of reading the same
-// value.
-func (t *Tx) NextInvoiceNumber(year int) (int64, error) {
-	var v int64
-	err := t.QueryRow(`INSERT INTO counters (name, value) VALUES (?, 1)
-		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, fmt.Sprintf("invoice-%d", year)).Scan(&v)
-	return v, one(err, "invoice number")
-}
-
 // InsertInvoice writes a new invoice and its lines. Its amounts paid and
 // credited start at zero.
 func (t *Tx) InsertInvoice(inv api.Invoice) error {
@@ -206,16 +194,15 @@ func (t *Tx) InsertInvoice(inv api.Invoice) error {
 	if err != nil {
 		return fmt.Errorf("invoice buyer: %w", err)
 	}
-	_, err = t.Exec(`INSERT INTO invoices (`+invoiceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+	err = t.write("insert invoice", `INSERT INTO invoices (`+invoiceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
 		inv.ID, inv.Number, inv.CustomerID, string(inv.Kind), string(inv.Status), string(inv.Currency), micro(inv.IssuedAt), micro(inv.DueAt),
 		inv.Gateway, inv.PolicyVersion, inv.Subtotal.Amount, inv.Tax.Amount, inv.Total.Amount, inv.Language, string(seller), string(buyer))
 	if err != nil {
-		return fmt.Errorf("insert invoice: %w", err)
+		return err
 	}
 	for i, l := range inv.Lines {
-		if _, err := t.Exec(`INSERT INTO invoice_lines (invoice_id, pos, description, quantity, unit_price, tax_rate) VALUES (?, ?, ?, ?, ?, ?)`,
-			inv.ID, i+1, l.Description, l.Quantity, l.UnitPrice.Amount, int(l.TaxRate)); err != nil {
-			return fmt.Errorf("insert invoice line: %w", err)
+		if err := t.write("insert invoice line", `INSERT INTO invoice_lines (invoice_id, pos, description, quantity, unit_price, tax_rate) VALUES (?, ?, ?, ?, ?, ?)`, inv.ID, i+1, l.Description, l.Quantity, l.UnitPrice.Amount, int(l.TaxRate)); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -223,18 +210,12 @@ func (t *Tx) InsertInvoice(inv api.Invoice) error {
 
 // CancelInvoice marks an invoice cancelled at at.
 func (t *Tx) CancelInvoice(id string, at time.Time) error {
-	if _, err := t.Exec(`UPDATE invoices SET status = 'cancelled', cancelled_at = ? WHERE id = ?`, micro(at), id); err != nil {
-		return fmt.Errorf("cancel invoice: %w", err)
-	}
-	return nil
+	return t.write("cancel invoice", `UPDATE invoices SET status = 'cancelled', cancelled_at = ? WHERE id = ?`, micro(at), id)
 }
 
 // SetInvoiceGateway records the gateway an add-funds invoice is paid with.
 func (t *Tx) SetInvoiceGateway(id, gateway string) error {
-	if _, err := t.Exec(`UPDATE invoices SET gateway = ? WHERE id = ?`, gateway, id); err != nil {
-		return fmt.Errorf("change gateway: %w", err)
-	}
-	return nil
+	return t.write("change gateway", `UPDATE invoices SET gateway = ? WHERE id = ?`, gateway, id)
 }
 
 // AddCreditApplied adds amount of account credit to what paid the invoice;
@@ -254,9 +235,6 @@ func (t *Tx) settle(column, id string, amount int64, paidAt *time.Time) error {
 	if paidAt != nil {
 		status = billing.InvoicePaid
 	}
-	if _, err := t.Exec(`UPDATE invoices SET `+column+` = `+column+` + ?, status = ?, paid_at = COALESCE(?, paid_at) WHERE id = ?`,
-		amount, string(status), nullMicro(paidAt), id); err != nil {
-		return fmt.Errorf("settle invoice %s: %w", column, err)
-	}
-	return nil
+	return t.write("settle invoice "+column, `UPDATE invoices SET `+column+` = `+column+` + ?, status = ?, paid_at = COALESCE(?, paid_at) WHERE id = ?`,
+		amount, string(status), nullMicro(paidAt), id)
 }

@@ -26,17 +26,15 @@ func (t *Tx) LedgerHead(customerID string) (balance, seq int64, c billing.Curren
 // account lock, so both follow LedgerHead exactly; the CHECK constraints
 // refuse a negative balance even if a caller forgot to test for it.
 func (t *Tx) AppendLedger(customerID string, e api.LedgerEntry) error {
-	_, err := t.Exec(`INSERT INTO ledger_entries (id, customer_id, seq, kind, amount, currency, balance_after, description,
+	err := t.write("append ledger", `INSERT INTO ledger_entries (id, customer_id, seq, kind, amount, currency, balance_after, description,
 		reference, actor, invoice_id, payment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, customerID, e.Seq, string(e.Kind), e.Amount.Amount, string(e.Amount.Currency), e.BalanceAfter.Amount, e.Description,
 		e.Reference, e.Actor, nullable(e.InvoiceID), nullable(e.PaymentID), micro(e.CreatedAt))
 	if err != nil {
-		return fmt.Errorf("append ledger: %w", err)
+		return err
 	}
-	if _, err := t.Exec(`UPDATE users SET balance = ?, ledger_seq = ? WHERE id = ?`, e.BalanceAfter.Amount, e.Seq, customerID); err != nil {
-		return fmt.Errorf("update balance: %w", err)
-	}
-	return nil
+	t.account, t.lockSent = nil, nil // its balance moves
+	return t.write("update balance", `UPDATE users SET balance = ?, ledger_seq = ? WHERE id = ?`, e.BalanceAfter.Amount, e.Seq, customerID)
 }
 
 func scanLedger(row interface{ Scan(...any) error }) (api.LedgerEntry, error) {

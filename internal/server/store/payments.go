@@ -113,39 +113,26 @@ func (t *Tx) InsertPayment(p Payment) error {
 	if p.Challenge {
 		challenge = 1
 	}
-	_, err := t.Exec(`INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return t.write("insert payment", `INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.InvoiceID, p.CustomerID, p.Gateway, string(p.State), p.Amount.Amount, string(p.Amount.Currency),
 		nullable(p.Reference), nullable(p.CheckoutToken), challenge, p.FailureReason, micro(p.CreatedAt), micro(p.UpdatedAt),
 		nullMicro(p.ExpiresAt), nullable(p.CheckoutURL), nullable(p.ProviderSession), nullable(p.ProviderCharge))
-	if err != nil {
-		return fmt.Errorf("insert payment: %w", err)
-	}
-	return nil
 }
 
 // SetPaymentState moves a payment to state at at, with the reason it
 // failed ("" otherwise).
 func (t *Tx) SetPaymentState(id string, state billing.PaymentState, reason string, at time.Time) error {
-	if _, err := t.Exec(`UPDATE payments SET state = ?, failure_reason = ?, updated_at = ? WHERE id = ?`,
-		string(state), reason, micro(at), id); err != nil {
-		return fmt.Errorf("payment %s: %w", state, err)
-	}
-	return nil
+	return t.write("payment "+string(state), `UPDATE payments SET state = ?, failure_reason = ?, updated_at = ? WHERE id = ?`,
+		string(state), reason, micro(at), id)
 }
 
 // ExpireOpenPayments expires the invoice's attempts nobody has acted on yet.
 func (t *Tx) ExpireOpenPayments(invoiceID, reason string, at time.Time) error {
-	if _, err := t.Exec(`UPDATE payments SET state = 'expired', failure_reason = ?, updated_at = ?
-		WHERE invoice_id = ? AND state IN ('created', 'awaiting_action')`, reason, micro(at), invoiceID); err != nil {
-		return fmt.Errorf("expire payments: %w", err)
-	}
-	return nil
+	return t.write("expire payments", `UPDATE payments SET state = 'expired', failure_reason = ?, updated_at = ?
+		WHERE invoice_id = ? AND state IN ('created', 'awaiting_action')`, reason, micro(at), invoiceID)
 }
 
 // SetCardChallenge records that the card asked for 3-D Secure.
 func (t *Tx) SetCardChallenge(id string, at time.Time) error {
-	if _, err := t.Exec(`UPDATE payments SET card_challenge = 1, updated_at = ? WHERE id = ?`, micro(at), id); err != nil {
-		return fmt.Errorf("card challenge: %w", err)
-	}
-	return nil
+	return t.write("card challenge", `UPDATE payments SET card_challenge = 1, updated_at = ? WHERE id = ?`, micro(at), id)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"fmt"
 	"time"
 
 	"billfold/api"
@@ -24,12 +23,9 @@ type Session struct {
 
 // InsertSession writes a new session.
 func (t *Tx) InsertSession(s Session) error {
-	if _, err := t.Exec(`INSERT INTO sessions (id, user_id, family, access_hash, access_expires, refresh_hash, refresh_expires, created_at)
+	return t.write("insert session", `INSERT INTO sessions (id, user_id, family, access_hash, access_expires, refresh_hash, refresh_expires, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.UserID, s.Family, s.AccessHash, micro(s.AccessExpires), s.RefreshHash,
-		micro(s.RefreshExpires), micro(s.CreatedAt)); err != nil {
-		return fmt.Errorf("insert session: %w", err)
-	}
-	return nil
+		micro(s.RefreshExpires), micro(s.CreatedAt))
 }
 
 // sessionBy reads the session whose column equals hash, and its user.
@@ -65,24 +61,15 @@ func (t *Tx) FamilyAlive(family string) (bool, error) {
 
 // RevokeFamily revokes every session of the family.
 func (t *Tx) RevokeFamily(family string) error {
-	if _, err := t.Exec(`UPDATE sessions SET revoked = 1 WHERE family = ?`, family); err != nil {
-		return fmt.Errorf("revoke session family: %w", err)
-	}
-	return nil
+	return t.write("revoke session family", `UPDATE sessions SET revoked = 1 WHERE family = ?`, family)
 }
 
 // RevokeSession revokes one session.
 func (t *Tx) RevokeSession(id string) error {
-	if _, err := t.Exec(`UPDATE sessions SET revoked = 1 WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("revoke session: %w", err)
-	}
-	return nil
+	return t.write("revoke session", `UPDATE sessions SET revoked = 1 WHERE id = ?`, id)
 }
 
 // RotateSession revokes a session whose refresh token was spent at at.
 func (t *Tx) RotateSession(id string, at time.Time) error {
-	if _, err := t.Exec(`UPDATE sessions SET revoked = 1, rotated_at = ? WHERE id = ?`, micro(at), id); err != nil {
-		return fmt.Errorf("rotate session: %w", err)
-	}
-	return nil
+	return t.write("rotate session", `UPDATE sessions SET revoked = 1, rotated_at = ? WHERE id = ?`, micro(at), id)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"fmt"
 	"time"
 
 	"billfold/billing"
@@ -19,11 +18,7 @@ type Voucher struct {
 
 // InsertVoucher adds a voucher code.
 func (t *Tx) InsertVoucher(v Voucher) error {
-	if _, err := t.Exec(`INSERT INTO vouchers (code, currency, amount, expires_at) VALUES (?, ?, ?, ?)`,
-		v.Code, string(v.Amount.Currency), v.Amount.Amount, nullMicro(v.ExpiresAt)); err != nil {
-		return fmt.Errorf("insert voucher: %w", err)
-	}
-	return nil
+	return t.write("insert voucher", `INSERT INTO vouchers (code, currency, amount, expires_at) VALUES (?, ?, ?, ?)`, v.Code, string(v.Amount.Currency), v.Amount.Amount, nullMicro(v.ExpiresAt))
 }
 
 // Voucher reads the voucher code in currency c; ErrNotFound if none.
@@ -46,9 +41,5 @@ func (t *Tx) Redeemed(code, customerID string) (bool, error) {
 // InsertRedemption records that the customer redeemed code with ledger
 // entry entryID.
 func (t *Tx) InsertRedemption(code, customerID, entryID string, at time.Time) error {
-	if _, err := t.Exec(`INSERT INTO voucher_redemptions (code, customer_id, entry_id, created_at) VALUES (?, ?, ?, ?)`,
-		code, customerID, entryID, micro(at)); err != nil {
-		return fmt.Errorf("record redemption: %w", err)
-	}
-	return nil
+	return t.write("record redemption", `INSERT INTO voucher_redemptions (code, customer_id, entry_id, created_at) VALUES (?, ?, ?, ?)`, code, customerID, entryID, micro(at))
 }
