@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"strings"
 	"sync/atomic"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
@@ -38,25 +36,12 @@ type customersScreen struct {
 	results  *navList
 	search   *widget.Entry
 	status   *widget.Label
-	detail   *fyne.Container
-	selected *api.Customer
+	panel    *customerPanel
 	searched bool
 	gen      atomic.Uint64
-	detGen   atomic.Uint64
-	adjKey   actionKey[adjustRequest]
-	confKey  actionKey[confirmRequest]
 	root     fyne.CanvasObject
 	typing   *time.Timer // the search waits for a pause in typing
 }
-
-// adjustRequest and confirmRequest identify a staff action: the same
-// values repeat it (with the same idempotency key), others start anew.
-type adjustRequest struct {
-	customerID string
-	req        api.AdjustmentRequest
-}
-
-type confirmRequest struct{ paymentID, reference string }
 
 // searchPause is how long the search waits after a keystroke: an account
 // manager typing a name should cost one request, not one per letter.
@@ -64,6 +49,7 @@ const searchPause = 250 * time.Millisecond
 
 func newCustomersScreen(e *env, staff StaffBackend) *customersScreen {
 	c := &customersScreen{env: e, staff: staff}
+	c.panel = newCustomerPanel(e, staff, c.onBalance)
 	c.build()
 	return c
 }
@@ -84,9 +70,8 @@ func (c *customersScreen) build() {
 			row.Objects[1].(*widget.Label).SetText(billing.Format(cu.AvailableCredit))
 		})
 	c.results.OnSelected = c.onSelect
-	c.detail = container.NewStack(widget.NewLabel(lang.L("Choose a customer.")))
 	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
-	split := container.NewHSplit(left, c.detail)
+	split := container.NewHSplit(left, c.panel.object())
 	split.Offset = 0.4
 	c.root = split
 }
@@ -120,10 +105,17 @@ func (c *customersScreen) onTyped() {
 	c.typing = pause
 }
 
-func (c *customersScreen) onSelect(i widget.ListItemID) {
-	cu := c.list[i]
-	c.selected = &cu
-	c.loadDetail()
+func (c *customersScreen) onSelect(i widget.ListItemID) { c.panel.show(c.list[i]) }
+
+// onBalance shows a customer's balance, as an action or a reload of the
+// panel learnt it, in their row.
+func (c *customersScreen) onBalance(customerID string, balance billing.Money) {
+	for i := range c.list {
+		if c.list[i].ID == customerID && c.list[i].AvailableCredit != balance {
+			c.list[i].AvailableCredit = balance
+			c.results.RefreshItem(i)
+		}
+	}
 }
 
 func (c *customersScreen) find() {
@@ -140,123 +132,5 @@ func (c *customersScreen) find() {
 		c.status.SetText(lang.L("{{.Count}} customers", map[string]any{"Count": len(l.Items)}))
 		c.results.UnselectAll()
 		c.results.Refresh()
-	})
-}
-
-type customerDetail struct {
-	summary  api.Summary
-	invoices []api.Invoice
-}
-
-func (c *customersScreen) loadDetail() {
-	cu := *c.selected
-	run(c.env.run, c.env.ctx, TaskCustomer, &c.detGen, func(ctx context.Context) (customerDetail, error) {
-		var d customerDetail
-		var err error
-		if d.summary, err = c.staff.StaffSummary(ctx, cu.ID); err != nil {
-			return d, err
-		}
-		for inv, err := range c.staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
-			if err != nil {
-				return d, err
-			}
-			d.invoices = append(d.invoices, inv)
-		}
-		return d, nil
-	}, func(d customerDetail, err error) {
-		if err != nil {
-			c.detail.Objects = []fyne.CanvasObject{widget.NewLabel(describe(err))}
-			c.detail.Refresh()
-			return
-		}
-		c.showDetail(cu, d)
-	})
-}
-
-func (c *customersScreen) showDetail(cu api.Customer, d customerDetail) {
-	info := widget.NewForm(
-		widget.NewFormItem(lang.L("Customer"), widget.NewLabel(cu.Name+"\n"+cu.Company+"\n"+cu.Email)),
-		widget.NewFormItem(lang.L("Available Credit"), widget.NewLabelWithStyle(billing.Format(d.summary.AvailableCredit), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
-		widget.NewFormItem(lang.L("Unpaid"), widget.NewLabel(lang.L("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)",
-			map[string]any{"Count": d.summary.UnpaidCount, "Total": billing.Format(d.summary.UnpaidTotal), "Overdue": d.summary.OverdueCount}))),
-	)
-	box := container.NewVBox(widget.NewCard(cu.Name, "", info))
-	transfers := container.NewVBox()
-	for _, inv := range d.invoices {
-		for _, p := range inv.Payments {
-			if p.NextAction.Instructions != nil {
-				transfers.Add(c.transferRow(inv, p))
-			}
-		}
-	}
-	if len(transfers.Objects) == 0 {
-		transfers.Add(widget.NewLabel(lang.L("No bank transfers are waiting.")))
-	}
-	box.Add(widget.NewCard(lang.L("Bank transfers waiting for receipt"), "", transfers))
-	box.Add(c.adjustCard(cu))
-	c.detail.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(box))}
-	c.detail.Refresh()
-}
-
-func (c *customersScreen) transferRow(inv api.Invoice, p api.Payment) fyne.CanvasObject {
-	ref := widget.NewEntry()
-	ref.SetPlaceHolder(lang.L("Reference on the bank statement"))
-	text := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Number, billing.Format(p.Amount), p.NextAction.Instructions.Reference))
-	confirm := newButton(lang.L("Confirm receipt"), theme.ConfirmIcon(), nil)
-	confirm.OnTapped = func() { c.onConfirm(confirmRequest{paymentID: p.ID, reference: strings.TrimSpace(ref.Text)}, confirm) }
-	return container.NewVBox(text, container.NewBorder(nil, nil, nil, confirm, ref))
-}
-
-func (c *customersScreen) onConfirm(req confirmRequest, button *button) {
-	key := c.confKey.keyFor(req)
-	button.Disable()
-	run(c.env.run, c.env.ctx, TaskConfirm, nil, func(ctx context.Context) (api.Payment, error) {
-		return c.staff.StaffConfirmPayment(ctx, key, req.paymentID, api.ConfirmRequest{Reference: req.reference})
-	}, func(_ api.Payment, err error) {
-		c.confKey.done(key, err)
-		button.Enable()
-		if err != nil {
-			c.env.showError(lang.L("Could not confirm the transfer"), err)
-			return
-		}
-		c.loadDetail()
-		c.find()
-	})
-}
-
-func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
-	amount := widget.NewEntry()
-	amount.SetPlaceHolder(lang.L("Amount (negative to deduct)"))
-	reason := widget.NewEntry()
-	reason.SetPlaceHolder(lang.L("Reason (the customer sees it)"))
-	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
-	save := newButton(lang.L("Record adjustment"), nil, nil)
-	save.OnTapped = func() {
-		m, err := billing.ParseAmount(amount.Text, cu.Currency)
-		if err != nil || m.Amount == 0 || len(strings.TrimSpace(reason.Text)) < 3 {
-			result.SetText(lang.L("Enter a non-zero amount and a reason."))
-			return
-		}
-		c.onAdjust(adjustRequest{customerID: cu.ID, req: api.AdjustmentRequest{Amount: m, Reason: strings.TrimSpace(reason.Text)}}, save, result)
-	}
-	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
-		container.NewVBox(amount, reason, container.NewHBox(save), result))
-}
-
-func (c *customersScreen) onAdjust(req adjustRequest, button *button, result *widget.Label) {
-	key := c.adjKey.keyFor(req)
-	button.Disable()
-	run(c.env.run, c.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {
-		return c.staff.StaffAdjust(ctx, key, req.customerID, req.req)
-	}, func(res api.LedgerResult, err error) {
-		c.adjKey.done(key, err)
-		button.Enable()
-		if err != nil {
-			result.SetText(describe(err))
-			return
-		}
-		result.SetText(lang.L("Recorded. New balance {{.Balance}}.", map[string]any{"Balance": billing.Format(res.Balance)}))
-		c.find()
 	})
 }

@@ -726,16 +726,16 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	rec.onUI(func() { screen.results.Select(0) })
 	rec.wait(t, TaskCustomer, 0)
 	rec.onUI(func() {
-		text := dump(screen.detail)
+		text := dump(screen.panel.object())
 		if !strings.Contains(text, p.NextAction.Instructions.Reference) {
 			t.Fatalf("waiting transfer not listed:\n%s", text)
 		}
-		for _, o := range shown(screen.detail) {
+		for _, o := range shown(screen.panel.object()) {
 			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Reference on the bank statement" {
 				e.SetText(p.NextAction.Instructions.Reference)
 			}
 		}
-		test.Tap(findButton(screen.detail, "Confirm receipt"))
+		test.Tap(findButton(screen.panel.object(), "Confirm receipt"))
 	})
 	rec.wait(t, TaskConfirm, 0)
 	sum, err := cc.Summary(ctx)
