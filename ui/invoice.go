@@ -42,6 +42,7 @@ type invoiceScreen struct {
 	inv       api.Invoice
 	whole     bool         // inv is the whole invoice, not a preview from the list
 	waiting   *api.Payment // a redirect payment the user is completing in the browser
+	payPage   *url.URL     // its checkout page, as vetted
 	ctx       context.Context
 	cancel    context.CancelFunc
 	unsub     []func()
@@ -79,6 +80,7 @@ type invoiceScreen struct {
 	chosen      bool              // the gateway was set from the whole invoice once
 	pay         *button
 	waitBox     *fyne.Container
+	payAddress  *copyField // the checkout page's address, to copy into a browser
 	bankCard    *widget.Card
 	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
 	creditCard  *widget.Card
@@ -268,7 +270,11 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	stop.Importance = widget.LowImportance
 	wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
 	wait.Wrapping = fyne.TextWrapWord
-	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, container.NewHBox(again, stop))
+	v.payAddress = newCopyField(v.env.app, "")
+	hint := widget.NewLabel(lang.L("If no browser opened, copy this address into one:"))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, container.NewHBox(again, stop))
 	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
 	return v.payCard
@@ -567,6 +573,9 @@ func (v *invoiceScreen) updatePayCard() {
 		v.gateway.SetSelected(names[0])
 	}
 	setVisible(v.waitBox, v.waiting != nil)
+	if v.payPage != nil {
+		v.payAddress.set(v.payPage.String())
+	}
 	if v.waiting != nil {
 		v.pay.Disable()
 	} else {
@@ -675,14 +684,21 @@ func (v *invoiceScreen) onPay() {
 
 // openPaymentPage opens a payment's checkout page in the browser: the URL
 // that apiclient.CheckRedirectURL returns, never the server's string as
-// sent. A refused URL is not opened, and the screen says why.
+// sent. A refused URL is not opened, and the screen says why; so it does
+// when the browser could not be opened, and the address stays on screen
+// to copy.
 func (v *invoiceScreen) openPaymentPage(p api.Payment) bool {
 	u, err := apiclient.CheckRedirectURL(p.NextAction.URL)
 	if err != nil {
 		v.say(lang.L("The payment page address is not safe to open."), widget.DangerImportance)
 		return false
 	}
-	v.env.openURL(u)
+	v.payPage = u
+	v.env.openURL(u, func(err error) {
+		if v.waiting != nil && v.waiting.ID == p.ID {
+			v.say(describe(err)+" "+lang.L("Copy the payment page's address below and open it in your browser."), widget.DangerImportance)
+		}
+	})
 	return true
 }
 
@@ -753,7 +769,7 @@ func (v *invoiceScreen) onSupport() {
 		v.say(lang.L("The support page address is not safe to open."), widget.DangerImportance)
 		return
 	}
-	v.env.openURL(u)
+	v.env.openURL(u, nil)
 }
 
 // supportURL is the server's support address with the invoice filled in.

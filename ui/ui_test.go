@@ -157,7 +157,7 @@ func startWith(t *testing.T, c billing.Currency, language string, setup func(f *
 	}
 	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client},
 		browser: &browser{App: fa, opened: make(chan *url.URL, 8)}}
-	d := Deps{App: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner,
+	d := Deps{App: f.browser, Browser: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner,
 		RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }}
 	if setup != nil {
 		setup(f, &d)
@@ -439,10 +439,12 @@ func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
 	})
 }
 
-// browser is the test app with OpenURL and notifications recorded.
+// browser is the test app with the addresses it opened and the
+// notifications it sent recorded; fail makes opening fail.
 type browser struct {
 	fyne.App
 	opened chan *url.URL
+	fail   atomic.Pointer[error]
 	mu     sync.Mutex
 	sent   int
 }
@@ -461,10 +463,13 @@ func (b *browser) notified() int {
 	return b.sent
 }
 
-func (b *browser) OpenURL(u *url.URL) error {
+func (b *browser) Open(_ context.Context, u *url.URL) error {
 	select {
 	case b.opened <- u:
 	default: // nobody is looking
+	}
+	if err := b.fail.Load(); err != nil {
+		return *err
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/internal/archive"
+	"billfold/internal/opener"
 )
 
 // describe turns an error into a sentence for people, in their language.
@@ -24,6 +25,9 @@ func describe(err error) string {
 	}
 	if owner, ok := errors.AsType[*archive.OwnerError](err); ok {
 		return lang.L("This folder keeps the invoices of {{.Owner}}. Choose another folder.", map[string]any{"Owner": owner.Have.String()})
+	}
+	if e, ok := opener.AsError(err); ok {
+		return openerMessage(e.Reason)
 	}
 	e, ok := apiclient.AsError(err)
 	if !ok {
@@ -82,6 +86,19 @@ func kindMessage(e *apiclient.Error) string {
 		return lang.L("The billing server had a problem. Try again in a moment.")
 	}
 	return lang.L("Something went wrong. Try again, or contact support if it keeps happening.")
+}
+
+// openerMessage words why the desktop could not open an address.
+func openerMessage(r opener.Reason) string {
+	switch r {
+	case opener.NoOpener:
+		return lang.L("This computer has no program to open web pages and files with (xdg-open).")
+	case opener.NoHandler:
+		return lang.L("No application is set up to open this on this computer.")
+	case opener.NotFound:
+		return lang.L("The file could not be found.")
+	}
+	return lang.L("The application that should open this did not start.")
 }
 
 // codeMessages are the problems people meet, worded for the screen.

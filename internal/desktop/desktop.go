@@ -21,6 +21,7 @@ import (
 	"billfold/internal/appinfo"
 	"billfold/internal/demo"
 	"billfold/internal/invoicepdf"
+	"billfold/internal/opener"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
 	"billfold/ui"
@@ -76,7 +77,7 @@ func Run(o Options) error {
 	runner := ui.NewRunner(log, ui.Hooks{})
 	deps := func(s *session.Session, isDemo bool, signOut func(), win fyne.Window) ui.Deps {
 		return ui.Deps{App: fa, Window: win, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
-			Archive: archiver{client: s.Client}, Runner: runner,
+			Archive: archiver{client: s.Client}, Runner: runner, Browser: opener.System{Fallback: fa.OpenURL},
 			SignOut: signOut, Log: log}
 	}
 	var showSignIn func()
