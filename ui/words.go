@@ -26,6 +26,9 @@ func describe(err error) string {
 	if owner, ok := errors.AsType[*archive.OwnerError](err); ok {
 		return lang.L("This folder keeps the invoices of {{.Owner}}. Choose another folder.", map[string]any{"Owner": owner.Have.String()})
 	}
+	if errors.Is(err, apiclient.ErrUnsafeURL) {
+		return lang.L("Check the server address: it starts with https:// (http:// only for this computer), such as https://billing.example.jp.")
+	}
 	if e, ok := opener.AsError(err); ok {
 		return openerMessage(e.Reason)
 	}
