@@ -46,6 +46,9 @@ type Deps struct {
 	RenderPDF func(api.Invoice) ([]byte, error)
 	// SignOut is called after the session ended (to show sign-in again).
 	SignOut func()
+	// RestartDemo starts the demo again after the user signed out of it
+	// and chose to; with Demo only.
+	RestartDemo func()
 	// Browser opens web pages and files; nil uses the Fyne app's OpenURL.
 	Browser Browser
 	// Runner runs the background work; nil makes one without hooks.
@@ -258,6 +261,8 @@ type frame struct {
 	signOut  func() error // ends the session on the server
 	onSigned func()       // after signing out: show sign-in again
 	demo     bool
+	restart  func() // start the demo again
+	closed   bool
 	sections []section
 	content  *fyne.Container
 	nav      *navList
@@ -285,7 +290,7 @@ func newFrame(d Deps) *frame {
 		d.Browser = appBrowser{d.App}
 	}
 	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, browser: d.Browser, win: win, user: d.User, log: d.Log},
-		deps: d, cancel: cancel, onSigned: d.SignOut, demo: d.Demo}
+		deps: d, cancel: cancel, onSigned: d.SignOut, demo: d.Demo, restart: d.RestartDemo}
 	f.onMenu = f.updateMenu
 	f.env.switchLanguage = f.onLanguage
 	if d.Backend != nil {
@@ -416,8 +421,12 @@ func (f *frame) stop() {
 	}
 }
 
-// Close stops background work and closes the window.
+// Close stops background work and closes the window, once.
 func (f *frame) Close() {
+	if f.closed {
+		return
+	}
+	f.closed = true
 	f.stop()
 	f.win.Close()
 }
@@ -450,10 +459,20 @@ func (f *frame) onSignOut() {
 		}
 		return struct{}{}, f.signOut()
 	}, func(struct{}, error) { // the local session ends either way
-		f.Close()
+		if f.demo {
+			// The demo's window is the app's: it says that the demo ended,
+			// and can start it again in place.
+			f.stop()
+			f.win.SetMainMenu(nil)
+			showDemoEnded(f.win, f.app.Quit, f.restart)
+			return
+		}
+		// The next window shows before this one closes: the app ends with
+		// its last window.
 		if f.onSigned != nil {
 			f.onSigned()
 		}
+		f.Close()
 	})
 }
 
