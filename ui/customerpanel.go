@@ -3,11 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
+	"slices"
 	"strings"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -19,8 +23,10 @@ import (
 
 // customerPanel is the account of the customer an account manager chose:
 // credit and unpaid invoices, bank transfers waiting for receipt, and the
-// actions staff take for the customer. Its widgets are built once; another
-// customer, or a reload after an action, only changes their values.
+// actions staff take for the customer (add funds, an adjustment, and on an
+// opened invoice, Apply Credit). Its widgets are built once; another
+// customer, or a reload after an action, only changes their values. Every
+// action that moves money asks first, naming the customer.
 type customerPanel struct {
 	env   *env
 	staff StaffBackend
@@ -29,31 +35,45 @@ type customerPanel struct {
 
 	cu     *api.Customer // nil until one is chosen
 	detail customerDetail
+	loaded bool // detail is the chosen customer's
 	gen    atomic.Uint64
 
-	adjKey  actionKey[adjustRequest]
-	confKey actionKey[confirmRequest]
+	adjKey   actionKey[adjustRequest]
+	confKey  actionKey[confirmRequest]
+	fundsKey actionKey[fundsRequest]
 
-	root      *fyne.Container // the hint, or the customer's account
+	root      *fyne.Container // the hint, the customer's account, or an invoice
 	hint      *widget.Label
 	account   fyne.CanvasObject
+	invoice   *staffInvoice
 	card      *widget.Card
 	who       *widget.Label
 	credit    *widget.Label
 	unpaid    *widget.Label
 	status    *widget.Label
+	invoices  *widget.Table
+	tableBox  *fyne.Container // the table in a height of a few rows
+	tableRows *canvas.Rectangle
+	noUnpaid  *widget.Label
 	transfers *fyne.Container
 	noneLeft  *widget.Label
 	rows      map[string]*transferRow // by payment id
 	confirmed *widget.Label
+
+	fundsAmount  *widget.Entry
+	fundsGateway *widget.Select
+	fundsLimits  *widget.Label
+	addFunds     *widget.Button
+	fundsResult  *widget.Label
 
 	adjAmount, adjReason *widget.Entry
 	record               *widget.Button
 	adjResult            *widget.Label
 }
 
-// adjustRequest and confirmRequest identify a staff action: the same
-// values repeat it (with the same idempotency key), others start anew.
+// adjustRequest, confirmRequest and fundsRequest identify a staff action:
+// the same values repeat it (with the same idempotency key), others start
+// anew.
 type adjustRequest struct {
 	customerID string
 	req        api.AdjustmentRequest
@@ -61,9 +81,15 @@ type adjustRequest struct {
 
 type confirmRequest struct{ paymentID, reference string }
 
+type fundsRequest struct {
+	customerID string
+	req        api.AddFundsRequest
+}
+
 type customerDetail struct {
 	summary  api.Summary
-	invoices []api.Invoice
+	config   api.Config
+	invoices []api.Invoice // unpaid, as the server lists them
 }
 
 func newCustomerPanel(e *env, staff StaffBackend, onBalance func(string, billing.Money)) *customerPanel {
@@ -77,9 +103,7 @@ func (p *customerPanel) build() {
 	p.who = widget.NewLabel("")
 	p.credit = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.unpaid = widget.NewLabel("")
-	p.status = widget.NewLabel("")
-	p.status.Wrapping = fyne.TextWrapWord
-	p.status.Hide()
+	p.status = newResultLabel()
 	info := widget.NewForm(
 		widget.NewFormItem(lang.L("Customer"), p.who),
 		widget.NewFormItem(lang.L("Available Credit"), p.credit),
@@ -93,9 +117,77 @@ func (p *customerPanel) build() {
 	transfers := widget.NewCard(lang.L("Bank transfers waiting for receipt"), "",
 		container.NewVBox(p.transfers, p.noneLeft, p.confirmed))
 
-	p.account = container.NewVScroll(container.NewPadded(container.NewVBox(p.card, transfers, p.buildAdjust())))
+	p.account = container.NewVScroll(container.NewPadded(container.NewVBox(p.card, p.buildInvoices(), transfers,
+		p.buildAddFunds(), p.buildAdjust())))
 	p.account.Hide()
-	p.root = container.NewStack(p.hint, p.account)
+	p.invoice = newStaffInvoice(p)
+	p.invoice.root.Hide()
+	p.root = container.NewStack(p.hint, p.account, p.invoice.root)
+}
+
+// Columns of the unpaid invoices table.
+const (
+	unpaidNumber = iota
+	unpaidDue
+	unpaidAmount
+	unpaidStatus
+	unpaidCount
+)
+
+// buildInvoices is the customer's unpaid invoices: a virtualized table;
+// choosing one opens it.
+func (p *customerPanel) buildInvoices() fyne.CanvasObject {
+	titles := []string{lang.L("Number"), lang.L("Due"), lang.L("Balance due"), lang.L("Status")}
+	p.invoices = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.detail.invoices), unpaidCount },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			inv := p.detail.invoices[id.Row]
+			l.Alignment, l.Importance, l.TextStyle.Bold = fyne.TextAlignLeading, widget.MediumImportance, false
+			l.Truncation = fyne.TextTruncateEllipsis
+			switch id.Col {
+			case unpaidNumber:
+				l.Text = inv.Number
+			case unpaidDue:
+				l.Text = fmtDate(inv.DueAt)
+			case unpaidAmount:
+				l.Text, l.Alignment = billing.Format(inv.BalanceDue), fyne.TextAlignTrailing
+			case unpaidStatus:
+				l.Text, l.Importance = statusBadge(inv.Status, inv.Overdue)
+				l.TextStyle.Bold = inv.Overdue
+			}
+			l.Refresh()
+		})
+	titledColumns(p.invoices, titles, []float32{170, 110, 120, 100})
+	p.invoices.OnSelected = func(id widget.TableCellID) {
+		p.invoices.UnselectAll()
+		if id.Row >= 0 && id.Row < len(p.detail.invoices) {
+			p.openInvoice(p.detail.invoices[id.Row])
+		}
+	}
+	p.noUnpaid = widget.NewLabel(lang.L("No unpaid invoices."))
+	// The table scrolls inside a height of at most six rows; its width
+	// follows the panel.
+	p.tableRows = canvas.NewRectangle(color.Transparent)
+	p.tableBox = container.NewStack(p.tableRows, p.invoices)
+	return widget.NewCard(lang.L("Unpaid invoices"), lang.L("Choose one to open it."), container.NewVBox(p.noUnpaid, p.tableBox))
+}
+
+func (p *customerPanel) buildAddFunds() fyne.CanvasObject {
+	p.fundsAmount = widget.NewEntry()
+	p.fundsAmount.SetPlaceHolder(lang.L("Amount"))
+	p.fundsAmount.OnSubmitted = func(string) { p.onAddFunds() }
+	p.fundsGateway = widget.NewSelect(nil, nil)
+	p.fundsLimits = widget.NewLabel("")
+	p.fundsLimits.Importance = widget.LowImportance
+	p.fundsLimits.Wrapping = fyne.TextWrapWord
+	p.fundsResult = newResultLabel()
+	p.addFunds = widget.NewButtonWithIcon(lang.L("Add funds…"), theme.ContentAddIcon(), p.onAddFunds)
+	return widget.NewCard(lang.L("Add funds for the customer"),
+		lang.L("Creates an add-funds invoice in the customer's account, which they pay as their own."),
+		container.NewVBox(p.fundsAmount, container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, p.fundsGateway),
+			p.fundsLimits, container.NewHBox(p.addFunds), p.fundsResult))
 }
 
 func (p *customerPanel) buildAdjust() fyne.CanvasObject {
@@ -133,34 +225,55 @@ func (p *customerPanel) object() fyne.CanvasObject { return p.root }
 // never be recorded for another.
 func (p *customerPanel) show(cu api.Customer) {
 	if p.cu == nil || p.cu.ID != cu.ID {
-		p.adjAmount.SetText("")
-		p.adjReason.SetText("")
-		p.adjResult.Hide()
-		p.confirmed.Hide()
-		p.detail = customerDetail{}
-		for id := range p.rows {
-			delete(p.rows, id)
+		for _, e := range []*widget.Entry{p.adjAmount, p.adjReason, p.fundsAmount} {
+			e.SetText("")
 		}
+		for _, l := range []*widget.Label{p.adjResult, p.fundsResult, p.confirmed} {
+			l.Hide()
+		}
+		p.detail, p.loaded = customerDetail{}, false
+		clear(p.rows)
 		p.transfers.RemoveAll()
+		p.invoices.Refresh()
 	}
 	p.cu = &cu
 	p.card.SetTitle(cu.Name)
 	p.who.SetText(strings.Join(nonEmpty(cu.Name, cu.Company, cu.Email), "\n"))
 	p.setCredit(cu.AvailableCredit)
-	p.unpaid.SetText(lang.L("Loading…"))
+	if !p.loaded {
+		p.unpaid.SetText(lang.L("Loading…"))
+	}
 	p.status.Hide()
-	p.hint.Hide()
-	p.account.Show()
+	p.showAccount()
 	p.reload()
 }
 
-// reload fetches the chosen customer's summary and unpaid invoices again.
+// showAccount shows the customer's account (closing an open invoice).
+func (p *customerPanel) showAccount() {
+	p.invoice.close()
+	p.hint.Hide()
+	p.invoice.root.Hide()
+	p.account.Show()
+}
+
+// openInvoice shows one of the customer's invoices over their account.
+func (p *customerPanel) openInvoice(inv api.Invoice) {
+	p.invoice.open(inv)
+	p.account.Hide()
+	p.invoice.root.Show()
+}
+
+// reload fetches the chosen customer's summary, configuration and unpaid
+// invoices again.
 func (p *customerPanel) reload() {
 	cu := *p.cu
 	run(p.env.run, p.env.ctx, TaskCustomer, &p.gen, func(ctx context.Context) (customerDetail, error) {
 		var d customerDetail
 		var err error
 		if d.summary, err = p.staff.StaffSummary(ctx, cu.ID); err != nil {
+			return d, err
+		}
+		if d.config, err = p.staff.StaffConfig(ctx, cu.ID); err != nil {
 			return d, err
 		}
 		for inv, err := range p.staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
@@ -179,7 +292,7 @@ func (p *customerPanel) reload() {
 			return
 		}
 		p.status.Hide()
-		p.detail = d
+		p.detail, p.loaded = d, true
 		p.update()
 		p.onBalance(cu.ID, d.summary.AvailableCredit)
 	})
@@ -191,11 +304,61 @@ func (p *customerPanel) update() {
 	p.setCredit(s.AvailableCredit)
 	p.unpaid.SetText(lang.L("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)",
 		map[string]any{"Count": s.UnpaidCount, "Total": billing.Format(s.UnpaidTotal), "Overdue": s.OverdueCount}))
+	n := len(p.detail.invoices)
+	setVisible(p.noUnpaid, n == 0)
+	setVisible(p.tableBox, n > 0)
+	p.tableRows.SetMinSize(fyne.NewSize(0, float32(min(n, 6)+1)*38+8))
+	p.invoices.Refresh()
 	p.updateTransfers()
+	p.updateAddFunds()
+	p.invoice.update()
 }
 
 func (p *customerPanel) setCredit(m billing.Money) {
 	p.credit.SetText(billing.Format(m))
+	if p.loaded {
+		p.detail.summary.AvailableCredit = m
+	}
+}
+
+// updateAddFunds offers the customer's gateways and says their limits.
+func (p *customerPanel) updateAddFunds() {
+	c := p.detail.config
+	var names []string
+	for _, g := range c.Gateways {
+		names = append(names, g.Name)
+	}
+	if !slices.Equal(p.fundsGateway.Options, names) {
+		p.fundsGateway.SetOptions(names)
+	}
+	if !slices.Contains(names, p.fundsGateway.Selected) && len(names) > 0 {
+		p.fundsGateway.SetSelected(names[0])
+	}
+	p.fundsLimits.SetText(lang.L("From {{.Min}} to {{.Max}}; their credit may not exceed {{.Balance}}.", map[string]any{
+		"Min": billing.Format(c.MinDeposit), "Max": billing.Format(c.MaxDeposit), "Balance": billing.Format(c.MaxBalance)}))
+}
+
+// gateway is the customer's gateway with the given display name.
+func (p *customerPanel) gateway(name string) (api.Gateway, bool) {
+	i := slices.IndexFunc(p.detail.config.Gateways, func(g api.Gateway) bool { return g.Name == name })
+	if i < 0 {
+		return api.Gateway{}, false
+	}
+	return p.detail.config.Gateways[i], true
+}
+
+// ask shows a confirmation naming what is about to happen; act runs when
+// the staff member confirms.
+func (p *customerPanel) ask(title, message, confirm string, act func()) {
+	text := widget.NewLabel(message)
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(title, confirm, lang.L("Cancel"), text, func(ok bool) {
+		if ok {
+			act()
+		}
+	}, p.env.win)
+	d.Resize(fyne.NewSize(min(p.env.win.Canvas().Size().Width, 480), 0))
+	d.Show()
 }
 
 // updateTransfers lists the bank transfers waiting for receipt. A row
@@ -246,19 +409,86 @@ func (p *customerPanel) newTransferRow(inv api.Invoice, pay api.Payment) *transf
 	return r
 }
 
+// onConfirm asks, naming the customer and the amount, before recording
+// that a bank transfer arrived.
 func (p *customerPanel) onConfirm(r *transferRow) {
+	if p.cu == nil || r.confirm.Disabled() {
+		return
+	}
+	cu := *p.cu
 	req := confirmRequest{paymentID: r.pay.ID, reference: strings.TrimSpace(r.ref.Text)}
+	if req.reference == "" {
+		tell(p.confirmed, lang.L("Type the reference as it appears on the bank statement."), widget.DangerImportance)
+		return
+	}
+	words := map[string]any{"Amount": billing.Format(r.pay.Amount), "Name": cu.Name, "Email": cu.Email,
+		"Number": r.inv.Number, "Reference": req.reference}
+	p.ask(lang.L("Confirm the transfer from {{.Name}}?", words),
+		lang.L("{{.Amount}} from {{.Name}} ({{.Email}}) for invoice {{.Number}}, with the reference {{.Reference}} on the bank statement.", words),
+		lang.L("Confirm receipt"), func() { p.confirmTransfer(cu, r, req) })
+}
+
+func (p *customerPanel) confirmTransfer(cu api.Customer, r *transferRow, req confirmRequest) {
 	key := p.confKey.keyFor(req)
 	r.confirm.Disable()
 	run(p.env.run, p.env.ctx, TaskConfirm, nil, func(ctx context.Context) (api.Payment, error) {
 		return p.staff.StaffConfirmPayment(ctx, key, req.paymentID, api.ConfirmRequest{Reference: req.reference})
-	}, func(_ api.Payment, err error) {
+	}, func(pay api.Payment, err error) {
 		p.confKey.done(key, err)
 		r.confirm.Enable()
 		if err != nil {
-			p.env.showError(lang.L("Could not confirm the transfer"), err)
+			tell(p.confirmed, describe(err), widget.DangerImportance)
 			return
 		}
+		words := map[string]any{"Amount": billing.Format(pay.Amount), "Name": cu.Name, "Number": r.inv.Number}
+		text := lang.L("{{.Amount}} received from {{.Name}}: invoice {{.Number}} is paid.", words)
+		if r.inv.Kind == billing.KindAddFunds {
+			text = lang.L("{{.Amount}} credited to {{.Name}}'s account: invoice {{.Number}} is paid.", words)
+		}
+		tell(p.confirmed, text, widget.SuccessImportance)
+		p.reload()
+	})
+}
+
+// onAddFunds asks, naming the customer, before creating an add-funds
+// invoice in their account.
+func (p *customerPanel) onAddFunds() {
+	if p.cu == nil || !p.loaded || p.addFunds.Disabled() {
+		return
+	}
+	cu, c := *p.cu, p.detail.config
+	m, err := billing.ParseAmount(p.fundsAmount.Text, c.Currency)
+	g, ok := p.gateway(p.fundsGateway.Selected)
+	if err != nil || m.Amount <= 0 || !ok {
+		tell(p.fundsResult, lang.L("Enter an amount such as {{.Example}} and choose a gateway.",
+			map[string]any{"Example": billing.FormatPlain(c.MinDeposit)}), widget.DangerImportance)
+		return
+	}
+	req := fundsRequest{customerID: cu.ID, req: api.AddFundsRequest{Amount: m, Gateway: g.ID, PolicyVersion: c.CreditPolicy.Version}}
+	words := map[string]any{"Amount": billing.Format(m), "Name": cu.Name, "Email": cu.Email, "Gateway": g.Name}
+	p.ask(lang.L("Add funds for {{.Name}}?", words),
+		lang.L("An add-funds invoice of {{.Amount}} ({{.Gateway}}) will be created in the account of {{.Name}} ({{.Email}}). The credit is added once they pay it.", words),
+		lang.L("Create the invoice"), func() { p.createFunds(cu, g, req) })
+}
+
+func (p *customerPanel) createFunds(cu api.Customer, g api.Gateway, req fundsRequest) {
+	key := p.fundsKey.keyFor(req)
+	p.addFunds.Disable()
+	run(p.env.run, p.env.ctx, TaskStaffFunds, nil, func(ctx context.Context) (api.Invoice, error) {
+		return p.staff.StaffAddFunds(ctx, key, req.customerID, req.req)
+	}, func(inv api.Invoice, err error) {
+		p.fundsKey.done(key, err)
+		p.addFunds.Enable()
+		if err != nil {
+			tell(p.fundsResult, describe(err), widget.DangerImportance)
+			return
+		}
+		if p.cu == nil || p.cu.ID != cu.ID {
+			return
+		}
+		p.fundsAmount.SetText("")
+		tell(p.fundsResult, lang.L("Invoice {{.Number}} of {{.Amount}} created for {{.Name}}; it waits for payment ({{.Gateway}}).",
+			map[string]any{"Number": inv.Number, "Amount": billing.Format(inv.Total), "Name": cu.Name, "Gateway": g.Name}), widget.SuccessImportance)
 		p.reload()
 	})
 }
@@ -297,6 +527,7 @@ func (p *customerPanel) onRecord() {
 		p.adjAmount.SetText("")
 		p.adjReason.SetText("")
 		p.setCredit(res.Balance)
+		p.invoice.update()
 		tell(p.adjResult, lang.L("Recorded {{.Amount}} for {{.Name}}: “{{.Reason}}”. New balance {{.Balance}}.", map[string]any{
 			"Amount": billing.Format(res.Entry.Amount), "Name": cu.Name, "Reason": reason, "Balance": billing.Format(res.Balance)}),
 			widget.SuccessImportance)

@@ -21,8 +21,11 @@ import (
 type StaffBackend interface {
 	StaffCustomers(ctx context.Context, query string) (api.CustomerList, error)
 	StaffSummary(ctx context.Context, customerID string) (api.Summary, error)
+	StaffConfig(ctx context.Context, customerID string) (api.Config, error)
 	StaffAllInvoices(ctx context.Context, customerID string, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error]
+	StaffAddFunds(ctx context.Context, key apiclient.IdempotencyKey, customerID string, req api.AddFundsRequest) (api.Invoice, error)
 	StaffAdjust(ctx context.Context, key apiclient.IdempotencyKey, customerID string, req api.AdjustmentRequest) (api.LedgerResult, error)
+	StaffApplyCredit(ctx context.Context, key apiclient.IdempotencyKey, customerID, invoiceID string, req api.ApplyCreditRequest) (api.ApplyCreditResult, error)
 	StaffConfirmPayment(ctx context.Context, key apiclient.IdempotencyKey, paymentID string, req api.ConfirmRequest) (api.Payment, error)
 }
 

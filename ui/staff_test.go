@@ -4,12 +4,16 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
+	"billfold/internal/server"
 	"billfold/internal/server/servertest"
 )
 
@@ -93,6 +97,135 @@ func TestStaffAdjustmentClearsTheFormAndShowsWhatWasRecorded(t *testing.T) {
 	rec.onUI(func() {
 		if !strings.Contains(p.adjResult.Text, "Enter a non-zero amount and a reason.") {
 			t.Errorf("second click on an empty form: %q", p.adjResult.Text)
+		}
+	})
+}
+
+// answerDialog checks that the dialog on top of win says each of want,
+// then taps its button labelled button.
+func answerDialog(t *testing.T, rec *recorder, win fyne.Window, button string, want ...string) {
+	t.Helper()
+	rec.onUI(func() {
+		top := win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no dialog")
+		}
+		text := strings.ReplaceAll(dump(top), "\n", " ")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("dialog lacks %q:\n%s", w, text)
+			}
+		}
+		b := findButton(top, button)
+		if b == nil {
+			t.Fatalf("no %q button in the dialog:\n%s", button, text)
+		}
+		test.Tap(b)
+	})
+}
+
+// An account manager sees the customer's unpaid invoices, opens one, pays
+// it from the customer's credit, and adds funds for the customer; each
+// action asks first, naming the customer, and says what it did.
+func TestStaffActForACustomer(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(billing.JPY)
+	ctx, now := context.Background(), time.Now()
+	line := []server.ServiceLine{{Description: "VPS", Quantity: 1, UnitPrice: 3_000, TaxRate: 10}}
+	overdueID, err := env.Server.IssueServiceInvoice(ctx, cust.ID, now.Add(-40*24*time.Hour), now.Add(-10*24*time.Hour), line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Server.IssueServiceInvoice(ctx, cust.ID, now, now.Add(14*24*time.Hour), line); err != nil {
+		t.Fatal(err)
+	}
+	var staffClient *apiclient.Client
+	s, rec := openCustomer(t, env, cust, func(sc *apiclient.Client, _ *Deps) { staffClient = sc })
+	if _, err := staffClient.StaffAdjust(ctx, apiclient.NewIdempotencyKey(), cust.ID,
+		api.AdjustmentRequest{Amount: billing.New(2_000, billing.JPY), Reason: "Goodwill for the outage"}); err != nil {
+		t.Fatal(err)
+	}
+	p := s.panel
+	var name string
+	rec.onUI(func() { name = s.list[0].Name })
+	reloaded := rec.mark(TaskCustomer)
+	rec.onUI(p.reload)
+	rec.wait(t, TaskCustomer, reloaded)
+
+	var overdue api.Invoice
+	rec.onUI(func() {
+		if len(p.detail.invoices) != 2 {
+			t.Fatalf("%d unpaid invoices listed, want 2", len(p.detail.invoices))
+		}
+		row := -1
+		for i, inv := range p.detail.invoices {
+			if inv.ID == overdueID {
+				overdue, row = inv, i
+			}
+		}
+		text := dump(p.object())
+		for _, want := range []string{overdue.Number, fmtDate(overdue.DueAt), "¥3,300", "Overdue"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("unpaid invoices lack %q:\n%s", want, text)
+			}
+		}
+		p.invoices.Select(widget.TableCellID{Row: row, Col: unpaidNumber})
+	})
+
+	// The invoice opens read-only, with Apply Credit prefilled with the
+	// smaller of credit (¥2,000) and amount due (¥3,300).
+	rec.onUI(func() {
+		v := p.invoice
+		text := dump(p.object())
+		if !p.invoice.root.Visible() || !strings.Contains(text, "Invoice "+overdue.Number) || !strings.Contains(text, "Bill to") {
+			t.Fatalf("invoice not shown:\n%s", text)
+		}
+		if v.creditEntry.Text != "2000" || findButton(p.object(), "Pay Now!") != nil {
+			t.Fatalf("apply credit prefilled %q", v.creditEntry.Text)
+		}
+		v.creditEntry.SetText("1,500")
+		test.Tap(v.apply)
+	})
+	applied := rec.mark(TaskStaffCredit)
+	answerDialog(t, rec, p.env.win, "Apply credit", name, cust.Email, "¥1,500", overdue.Number)
+	rec.wait(t, TaskStaffCredit, applied)
+	rec.onUI(func() {
+		v := p.invoice
+		for _, want := range []string{"¥1,500", name, overdue.Number, "Still due: ¥1,800", "credit left: ¥500"} {
+			if !strings.Contains(v.result.Text, want) {
+				t.Errorf("result %q lacks %q", v.result.Text, want)
+			}
+		}
+		if p.credit.Text != "¥500" || s.list[0].AvailableCredit.Amount != 500 || v.inv.BalanceDue.Amount != 1_800 {
+			t.Errorf("after applying: panel %q, list %v, due %v", p.credit.Text, s.list[0].AvailableCredit, v.inv.BalanceDue)
+		}
+		test.Tap(v.back)
+	})
+	entries := customerLedger(t, env, cust)
+	if len(entries) != 2 || entries[0].Kind != billing.LedgerCreditApplied || entries[0].Amount.Amount != -1_500 {
+		t.Fatalf("ledger: %+v", entries)
+	}
+
+	// Add funds for the customer: an unpaid add-funds invoice appears.
+	rec.wait(t, TaskCustomer, reloaded+1)
+	rec.onUI(func() {
+		if !p.account.Visible() {
+			t.Fatal("back did not return to the customer")
+		}
+		p.fundsAmount.SetText("10000")
+		p.fundsGateway.SetSelected(p.detail.config.Gateways[len(p.detail.config.Gateways)-1].Name)
+		test.Tap(p.addFunds)
+	})
+	created, listed := rec.mark(TaskStaffFunds), rec.mark(TaskCustomer)
+	answerDialog(t, rec, p.env.win, "Create the invoice", name, cust.Email, "¥10,000")
+	rec.wait(t, TaskStaffFunds, created)
+	rec.wait(t, TaskCustomer, listed)
+	rec.onUI(func() {
+		if !strings.Contains(p.fundsResult.Text, name) || !strings.Contains(p.fundsResult.Text, "¥10,000") || p.fundsAmount.Text != "" {
+			t.Errorf("add funds: result %q, amount left %q", p.fundsResult.Text, p.fundsAmount.Text)
+		}
+		if len(p.detail.invoices) != 3 {
+			t.Errorf("%d unpaid invoices after adding funds, want 3", len(p.detail.invoices))
 		}
 	})
 }

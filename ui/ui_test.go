@@ -742,11 +742,20 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 		}
 		test.Tap(findButton(screen.panel.object(), "Confirm receipt"))
 	})
+	var name string
+	rec.onUI(func() { name = screen.list[0].Name })
+	answerDialog(t, rec, a.win, "Confirm receipt", name, cust.Email, "¥8,000", p.NextAction.Instructions.Reference)
 	rec.wait(t, TaskConfirm, 0)
 	sum, err := cc.Summary(ctx)
 	if err != nil || sum.AvailableCredit.Amount != 8_000 {
 		t.Fatalf("credit after confirmation: %v %v", sum.AvailableCredit, err)
 	}
+	// It says what was credited, and to whom.
+	rec.onUI(func() {
+		if want := "¥8,000 credited to " + name + "'s account: invoice " + inv.Number + " is paid."; screen.panel.confirmed.Text != want {
+			t.Fatalf("after confirming: %q, want %q", screen.panel.confirmed.Text, want)
+		}
+	})
 }
 
 // startStaff opens the app for a new staff account of env, in English;
