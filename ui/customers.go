@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,7 +18,7 @@ import (
 
 // StaffBackend is what account managers' screens need (*apiclient.Client).
 type StaffBackend interface {
-	StaffCustomers(ctx context.Context, query string) (api.CustomerList, error)
+	StaffCustomerPage(ctx context.Context, q apiclient.CustomerQuery) (api.CustomerList, error)
 	StaffSummary(ctx context.Context, customerID string) (api.Summary, error)
 	StaffConfig(ctx context.Context, customerID string) (api.Config, error)
 	StaffAllInvoices(ctx context.Context, customerID string, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error]
@@ -35,13 +34,12 @@ type StaffBackend interface {
 type customersScreen struct {
 	env      *env
 	staff    StaffBackend
-	list     []api.Customer
+	pages    *customerPages // the search's customers, a page at a time
 	results  *navList
 	search   *widget.Entry
 	status   *widget.Label
 	panel    *customerPanel
 	searched bool
-	gen      atomic.Uint64
 	root     fyne.CanvasObject
 	typing   *time.Timer // the search waits for a pause in typing
 }
@@ -52,6 +50,7 @@ const searchPause = 250 * time.Millisecond
 
 func newCustomersScreen(e *env, staff StaffBackend) *customersScreen {
 	c := &customersScreen{env: e, staff: staff}
+	c.pages = newCustomerPages(e, staff, TaskCustomers, c.onPage)
 	c.panel = newCustomerPanel(e, staff, c.onBalance)
 	c.build()
 	return c
@@ -62,15 +61,18 @@ func (c *customersScreen) build() {
 	c.search.SetPlaceHolder(lang.L("Search by name, e-mail or company"))
 	c.search.OnChanged = func(string) { c.onTyped() }
 	c.status = widget.NewLabel("")
-	c.results = newNavList(func() int { return len(c.list) },
+	c.results = newNavList(func() int { return len(c.pages.items) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), widget.NewLabel("Customer name"))
+			name := widget.NewLabel("Customer name")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
-			cu := c.list[i]
+			cu := c.pages.items[i]
 			row.Objects[0].(*widget.Label).SetText(cu.Name + " · " + cu.Email)
 			row.Objects[1].(*widget.Label).SetText(billing.Format(cu.AvailableCredit))
+			c.pages.seen(i)
 		})
 	c.results.OnSelected = c.onSelect
 	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
@@ -108,14 +110,15 @@ func (c *customersScreen) onTyped() {
 	c.typing = pause
 }
 
-func (c *customersScreen) onSelect(i widget.ListItemID) { c.panel.show(c.list[i]) }
+func (c *customersScreen) onSelect(i widget.ListItemID) { c.panel.show(c.pages.items[i]) }
 
 // onBalance shows a customer's balance, as an action or a reload of the
 // panel learnt it, in their row.
 func (c *customersScreen) onBalance(customerID string, balance billing.Money) {
-	for i := range c.list {
-		if c.list[i].ID == customerID && c.list[i].AvailableCredit != balance {
-			c.list[i].AvailableCredit = balance
+	items := c.pages.items
+	for i := range items {
+		if items[i].ID == customerID && items[i].AvailableCredit != balance {
+			items[i].AvailableCredit = balance
 			c.results.RefreshItem(i)
 		}
 	}
@@ -123,17 +126,20 @@ func (c *customersScreen) onBalance(customerID string, balance billing.Money) {
 
 func (c *customersScreen) find() {
 	c.searched = true
-	q := strings.TrimSpace(c.search.Text)
-	run(c.env.run, c.env.ctx, TaskCustomers, &c.gen, func(ctx context.Context) (api.CustomerList, error) {
-		return c.staff.StaffCustomers(ctx, q)
-	}, func(l api.CustomerList, err error) {
-		if err != nil {
-			c.status.SetText(describe(err))
-			return
-		}
-		c.list = l.Items
-		c.status.SetText(lang.L("{{.Count}} customers", map[string]any{"Count": len(l.Items)}))
+	c.pages.search(strings.TrimSpace(c.search.Text))
+}
+
+// onPage shows a page of the search: the first replaces the list (and
+// the choice in it), the next ones extend it.
+func (c *customersScreen) onPage(first bool, err error) {
+	if err != nil {
+		c.status.SetText(describe(err))
+		return
+	}
+	c.status.SetText(c.pages.count())
+	if first {
 		c.results.UnselectAll()
-		c.results.Refresh()
-	})
+		c.results.ScrollToOffset(0) // not ScrollToTop, which fails on a list never drawn
+	}
+	c.results.Refresh()
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func TestStaffAdjustmentClearsTheFormAndShowsWhatWasRecorded(t *testing.T) {
 		if p.credit.Text != "¥1,500" || !strings.Contains(text, "¥1,500") {
 			t.Errorf("panel's Available Credit %q", p.credit.Text)
 		}
-		if got := s.list[0].AvailableCredit; got != billing.New(1_500, billing.JPY) {
+		if got := s.pages.items[0].AvailableCredit; got != billing.New(1_500, billing.JPY) {
 			t.Errorf("list row's balance %v", got)
 		}
 		test.Tap(p.record) // the second click of a double click, or a forgetful user
@@ -147,7 +148,7 @@ func TestStaffActForACustomer(t *testing.T) {
 	}
 	p := s.panel
 	var name string
-	rec.onUI(func() { name = s.list[0].Name })
+	rec.onUI(func() { name = s.pages.items[0].Name })
 	reloaded := rec.mark(TaskCustomer)
 	rec.onUI(p.reload)
 	rec.wait(t, TaskCustomer, reloaded)
@@ -196,8 +197,8 @@ func TestStaffActForACustomer(t *testing.T) {
 				t.Errorf("result %q lacks %q", v.result.Text, want)
 			}
 		}
-		if p.credit.Text != "¥500" || s.list[0].AvailableCredit.Amount != 500 || v.inv.BalanceDue.Amount != 1_800 {
-			t.Errorf("after applying: panel %q, list %v, due %v", p.credit.Text, s.list[0].AvailableCredit, v.inv.BalanceDue)
+		if p.credit.Text != "¥500" || s.pages.items[0].AvailableCredit.Amount != 500 || v.inv.BalanceDue.Amount != 1_800 {
+			t.Errorf("after applying: panel %q, list %v, due %v", p.credit.Text, s.pages.items[0].AvailableCredit, v.inv.BalanceDue)
 		}
 		test.Tap(v.back)
 	})
@@ -226,6 +227,53 @@ func TestStaffActForACustomer(t *testing.T) {
 		}
 		if len(p.detail.invoices) != 3 {
 			t.Errorf("%d unpaid invoices after adding funds, want 3", len(p.detail.invoices))
+		}
+	})
+}
+
+// The customer list fetches a page at a time from the server, the next
+// one when its last rows come into view.
+func TestCustomerListLoadsMoreAsItScrolls(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	total := 2*customerPageSize + 20
+	for range total {
+		env.NewCustomer(billing.JPY)
+	}
+	var counting *countingStaff
+	a, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
+		counting = &countingStaff{StaffBackend: sc}
+		d.Staff = counting
+	})
+	s := a.customers
+	rec.wait(t, TaskCustomers, 0)
+	rec.onUI(func() {
+		if n := len(s.pages.items); n != customerPageSize || !strings.Contains(s.status.Text, "scroll for more") {
+			t.Fatalf("first page: %d customers, status %q", n, s.status.Text)
+		}
+	})
+	for _, want := range []int{2 * customerPageSize, total} {
+		loaded := rec.mark(TaskCustomers)
+		rec.onUI(s.results.ScrollToBottom)
+		rec.wait(t, TaskCustomers, loaded)
+		rec.onUI(func() {
+			if n := len(s.pages.items); n != want {
+				t.Fatalf("after scrolling: %d customers, want %d", n, want)
+			}
+		})
+	}
+	rec.onUI(s.results.ScrollToBottom) // everything is loaded: no more requests
+	rec.runner.Wait()
+	rec.onUI(func() {
+		if s.status.Text != fmt.Sprintf("%d customers", total) || counting.searches.Load() != 3 {
+			t.Fatalf("status %q after %d requests, want 3", s.status.Text, counting.searches.Load())
+		}
+		// The rows are the server's, in its order, each once.
+		seen := map[string]bool{}
+		for _, c := range s.pages.items {
+			if seen[c.ID] {
+				t.Fatalf("%s listed twice", c.Email)
+			}
+			seen[c.ID] = true
 		}
 	})
 }

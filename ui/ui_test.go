@@ -743,7 +743,7 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 		test.Tap(findButton(screen.panel.object(), "Confirm receipt"))
 	})
 	var name string
-	rec.onUI(func() { name = screen.list[0].Name })
+	rec.onUI(func() { name = screen.pages.items[0].Name })
 	answerDialog(t, rec, a.win, "Confirm receipt", name, cust.Email, "¥8,000", p.NextAction.Instructions.Reference)
 	rec.wait(t, TaskConfirm, 0)
 	sum, err := cc.Summary(ctx)
@@ -798,9 +798,9 @@ type countingStaff struct {
 	searches atomic.Int32
 }
 
-func (s *countingStaff) StaffCustomers(ctx context.Context, q string) (api.CustomerList, error) {
+func (s *countingStaff) StaffCustomerPage(ctx context.Context, q apiclient.CustomerQuery) (api.CustomerList, error) {
 	s.searches.Add(1)
-	return s.StaffBackend.StaffCustomers(ctx, q)
+	return s.StaffBackend.StaffCustomerPage(ctx, q)
 }
 
 func TestSupportURLIsVettedAndFilledIn(t *testing.T) {
