@@ -188,8 +188,8 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	v.payAddress = newCopyField(v.env.app, "")
 	hint := widget.NewLabel(lang.L("If no browser opened, copy this address into one:"))
 	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
-	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, container.NewHBox(again, stop))
+	// Stacked, the buttons fit the narrow pane beside the invoice.
+	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, again, stop)
 	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
 	return v.payCard
