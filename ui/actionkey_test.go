@@ -187,6 +187,7 @@ func TestStaffAdjustmentRepeatedAfterALostAnswerIsBookedOnce(t *testing.T) {
 	for range 2 { // the first answer is lost; the user clicks again
 		adjusted := rec.mark(TaskAdjust)
 		rec.onUI(func() { test.Tap(record) })
+		answerDialog(t, rec, a.win, "Record adjustment", cust.Email, "¥500")
 		rec.wait(t, TaskAdjust, adjusted)
 	}
 	rec.onUI(func() {

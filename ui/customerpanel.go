@@ -437,7 +437,7 @@ func (p *customerPanel) confirmTransfer(cu api.Customer, r *transferRow, req con
 		p.confKey.done(key, err)
 		r.confirm.Enable()
 		if err != nil {
-			tell(p.confirmed, describe(err), widget.DangerImportance)
+			tell(p.confirmed, describeFor(err, cu.Name), widget.DangerImportance)
 			return
 		}
 		words := map[string]any{"Amount": billing.Format(pay.Amount), "Name": cu.Name, "Number": r.inv.Number}
@@ -480,7 +480,7 @@ func (p *customerPanel) createFunds(cu api.Customer, g api.Gateway, req fundsReq
 		p.fundsKey.done(key, err)
 		p.addFunds.Enable()
 		if err != nil {
-			tell(p.fundsResult, describe(err), widget.DangerImportance)
+			tell(p.fundsResult, describeFor(err, cu.Name), widget.DangerImportance)
 			return
 		}
 		if p.cu == nil || p.cu.ID != cu.ID {
@@ -493,9 +493,10 @@ func (p *customerPanel) createFunds(cu api.Customer, g api.Gateway, req fundsReq
 	})
 }
 
-// onRecord records the adjustment typed in the form. The form is cleared
-// once the server booked it, so a second click cannot book it again; until
-// then a repeat with the same values is the same action, under the same
+// onRecord asks, naming the customer, the amount and the reason, before
+// recording the adjustment typed in the form. The form is cleared once the
+// server booked it, so a second click cannot book it again; until then a
+// repeat with the same values is the same action, under the same
 // idempotency key.
 func (p *customerPanel) onRecord() {
 	if p.cu == nil || p.record.Disabled() {
@@ -508,7 +509,26 @@ func (p *customerPanel) onRecord() {
 		tell(p.adjResult, lang.L("Enter a non-zero amount and a reason."), widget.DangerImportance)
 		return
 	}
+	words := map[string]any{"Amount": billing.Format(m), "Name": cu.Name, "Email": cu.Email, "Reason": reason}
+	message := lang.L("{{.Amount}} will be added to the credit of {{.Name}} ({{.Email}}), with the reason “{{.Reason}}”, which they see in their transactions.", words)
+	if m.Amount < 0 {
+		words["Amount"] = billing.Format(m.Neg())
+		message = lang.L("{{.Amount}} will be deducted from the credit of {{.Name}} ({{.Email}}), with the reason “{{.Reason}}”, which they see in their transactions.", words)
+	}
+	if after, err := p.detail.summary.AvailableCredit.Add(m); p.loaded && err == nil {
+		if after.Amount < 0 { // the server refuses it: no need to ask
+			tell(p.adjResult, customerMessage(api.CodeInsufficientCredit, cu.Name), widget.DangerImportance)
+			return
+		}
+		message += "\n" + lang.L("Their credit becomes {{.Balance}}.", map[string]any{"Balance": billing.Format(after)})
+	}
 	req := adjustRequest{customerID: cu.ID, req: api.AdjustmentRequest{Amount: m, Reason: reason}}
+	p.ask(lang.L("Record an adjustment for {{.Name}}?", words), message, lang.L("Record adjustment"),
+		func() { p.recordAdjustment(cu, req) })
+}
+
+func (p *customerPanel) recordAdjustment(cu api.Customer, req adjustRequest) {
+	reason := req.req.Reason
 	key := p.adjKey.keyFor(req)
 	p.record.Disable()
 	run(p.env.run, p.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {
@@ -517,7 +537,7 @@ func (p *customerPanel) onRecord() {
 		p.adjKey.done(key, err)
 		p.record.Enable()
 		if err != nil {
-			tell(p.adjResult, describe(err), widget.DangerImportance)
+			tell(p.adjResult, describeFor(err, cu.Name), widget.DangerImportance)
 			return
 		}
 		p.onBalance(cu.ID, res.Balance)

@@ -124,7 +124,13 @@ func (c *customersScreen) onBalance(customerID string, balance billing.Money) {
 	}
 }
 
+// find searches for what is typed now; a search still waiting for a pause
+// in the typing would only repeat it.
 func (c *customersScreen) find() {
+	if c.typing != nil {
+		c.typing.Stop()
+		c.typing = nil
+	}
 	c.searched = true
 	c.pages.search(strings.TrimSpace(c.search.Text))
 }

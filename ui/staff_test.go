@@ -28,7 +28,12 @@ func openCustomer(t *testing.T, env *servertest.Env, cust servertest.Customer, s
 	found := rec.mark(TaskCustomers)
 	rec.onUI(func() {
 		s.search.SetText(cust.Email)
-		s.find()
+		s.find() // Enter
+		if s.typing != nil {
+			// It would search again after the pause, replacing the list
+			// and the choice made in it meanwhile.
+			t.Error("a search is still waiting for the typing to pause")
+		}
 	})
 	rec.wait(t, TaskCustomers, found)
 	loaded := rec.mark(TaskCustomer)
@@ -58,20 +63,32 @@ func customerLedger(t *testing.T, env *servertest.Env, cust servertest.Customer)
 	return out
 }
 
-// After Record succeeds the form is empty, the panel says what was booked
-// and shows the new Available Credit, and so does the customer's row; a
-// second click books nothing more.
+// Record asks first, naming the customer, the amount, the reason and the
+// credit it leaves; cancelled, it books nothing. After Record succeeds the
+// form is empty, the panel says what was booked and shows the new
+// Available Credit, and so does the customer's row; a second click books
+// nothing more.
 func TestStaffAdjustmentClearsTheFormAndShowsWhatWasRecorded(t *testing.T) {
 	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(billing.JPY)
 	s, rec := openCustomer(t, env, cust, nil)
 	p := s.panel
-	adjusted := rec.mark(TaskAdjust)
+	var name string
 	rec.onUI(func() {
+		name = s.pages.items[0].Name
 		p.adjAmount.SetText("1,500")
 		p.adjReason.SetText("Goodwill for the outage")
 		test.Tap(p.record)
 	})
+	answerDialog(t, rec, p.env.win, "Cancel", "Record an adjustment for "+name+"?")
+	rec.runner.Wait()
+	if n := len(customerLedger(t, env, cust)); n != 0 {
+		t.Fatalf("%d ledger entries after Cancel, want none", n)
+	}
+	adjusted := rec.mark(TaskAdjust)
+	rec.onUI(func() { test.Tap(p.record) })
+	answerDialog(t, rec, p.env.win, "Record adjustment", "¥1,500 will be added to the credit of "+name+" ("+cust.Email+")",
+		"“Goodwill for the outage”", "Their credit becomes ¥1,500.")
 	rec.wait(t, TaskAdjust, adjusted)
 	rec.onUI(func() {
 		if p.adjAmount.Text != "" || p.adjReason.Text != "" {
@@ -276,4 +293,59 @@ func TestCustomerListLoadsMoreAsItScrolls(t *testing.T) {
 			seen[c.ID] = true
 		}
 	})
+}
+
+// A refusal staff meet while acting for a customer names the customer: it
+// is their credit, not the staff member's, that is short. A deduction
+// larger than the credit shown is refused before asking; one that another
+// account manager made too large meanwhile, by the server. What was typed
+// stays for another try.
+func TestStaffProblemsNameTheCustomer(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(billing.JPY)
+	ctx := context.Background()
+	var other *apiclient.Client // another account manager
+	s, rec := openCustomer(t, env, cust, func(sc *apiclient.Client, _ *Deps) {
+		other = sc
+		if _, err := sc.StaffAdjust(ctx, apiclient.NewIdempotencyKey(), cust.ID,
+			api.AdjustmentRequest{Amount: billing.New(2_000, billing.JPY), Reason: "Goodwill for the outage"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	p := s.panel
+	var name string
+	rec.onUI(func() {
+		name = s.pages.items[0].Name
+		p.adjAmount.SetText("-3,000")
+		p.adjReason.SetText("Refund of the duplicate charge")
+		test.Tap(p.record)
+		if top := p.env.win.Canvas().Overlays().Top(); top != nil {
+			t.Errorf("asked to deduct more than the credit shown:\n%s", dump(top))
+		}
+		if want := "The available credit of " + name + " is not enough for this amount."; p.adjResult.Text != want {
+			t.Errorf("deducting more than the credit says %q, want %q", p.adjResult.Text, want)
+		}
+	})
+	if _, err := other.StaffAdjust(ctx, apiclient.NewIdempotencyKey(), cust.ID,
+		api.AdjustmentRequest{Amount: billing.New(-1_500, billing.JPY), Reason: "Correction"}); err != nil {
+		t.Fatal(err)
+	}
+	rec.onUI(func() {
+		p.adjAmount.SetText("-1,000")
+		test.Tap(p.record)
+	})
+	refused := rec.mark(TaskAdjust)
+	answerDialog(t, rec, p.env.win, "Record adjustment", "¥1,000 will be deducted from the credit of "+name, "Their credit becomes ¥1,000.")
+	rec.wait(t, TaskAdjust, refused)
+	rec.onUI(func() {
+		if want := "The available credit of " + name + " is not enough for this amount."; p.adjResult.Text != want {
+			t.Errorf("refused deduction says %q, want %q", p.adjResult.Text, want)
+		}
+		if p.adjAmount.Text != "-1,000" || p.adjReason.Text != "Refund of the duplicate charge" {
+			t.Errorf("form after a refusal: %q, %q", p.adjAmount.Text, p.adjReason.Text)
+		}
+	})
+	if n := len(customerLedger(t, env, cust)); n != 2 {
+		t.Fatalf("%d ledger entries, want the two made through the API", n)
+	}
 }

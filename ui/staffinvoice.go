@@ -118,7 +118,7 @@ func (v *staffInvoice) applyCredit(cu api.Customer, req creditRequest) {
 		v.creditKey.done(key, err)
 		v.apply.Enable()
 		if err != nil {
-			tell(v.result, describe(err), widget.DangerImportance)
+			tell(v.result, describeFor(err, cu.Name), widget.DangerImportance)
 			return
 		}
 		p.onBalance(cu.ID, res.Balance)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -685,7 +686,7 @@ func TestTranslationsAreComplete(t *testing.T) {
 			}
 		}
 	}
-	for _, msg := range codeMessages {
+	for _, msg := range slices.Concat(slices.Collect(maps.Values(codeMessages)), slices.Collect(maps.Values(customerCodeMessages))) {
 		if _, ok := ja[msg]; !ok {
 			t.Errorf("problem message %q is not translated", msg)
 		}

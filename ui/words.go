@@ -46,6 +46,34 @@ func describe(err error) string {
 	return text
 }
 
+// describeFor is describe for staff acting for the customer called name:
+// the problems of the customer's account name the customer, where
+// describe's words speak to the customer themself ("your credit").
+func describeFor(err error, name string) string {
+	if e, ok := apiclient.AsError(err); ok {
+		if _, ok := customerCodeMessages[e.Code]; ok {
+			return customerMessage(e.Code, name)
+		}
+	}
+	return describe(err)
+}
+
+// customerMessage words the problem code of the account of the customer
+// called name, for staff.
+func customerMessage(code, name string) string {
+	return lang.L(customerCodeMessages[code], map[string]any{"Name": name})
+}
+
+// customerCodeMessages word, for staff, the problems that codeMessages
+// words for the customer.
+var customerCodeMessages = map[string]string{
+	api.CodeBalanceLimit:       "This would take the credit of {{.Name}} over their maximum balance.",
+	api.CodeOpenInvoiceExists:  "{{.Name}} already has an add-funds invoice waiting for payment: it must be paid or cancelled first.",
+	api.CodeGatewayUnavailable: "This payment method is not available for {{.Name}}'s account.",
+	api.CodeInsufficientCredit: "The available credit of {{.Name}} is not enough for this amount.",
+	api.CodeCurrencyMismatch:   "The amount is not in the currency of {{.Name}}'s account.",
+}
+
 // kindMessage words what happened, when the problem's code is not one the
 // app knows.
 func kindMessage(e *apiclient.Error) string {

@@ -133,7 +133,9 @@ func (h *Handler) handleStaffApplyCredit(w http.ResponseWriter, r *http.Request,
 			Customer, Invoice string
 			rules.ApplyCreditInput
 		}{cid, id, in},
-		run: func(tx *store.Tx) (api.ApplyCreditResult, error) { return h.rules.ApplyCredit(tx, p.User.Email, cid, id, in) },
+		run: func(tx *store.Tx) (api.ApplyCreditResult, error) {
+			return h.rules.ApplyCredit(tx, p.User.Email, cid, id, in)
+		},
 		audit: func(res api.ApplyCreditResult) (string, string) {
 			return "customer.apply_credit", res.Invoice.Number + " " + billing.Format(in.Amount)
 		}})
