@@ -429,17 +429,9 @@ func (p *customerPanel) onConfirm(r *transferRow) {
 }
 
 func (p *customerPanel) confirmTransfer(cu api.Customer, r *transferRow, req confirmRequest) {
-	key := p.confKey.keyFor(req)
-	r.confirm.Disable()
-	run(p.env.run, p.env.ctx, TaskConfirm, nil, func(ctx context.Context) (api.Payment, error) {
+	staffAction(p, TaskConfirm, &p.confKey, req, cu, r.confirm, p.confirmed, func(ctx context.Context, key apiclient.IdempotencyKey) (api.Payment, error) {
 		return p.staff.StaffConfirmPayment(ctx, key, req.paymentID, api.ConfirmRequest{Reference: req.reference})
-	}, func(pay api.Payment, err error) {
-		p.confKey.done(key, err)
-		r.confirm.Enable()
-		if err != nil {
-			tell(p.confirmed, describeFor(err, cu.Name), widget.DangerImportance)
-			return
-		}
+	}, func(pay api.Payment) {
 		words := map[string]any{"Amount": billing.Format(pay.Amount), "Name": cu.Name, "Number": r.inv.Number}
 		text := lang.L("{{.Amount}} received from {{.Name}}: invoice {{.Number}} is paid.", words)
 		if r.inv.Kind == billing.KindAddFunds {
@@ -472,17 +464,9 @@ func (p *customerPanel) onAddFunds() {
 }
 
 func (p *customerPanel) createFunds(cu api.Customer, g api.Gateway, req fundsRequest) {
-	key := p.fundsKey.keyFor(req)
-	p.addFunds.Disable()
-	run(p.env.run, p.env.ctx, TaskStaffFunds, nil, func(ctx context.Context) (api.Invoice, error) {
+	staffAction(p, TaskStaffFunds, &p.fundsKey, req, cu, p.addFunds, p.fundsResult, func(ctx context.Context, key apiclient.IdempotencyKey) (api.Invoice, error) {
 		return p.staff.StaffAddFunds(ctx, key, req.customerID, req.req)
-	}, func(inv api.Invoice, err error) {
-		p.fundsKey.done(key, err)
-		p.addFunds.Enable()
-		if err != nil {
-			tell(p.fundsResult, describeFor(err, cu.Name), widget.DangerImportance)
-			return
-		}
+	}, func(inv api.Invoice) {
 		if p.cu == nil || p.cu.ID != cu.ID {
 			return
 		}
@@ -529,17 +513,9 @@ func (p *customerPanel) onRecord() {
 
 func (p *customerPanel) recordAdjustment(cu api.Customer, req adjustRequest) {
 	reason := req.req.Reason
-	key := p.adjKey.keyFor(req)
-	p.record.Disable()
-	run(p.env.run, p.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {
+	staffAction(p, TaskAdjust, &p.adjKey, req, cu, p.record, p.adjResult, func(ctx context.Context, key apiclient.IdempotencyKey) (api.LedgerResult, error) {
 		return p.staff.StaffAdjust(ctx, key, req.customerID, req.req)
-	}, func(res api.LedgerResult, err error) {
-		p.adjKey.done(key, err)
-		p.record.Enable()
-		if err != nil {
-			tell(p.adjResult, describeFor(err, cu.Name), widget.DangerImportance)
-			return
-		}
+	}, func(res api.LedgerResult) {
 		p.onBalance(cu.ID, res.Balance)
 		if p.cu == nil || p.cu.ID != cu.ID {
 			return // the form belongs to another customer now
@@ -551,6 +527,27 @@ func (p *customerPanel) recordAdjustment(cu api.Customer, req adjustRequest) {
 		tell(p.adjResult, lang.L("Recorded {{.Amount}} for {{.Name}}: “{{.Reason}}”. New balance {{.Balance}}.", map[string]any{
 			"Amount": billing.Format(res.Entry.Amount), "Name": cu.Name, "Reason": reason, "Balance": billing.Format(res.Balance)}),
 			widget.SuccessImportance)
+	})
+}
+
+// staffAction sends one money-moving request of staff for the customer
+// cu: under the idempotency key that k keeps for req (so a repeat of the
+// same action books nothing more), with button disabled until the answer.
+// A failure is said on result, naming the customer; ok gets a success.
+func staffAction[R comparable, T any](p *customerPanel, task Task, k *actionKey[R], req R, cu api.Customer, button *widget.Button,
+	result *widget.Label, send func(context.Context, apiclient.IdempotencyKey) (T, error), ok func(T)) {
+	key := k.keyFor(req)
+	button.Disable()
+	run(p.env.run, p.env.ctx, task, nil, func(ctx context.Context) (T, error) {
+		return send(ctx, key)
+	}, func(res T, err error) {
+		k.done(key, err)
+		button.Enable()
+		if err != nil {
+			tell(result, describeFor(err, cu.Name), widget.DangerImportance)
+			return
+		}
+		ok(res)
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
+	"billfold/apiclient"
 	"billfold/billing"
 )
 
@@ -110,17 +111,9 @@ func (v *staffInvoice) onApplyCredit() {
 
 func (v *staffInvoice) applyCredit(cu api.Customer, req creditRequest) {
 	p := v.panel
-	key := v.creditKey.keyFor(req)
-	v.apply.Disable()
-	run(p.env.run, p.env.ctx, TaskStaffCredit, nil, func(ctx context.Context) (api.ApplyCreditResult, error) {
+	staffAction(p, TaskStaffCredit, &v.creditKey, req, cu, v.apply, v.result, func(ctx context.Context, key apiclient.IdempotencyKey) (api.ApplyCreditResult, error) {
 		return p.staff.StaffApplyCredit(ctx, key, cu.ID, req.invoiceID, api.ApplyCreditRequest{Amount: req.amount})
-	}, func(res api.ApplyCreditResult, err error) {
-		v.creditKey.done(key, err)
-		v.apply.Enable()
-		if err != nil {
-			tell(v.result, describeFor(err, cu.Name), widget.DangerImportance)
-			return
-		}
+	}, func(res api.ApplyCreditResult) {
 		p.onBalance(cu.ID, res.Balance)
 		if p.cu == nil || p.cu.ID != cu.ID {
 			return
