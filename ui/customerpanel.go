@@ -63,11 +63,11 @@ type customerPanel struct {
 	fundsAmount  *widget.Entry
 	fundsGateway *widget.Select
 	fundsLimits  *widget.Label
-	addFunds     *widget.Button
+	addFunds     *button
 	fundsResult  *widget.Label
 
 	adjAmount, adjReason *widget.Entry
-	record               *widget.Button
+	record               *button
 	adjResult            *widget.Label
 }
 
@@ -183,7 +183,7 @@ func (p *customerPanel) buildAddFunds() fyne.CanvasObject {
 	p.fundsLimits.Importance = widget.LowImportance
 	p.fundsLimits.Wrapping = fyne.TextWrapWord
 	p.fundsResult = newResultLabel()
-	p.addFunds = widget.NewButtonWithIcon(lang.L("Add funds…"), theme.ContentAddIcon(), p.onAddFunds)
+	p.addFunds = newButton(lang.L("Add funds…"), theme.ContentAddIcon(), p.onAddFunds)
 	return widget.NewCard(lang.L("Add funds for the customer"),
 		lang.L("Creates an add-funds invoice in the customer's account, which they pay as their own."),
 		container.NewVBox(p.fundsAmount, container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, p.fundsGateway),
@@ -197,7 +197,7 @@ func (p *customerPanel) buildAdjust() fyne.CanvasObject {
 	p.adjReason.SetPlaceHolder(lang.L("Reason (the customer sees it)"))
 	p.adjReason.OnSubmitted = func(string) { p.onRecord() }
 	p.adjResult = newResultLabel()
-	p.record = widget.NewButton(lang.L("Record adjustment"), p.onRecord)
+	p.record = newButton(lang.L("Record adjustment"), nil, p.onRecord)
 	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
 		container.NewVBox(p.adjAmount, p.adjReason, container.NewHBox(p.record), p.adjResult))
 }
@@ -395,7 +395,7 @@ type transferRow struct {
 	inv     api.Invoice
 	pay     api.Payment
 	ref     *widget.Entry
-	confirm *widget.Button
+	confirm *button
 	root    fyne.CanvasObject
 }
 
@@ -403,7 +403,7 @@ func (p *customerPanel) newTransferRow(inv api.Invoice, pay api.Payment) *transf
 	r := &transferRow{inv: inv, pay: pay, ref: widget.NewEntry()}
 	r.ref.SetPlaceHolder(lang.L("Reference on the bank statement"))
 	text := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Number, billing.Format(pay.Amount), pay.NextAction.Instructions.Reference))
-	r.confirm = widget.NewButtonWithIcon(lang.L("Confirm receipt"), theme.ConfirmIcon(), func() { p.onConfirm(r) })
+	r.confirm = newButton(lang.L("Confirm receipt"), theme.ConfirmIcon(), func() { p.onConfirm(r) })
 	r.ref.OnSubmitted = func(string) { p.onConfirm(r) }
 	r.root = container.NewVBox(text, container.NewBorder(nil, nil, nil, r.confirm, r.ref))
 	return r
@@ -534,7 +534,7 @@ func (p *customerPanel) recordAdjustment(cu api.Customer, req adjustRequest) {
 // cu: under the idempotency key that k keeps for req (so a repeat of the
 // same action books nothing more), with button disabled until the answer.
 // A failure is said on result, naming the customer; ok gets a success.
-func staffAction[R comparable, T any](p *customerPanel, task Task, k *actionKey[R], req R, cu api.Customer, button *widget.Button,
+func staffAction[R comparable, T any](p *customerPanel, task Task, k *actionKey[R], req R, cu api.Customer, button *button,
 	result *widget.Label, send func(context.Context, apiclient.IdempotencyKey) (T, error), ok func(T)) {
 	key := k.keyFor(req)
 	button.Disable()

@@ -192,7 +192,7 @@ func newCopyField(app fyne.App, text string) *copyField {
 	f := &copyField{app: app, text: widget.NewLabel(text)}
 	f.text.Selectable = true
 	f.text.Wrapping = fyne.TextWrapBreak // an address has no words to wrap at
-	f.button = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), f.onCopy)
+	f.button = newButton(lang.L("Copy"), theme.ContentCopyIcon(), f.onCopy)
 	f.ExtendBaseWidget(f)
 	return f
 }
@@ -202,7 +202,7 @@ type copyField struct {
 	widget.BaseWidget
 	app    fyne.App
 	text   *widget.Label
-	button *widget.Button
+	button *button
 }
 
 func (f *copyField) set(text string) {

@@ -23,11 +23,11 @@ type staffInvoice struct {
 	creditKey actionKey[creditRequest]
 
 	details     *invoiceDetails
-	back        *widget.Button
+	back        *button
 	creditCard  *widget.Card
 	creditEntry *widget.Entry
 	prefilled   string // what the panel last put into creditEntry
-	apply       *widget.Button
+	apply       *button
 	result      *widget.Label
 	root        fyne.CanvasObject
 }
@@ -40,11 +40,11 @@ func newStaffInvoice(p *customerPanel) *staffInvoice {
 
 func (v *staffInvoice) build() {
 	v.details = newInvoiceDetails(func() []api.Gateway { return v.panel.detail.config.Gateways })
-	v.back = widget.NewButtonWithIcon(lang.L("Back to the customer"), theme.NavigateBackIcon(), v.panel.showAccount)
+	v.back = newButton(lang.L("Back to the customer"), theme.NavigateBackIcon(), v.panel.showAccount)
 	v.back.Importance = widget.LowImportance
 	v.creditEntry = widget.NewEntry()
 	v.creditEntry.OnSubmitted = func(string) { v.onApplyCredit() }
-	v.apply = widget.NewButton(lang.L("Apply credit…"), v.onApplyCredit)
+	v.apply = newButton(lang.L("Apply credit…"), nil, v.onApplyCredit)
 	v.creditCard = widget.NewCard(lang.L("Apply the customer's credit"), "",
 		container.NewBorder(nil, nil, nil, v.apply, v.creditEntry))
 	v.result = newResultLabel()
