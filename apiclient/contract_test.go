@@ -211,8 +211,13 @@ func TestStaffContract(t *testing.T) {
 		if inv.CustomerID != cust.ID || inv.Status != billing.InvoiceUnpaid {
 			t.Fatalf("staff add funds: %+v", inv)
 		}
+		cfg := got(staff.StaffConfig(ctx, cust.ID)).ok(t)
+		if cfg.Currency != billing.USD || cfg.CreditPolicy.Version == "" || len(cfg.Gateways) == 0 {
+			t.Fatalf("staff config: %+v", cfg)
+		}
+		var service string
 		for range 2 {
-			serviceInvoice(t, env, cust.ID)
+			service = serviceInvoice(t, env, cust.ID)
 		}
 		mine := got(c.Summary(ctx)).ok(t)
 		if theirs := got(staff.StaffSummary(ctx, cust.ID)).ok(t); theirs.AvailableCredit != mine.AvailableCredit ||
@@ -238,12 +243,18 @@ func TestStaffContract(t *testing.T) {
 		if all := collect(t, staff.StaffAllLedger(ctx, cust.ID, apiclient.PageQuery{Limit: 1})); len(all) != 1 || all[0].Description != "Goodwill credit for the outage" {
 			t.Fatalf("staff all ledger: %+v", all)
 		}
+		applied := got(staff.StaffApplyCredit(ctx, apiclient.NewIdempotencyKey(), cust.ID, service,
+			api.ApplyCreditRequest{Amount: billing.New(5_00, billing.USD)})).ok(t)
+		if applied.Balance.Amount != 15_00 || applied.Entry.Actor != staffUser.Email || applied.Invoice.CreditApplied.Amount != 5_00 {
+			t.Fatalf("staff apply credit: %+v", applied)
+		}
 		audit := got(staff.StaffAudit(ctx, cust.ID)).ok(t)
 		actions := map[string]bool{}
 		for _, a := range audit.Items {
 			actions[a.Action] = a.Actor == staffUser.Email
 		}
-		for _, want := range []string{"customer.adjustment", "customer.funds", "customer.summary", "customer.invoices", "customer.ledger"} {
+		for _, want := range []string{"customer.adjustment", "customer.funds", "customer.summary", "customer.invoices", "customer.ledger",
+			"customer.config", "customer.apply_credit"} {
 			if !actions[want] {
 				t.Fatalf("audit lacks %s: %+v", want, audit.Items)
 			}

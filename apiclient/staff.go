@@ -48,6 +48,18 @@ func (c *Client) StaffSummary(ctx context.Context, customerID string) (api.Summa
 	return fetch[api.Summary](ctx, c, call{op: op, method: http.MethodGet, path: "/v1/staff/customers/" + seg + "/summary"})
 }
 
+// StaffConfig returns a customer's billing configuration as the customer
+// sees it: the currency, limits, credit policy and gateways that adding
+// funds for them needs.
+func (c *Client) StaffConfig(ctx context.Context, customerID string) (api.Config, error) {
+	const op = "load customer config"
+	seg, err := segment(op, customerID)
+	if err != nil {
+		return api.Config{}, err
+	}
+	return fetch[api.Config](ctx, c, call{op: op, method: http.MethodGet, path: "/v1/staff/customers/" + seg + "/config"})
+}
+
 // StaffInvoices returns one page of a customer's invoices.
 func (c *Client) StaffInvoices(ctx context.Context, customerID string, q InvoiceQuery) (api.InvoicePage, error) {
 	const op = "list customer invoices"
@@ -76,6 +88,22 @@ func (c *Client) StaffAddFunds(ctx context.Context, key IdempotencyKey, customer
 		return api.Invoice{}, err
 	}
 	return fetch[api.Invoice](ctx, c, call{op: op, method: http.MethodPost, path: "/v1/staff/customers/" + seg + "/funds", body: req, key: key})
+}
+
+// StaffApplyCredit pays (part of) a customer's invoice from their credit
+// on their behalf; the ledger entry names the staff member.
+func (c *Client) StaffApplyCredit(ctx context.Context, key IdempotencyKey, customerID, invoiceID string, req api.ApplyCreditRequest) (api.ApplyCreditResult, error) {
+	const op = "apply customer credit"
+	cseg, err := segment(op, customerID)
+	if err != nil {
+		return api.ApplyCreditResult{}, err
+	}
+	iseg, err := segment(op, invoiceID)
+	if err != nil {
+		return api.ApplyCreditResult{}, err
+	}
+	return fetch[api.ApplyCreditResult](ctx, c, call{op: op, method: http.MethodPost,
+		path: "/v1/staff/customers/" + cseg + "/invoices/" + iseg + "/apply-credit", body: req, key: key})
 }
 
 // StaffAdjust books a balance adjustment (negative amounts are

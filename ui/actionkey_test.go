@@ -172,7 +172,7 @@ func TestStaffAdjustmentRepeatedAfterALostAnswerIsBookedOnce(t *testing.T) {
 	rec.wait(t, TaskCustomer, 0)
 	var record *button
 	rec.onUI(func() {
-		for _, o := range shown(s.detail) {
+		for _, o := range shown(s.panel.object()) {
 			if e, ok := o.(*widget.Entry); ok {
 				switch e.PlaceHolder {
 				case "Amount (negative to deduct)":
@@ -182,16 +182,17 @@ func TestStaffAdjustmentRepeatedAfterALostAnswerIsBookedOnce(t *testing.T) {
 				}
 			}
 		}
-		record = findButton(s.detail, "Record adjustment")
+		record = findButton(s.panel.object(), "Record adjustment")
 	})
 	for range 2 { // the first answer is lost; the user clicks again
 		adjusted := rec.mark(TaskAdjust)
 		rec.onUI(func() { test.Tap(record) })
+		answerDialog(t, rec, a.win, "Record adjustment", cust.Email, "¥500")
 		rec.wait(t, TaskAdjust, adjusted)
 	}
 	rec.onUI(func() {
-		if text := dump(s.detail); !strings.Contains(text, "Recorded. New balance ¥500.") {
-			t.Fatalf("after the second click:\n%s", text)
+		if text := s.panel.adjResult.Text; !strings.Contains(text, "New balance ¥500.") {
+			t.Fatalf("after the second click: %q", text)
 		}
 	})
 	cc, err := apiclient.New(env.URL, apiclient.Options{})

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
+	"billfold/apiclient"
 	"billfold/billing"
 )
 
@@ -167,9 +167,14 @@ func (t *addFundsTab) onConfig() {
 	}
 	t.gateway.Refresh()
 	t.policyText.SetText(c.CreditPolicy.Summary)
-	if u, err := url.Parse(c.CreditPolicy.URL); err == nil {
+	// The address comes from the server: vetted like a payment page, and
+	// opened through the app's browser so that a failure is told.
+	u, err := apiclient.CheckRedirectURL(c.CreditPolicy.URL)
+	if err == nil {
 		t.policyLink.SetURL(u)
+		t.policyLink.OnTapped = func() { t.env.openURL(u, nil) }
 	}
+	setVisible(t.policyLink, err == nil)
 	t.policyLink.SetText(lang.L("Account Credit Handling Policy (version {{.Version}})", map[string]any{"Version": c.CreditPolicy.Version}))
 	t.validate()
 }

@@ -455,7 +455,7 @@ func (s *archiveScreen) onExport() {
 }
 
 // openPath opens a file or folder with the system's default application.
-func (s *archiveScreen) openPath(path string) { s.env.openURL(fileURL(path)) }
+func (s *archiveScreen) openPath(path string) { s.env.openURL(fileURL(path), nil) }
 
 // fileURL is the file: URL of an absolute path, Windows drive paths
 // included (C:\Users\… → file:///C:/Users/…).

@@ -166,8 +166,8 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 		})
 		rec.wait(t, TaskChooser, found)
 		rec.onUI(func() {
-			if len(ch.results) != 1 || ch.results[0].ID != c.ID {
-				t.Fatalf("search %q: %+v", c.Email, ch.results)
+			if len(ch.pages.items) != 1 || ch.pages.items[0].ID != c.ID {
+				t.Fatalf("search %q: %+v", c.Email, ch.pages.items)
 			}
 			ch.onToggle(0)
 		})

@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -134,20 +132,20 @@ func chosenText(list []archivedCustomer) string {
 // invoices the archive keeps: a search, the results with a check each, and
 // the count chosen. The search runs off the UI goroutine.
 type customerChooser struct {
-	env     *env
-	staff   StaffBackend
-	chosen  []archivedCustomer
-	results []api.Customer
-	search  *widget.Entry
-	list    *widget.List
-	count   *widget.Label
-	status  *widget.Label
-	root    fyne.CanvasObject
-	gen     atomic.Uint64
+	env    *env
+	staff  StaffBackend
+	chosen []archivedCustomer
+	pages  *customerPages // the search's customers, a page at a time
+	search *widget.Entry
+	list   *widget.List
+	count  *widget.Label
+	status *widget.Label
+	root   fyne.CanvasObject
 }
 
 func newCustomerChooser(e *env, staff StaffBackend, chosen []archivedCustomer) *customerChooser {
 	c := &customerChooser{env: e, staff: staff, chosen: slices.Clone(chosen)}
+	c.pages = newCustomerPages(e, staff, TaskChooser, c.onPage)
 	c.build()
 	return c
 }
@@ -158,15 +156,16 @@ func (c *customerChooser) build() {
 	c.search.OnSubmitted = func(string) { c.find() }
 	c.count = widget.NewLabel("")
 	c.status = widget.NewLabel("")
-	c.list = widget.NewList(func() int { return len(c.results) },
+	c.list = widget.NewList(func() int { return len(c.pages.items) },
 		func() fyne.CanvasObject { return widget.NewCheck("Customer name <address@example.jp>", nil) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			check := o.(*widget.Check)
-			r := c.results[i]
+			r := c.pages.items[i]
 			check.OnChanged = nil // SetChecked below must not count as a click
 			check.SetText(customerLabel(r) + " <" + r.Email + ">")
 			check.SetChecked(c.isChosen(r.ID))
 			check.OnChanged = func(bool) { c.onToggle(i) }
+			c.pages.seen(i)
 		})
 	c.showCount()
 	find := newButton(lang.L("Search"), theme.SearchIcon(), c.find)
@@ -181,10 +180,10 @@ func (c *customerChooser) isChosen(id string) bool {
 
 // onToggle chooses result i, or unchooses it.
 func (c *customerChooser) onToggle(i int) {
-	if i < 0 || i >= len(c.results) {
+	if i < 0 || i >= len(c.pages.items) {
 		return
 	}
-	r := c.results[i]
+	r := c.pages.items[i]
 	if c.isChosen(r.ID) {
 		c.chosen = slices.DeleteFunc(c.chosen, func(a archivedCustomer) bool { return a.ID == r.ID })
 	} else {
@@ -200,18 +199,22 @@ func (c *customerChooser) showCount() {
 
 // find searches the server's customers for the entry's text.
 func (c *customerChooser) find() {
-	q := strings.TrimSpace(c.search.Text)
 	c.status.SetText(lang.L("Searching…"))
-	run(c.env.run, c.env.ctx, TaskChooser, &c.gen, func(ctx context.Context) (api.CustomerList, error) { return c.staff.StaffCustomers(ctx, q) },
-		func(l api.CustomerList, err error) {
-			if err != nil {
-				c.status.SetText(describe(err))
-				return
-			}
-			c.results = l.Items
-			c.status.SetText(lang.L("{{.Count}} found", map[string]any{"Count": len(l.Items)}))
-			c.list.Refresh()
-		})
+	c.pages.search(strings.TrimSpace(c.search.Text))
+}
+
+// onPage shows a page of the search, the first in place of the last
+// search's.
+func (c *customerChooser) onPage(first bool, err error) {
+	if err != nil {
+		c.status.SetText(describe(err))
+		return
+	}
+	c.status.SetText(c.pages.count())
+	if first {
+		c.list.ScrollToOffset(0) // not ScrollToTop, which fails on a list never drawn
+	}
+	c.list.Refresh()
 }
 
 // show opens the dialog and lists the customers; done gets the choice

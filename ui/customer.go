@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
+	"billfold/apiclient"
 	"billfold/billing"
 )
 
@@ -165,15 +166,20 @@ func (h *creditHeader) onSummary(s api.Summary) {
 	h.note.SetText(lang.L("Updated {{.Time}}", map[string]any{"Time": s.AsOf.Local().Format("15:04:05")}))
 }
 
-// onLink keeps the last figure visible when offline and says how old it is.
+// onLink keeps the last figure visible, greyed, when it may be out of
+// date, and says why: offline since when, or the session ended (which no
+// amount of waiting for the network mends).
 func (h *creditHeader) onLink(l link) {
-	switch {
-	case l.online:
+	if l.online {
 		return // the summary that came with it is shown already
-	case l.asOf.IsZero():
+	}
+	e, _ := apiclient.AsError(l.err)
+	if l.asOf.IsZero() || e.IsUnauthorized() {
 		h.note.SetText(describe(l.err))
-	default:
+	} else {
 		h.note.SetText(lang.L("Offline — as of {{.Time}}", map[string]any{"Time": l.asOf.Local().Format("15:04")}))
+	}
+	if !l.asOf.IsZero() {
 		h.credit.Importance = widget.LowImportance // muted: the figure may be stale
 		h.credit.Refresh()
 	}

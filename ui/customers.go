@@ -2,16 +2,13 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
@@ -21,10 +18,13 @@ import (
 
 // StaffBackend is what account managers' screens need (*apiclient.Client).
 type StaffBackend interface {
-	StaffCustomers(ctx context.Context, query string) (api.CustomerList, error)
+	StaffCustomerPage(ctx context.Context, q apiclient.CustomerQuery) (api.CustomerList, error)
 	StaffSummary(ctx context.Context, customerID string) (api.Summary, error)
+	StaffConfig(ctx context.Context, customerID string) (api.Config, error)
 	StaffAllInvoices(ctx context.Context, customerID string, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error]
+	StaffAddFunds(ctx context.Context, key apiclient.IdempotencyKey, customerID string, req api.AddFundsRequest) (api.Invoice, error)
 	StaffAdjust(ctx context.Context, key apiclient.IdempotencyKey, customerID string, req api.AdjustmentRequest) (api.LedgerResult, error)
+	StaffApplyCredit(ctx context.Context, key apiclient.IdempotencyKey, customerID, invoiceID string, req api.ApplyCreditRequest) (api.ApplyCreditResult, error)
 	StaffConfirmPayment(ctx context.Context, key apiclient.IdempotencyKey, paymentID string, req api.ConfirmRequest) (api.Payment, error)
 	StaffDisputes(ctx context.Context, customerID string) (api.DisputePage, error)
 	StatementBackend
@@ -36,29 +36,15 @@ type StaffBackend interface {
 type customersScreen struct {
 	env      *env
 	staff    StaffBackend
-	list     []api.Customer
+	pages    *customerPages // the search's customers, a page at a time
 	results  *navList
 	search   *widget.Entry
 	status   *widget.Label
-	detail   *fyne.Container
-	selected *api.Customer
+	panel    *customerPanel
 	searched bool
-	gen      atomic.Uint64
-	detGen   atomic.Uint64
-	adjKey   actionKey[adjustRequest]
-	confKey  actionKey[confirmRequest]
 	root     fyne.CanvasObject
 	typing   *time.Timer // the search waits for a pause in typing
 }
-
-// adjustRequest and confirmRequest identify a staff action: the same
-// values repeat it (with the same idempotency key), others start anew.
-type adjustRequest struct {
-	customerID string
-	req        api.AdjustmentRequest
-}
-
-type confirmRequest struct{ paymentID, reference string }
 
 // searchPause is how long the search waits after a keystroke: an account
 // manager typing a name should cost one request, not one per letter.
@@ -66,6 +52,8 @@ const searchPause = 250 * time.Millisecond
 
 func newCustomersScreen(e *env, staff StaffBackend) *customersScreen {
 	c := &customersScreen{env: e, staff: staff}
+	c.pages = newCustomerPages(e, staff, TaskCustomers, c.onPage)
+	c.panel = newCustomerPanel(e, staff, c.onBalance)
 	c.build()
 	return c
 }
@@ -75,20 +63,22 @@ func (c *customersScreen) build() {
 	c.search.SetPlaceHolder(lang.L("Search by name, e-mail or company"))
 	c.search.OnChanged = func(string) { c.onTyped() }
 	c.status = widget.NewLabel("")
-	c.results = newNavList(func() int { return len(c.list) },
+	c.results = newNavList(func() int { return len(c.pages.items) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), widget.NewLabel("Customer name"))
+			name := widget.NewLabel("Customer name")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
-			cu := c.list[i]
+			cu := c.pages.items[i]
 			row.Objects[0].(*widget.Label).SetText(cu.Name + " · " + cu.Email)
 			row.Objects[1].(*widget.Label).SetText(billing.Format(cu.AvailableCredit))
+			c.pages.seen(i)
 		})
 	c.results.OnSelected = c.onSelect
-	c.detail = container.NewStack(widget.NewLabel(lang.L("Choose a customer.")))
 	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
-	split := container.NewHSplit(left, c.detail)
+	split := container.NewHSplit(left, c.panel.object())
 	split.Offset = 0.4
 	c.root = split
 }
@@ -122,171 +112,42 @@ func (c *customersScreen) onTyped() {
 	c.typing = pause
 }
 
-func (c *customersScreen) onSelect(i widget.ListItemID) {
-	cu := c.list[i]
-	c.selected = &cu
-	c.loadDetail()
+func (c *customersScreen) onSelect(i widget.ListItemID) { c.panel.show(c.pages.items[i]) }
+
+// onBalance shows a customer's balance, as an action or a reload of the
+// panel learnt it, in their row.
+func (c *customersScreen) onBalance(customerID string, balance billing.Money) {
+	items := c.pages.items
+	for i := range items {
+		if items[i].ID == customerID && items[i].AvailableCredit != balance {
+			items[i].AvailableCredit = balance
+			c.results.RefreshItem(i)
+		}
+	}
 }
 
+// find searches for what is typed now; a search still waiting for a pause
+// in the typing would only repeat it.
 func (c *customersScreen) find() {
+	if c.typing != nil {
+		c.typing.Stop()
+		c.typing = nil
+	}
 	c.searched = true
-	q := strings.TrimSpace(c.search.Text)
-	run(c.env.run, c.env.ctx, TaskCustomers, &c.gen, func(ctx context.Context) (api.CustomerList, error) {
-		return c.staff.StaffCustomers(ctx, q)
-	}, func(l api.CustomerList, err error) {
-		if err != nil {
-			c.status.SetText(describe(err))
-			return
-		}
-		c.list = l.Items
-		c.status.SetText(lang.L("{{.Count}} customers", map[string]any{"Count": len(l.Items)}))
+	c.pages.search(strings.TrimSpace(c.search.Text))
+}
+
+// onPage shows a page of the search: the first replaces the list (and
+// the choice in it), the next ones extend it.
+func (c *customersScreen) onPage(first bool, err error) {
+	if err != nil {
+		c.status.SetText(describe(err))
+		return
+	}
+	c.status.SetText(c.pages.count())
+	if first {
 		c.results.UnselectAll()
-		c.results.Refresh()
-	})
-}
-
-type customerDetail struct {
-	summary  api.Summary
-	invoices []api.Invoice
-	disputes []api.Dispute
-}
-
-func (c *customersScreen) loadDetail() {
-	cu := *c.selected
-	run(c.env.run, c.env.ctx, TaskCustomer, &c.detGen, func(ctx context.Context) (customerDetail, error) {
-		var d customerDetail
-		var err error
-		if d.summary, err = c.staff.StaffSummary(ctx, cu.ID); err != nil {
-			return d, err
-		}
-		disputes, err := c.staff.StaffDisputes(ctx, cu.ID)
-		if err != nil {
-			return d, err
-		}
-		d.disputes = disputes.Items
-		for inv, err := range c.staff.StaffAllInvoices(ctx, cu.ID, apiclient.InvoiceQuery{Status: billing.InvoiceUnpaid, Limit: 100}) {
-			if err != nil {
-				return d, err
-			}
-			d.invoices = append(d.invoices, inv)
-		}
-		return d, nil
-	}, func(d customerDetail, err error) {
-		if err != nil {
-			c.detail.Objects = []fyne.CanvasObject{widget.NewLabel(describe(err))}
-			c.detail.Refresh()
-			return
-		}
-		c.showDetail(cu, d)
-	})
-}
-
-func (c *customersScreen) showDetail(cu api.Customer, d customerDetail) {
-	info := widget.NewForm(
-		widget.NewFormItem(lang.L("Customer"), widget.NewLabel(cu.Name+"\n"+cu.Company+"\n"+cu.Email)),
-		widget.NewFormItem(lang.L("Available Credit"), widget.NewLabelWithStyle(billing.Format(d.summary.AvailableCredit), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
-		widget.NewFormItem(lang.L("Unpaid"), widget.NewLabel(lang.L("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)",
-			map[string]any{"Count": d.summary.UnpaidCount, "Total": billing.Format(d.summary.UnpaidTotal), "Overdue": d.summary.OverdueCount}))),
-	)
-	box := container.NewVBox(widget.NewCard(cu.Name, "", info))
-	transfers := container.NewVBox()
-	for _, inv := range d.invoices {
-		for _, p := range inv.Payments {
-			if p.NextAction.Instructions != nil {
-				transfers.Add(c.transferRow(inv, p))
-			}
-		}
+		c.results.ScrollToOffset(0) // not ScrollToTop, which fails on a list never drawn
 	}
-	if len(transfers.Objects) == 0 {
-		transfers.Add(widget.NewLabel(lang.L("No bank transfers are waiting.")))
-	}
-	box.Add(widget.NewCard(lang.L("Bank transfers waiting for receipt"), "", transfers))
-	if len(d.disputes) > 0 {
-		box.Add(disputesCard(d.disputes))
-	}
-	box.Add(c.adjustCard(cu))
-	c.detail.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(box))}
-	c.detail.Refresh()
-}
-
-// disputesCard lists the customer's card disputes: what the bank took
-// back, how much unspent credit was reversed, and what is left for staff
-// to settle because the customer had spent it.
-func disputesCard(disputes []api.Dispute) fyne.CanvasObject {
-	rows := container.NewVBox()
-	for _, d := range disputes {
-		text := lang.L("{{.Date}} · {{.Invoice}} · {{.Amount}} disputed by the bank ({{.Reason}}); {{.Reversed}} of unspent credit reversed.",
-			map[string]any{"Date": fmtDate(d.CreatedAt), "Invoice": d.InvoiceNumber, "Amount": billing.Format(d.Amount), "Reason": d.Reason,
-				"Reversed": billing.Format(d.Reversed)})
-		if d.Unrecovered.Amount > 0 {
-			text += " " + lang.L("{{.Amount}} was spent already: settle it with the customer.", map[string]any{"Amount": billing.Format(d.Unrecovered)})
-		}
-		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
-		rows.Add(l)
-	}
-	return widget.NewCard(lang.L("Card disputes"), "", rows)
-}
-
-func (c *customersScreen) transferRow(inv api.Invoice, p api.Payment) fyne.CanvasObject {
-	ref := widget.NewEntry()
-	ref.SetPlaceHolder(lang.L("Reference on the bank statement"))
-	text := widget.NewLabel(fmt.Sprintf("%s · %s · %s", inv.Number, billing.Format(p.Amount), p.NextAction.Instructions.Reference))
-	confirm := newButton(lang.L("Confirm receipt"), theme.ConfirmIcon(), nil)
-	confirm.OnTapped = func() { c.onConfirm(confirmRequest{paymentID: p.ID, reference: strings.TrimSpace(ref.Text)}, confirm) }
-	return container.NewVBox(text, container.NewBorder(nil, nil, nil, confirm, ref))
-}
-
-func (c *customersScreen) onConfirm(req confirmRequest, button *button) {
-	key := c.confKey.keyFor(req)
-	button.Disable()
-	run(c.env.run, c.env.ctx, TaskConfirm, nil, func(ctx context.Context) (api.Payment, error) {
-		return c.staff.StaffConfirmPayment(ctx, key, req.paymentID, api.ConfirmRequest{Reference: req.reference})
-	}, func(_ api.Payment, err error) {
-		c.confKey.done(key, err)
-		button.Enable()
-		if err != nil {
-			c.env.showError(lang.L("Could not confirm the transfer"), err)
-			return
-		}
-		c.loadDetail()
-		c.find()
-	})
-}
-
-func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
-	amount := widget.NewEntry()
-	amount.SetPlaceHolder(lang.L("Amount (negative to deduct)"))
-	reason := widget.NewEntry()
-	reason.SetPlaceHolder(lang.L("Reason (the customer sees it)"))
-	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
-	save := newButton(lang.L("Record adjustment"), nil, nil)
-	save.OnTapped = func() {
-		m, err := billing.ParseAmount(amount.Text, cu.Currency)
-		if err != nil || m.Amount == 0 || len(strings.TrimSpace(reason.Text)) < 3 {
-			result.SetText(lang.L("Enter a non-zero amount and a reason."))
-			return
-		}
-		c.onAdjust(adjustRequest{customerID: cu.ID, req: api.AdjustmentRequest{Amount: m, Reason: strings.TrimSpace(reason.Text)}}, save, result)
-	}
-	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
-		container.NewVBox(amount, reason, container.NewHBox(save), result))
-}
-
-func (c *customersScreen) onAdjust(req adjustRequest, button *button, result *widget.Label) {
-	key := c.adjKey.keyFor(req)
-	button.Disable()
-	run(c.env.run, c.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {
-		return c.staff.StaffAdjust(ctx, key, req.customerID, req.req)
-	}, func(res api.LedgerResult, err error) {
-		c.adjKey.done(key, err)
-		button.Enable()
-		if err != nil {
-			result.SetText(describe(err))
-			return
-		}
-		result.SetText(lang.L("Recorded. New balance {{.Balance}}.", map[string]any{"Balance": billing.Format(res.Balance)}))
-		c.find()
-	})
+	c.results.Refresh()
 }

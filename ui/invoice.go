@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"io"
 	"net/url"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -42,6 +40,7 @@ type invoiceScreen struct {
 	inv       api.Invoice
 	whole     bool         // inv is the whole invoice, not a preview from the list
 	waiting   *api.Payment // a redirect payment the user is completing in the browser
+	payPage   *url.URL     // its checkout page, as vetted
 	ctx       context.Context
 	cancel    context.CancelFunc
 	unsub     []func()
@@ -58,19 +57,10 @@ type invoiceScreen struct {
 	split   fyne.CanvasObject
 	message *widget.Label
 
-	previewHeader, header *invoiceHeader
-	previewNote           *widget.Label
-	retry                 *button
-
-	seller, buyer *widget.Label
-	docLanguage   *widget.Label // the invoice's own language, when not the UI's
-	lines         *widget.Table
-	linesHeight   *canvas.Rectangle
-	totals        *widget.Form
-	totalValues   []*widget.Label // the totals' value labels, row by row
-	taxNote       *widget.Label
-	paymentsTitle *widget.Label
-	payments      *fyne.Container
+	previewHeader *invoiceHeader
+	previewNote   *widget.Label
+	retry         *button
+	details       *invoiceDetails
 
 	payCard     *widget.Card
 	amountDue   *widget.Label
@@ -79,6 +69,7 @@ type invoiceScreen struct {
 	chosen      bool              // the gateway was set from the whole invoice once
 	pay         *button
 	waitBox     *fyne.Container
+	payAddress  *copyField // the checkout page's address, to copy into a browser
 	bankCard    *widget.Card
 	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
 	creditCard  *widget.Card
@@ -139,26 +130,14 @@ func (v *invoiceScreen) build() {
 	v.back = newButton(lang.L("Back to invoices"), theme.NavigateBackIcon(), v.nav.back).withTip(lang.L("Back to invoices"), keyBack)
 	v.back.Importance = widget.LowImportance
 
-	v.previewHeader, v.header = newInvoiceHeader(), newInvoiceHeader()
+	v.previewHeader = newInvoiceHeader()
 	v.previewNote = widget.NewLabel(lang.L("Loading…"))
 	v.previewNote.Wrapping = fyne.TextWrapWord
 	v.retry = newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), v.onRetry)
 	v.retry.Hide()
 	v.preview = container.NewPadded(container.NewVBox(v.previewHeader.root, v.previewNote, container.NewHBox(v.retry)))
 
-	v.seller, v.buyer = widget.NewLabel(""), widget.NewLabel("")
-	parties := container.NewGridWithColumns(2,
-		widget.NewCard("", lang.L("From"), v.seller), widget.NewCard("", lang.L("Bill to"), v.buyer))
-	v.totals = widget.NewForm()
-	v.taxNote = widget.NewLabel("")
-	v.taxNote.Importance = widget.LowImportance
-	v.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.payments = container.NewVBox()
-	v.docLanguage = widget.NewLabel("")
-	v.docLanguage.Wrapping = fyne.TextWrapWord
-	details := container.NewVBox(v.header.root, v.docLanguage, parties, v.buildLines(),
-		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
-		container.NewVBox(v.paymentsTitle, v.payments))
+	v.details = newInvoiceDetails(v.acct.gateways)
 
 	save := newButton(lang.L("Download PDF"), theme.DownloadIcon(), v.onDownload).withTip(lang.L("Download PDF"), keyPDF)
 	if v.renderPDF == nil {
@@ -172,7 +151,7 @@ func (v *invoiceScreen) build() {
 	actions := container.NewVBox(v.message, v.buildPayCard(), v.buildBankCard(), v.buildCreditCard(),
 		widget.NewCard("", "", container.NewVBox(save, support)), v.cancelInv, v.help)
 
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(details)), container.NewVScroll(container.NewPadded(actions)))
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(v.details.root)), container.NewVScroll(container.NewPadded(actions)))
 	split.Offset = 0.62
 	v.split = split
 	v.body = container.NewStack(v.preview, v.split)
@@ -192,68 +171,6 @@ func (v *invoiceScreen) canPay() bool {
 	return v.whole && v.inv.Status == billing.InvoiceUnpaid && v.waiting == nil && len(v.acct.gateways()) > 0
 }
 
-// invoiceHeader is the invoice's number, status and dates.
-type invoiceHeader struct {
-	title, badge, dates *widget.Label
-	root                fyne.CanvasObject
-}
-
-func newInvoiceHeader() *invoiceHeader {
-	h := &invoiceHeader{
-		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		badge: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		dates: widget.NewLabel(""),
-	}
-	h.title.SizeName = theme.SizeNameSubHeadingText
-	h.root = container.NewVBox(container.NewHBox(h.title, h.badge), h.dates)
-	return h
-}
-
-func (h *invoiceHeader) set(inv api.Invoice) {
-	h.title.SetText(lang.L("Invoice {{.Number}}", map[string]any{"Number": inv.Number}))
-	text, importance := statusBadge(inv.Status, inv.Overdue)
-	h.badge.Importance = importance
-	h.badge.SetText(text)
-	dates := []string{
-		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtDate(inv.IssuedAt)}),
-		lang.L("Due {{.Date}}", map[string]any{"Date": fmtDate(inv.DueAt)}),
-	}
-	if inv.PaidAt != nil {
-		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
-	}
-	h.dates.SetText(strings.Join(dates, "  ·  "))
-}
-
-func (v *invoiceScreen) buildLines() fyne.CanvasObject {
-	titles := []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")}
-	v.lines = widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.inv.Lines), len(titles) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			ln := v.inv.Lines[id.Row]
-			l.Alignment = fyne.TextAlignTrailing
-			l.Truncation = fyne.TextTruncateEllipsis
-			switch id.Col {
-			case 0:
-				l.Text, l.Alignment = ln.Description, fyne.TextAlignLeading
-			case 1:
-				l.Text = fmt.Sprint(ln.Quantity)
-			case 2:
-				l.Text = billing.Format(ln.UnitPrice)
-			case 3:
-				l.Text = taxRateText(ln.TaxRate)
-			case 4:
-				l.Text = billing.Format(ln.Amount)
-			}
-			l.Refresh()
-		})
-	titledColumns(v.lines, titles, []float32{250, 48, 100, 64, 104})
-	// The table scrolls inside a fixed height; its width follows the pane.
-	v.linesHeight = canvas.NewRectangle(color.Transparent)
-	return container.NewStack(v.linesHeight, v.lines)
-}
-
 func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	v.amountDue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.gateway = widget.NewSelect(nil, nil)
@@ -268,7 +185,11 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	stop.Importance = widget.LowImportance
 	wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
 	wait.Wrapping = fyne.TextWrapWord
-	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, container.NewHBox(again, stop))
+	v.payAddress = newCopyField(v.env.app, "")
+	hint := widget.NewLabel(lang.L("If no browser opened, copy this address into one:"))
+	hint.Wrapping = fyne.TextWrapWord
+	// Stacked, the buttons fit the narrow pane beside the invoice.
+	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, again, stop)
 	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
 	return v.payCard
@@ -379,19 +300,7 @@ func (v *invoiceScreen) update() {
 		v.show(v.preview)
 		return
 	}
-	v.header.set(inv)
-	v.updateDocLanguage()
-	v.seller.SetText(inv.Seller.Name + "\n" + inv.Seller.Address + "\n" +
-		lang.L("Registration number {{.Number}}", map[string]any{"Number": inv.Seller.RegistrationNumber}))
-	buyer := inv.Buyer.Name
-	if inv.Buyer.Company != "" {
-		buyer = inv.Buyer.Company + "\n" + buyer
-	}
-	v.buyer.SetText(buyer + "\n" + inv.Buyer.Address)
-	v.linesHeight.SetMinSize(fyne.NewSize(0, float32(min(len(inv.Lines), 8)+1)*38+8))
-	v.lines.Refresh()
-	v.updateTotals()
-	v.updatePayments()
+	v.details.set(inv)
 	v.updateActions()
 	v.show(v.split)
 }
@@ -405,20 +314,6 @@ func (v *invoiceScreen) show(o fyne.CanvasObject) {
 			c.Hide()
 		}
 	}
-}
-
-// updateDocLanguage says which language the invoice document is in when
-// it is not the UI's: its PDF and its lines stay in the account's invoice
-// language, whatever language the app shows.
-func (v *invoiceScreen) updateDocLanguage() {
-	doc := v.inv.Language
-	if doc == "" || sameLanguage(doc, Language()) {
-		v.docLanguage.Hide()
-		return
-	}
-	v.docLanguage.SetText(lang.L("Invoice language: {{.Language}}. The PDF and the line items are in this language.",
-		map[string]any{"Language": languageName(doc)}))
-	v.docLanguage.Show()
 }
 
 // sameLanguage reports whether two BCP 47 tags name one language ("ja",
@@ -436,77 +331,6 @@ func languageName(tag string) string {
 		return n
 	}
 	return tag
-}
-
-func (v *invoiceScreen) updateTotals() {
-	inv := v.inv
-	type row struct {
-		name string
-		m    billing.Money
-		bold bool
-	}
-	var rows []row
-	for _, r := range inv.TaxByRate {
-		rows = append(rows,
-			row{lang.L("{{.Rate}}% subtotal", map[string]any{"Rate": int(r.Rate)}), r.Base, false},
-			row{lang.L("{{.Rate}}% consumption tax", map[string]any{"Rate": int(r.Rate)}), r.Tax, false})
-	}
-	rows = append(rows, row{lang.L("Subtotal"), inv.Subtotal, false}, row{lang.L("Tax"), inv.Tax, false}, row{lang.L("Total"), inv.Total, true})
-	if inv.CreditApplied.Amount != 0 {
-		rows = append(rows, row{lang.L("Credit applied"), inv.CreditApplied.Neg(), false})
-	}
-	if inv.AmountPaid.Amount != 0 {
-		rows = append(rows, row{lang.L("Paid"), inv.AmountPaid.Neg(), false})
-	}
-	rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
-	// Row i always shows value label i: the form keeps the rows it built
-	// and builds only those it never had.
-	items := make([]*widget.FormItem, len(rows))
-	for i, r := range rows {
-		if i == len(v.totalValues) {
-			v.totalValues = append(v.totalValues, widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}))
-		}
-		l := v.totalValues[i]
-		l.TextStyle.Bold = r.bold
-		l.SetText(billing.Format(r.m))
-		items[i] = widget.NewFormItem(r.name, l)
-	}
-	v.totals.Items = items
-	v.totals.Refresh()
-
-	note := ""
-	if slices.ContainsFunc(inv.TaxByRate, func(r billing.RateTotal) bool { return r.Rate == 8 }) {
-		note = lang.L("※ reduced tax rate")
-	}
-	if inv.Kind == billing.KindAddFunds {
-		note = lang.L("Deposits of account credit are not taxable.")
-	}
-	v.taxNote.SetText(note)
-}
-
-func (v *invoiceScreen) updatePayments() {
-	ps := v.inv.Payments
-	setVisible(v.paymentsTitle, len(ps) > 0)
-	for len(v.payments.Objects) < len(ps) {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		v.payments.Add(l)
-	}
-	for i, o := range v.payments.Objects {
-		l := o.(*widget.Label)
-		if i >= len(ps) {
-			l.Hide()
-			continue
-		}
-		p := ps[len(ps)-1-i] // newest first
-		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", p.CreatedAt.Local().Format("2006-01-02 15:04"), v.gatewayName(p.Gateway),
-			billing.Format(p.Amount), paymentStateText(p.State))
-		if p.FailureReason != "" {
-			text += " (" + p.FailureReason + ")"
-		}
-		l.SetText(text)
-		l.Show()
-	}
 }
 
 func (v *invoiceScreen) updateActions() {
@@ -557,7 +381,7 @@ func (v *invoiceScreen) updatePayCard() {
 	switch {
 	case len(names) == 0:
 	case !v.chosen:
-		choice := v.gatewayName(v.inv.Gateway)
+		choice := v.details.gatewayName(v.inv.Gateway)
 		if !slices.Contains(names, choice) {
 			choice = names[0]
 		}
@@ -567,6 +391,9 @@ func (v *invoiceScreen) updatePayCard() {
 		v.gateway.SetSelected(names[0])
 	}
 	setVisible(v.waitBox, v.waiting != nil)
+	if v.payPage != nil {
+		v.payAddress.set(v.payPage.String())
+	}
 	if v.waiting != nil {
 		v.pay.Disable()
 	} else {
@@ -597,39 +424,6 @@ func (v *invoiceScreen) onStopWaiting() {
 func (v *invoiceScreen) onCopy(value string) {
 	v.env.app.Clipboard().SetContent(value)
 	v.say(lang.L("Copied: {{.Value}}", map[string]any{"Value": value}), widget.MediumImportance)
-}
-
-func taxRateText(r billing.TaxRate) string {
-	switch {
-	case r == 0:
-		return lang.L("none")
-	case r == 8:
-		return "8%※"
-	}
-	return fmt.Sprintf("%d%%", r)
-}
-
-func paymentStateText(s billing.PaymentState) string {
-	switch s {
-	case billing.PaymentCreated, billing.PaymentAwaitingAction:
-		return lang.L("Waiting for you")
-	case billing.PaymentProcessing:
-		return lang.L("Processing")
-	case billing.PaymentSucceeded:
-		return lang.L("Succeeded")
-	case billing.PaymentFailed:
-		return lang.L("Failed")
-	}
-	return lang.L("Expired")
-}
-
-func (v *invoiceScreen) gatewayName(id string) string {
-	for _, g := range v.acct.gateways() {
-		if g.ID == id {
-			return g.Name
-		}
-	}
-	return id
 }
 
 // openBankTransfer is the latest bank-transfer attempt still waiting.
@@ -675,14 +469,21 @@ func (v *invoiceScreen) onPay() {
 
 // openPaymentPage opens a payment's checkout page in the browser: the URL
 // that apiclient.CheckRedirectURL returns, never the server's string as
-// sent. A refused URL is not opened, and the screen says why.
+// sent. A refused URL is not opened, and the screen says why; so it does
+// when the browser could not be opened, and the address stays on screen
+// to copy.
 func (v *invoiceScreen) openPaymentPage(p api.Payment) bool {
 	u, err := apiclient.CheckRedirectURL(p.NextAction.URL)
 	if err != nil {
 		v.say(lang.L("The payment page address is not safe to open."), widget.DangerImportance)
 		return false
 	}
-	v.env.openURL(u)
+	v.payPage = u
+	v.env.openURL(u, func(err error) {
+		if v.waiting != nil && v.waiting.ID == p.ID {
+			v.say(describe(err)+" "+lang.L("Copy the payment page's address below and open it in your browser."), widget.DangerImportance)
+		}
+	})
 	return true
 }
 
@@ -753,7 +554,7 @@ func (v *invoiceScreen) onSupport() {
 		v.say(lang.L("The support page address is not safe to open."), widget.DangerImportance)
 		return
 	}
-	v.env.openURL(u)
+	v.env.openURL(u, nil)
 }
 
 // supportURL is the server's support address with the invoice filled in.

@@ -61,7 +61,7 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 		if v.creditEntry.Text != "123" || v.gateway.Selected != chosen {
 			t.Fatalf("after reloads: Apply Credit amount %q (typed 123), gateway %q (chose %q)", v.creditEntry.Text, v.gateway.Selected, chosen)
 		}
-		if !v.payments.Objects[0].Visible() {
+		if !v.details.payments.Objects[0].Visible() {
 			t.Fatal("the new payment attempt is not listed")
 		}
 	})

@@ -58,7 +58,7 @@ func TestInvoiceScreenLabelsTheDocumentLanguage(t *testing.T) {
 			f := start(t, c.currency, c.ui)
 			f.openInvoice(t, f.serviceInvoice(t, 3_000))
 			f.rec.onUI(func() {
-				l := f.invoice().docLanguage
+				l := f.invoice().details.docLanguage
 				got := ""
 				if l.Visible() {
 					got = l.Text

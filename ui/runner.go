@@ -38,6 +38,8 @@ const (
 	TaskCustomer      Task = "customer"
 	TaskAdjust        Task = "adjust"
 	TaskConfirm       Task = "confirm transfer"
+	TaskStaffFunds    Task = "add funds for customer"
+	TaskStaffCredit   Task = "apply customer credit"
 	TaskArchiveOpen   Task = "archive open"
 	TaskArchiveSync   Task = "archive sync"
 	TaskArchiveSearch Task = "archive search"

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,11 +46,27 @@ type Deps struct {
 	RenderPDF func(api.Invoice) ([]byte, error)
 	// SignOut is called after the session ended (to show sign-in again).
 	SignOut func()
+	// RestartDemo starts the demo again after the user signed out of it
+	// and chose to; with Demo only.
+	RestartDemo func()
+	// Browser opens web pages and files; nil uses the Fyne app's OpenURL.
+	Browser Browser
 	// Runner runs the background work; nil makes one without hooks.
 	Runner *Runner
 	// Log receives timings and background errors; nil discards them.
 	Log *slog.Logger
 }
+
+// Browser opens a web page or a file in the desktop's default application
+// and returns once it knows whether that worked (internal/opener).
+type Browser interface {
+	Open(ctx context.Context, u *url.URL) error
+}
+
+// appBrowser opens addresses with the Fyne app's OpenURL.
+type appBrowser struct{ app fyne.App }
+
+func (b appBrowser) Open(_ context.Context, u *url.URL) error { return b.app.OpenURL(u) }
 
 // Shell is the main window of a signed-in account: a customer's or a
 // staff member's, each its own type.
@@ -97,12 +114,13 @@ type screen interface {
 // clipboard, the browser, notifications and preferences, and the context
 // that ends when the window closes.
 type env struct {
-	ctx  context.Context
-	run  *Runner
-	app  fyne.App
-	win  fyne.Window
-	user api.User
-	log  *slog.Logger
+	ctx     context.Context
+	run     *Runner
+	app     fyne.App
+	browser Browser
+	win     fyne.Window
+	user    api.User
+	log     *slog.Logger
 	// onMenu updates the main menu's greyed items; nil before it exists.
 	onMenu func()
 	// switchLanguage shows the window in another language ("" the
@@ -125,17 +143,82 @@ func (e *env) focus(f fyne.Focusable) {
 	}
 }
 
-// openURL opens u in the system browser, off the UI goroutine. It takes a
-// parsed URL, not a string, so that what a caller vetted (a payment page
-// through apiclient.CheckRedirectURL) is exactly what opens.
-func (e *env) openURL(u *url.URL) {
-	run(e.run, e.ctx, TaskOpenURL, nil, func(context.Context) (struct{}, error) {
-		return struct{}{}, e.app.OpenURL(u)
+// openURL opens u in the system browser or the file's application, off
+// the UI goroutine. It takes a parsed URL, not a string, so that what a
+// caller vetted (a payment page through apiclient.CheckRedirectURL) is
+// exactly what opens. When the desktop could not open it, failed is told
+// why; a nil failed shows a dialog that says so, with the address to copy.
+func (e *env) openURL(u *url.URL, failed func(error)) {
+	run(e.run, e.ctx, TaskOpenURL, nil, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, e.browser.Open(ctx, u)
 	}, func(_ struct{}, err error) {
-		if err != nil {
-			e.showError(lang.L("Could not open the browser"), err)
+		switch {
+		case err == nil || errors.Is(err, context.Canceled):
+		case failed != nil:
+			failed(err)
+		default:
+			e.showOpenFailed(u, err)
 		}
 	})
+}
+
+// showOpenFailed says that u could not be opened, and why, and offers the
+// address (a file's path) to copy.
+func (e *env) showOpenFailed(u *url.URL, err error) {
+	msg := widget.NewLabel(describe(err))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(lang.L("Could not open it"), lang.L("Close"),
+		container.NewVBox(msg, newCopyField(e.app, address(u))), e.win)
+	d.Resize(fyne.NewSize(min(e.win.Canvas().Size().Width, 520), 0))
+	d.Show()
+}
+
+// address is what a person pastes elsewhere to open u: a file's path, a
+// web page's URL.
+func address(u *url.URL) string {
+	if u.Scheme != "file" {
+		return u.String()
+	}
+	p := u.Path
+	if len(p) > 2 && p[0] == '/' && p[2] == ':' { // /C:/Users/… (fileURL)
+		p = p[1:]
+	}
+	return filepath.FromSlash(p)
+}
+
+// newCopyField shows text to select, with a Copy button that says when it
+// copied.
+func newCopyField(app fyne.App, text string) *copyField {
+	f := &copyField{app: app, text: widget.NewLabel(text)}
+	f.text.Selectable = true
+	f.text.Wrapping = fyne.TextWrapBreak // an address has no words to wrap at
+	f.button = newButton(lang.L("Copy"), theme.ContentCopyIcon(), f.onCopy)
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// copyField is an address or code shown in full with a Copy button.
+type copyField struct {
+	widget.BaseWidget
+	app    fyne.App
+	text   *widget.Label
+	button *button
+}
+
+func (f *copyField) set(text string) {
+	if f.text.Text != text {
+		f.text.SetText(text)
+		f.button.SetText(lang.L("Copy"))
+	}
+}
+
+func (f *copyField) onCopy() {
+	f.app.Clipboard().SetContent(f.text.Text)
+	f.button.SetText(lang.L("Copied"))
+}
+
+func (f *copyField) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, f.button, f.text))
 }
 
 func (e *env) showError(title string, err error) {
@@ -178,6 +261,8 @@ type frame struct {
 	signOut  func() error // ends the session on the server
 	onSigned func()       // after signing out: show sign-in again
 	demo     bool
+	restart  func() // start the demo again
+	closed   bool
 	sections []section
 	content  *fyne.Container
 	nav      *navList
@@ -201,8 +286,11 @@ func newFrame(d Deps) *frame {
 		win.Resize(fyne.NewSize(1024, 640))
 	}
 	win.SetOnClosed(cancel)
-	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, win: win, user: d.User, log: d.Log},
-		deps: d, cancel: cancel, onSigned: d.SignOut, demo: d.Demo}
+	if d.Browser == nil {
+		d.Browser = appBrowser{d.App}
+	}
+	f := &frame{env: &env{ctx: ctx, run: d.Runner, app: d.App, browser: d.Browser, win: win, user: d.User, log: d.Log},
+		deps: d, cancel: cancel, onSigned: d.SignOut, demo: d.Demo, restart: d.RestartDemo}
 	f.onMenu = f.updateMenu
 	f.env.switchLanguage = f.onLanguage
 	if d.Backend != nil {
@@ -333,8 +421,12 @@ func (f *frame) stop() {
 	}
 }
 
-// Close stops background work and closes the window.
+// Close stops background work and closes the window, once.
 func (f *frame) Close() {
+	if f.closed {
+		return
+	}
+	f.closed = true
 	f.stop()
 	f.win.Close()
 }
@@ -367,10 +459,20 @@ func (f *frame) onSignOut() {
 		}
 		return struct{}{}, f.signOut()
 	}, func(struct{}, error) { // the local session ends either way
-		f.Close()
+		if f.demo {
+			// The demo's window is the app's: it says that the demo ended,
+			// and can start it again in place.
+			f.stop()
+			f.win.SetMainMenu(nil)
+			showDemoEnded(f.win, f.app.Quit, f.restart)
+			return
+		}
+		// The next window shows before this one closes: the app ends with
+		// its last window.
 		if f.onSigned != nil {
 			f.onSigned()
 		}
+		f.Close()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"billfold/apiclient"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
 )
@@ -108,12 +109,14 @@ func (s *signInScreen) refresh() {
 			for _, p := range list {
 				names = append(names, profileLabel(p))
 			}
-			s.profile.Options = names
-			s.profile.Refresh()
-			if len(list) > 0 {
-				s.server.SetText(list[0].ServerURL)
-				s.email.SetText(list[0].Email)
+			if len(list) == 0 {
+				return // a new account: the form as it is
 			}
+			s.profile.Options = append(names, lang.L("New account"))
+			s.profile.Refresh()
+			// The account used last is the one most likely wanted: chosen,
+			// it resumes its remembered sign-in, or asks for its password.
+			s.profile.SetSelected(names[0])
 		})
 }
 
@@ -130,7 +133,12 @@ func (s *signInScreen) busy(on bool) {
 // onProfile resumes a saved account's remembered sign-in.
 func (s *signInScreen) onProfile(name string) {
 	i := slices.IndexFunc(s.profiles, func(p secrets.Profile) bool { return profileLabel(p) == name })
-	if i < 0 {
+	if i < 0 { // "New account"
+		s.server.SetText("")
+		s.email.SetText("")
+		s.password.SetText("")
+		s.status.SetText("")
+		s.win.Canvas().Focus(s.server)
 		return
 	}
 	p := s.profiles[i]
@@ -144,7 +152,7 @@ func (s *signInScreen) onProfile(name string) {
 		defer cancel()
 		return s.accounts.Resume(ctx, p)
 	}, func(ses *session.Session, err error) {
-		if errors.Is(err, secrets.ErrNotFound) {
+		if needsPassword(err) {
 			s.busy(false)
 			s.status.SetText(lang.L("Enter the password for this account."))
 			s.win.Canvas().Focus(s.password)
@@ -192,6 +200,16 @@ func (s *signInScreen) finish(ses *session.Session, err error) {
 	}
 	s.win.Close()
 	s.done(ses)
+}
+
+// needsPassword reports whether resuming a remembered sign-in failed for
+// want of one: none is stored, the keyring cannot be read, or the server
+// no longer accepts it.
+func needsPassword(err error) bool {
+	if e, ok := apiclient.AsError(err); ok && e.IsUnauthorized() {
+		return true
+	}
+	return errors.Is(err, secrets.ErrNotFound) || errors.Is(err, secrets.ErrUnavailable)
 }
 
 func profileLabel(p secrets.Profile) string {

@@ -343,15 +343,16 @@ func (a *lineActions) choose(l api.BankStatementLine) {
 	a.loadCustomers()
 }
 
-// loadCustomers fills the customer choice (a small provider's customers
-// fit the first page of the search), choosing the suggested payment's.
+// loadCustomers fills the customer choice with the first page of the
+// search (a small provider's customers fit it), choosing the suggested
+// payment's.
 func (a *lineActions) loadCustomers() {
 	suggested := ""
 	if a.line.Payment != nil {
 		suggested = a.line.Payment.CustomerID
 	}
 	run(a.screen.env.run, a.screen.env.ctx, TaskCustomers, &a.custGen, func(ctx context.Context) (api.CustomerList, error) {
-		return a.screen.staff.StaffCustomers(ctx, "")
+		return a.screen.staff.StaffCustomerPage(ctx, apiclient.CustomerQuery{Limit: 500})
 	}, func(l api.CustomerList, err error) {
 		if err != nil {
 			a.result.SetText(describe(err))

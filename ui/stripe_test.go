@@ -75,18 +75,9 @@ func TestStaffSeeACardDispute(t *testing.T) {
 		api.AdjustmentRequest{Amount: billing.New(-3_000, billing.JPY), Reason: "Spent on a domain"}, servertest.Key()), http.StatusCreated, nil)
 	deliverEvent(t, env, stripetest.NewEvent(stripegw.EventDisputeCreated, stripetest.Dispute(session["payment_intent"].(string), p.Amount, "fraudulent")))
 
-	a, rec := startStaff(t, env, nil)
-	rec.wait(t, TaskCustomers, 0)
+	s, rec := openCustomer(t, env, cust, nil)
 	rec.onUI(func() {
-		for i, c := range a.customers.list {
-			if c.ID == cust.ID {
-				a.customers.results.Select(i)
-			}
-		}
-	})
-	rec.wait(t, TaskCustomer, 0)
-	rec.onUI(func() {
-		text := dump(a.customers.detail)
+		text := dump(s.panel.account)
 		for _, want := range []string{"Card disputes", inv.Number + " · ¥5,000 disputed by the bank (fraudulent); ¥2,000 of unspent credit reversed.",
 			"¥3,000 was spent already: settle it with the customer."} {
 			if !strings.Contains(strings.ReplaceAll(text, "\n", " "), want) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -162,7 +163,7 @@ func startOn(t *testing.T, env *servertest.Env, c billing.Currency, language str
 	}
 	f := &fixture{env: env, client: client, rec: newRecorder(), user: u, backend: &flakyBackend{Backend: client},
 		browser: &browser{App: fa, opened: make(chan *url.URL, 8)}}
-	d := Deps{App: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner,
+	d := Deps{App: f.browser, Browser: f.browser, Backend: f.backend, User: u, Runner: f.rec.runner,
 		RenderPDF: func(inv api.Invoice) ([]byte, error) { return invoicepdf.Render(inv, invoicepdf.Options{}) }}
 	if setup != nil {
 		setup(f, &d)
@@ -444,10 +445,12 @@ func TestInvoiceOpensFromTheListThenLoads(t *testing.T) {
 	})
 }
 
-// browser is the test app with OpenURL and notifications recorded.
+// browser is the test app with the addresses it opened and the
+// notifications it sent recorded; fail makes opening fail.
 type browser struct {
 	fyne.App
 	opened chan *url.URL
+	fail   atomic.Pointer[error]
 	mu     sync.Mutex
 	sent   int
 }
@@ -466,10 +469,13 @@ func (b *browser) notified() int {
 	return b.sent
 }
 
-func (b *browser) OpenURL(u *url.URL) error {
+func (b *browser) Open(_ context.Context, u *url.URL) error {
 	select {
 	case b.opened <- u:
 	default: // nobody is looking
+	}
+	if err := b.fail.Load(); err != nil {
+		return *err
 	}
 	return nil
 }
@@ -685,7 +691,7 @@ func TestTranslationsAreComplete(t *testing.T) {
 			}
 		}
 	}
-	for _, msg := range codeMessages {
+	for _, msg := range slices.Concat(slices.Collect(maps.Values(codeMessages)), slices.Collect(maps.Values(customerCodeMessages))) {
 		if _, ok := ja[msg]; !ok {
 			t.Errorf("problem message %q is not translated", msg)
 		}
@@ -718,22 +724,35 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	rec.onUI(func() { screen.results.Select(0) })
 	rec.wait(t, TaskCustomer, 0)
 	rec.onUI(func() {
-		text := dump(screen.detail)
+		text := dump(screen.panel.object())
 		if !strings.Contains(text, p.NextAction.Instructions.Reference) {
 			t.Fatalf("waiting transfer not listed:\n%s", text)
 		}
-		for _, o := range shown(screen.detail) {
+		for _, o := range shown(screen.panel.object()) {
 			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Reference on the bank statement" {
 				e.SetText(p.NextAction.Instructions.Reference)
 			}
 		}
-		test.Tap(findButton(screen.detail, "Confirm receipt"))
+		test.Tap(findButton(screen.panel.object(), "Confirm receipt"))
 	})
+	var name string
+	rec.onUI(func() { name = screen.pages.items[0].Name })
+	answerDialog(t, rec, a.win, "Confirm receipt", name, cust.Email, "¥8,000", p.NextAction.Instructions.Reference)
 	rec.wait(t, TaskConfirm, 0)
 	sum, err := cc.Summary(ctx)
 	if err != nil || sum.AvailableCredit.Amount != 8_000 {
 		t.Fatalf("credit after confirmation: %v %v", sum.AvailableCredit, err)
 	}
+	// It says what was credited, and to whom.
+	inv, err := cc.Invoice(ctx, p.InvoiceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.onUI(func() {
+		if want := "¥8,000 credited to " + name + "'s account: invoice " + inv.Number + " is paid."; screen.panel.confirmed.Text != want {
+			t.Fatalf("after confirming: %q, want %q", screen.panel.confirmed.Text, want)
+		}
+	})
 }
 
 // startStaff opens the app for a new staff account of env, in English;
@@ -776,9 +795,9 @@ type countingStaff struct {
 	searches atomic.Int32
 }
 
-func (s *countingStaff) StaffCustomers(ctx context.Context, q string) (api.CustomerList, error) {
+func (s *countingStaff) StaffCustomerPage(ctx context.Context, q apiclient.CustomerQuery) (api.CustomerList, error) {
 	s.searches.Add(1)
-	return s.StaffBackend.StaffCustomers(ctx, q)
+	return s.StaffBackend.StaffCustomerPage(ctx, q)
 }
 
 func TestSupportURLIsVettedAndFilledIn(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/internal/archive"
+	"billfold/internal/opener"
 )
 
 // describe turns an error into a sentence for people, in their language.
@@ -25,6 +26,12 @@ func describe(err error) string {
 	if owner, ok := errors.AsType[*archive.OwnerError](err); ok {
 		return lang.L("This folder keeps the invoices of {{.Owner}}. Choose another folder.", map[string]any{"Owner": owner.Have.String()})
 	}
+	if errors.Is(err, apiclient.ErrUnsafeURL) {
+		return lang.L("Check the server address: it starts with https:// (http:// only for this computer), such as https://billing.example.jp.")
+	}
+	if e, ok := opener.AsError(err); ok {
+		return openerMessage(e.Reason)
+	}
 	e, ok := apiclient.AsError(err)
 	if !ok {
 		return err.Error()
@@ -37,6 +44,34 @@ func describe(err error) string {
 		text += " (" + e.Code + ")" // a rule the app has no words for yet: the code helps support
 	}
 	return text
+}
+
+// describeFor is describe for staff acting for the customer called name:
+// the problems of the customer's account name the customer, where
+// describe's words speak to the customer themself ("your credit").
+func describeFor(err error, name string) string {
+	if e, ok := apiclient.AsError(err); ok {
+		if _, ok := customerCodeMessages[e.Code]; ok {
+			return customerMessage(e.Code, name)
+		}
+	}
+	return describe(err)
+}
+
+// customerMessage words the problem code of the account of the customer
+// called name, for staff.
+func customerMessage(code, name string) string {
+	return lang.L(customerCodeMessages[code], map[string]any{"Name": name})
+}
+
+// customerCodeMessages word, for staff, the problems that codeMessages
+// words for the customer.
+var customerCodeMessages = map[string]string{
+	api.CodeBalanceLimit:       "This would take the credit of {{.Name}} over their maximum balance.",
+	api.CodeOpenInvoiceExists:  "{{.Name}} already has an add-funds invoice waiting for payment: it must be paid or cancelled first.",
+	api.CodeGatewayUnavailable: "This payment method is not available for {{.Name}}'s account.",
+	api.CodeInsufficientCredit: "The available credit of {{.Name}} is not enough for this amount.",
+	api.CodeCurrencyMismatch:   "The amount is not in the currency of {{.Name}}'s account.",
 }
 
 // kindMessage words what happened, when the problem's code is not one the
@@ -82,6 +117,19 @@ func kindMessage(e *apiclient.Error) string {
 		return lang.L("The billing server had a problem. Try again in a moment.")
 	}
 	return lang.L("Something went wrong. Try again, or contact support if it keeps happening.")
+}
+
+// openerMessage words why the desktop could not open an address.
+func openerMessage(r opener.Reason) string {
+	switch r {
+	case opener.NoOpener:
+		return lang.L("This computer has no program to open web pages and files with (xdg-open).")
+	case opener.NoHandler:
+		return lang.L("No application is set up to open this on this computer.")
+	case opener.NotFound:
+		return lang.L("The file could not be found.")
+	}
+	return lang.L("The application that should open this did not start.")
 }
 
 // codeMessages are the problems people meet, worded for the screen.

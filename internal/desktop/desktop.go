@@ -21,6 +21,7 @@ import (
 	"billfold/internal/appinfo"
 	"billfold/internal/demo"
 	"billfold/internal/invoicepdf"
+	"billfold/internal/opener"
 	"billfold/internal/secrets"
 	"billfold/internal/session"
 	"billfold/ui"
@@ -76,7 +77,7 @@ func Run(o Options) error {
 	runner := ui.NewRunner(log, ui.Hooks{})
 	deps := func(s *session.Session, isDemo bool, signOut func(), win fyne.Window) ui.Deps {
 		return ui.Deps{App: fa, Window: win, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
-			Archive: archiver{client: s.Client}, Runner: runner,
+			Archive: archiver{client: s.Client}, Runner: runner, Browser: opener.System{Fallback: fa.OpenURL},
 			SignOut: signOut, Log: log}
 	}
 	var showSignIn func()
@@ -102,6 +103,31 @@ func Run(o Options) error {
 				srv.Stop()
 			}
 		}()
+		var openDemo func(s *session.Session)
+		// restartDemo signs in again on the running demo server after the
+		// user signed out of the demo and chose to start it again, in the
+		// window that said the demo ended.
+		restartDemo := func() {
+			win.SetContent(ui.Starting())
+			running, language := srv, ui.Language()
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+				defer cancel()
+				s, err := demoSignIn(ctx, running, apiclient.Options{Language: language})
+				fyne.Do(func() {
+					if err != nil {
+						ui.StartFailed(win, err)
+						return
+					}
+					openDemo(s)
+				})
+			}()
+		}
+		openDemo = func(s *session.Session) {
+			d := deps(s, true, fa.Quit, win)
+			d.RestartDemo = restartDemo
+			ui.New(d)
+		}
 		ready := false
 		time.AfterFunc(startingNotice, func() {
 			fyne.Do(func() {
@@ -123,7 +149,7 @@ func Run(o Options) error {
 					return
 				}
 				srv = r.srv
-				ui.New(deps(r.session, true, fa.Quit, win))
+				openDemo(r.session)
 				log.Info("main window content", "ms_since_launch", time.Since(launched).Milliseconds())
 			})
 		}()
@@ -169,18 +195,26 @@ func startDemo(reset bool, log *slog.Logger) (*demo.Server, *session.Session, er
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := apiclient.New(srv.URL, apiclient.Options{})
+	s, err := demoSignIn(ctx, srv, apiclient.Options{})
 	if err != nil {
 		srv.Stop()
 		return nil, nil, err
 	}
+	return srv, s, nil
+}
+
+// demoSignIn signs in as the demo customer on the running demo server.
+func demoSignIn(ctx context.Context, srv *demo.Server, opts apiclient.Options) (*session.Session, error) {
+	c, err := apiclient.New(srv.URL, opts)
+	if err != nil {
+		return nil, err
+	}
 	u, err := c.SignIn(ctx, demo.Account.Email, demo.Account.Password)
 	if err != nil {
-		srv.Stop()
-		return nil, nil, fmt.Errorf("demo sign-in: %w", err)
+		return nil, fmt.Errorf("demo sign-in: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "billfold: demo server on %s, signed in as %s\n", srv.URL, u.Email)
-	return srv, &session.Session{Client: c, User: u}, nil
+	return &session.Session{Client: c, User: u}, nil
 }
 
 // renderPDF draws an invoice with the renderer the archive uses too; it

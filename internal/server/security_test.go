@@ -59,6 +59,7 @@ func TestStaffEndpointsNeedStaffRole(t *testing.T) {
 		staff := e.NewStaff()
 		for _, path := range []string{
 			"GET /v1/staff/customers", "GET /v1/staff/customers/" + c.ID + "/summary", "GET /v1/staff/customers/" + c.ID + "/invoices",
+			"GET /v1/staff/customers/" + c.ID + "/config", "POST /v1/staff/customers/" + c.ID + "/invoices/inv_x/apply-credit",
 			"GET /v1/staff/customers/" + c.ID + "/ledger", "POST /v1/staff/customers/" + c.ID + "/funds",
 			"POST /v1/staff/customers/" + c.ID + "/adjustments", "POST /v1/staff/payments/pay_x/confirm", "GET /v1/staff/audit",
 		} {

@@ -29,8 +29,10 @@ func New(profiles *secrets.Profiles, store secrets.Store, opts apiclient.Options
 
 // Session is a signed-in client.
 type Session struct {
-	Client  *apiclient.Client
-	User    api.User
+	Client *apiclient.Client
+	User   api.User
+	// Profile is the saved account; zero when the sign-in is not
+	// remembered.
 	Profile secrets.Profile
 	// KeyringWarning is set when "remember me" could not use the keyring:
 	// the session works, but the next start will ask for the password.
@@ -40,8 +42,11 @@ type Session struct {
 // Profiles lists saved profiles, most recent first.
 func (a *Accounts) Profiles() ([]secrets.Profile, error) { return a.profiles.List() }
 
-// SignIn signs in with a password; remember keeps the refresh token (and
-// its rotations) in the keyring under the profile.
+// SignIn signs in with a password. remember saves the account as a
+// profile and keeps the refresh token (and its rotations) in the keyring
+// under it; without it nothing about the account is kept on this computer
+// — no profile, no token, no e-mail address — and a profile saved for it
+// earlier is forgotten.
 func (a *Accounts) SignIn(ctx context.Context, serverURL, email, password string, remember bool) (*Session, error) {
 	c, holder, err := a.client(serverURL, remember)
 	if err != nil {
@@ -51,7 +56,30 @@ func (a *Accounts) SignIn(ctx context.Context, serverURL, email, password string
 	if err != nil {
 		return nil, err
 	}
+	if !remember {
+		if err := a.forgetAccount(ctx, serverURL, u.Email); err != nil {
+			return nil, err
+		}
+		return &Session{Client: c, User: u}, nil
+	}
 	return a.finish(ctx, c, holder, u, serverURL)
+}
+
+// forgetAccount removes the profile saved for an account, if any, with
+// its remembered sign-in.
+func (a *Accounts) forgetAccount(ctx context.Context, serverURL, email string) error {
+	list, err := a.profiles.List()
+	if err != nil {
+		return fmt.Errorf("forget the saved account: %w", err)
+	}
+	for _, p := range list {
+		if p.ServerURL == strings.TrimSpace(serverURL) && strings.EqualFold(p.Email, email) {
+			if err := a.profiles.Delete(ctx, p.ID); err != nil && !errors.Is(err, secrets.ErrUnavailable) {
+				return fmt.Errorf("forget the saved account: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Resume signs in with the profile's saved refresh token.
@@ -131,24 +159,21 @@ func (a *Accounts) client(serverURL string, remember bool) (*apiclient.Client, *
 	return c, holder, nil
 }
 
+// finish saves the profile of a remembered sign-in and keeps its token.
 func (a *Accounts) finish(ctx context.Context, c *apiclient.Client, holder *tokenHolder, u api.User, serverURL string) (*Session, error) {
 	p, err := a.profiles.Save(secrets.Profile{ServerURL: serverURL, Email: u.Email, DisplayName: u.Name, Role: u.Role})
 	if err != nil {
 		return nil, fmt.Errorf("save profile: %w", err)
 	}
 	s := &Session{Client: c, User: u, Profile: p}
-	if holder != nil {
-		holder.mu.Lock()
-		holder.profile = p.ID
-		if holder.pending != "" {
-			if err := a.store.Set(ctx, p.ID, holder.pending); errors.Is(err, secrets.ErrUnavailable) {
-				s.KeyringWarning = err
-			}
-			holder.pending = ""
+	holder.mu.Lock()
+	defer holder.mu.Unlock()
+	holder.profile = p.ID
+	if holder.pending != "" {
+		if err := a.store.Set(ctx, p.ID, holder.pending); errors.Is(err, secrets.ErrUnavailable) {
+			s.KeyringWarning = err
 		}
-		holder.mu.Unlock()
-	} else {
-		_ = a.store.Delete(ctx, p.ID) // not remembered: no stale token stays behind
+		holder.pending = ""
 	}
 	return s, nil
 }

@@ -96,7 +96,9 @@ func (h *Handler) handleApplyCredit(w http.ResponseWriter, r *http.Request, p ru
 			Invoice string
 			rules.ApplyCreditInput
 		}{id, in},
-		run: func(tx *store.Tx) (api.ApplyCreditResult, error) { return h.rules.ApplyCredit(tx, p.User.ID, id, in) }})
+		run: func(tx *store.Tx) (api.ApplyCreditResult, error) {
+			return h.rules.ApplyCredit(tx, p.User.Email, p.User.ID, id, in)
+		}})
 }
 
 // handleCancel takes no body.

@@ -100,7 +100,9 @@ func (h *Handler) routes() http.Handler {
 	// Staff.
 	mux.Handle("GET /v1/staff/customers", h.staff(h.handleStaffCustomers))
 	mux.Handle("GET /v1/staff/customers/{id}/summary", h.staff(h.handleStaffSummary))
+	mux.Handle("GET /v1/staff/customers/{id}/config", h.staff(h.handleStaffConfig))
 	mux.Handle("GET /v1/staff/customers/{id}/invoices", h.staff(h.handleStaffInvoices))
+	mux.Handle("POST /v1/staff/customers/{id}/invoices/{invoice_id}/apply-credit", h.staff(h.handleStaffApplyCredit))
 	mux.Handle("GET /v1/staff/customers/{id}/ledger", h.staff(h.handleStaffLedger))
 	mux.Handle("POST /v1/staff/customers/{id}/funds", h.staff(h.handleStaffAddFunds))
 	mux.Handle("POST /v1/staff/customers/{id}/adjustments", h.staff(h.handleStaffAdjust))

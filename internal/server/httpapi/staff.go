@@ -36,6 +36,20 @@ func (h *Handler) handleStaffSummary(w http.ResponseWriter, r *http.Request, p r
 	})
 }
 
+// handleStaffConfig is the customer's billing configuration as they see
+// it: what staff need to add funds for them (the policy version, the
+// gateways of their currency).
+func (h *Handler) handleStaffConfig(w http.ResponseWriter, r *http.Request, p rules.Principal) {
+	cid := r.PathValue("id")
+	audited(h, w, r, p, "customer.config", cid, "", func(tx *store.Tx) (api.Config, error) {
+		u, err := h.rules.Customer(tx, cid)
+		if err != nil {
+			return api.Config{}, err
+		}
+		return h.rules.Config(u.Currency, u.Locale), nil
+	})
+}
+
 func (h *Handler) handleStaffInvoices(w http.ResponseWriter, r *http.Request, p rules.Principal) {
 	staffList(h, w, r, p, "customer.invoices", func(tx *store.Tx, cid string, page rules.Page) (api.InvoicePage, error) {
 		return h.rules.ListInvoices(tx, cid, statusFilter(r), page)
@@ -103,6 +117,27 @@ func (h *Handler) handleStaffAdjust(w http.ResponseWriter, r *http.Request, p ru
 		run: func(tx *store.Tx) (api.LedgerResult, error) { return h.rules.Adjust(tx, p.User.Email, cid, in) },
 		audit: func(api.LedgerResult) (string, string) {
 			return "customer.adjustment", billing.Format(in.Amount) + ": " + in.Reason
+		}})
+}
+
+// handleStaffApplyCredit pays one of a customer's invoices from their
+// credit on their behalf.
+func (h *Handler) handleStaffApplyCredit(w http.ResponseWriter, r *http.Request, p rules.Principal) {
+	in, ok := decode[rules.ApplyCreditInput](h, w, r)
+	if !ok {
+		return
+	}
+	cid, id := r.PathValue("id"), r.PathValue("invoice_id")
+	mutate(h, w, r, p, change[api.ApplyCreditResult]{lock: cid, key: keyRequired, status: http.StatusOK,
+		req: struct {
+			Customer, Invoice string
+			rules.ApplyCreditInput
+		}{cid, id, in},
+		run: func(tx *store.Tx) (api.ApplyCreditResult, error) {
+			return h.rules.ApplyCredit(tx, p.User.Email, cid, id, in)
+		},
+		audit: func(res api.ApplyCreditResult) (string, string) {
+			return "customer.apply_credit", res.Invoice.Number + " " + billing.Format(in.Amount)
 		}})
 }
 

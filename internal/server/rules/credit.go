@@ -26,7 +26,9 @@ func (in ApplyCreditInput) Clean() (ApplyCreditInput, error) {
 
 // ApplyCredit pays (part of) one of the customer's service invoices from
 // their available credit, in a transaction that holds the account's lock.
-func (s *Service) ApplyCredit(tx *store.Tx, customerID, invoiceID string, in ApplyCreditInput) (api.ApplyCreditResult, error) {
+// actor is who did it (the customer, or a staff member acting for them),
+// as the ledger entry records.
+func (s *Service) ApplyCredit(tx *store.Tx, actor, customerID, invoiceID string, in ApplyCreditInput) (api.ApplyCreditResult, error) {
 	in, err := in.Clean()
 	if err != nil {
 		return api.ApplyCreditResult{}, err
@@ -55,7 +57,7 @@ func (s *Service) ApplyCredit(tx *store.Tx, customerID, invoiceID string, in App
 			Fields: []api.FieldError{{Field: "amount.amount", Code: api.CodeAmountExceedsDue, Message: "exceeds the balance due"}}}
 	}
 	entry, err := s.Book(tx, customer.ID, Entry{Kind: billing.LedgerCreditApplied, Amount: -in.Amount.Amount,
-		Description: "Credit applied to " + inv.Number, Reference: inv.Number, Actor: customer.Email, InvoiceID: inv.ID})
+		Description: "Credit applied to " + inv.Number, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID})
 	if err != nil {
 		return api.ApplyCreditResult{}, err
 	}

@@ -155,7 +155,7 @@ func TestAddFundsRules(t *testing.T) {
 	wantRefusal(t, err, api.CodeOpenInvoiceExists, "")
 	// Credit cannot pay a deposit of credit.
 	_, err = change(t, f, cid, func(tx *store.Tx) (api.ApplyCreditResult, error) {
-		return f.rules.ApplyCredit(tx, cid, inv.ID, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)})
+		return f.rules.ApplyCredit(tx, "customer@example.test", cid, inv.ID, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)})
 	})
 	wantRefusal(t, err, api.CodeCreditNotAllowed, "")
 }
@@ -191,7 +191,7 @@ func TestCreditAndAdjustmentRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = change(t, f, cid, func(tx *store.Tx) (api.ApplyCreditResult, error) {
-		return f.rules.ApplyCredit(tx, cid, id, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)})
+		return f.rules.ApplyCredit(tx, "customer@example.test", cid, id, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)})
 	})
 	wantRefusal(t, err, api.CodeInsufficientCredit, "amount.amount")
 	var page api.LedgerPage

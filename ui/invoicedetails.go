@@ -1,0 +1,263 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+	"billfold/billing"
+)
+
+// invoiceDetails shows what an invoice says: number, status and dates, the
+// seller and the buyer, the lines, the totals per tax rate and the payment
+// attempts. It is the invoice screen's left-hand side and the invoice staff
+// open from a customer's account. Its widgets are built once; set shows
+// another invoice, or a fresher copy of the same one.
+type invoiceDetails struct {
+	inv      api.Invoice
+	gateways func() []api.Gateway // the account's, to name the attempts' gateways
+
+	header        *invoiceHeader
+	docLanguage   *widget.Label // the invoice's own language, when not the UI's
+	seller, buyer *widget.Label
+	lines         *widget.Table
+	linesHeight   *canvas.Rectangle
+	totals        *widget.Form
+	totalValues   []*widget.Label // the totals' value labels, row by row
+	taxNote       *widget.Label
+	paymentsTitle *widget.Label
+	payments      *fyne.Container
+	root          fyne.CanvasObject
+}
+
+func newInvoiceDetails(gateways func() []api.Gateway) *invoiceDetails {
+	d := &invoiceDetails{gateways: gateways}
+	d.build()
+	return d
+}
+
+func (d *invoiceDetails) build() {
+	d.header = newInvoiceHeader()
+	d.seller, d.buyer = widget.NewLabel(""), widget.NewLabel("")
+	parties := container.NewGridWithColumns(2,
+		widget.NewCard("", lang.L("From"), d.seller), widget.NewCard("", lang.L("Bill to"), d.buyer))
+	d.totals = widget.NewForm()
+	d.taxNote = widget.NewLabel("")
+	d.taxNote.Importance = widget.LowImportance
+	d.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.payments = container.NewVBox()
+	d.docLanguage = widget.NewLabel("")
+	d.docLanguage.Wrapping = fyne.TextWrapWord
+	d.root = container.NewVBox(d.header.root, d.docLanguage, parties, d.buildLines(),
+		container.NewVBox(container.NewHBox(spacer(), d.totals), d.taxNote),
+		container.NewVBox(d.paymentsTitle, d.payments))
+}
+
+// set shows inv.
+func (d *invoiceDetails) set(inv api.Invoice) {
+	d.inv = inv
+	d.header.set(inv)
+	d.updateDocLanguage()
+	d.seller.SetText(inv.Seller.Name + "\n" + inv.Seller.Address + "\n" +
+		lang.L("Registration number {{.Number}}", map[string]any{"Number": inv.Seller.RegistrationNumber}))
+	buyer := inv.Buyer.Name
+	if inv.Buyer.Company != "" {
+		buyer = inv.Buyer.Company + "\n" + buyer
+	}
+	d.buyer.SetText(buyer + "\n" + inv.Buyer.Address)
+	d.linesHeight.SetMinSize(fyne.NewSize(0, float32(min(len(inv.Lines), 8)+1)*38+8))
+	d.lines.Refresh()
+	d.updateTotals()
+	d.updatePayments()
+}
+
+// updateDocLanguage says which language the invoice document is in when
+// it is not the UI's: its PDF and its lines stay in the account's invoice
+// language, whatever language the app shows.
+func (d *invoiceDetails) updateDocLanguage() {
+	doc := d.inv.Language
+	if doc == "" || sameLanguage(doc, Language()) {
+		d.docLanguage.Hide()
+		return
+	}
+	d.docLanguage.SetText(lang.L("Invoice language: {{.Language}}. The PDF and the line items are in this language.",
+		map[string]any{"Language": languageName(doc)}))
+	d.docLanguage.Show()
+}
+
+// invoiceHeader is the invoice's number, status and dates.
+type invoiceHeader struct {
+	title, badge, dates *widget.Label
+	root                fyne.CanvasObject
+}
+
+func newInvoiceHeader() *invoiceHeader {
+	h := &invoiceHeader{
+		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		badge: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		dates: widget.NewLabel(""),
+	}
+	h.title.SizeName = theme.SizeNameSubHeadingText
+	h.root = container.NewVBox(container.NewHBox(h.title, h.badge), h.dates)
+	return h
+}
+
+func (h *invoiceHeader) set(inv api.Invoice) {
+	h.title.SetText(lang.L("Invoice {{.Number}}", map[string]any{"Number": inv.Number}))
+	text, importance := statusBadge(inv.Status, inv.Overdue)
+	h.badge.Importance = importance
+	h.badge.SetText(text)
+	dates := []string{
+		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtDate(inv.IssuedAt)}),
+		lang.L("Due {{.Date}}", map[string]any{"Date": fmtDate(inv.DueAt)}),
+	}
+	if inv.PaidAt != nil {
+		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
+	}
+	h.dates.SetText(strings.Join(dates, "  ·  "))
+}
+
+func (d *invoiceDetails) buildLines() fyne.CanvasObject {
+	titles := []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")}
+	d.lines = widget.NewTableWithHeaders(
+		func() (int, int) { return len(d.inv.Lines), len(titles) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			ln := d.inv.Lines[id.Row]
+			l.Alignment = fyne.TextAlignTrailing
+			l.Truncation = fyne.TextTruncateEllipsis
+			switch id.Col {
+			case 0:
+				l.Text, l.Alignment = ln.Description, fyne.TextAlignLeading
+			case 1:
+				l.Text = fmt.Sprint(ln.Quantity)
+			case 2:
+				l.Text = billing.Format(ln.UnitPrice)
+			case 3:
+				l.Text = taxRateText(ln.TaxRate)
+			case 4:
+				l.Text = billing.Format(ln.Amount)
+			}
+			l.Refresh()
+		})
+	titledColumns(d.lines, titles, []float32{250, 48, 100, 64, 104})
+	// The table scrolls inside a fixed height; its width follows the pane.
+	d.linesHeight = canvas.NewRectangle(color.Transparent)
+	return container.NewStack(d.linesHeight, d.lines)
+}
+
+func (d *invoiceDetails) updateTotals() {
+	inv := d.inv
+	type row struct {
+		name string
+		m    billing.Money
+		bold bool
+	}
+	var rows []row
+	for _, r := range inv.TaxByRate {
+		rows = append(rows,
+			row{lang.L("{{.Rate}}% subtotal", map[string]any{"Rate": int(r.Rate)}), r.Base, false},
+			row{lang.L("{{.Rate}}% consumption tax", map[string]any{"Rate": int(r.Rate)}), r.Tax, false})
+	}
+	rows = append(rows, row{lang.L("Subtotal"), inv.Subtotal, false}, row{lang.L("Tax"), inv.Tax, false}, row{lang.L("Total"), inv.Total, true})
+	if inv.CreditApplied.Amount != 0 {
+		rows = append(rows, row{lang.L("Credit applied"), inv.CreditApplied.Neg(), false})
+	}
+	if inv.AmountPaid.Amount != 0 {
+		rows = append(rows, row{lang.L("Paid"), inv.AmountPaid.Neg(), false})
+	}
+	rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
+	// Row i always shows value label i: the form keeps the rows it built
+	// and builds only those it never had.
+	items := make([]*widget.FormItem, len(rows))
+	for i, r := range rows {
+		if i == len(d.totalValues) {
+			d.totalValues = append(d.totalValues, widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}))
+		}
+		l := d.totalValues[i]
+		l.TextStyle.Bold = r.bold
+		l.SetText(billing.Format(r.m))
+		items[i] = widget.NewFormItem(r.name, l)
+	}
+	d.totals.Items = items
+	d.totals.Refresh()
+
+	note := ""
+	if slices.ContainsFunc(inv.TaxByRate, func(r billing.RateTotal) bool { return r.Rate == 8 }) {
+		note = lang.L("※ reduced tax rate")
+	}
+	if inv.Kind == billing.KindAddFunds {
+		note = lang.L("Deposits of account credit are not taxable.")
+	}
+	d.taxNote.SetText(note)
+}
+
+func (d *invoiceDetails) updatePayments() {
+	ps := d.inv.Payments
+	setVisible(d.paymentsTitle, len(ps) > 0)
+	for len(d.payments.Objects) < len(ps) {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		d.payments.Add(l)
+	}
+	for i, o := range d.payments.Objects {
+		l := o.(*widget.Label)
+		if i >= len(ps) {
+			l.Hide()
+			continue
+		}
+		p := ps[len(ps)-1-i] // newest first
+		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", p.CreatedAt.Local().Format("2006-01-02 15:04"), d.gatewayName(p.Gateway),
+			billing.Format(p.Amount), paymentStateText(p.State))
+		if p.FailureReason != "" {
+			text += " (" + p.FailureReason + ")"
+		}
+		l.SetText(text)
+		l.Show()
+	}
+}
+
+func taxRateText(r billing.TaxRate) string {
+	switch {
+	case r == 0:
+		return lang.L("none")
+	case r == 8:
+		return "8%※"
+	}
+	return fmt.Sprintf("%d%%", r)
+}
+
+func paymentStateText(s billing.PaymentState) string {
+	switch s {
+	case billing.PaymentCreated, billing.PaymentAwaitingAction:
+		return lang.L("Waiting for you")
+	case billing.PaymentProcessing:
+		return lang.L("Processing")
+	case billing.PaymentSucceeded:
+		return lang.L("Succeeded")
+	case billing.PaymentFailed:
+		return lang.L("Failed")
+	}
+	return lang.L("Expired")
+}
+
+// gatewayName is a gateway's name in the server's words, its id when the
+// gateway is not known (any more).
+func (d *invoiceDetails) gatewayName(id string) string {
+	for _, g := range d.gateways() {
+		if g.ID == id {
+			return g.Name
+		}
+	}
+	return id
+}
