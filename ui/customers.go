@@ -137,7 +137,7 @@ func (c *customersScreen) find() {
 			return
 		}
 		c.list = l.Items
-		c.status.SetText(lang.L("{{.Count}} customers", map[string]any{"Count": len(l.Items)}))
+		c.status.SetText(lang.N("{{.Count}} customers", len(l.Items), map[string]any{"Count": len(l.Items)}))
 		c.results.UnselectAll()
 		c.results.Refresh()
 	})
@@ -177,7 +177,7 @@ func (c *customersScreen) showDetail(cu api.Customer, d customerDetail) {
 	info := widget.NewForm(
 		widget.NewFormItem(lang.L("Customer"), widget.NewLabel(cu.Name+"\n"+cu.Company+"\n"+cu.Email)),
 		widget.NewFormItem(lang.L("Available Credit"), widget.NewLabelWithStyle(billing.Format(d.summary.AvailableCredit), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
-		widget.NewFormItem(lang.L("Unpaid"), widget.NewLabel(lang.L("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)",
+		widget.NewFormItem(lang.L("Unpaid"), widget.NewLabel(lang.N("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)", d.summary.UnpaidCount,
 			map[string]any{"Count": d.summary.UnpaidCount, "Total": billing.Format(d.summary.UnpaidTotal), "Overdue": d.summary.OverdueCount}))),
 	)
 	box := container.NewVBox(widget.NewCard(cu.Name, "", info))
@@ -240,8 +240,8 @@ func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
 		}
 		c.onAdjust(adjustRequest{customerID: cu.ID, req: api.AdjustmentRequest{Amount: m, Reason: strings.TrimSpace(reason.Text)}}, save, result)
 	}
-	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
-		container.NewVBox(amount, reason, container.NewHBox(save), result))
+	return widget.NewCard(lang.L("Adjustment"), "", container.NewVBox(
+		newWrapped(lang.L("Corrections are new ledger entries; nothing is edited.")), amount, reason, container.NewHBox(save), result))
 }
 
 func (c *customersScreen) onAdjust(req adjustRequest, button *button, result *widget.Label) {

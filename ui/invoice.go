@@ -3,16 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"io"
 	"net/url"
 	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -53,9 +52,9 @@ type invoiceScreen struct {
 
 	root    fyne.CanvasObject
 	back    *button
-	body    *fyne.Container // preview or split
+	body    *fyne.Container // preview or full
 	preview fyne.CanvasObject
-	split   fyne.CanvasObject
+	full    fyne.CanvasObject
 	message *widget.Label
 
 	previewHeader, header *invoiceHeader
@@ -63,9 +62,8 @@ type invoiceScreen struct {
 	retry                 *button
 
 	seller, buyer *widget.Label
-	docLanguage   *widget.Label // the invoice's own language, when not the UI's
-	lines         *widget.Table
-	linesHeight   *canvas.Rectangle
+	docLanguage   *widget.Label   // the invoice's own language, when not the UI's
+	lines         *fyne.Container // a grid: the titles, then a row of cells per line
 	totals        *widget.Form
 	totalValues   []*widget.Label // the totals' value labels, row by row
 	taxNote       *widget.Label
@@ -81,6 +79,7 @@ type invoiceScreen struct {
 	waitBox     *fyne.Container
 	bankCard    *widget.Card
 	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
+	bankCopied  *widget.Label   // what was copied last; an empty line until then
 	creditCard  *widget.Card
 	creditEntry *widget.Entry
 	prefilled   string // what the app last put into creditEntry
@@ -133,30 +132,27 @@ func (v *invoiceScreen) close() {
 }
 
 func (v *invoiceScreen) build() {
-	v.message = widget.NewLabel("")
-	v.message.Wrapping = fyne.TextWrapWord
+	v.message = newWrapped("")
 	v.message.Hide()
 	v.back = newButton(lang.L("Back to invoices"), theme.NavigateBackIcon(), v.nav.back).withTip(lang.L("Back to invoices"), keyBack)
 	v.back.Importance = widget.LowImportance
 
 	v.previewHeader, v.header = newInvoiceHeader(), newInvoiceHeader()
-	v.previewNote = widget.NewLabel(lang.L("Loading…"))
-	v.previewNote.Wrapping = fyne.TextWrapWord
+	v.previewNote = newWrapped(lang.L("Loading…"))
 	v.retry = newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), v.onRetry)
 	v.retry.Hide()
 	v.preview = container.NewPadded(container.NewVBox(v.previewHeader.root, v.previewNote, container.NewHBox(v.retry)))
 
-	v.seller, v.buyer = widget.NewLabel(""), widget.NewLabel("")
-	parties := container.NewGridWithColumns(2,
-		widget.NewCard("", lang.L("From"), v.seller), widget.NewCard("", lang.L("Bill to"), v.buyer))
+	v.seller, v.buyer = newWrapped(""), newWrapped("")
+	parties := newColumns(200, widget.NewCard("", lang.L("From"), v.seller), widget.NewCard("", lang.L("Bill to"), v.buyer))
 	v.totals = widget.NewForm()
-	v.taxNote = widget.NewLabel("")
+	v.taxNote = newWrapped("")
 	v.taxNote.Importance = widget.LowImportance
 	v.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.payments = container.NewVBox()
 	v.docLanguage = widget.NewLabel("")
 	v.docLanguage.Wrapping = fyne.TextWrapWord
-	details := container.NewVBox(v.header.root, v.docLanguage, parties, v.buildLines(),
+	details := container.NewVBox(parties, v.buildLines(), widget.NewSeparator(),
 		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
 		container.NewVBox(v.paymentsTitle, v.payments))
 
@@ -167,15 +163,17 @@ func (v *invoiceScreen) build() {
 	support := newButton(lang.L("Contact support"), theme.HelpIcon(), v.onSupport)
 	v.cancelInv = newButton(lang.L("Cancel this invoice"), theme.CancelIcon(), v.onCancel)
 	v.cancelInv.Importance = widget.DangerImportance
-	v.help = widget.NewLabel(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
-	v.help.Wrapping = fyne.TextWrapWord
-	actions := container.NewVBox(v.message, v.buildPayCard(), v.buildBankCard(), v.buildCreditCard(),
+	v.help = newWrapped(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
+	// The bank details, once asked for, come first: they are what the
+	// user is here for.
+	actions := container.NewVBox(v.message, v.buildBankCard(), v.buildPayCard(), v.buildCreditCard(),
 		widget.NewCard("", "", container.NewVBox(save, support)), v.cancelInv, v.help)
 
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(details)), container.NewVScroll(container.NewPadded(actions)))
-	split.Offset = 0.62
-	v.split = split
-	v.body = container.NewStack(v.preview, v.split)
+	// The invoice on the left and what to do with it on the right; a
+	// narrow window stacks them, what to do first. One scroll for both.
+	cols := &columnsLayout{minWidth: 300, weights: []float32{5, 4}, stackOrder: []int{1, 0}}
+	v.full = container.NewVScroll(container.NewPadded(container.NewVBox(v.header.root, v.docLanguage, container.New(cols, details, actions))))
+	v.body = container.NewStack(v.preview, v.full)
 	v.root = headed(container.NewHBox(v.back), v.body)
 }
 
@@ -192,6 +190,12 @@ func (v *invoiceScreen) canPay() bool {
 	return v.whole && v.inv.Status == billing.InvoiceUnpaid && v.waiting == nil && len(v.acct.gateways()) > 0
 }
 
+// setBack names where the back button returns.
+func (v *invoiceScreen) setBack(label string) {
+	v.back.SetText(label)
+	v.back.withTip(label, keyBack)
+}
+
 // invoiceHeader is the invoice's number, status and dates.
 type invoiceHeader struct {
 	title, badge, dates *widget.Label
@@ -202,7 +206,7 @@ func newInvoiceHeader() *invoiceHeader {
 	h := &invoiceHeader{
 		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		badge: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		dates: widget.NewLabel(""),
+		dates: newWrapped(""),
 	}
 	h.title.SizeName = theme.SizeNameSubHeadingText
 	h.root = container.NewVBox(container.NewHBox(h.title, h.badge), h.dates)
@@ -215,43 +219,57 @@ func (h *invoiceHeader) set(inv api.Invoice) {
 	h.badge.Importance = importance
 	h.badge.SetText(text)
 	dates := []string{
-		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtDate(inv.IssuedAt)}),
-		lang.L("Due {{.Date}}", map[string]any{"Date": fmtDate(inv.DueAt)}),
+		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtInvoiceDate(inv.IssuedAt, inv.Language)}),
+		lang.L("Due {{.Date}}", map[string]any{"Date": fmtInvoiceDate(inv.DueAt, inv.Language)}),
 	}
 	if inv.PaidAt != nil {
-		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
+		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtInvoiceDate(*inv.PaidAt, inv.Language)}))
 	}
 	h.dates.SetText(strings.Join(dates, "  ·  "))
 }
 
+// lineColumns is how many columns the lines have: item, quantity, unit
+// price, tax rate, amount.
+const lineColumns = 5
+
+// buildLines is the lines' grid with its titles; updateLines adds a row of
+// cells per line. The item column takes the width left and wraps, so a
+// long description never widens the screen.
 func (v *invoiceScreen) buildLines() fyne.CanvasObject {
-	titles := []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")}
-	v.lines = widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.inv.Lines), len(titles) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			ln := v.inv.Lines[id.Row]
-			l.Alignment = fyne.TextAlignTrailing
-			l.Truncation = fyne.TextTruncateEllipsis
-			switch id.Col {
-			case 0:
-				l.Text, l.Alignment = ln.Description, fyne.TextAlignLeading
-			case 1:
-				l.Text = fmt.Sprint(ln.Quantity)
-			case 2:
-				l.Text = billing.Format(ln.UnitPrice)
-			case 3:
-				l.Text = taxRateText(ln.TaxRate)
-			case 4:
-				l.Text = billing.Format(ln.Amount)
+	v.lines = container.New(&gridLayout{cols: lineColumns, flex: 0})
+	for c, title := range []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")} {
+		l := widget.NewLabelWithStyle(title, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		if c == 0 {
+			l.Alignment = fyne.TextAlignLeading
+		}
+		v.lines.Add(l)
+	}
+	return v.lines
+}
+
+func (v *invoiceScreen) updateLines() {
+	lines := v.inv.Lines
+	for len(v.lines.Objects) < (len(lines)+1)*lineColumns {
+		v.lines.Add(newWrapped(""))
+		for range lineColumns - 1 {
+			v.lines.Add(widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}))
+		}
+	}
+	for row := 1; row*lineColumns < len(v.lines.Objects); row++ {
+		cells := v.lines.Objects[row*lineColumns : (row+1)*lineColumns]
+		if row > len(lines) {
+			for _, c := range cells {
+				c.Hide()
 			}
-			l.Refresh()
-		})
-	titledColumns(v.lines, titles, []float32{250, 48, 100, 64, 104})
-	// The table scrolls inside a fixed height; its width follows the pane.
-	v.linesHeight = canvas.NewRectangle(color.Transparent)
-	return container.NewStack(v.linesHeight, v.lines)
+			continue
+		}
+		ln := lines[row-1]
+		for c, text := range []string{ln.Description, fmt.Sprint(ln.Quantity), billing.Format(ln.UnitPrice), taxRateText(ln.TaxRate), billing.Format(ln.Amount)} {
+			cells[c].(*widget.Label).SetText(text)
+			cells[c].Show()
+		}
+	}
+	v.lines.Refresh()
 }
 
 func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
@@ -266,28 +284,38 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	})
 	stop := newButton(lang.L("Stop waiting"), nil, v.onStopWaiting)
 	stop.Importance = widget.LowImportance
-	wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
-	wait.Wrapping = fyne.TextWrapWord
-	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, container.NewHBox(again, stop))
+	wait := newWrapped(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
+	// The buttons wrap onto a second row rather than widen the window.
+	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, newFlow(again, stop))
 	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
 	return v.payCard
 }
 
+// buildBankCard is the bank transfer instructions, each with a button that
+// copies it and says so. Codes and figures (account number, amount,
+// reference) never wrap: one broken in two is easily mistyped. Names
+// (bank, branch, holder) wrap when the column is narrow.
 func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
 	f := widget.NewForm()
-	for _, label := range []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
-		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")} {
-		val := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: label == lang.L("Reference")})
-		val.Wrapping = fyne.TextWrapWord
-		copyButton := newButton("", theme.ContentCopyIcon(), func() { v.onCopy(val.Text) }).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": label}), nil)
+	names := []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
+		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")}
+	for i, name := range names {
+		val := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: i == len(names)-1})
+		if i == 0 || i == 1 || i == 4 { // bank, branch, holder
+			val.Wrapping = fyne.TextWrapWord
+		}
+		copyButton := newButton("", theme.ContentCopyIcon(), nil).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": name}), nil)
 		copyButton.Importance = widget.LowImportance
+		copyButton.OnTapped = func() { v.onCopy(name, val.Text, copyButton) }
 		v.bankValues = append(v.bankValues, val)
-		f.Append(label, container.NewBorder(nil, nil, nil, copyButton, val))
+		f.Append(name, container.NewBorder(nil, nil, nil, copyButton, val))
 	}
-	note := widget.NewLabel(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
-	note.Wrapping = fyne.TextWrapWord
-	v.bankCard = widget.NewCard(lang.L("Bank transfer instructions"), "", container.NewVBox(f, note))
+	note := newWrapped(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
+	v.bankCopied = widget.NewLabel("")
+	v.bankCopied.Importance = widget.SuccessImportance
+	v.bankCopied.Truncation = fyne.TextTruncateEllipsis
+	v.bankCard = widget.NewCard(lang.L("Bank transfer instructions"), "", container.NewVBox(f, v.bankCopied, note))
 	return v.bankCard
 }
 
@@ -388,12 +416,11 @@ func (v *invoiceScreen) update() {
 		buyer = inv.Buyer.Company + "\n" + buyer
 	}
 	v.buyer.SetText(buyer + "\n" + inv.Buyer.Address)
-	v.linesHeight.SetMinSize(fyne.NewSize(0, float32(min(len(inv.Lines), 8)+1)*38+8))
-	v.lines.Refresh()
+	v.updateLines()
 	v.updateTotals()
 	v.updatePayments()
 	v.updateActions()
-	v.show(v.split)
+	v.show(v.full)
 }
 
 // show makes one of the two layouts (preview, whole invoice) visible.
@@ -458,7 +485,9 @@ func (v *invoiceScreen) updateTotals() {
 	if inv.AmountPaid.Amount != 0 {
 		rows = append(rows, row{lang.L("Paid"), inv.AmountPaid.Neg(), false})
 	}
-	rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
+	if inv.Status != billing.InvoiceCancelled { // nothing is due on a cancelled invoice
+		rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
+	}
 	// Row i always shows value label i: the form keeps the rows it built
 	// and builds only those it never had.
 	items := make([]*widget.FormItem, len(rows))
@@ -481,6 +510,9 @@ func (v *invoiceScreen) updateTotals() {
 	if inv.Kind == billing.KindAddFunds {
 		note = lang.L("Deposits of account credit are not taxable.")
 	}
+	if inv.Status == billing.InvoiceCancelled {
+		note = strings.TrimSpace(lang.L("This invoice was cancelled: nothing is due.") + "\n" + note)
+	}
 	v.taxNote.SetText(note)
 }
 
@@ -488,9 +520,7 @@ func (v *invoiceScreen) updatePayments() {
 	ps := v.inv.Payments
 	setVisible(v.paymentsTitle, len(ps) > 0)
 	for len(v.payments.Objects) < len(ps) {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		v.payments.Add(l)
+		v.payments.Add(newWrapped(""))
 	}
 	for i, o := range v.payments.Objects {
 		l := o.(*widget.Label)
@@ -499,7 +529,7 @@ func (v *invoiceScreen) updatePayments() {
 			continue
 		}
 		p := ps[len(ps)-1-i] // newest first
-		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", p.CreatedAt.Local().Format("2006-01-02 15:04"), v.gatewayName(p.Gateway),
+		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", fmtDateTime(p.CreatedAt), v.gatewayName(p.Gateway),
 			billing.Format(p.Amount), paymentStateText(p.State))
 		if p.FailureReason != "" {
 			text += " (" + p.FailureReason + ")"
@@ -522,7 +552,7 @@ func (v *invoiceScreen) updateActions() {
 	if bank != nil {
 		in := bank.NextAction.Instructions
 		for i, val := range []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
-			billing.FormatPlain(in.Amount), in.Reference} {
+			billing.Format(in.Amount), in.Reference} {
 			v.bankValues[i].SetText(val)
 		}
 	}
@@ -594,10 +624,23 @@ func (v *invoiceScreen) onStopWaiting() {
 	v.update()
 }
 
-func (v *invoiceScreen) onCopy(value string) {
+// onCopy copies a bank detail and says so: the button shows a tick for a
+// moment, and the line under the details names what was copied.
+func (v *invoiceScreen) onCopy(name, value string, copyButton *button) {
 	v.env.app.Clipboard().SetContent(value)
-	v.say(lang.L("Copied: {{.Value}}", map[string]any{"Value": value}), widget.MediumImportance)
+	v.bankCopied.SetText(lang.L("Copied {{.Name}}: {{.Value}}", map[string]any{"Name": name, "Value": value}))
+	copyButton.SetIcon(theme.ConfirmIcon())
+	time.AfterFunc(copiedFor, func() {
+		v.env.run.do(func() {
+			if v.ctx.Err() == nil {
+				copyButton.SetIcon(theme.ContentCopyIcon())
+			}
+		})
+	})
 }
+
+// copiedFor is how long a copy button shows its tick.
+const copiedFor = 2 * time.Second
 
 func taxRateText(r billing.TaxRate) string {
 	switch {
@@ -692,6 +735,21 @@ func (v *invoiceScreen) onApplyCredit() {
 		v.say(lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": billing.FormatPlain(v.inv.BalanceDue)}), widget.DangerImportance)
 		return
 	}
+	// Money moves: the user confirms what and where, as for Cancel.
+	d := dialog.NewConfirm(lang.L("Apply credit?"),
+		lang.L("{{.Amount}} of your Available Credit will pay invoice {{.Number}}.", map[string]any{"Amount": billing.Format(m), "Number": v.inv.Number}),
+		func(ok bool) {
+			if ok {
+				v.applyCreditAmount(m)
+			}
+		}, v.env.win)
+	d.SetConfirmText(lang.L("Apply Credit"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.Show()
+}
+
+// applyCreditAmount pays the invoice with m of the account's credit.
+func (v *invoiceScreen) applyCreditAmount(m billing.Money) {
 	req := creditRequest{invoiceID: v.inv.ID, amount: m}
 	key := v.creditKey.keyFor(req)
 	v.applyCredit.Disable()

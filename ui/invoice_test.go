@@ -69,7 +69,10 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 	// Applying it clears the user's amount; the next prefill follows the
 	// new figures (¥877 of credit left, ¥3,177 due).
 	applied := f.rec.mark(TaskApplyCredit)
-	f.rec.onUI(v.onApplyCredit)
+	f.rec.onUI(func() {
+		v.onApplyCredit()
+		confirm(t, f.shell.win, "Apply Credit")
+	})
 	f.rec.wait(t, TaskApplyCredit, applied)
 	f.rec.onUI(func() {
 		if v.inv.BalanceDue.Amount != 3_177 || v.creditEntry.Text != "877" {

@@ -228,7 +228,7 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 		demoBadge.Hide()
 	}
 	header := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewIcon(theme.AccountIcon()), name, container.NewCenter(demoBadge)), right)
+		widget.NewIcon(theme.AccountIcon()), right, newLeading(name, demoBadge)) // a long name must not widen the window
 
 	f.content = container.NewStack()
 	f.nav = newNavList(func() int { return len(f.sections) },
@@ -243,10 +243,12 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 	f.nav.OnSelected = func(i widget.ListItemID) { f.show(f.sections[i].screen) }
 	signOut := newButton(lang.L("Sign out"), theme.LogoutIcon(), f.onSignOut)
 	signOut.Importance = widget.LowImportance
-	side := container.NewBorder(nil, signOut, nil, nil, f.nav)
-	split := container.NewHSplit(side, f.content)
-	split.Offset = 0.16
-	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), split), f.after)
+	// A fixed sidebar, not a split: its entries are short, and a divider
+	// that moves nothing useful only invites dragging. The sidebar comes
+	// before the screen in the Tab order, as it reads.
+	side := container.NewHBox(container.NewBorder(nil, signOut, nil, nil, f.nav), widget.NewSeparator())
+	body := container.New(layout.NewBorderLayout(nil, nil, side, nil), side, f.content)
+	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), body), f.after)
 	f.win.SetContent(f.tips)
 	f.followFocus()
 }
@@ -386,7 +388,10 @@ func save(w fyne.URIWriteCloser, write func(io.Writer) error) (string, error) {
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
 
-// fmtDate prints a date the way the user's language writes it.
-func fmtDate(t time.Time) string {
-	return t.Local().Format(lang.X("date-format", "2006-01-02"))
+// newWrapped is a label whose text wraps at word boundaries to the width
+// it is given: a sentence never sets the width of a screen.
+func newWrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

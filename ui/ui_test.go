@@ -244,7 +244,7 @@ func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 		af.gateway.SetSelected(f.gatewayName("card"))
 	})
 	f.rec.onUI(func() {
-		if !af.amountError.Visible() || !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
+		if !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
 			t.Fatalf("below minimum: error %q, submit disabled %v", af.amountError.Text, af.submit.Disabled())
 		}
 		af.amount.SetText("1000.5")
@@ -256,7 +256,7 @@ func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 		af.amount.SetText("１２，０００円") // full-width, as typed with a Japanese IME
 	})
 	f.rec.onUI(func() {
-		if af.amountError.Visible() || af.submit.Disabled() {
+		if af.amountError.Text != "" || af.submit.Disabled() {
 			t.Fatalf("valid amount refused: %q", af.amountError.Text)
 		}
 	})
@@ -348,6 +348,20 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 		t.Fatalf("opened the refused URL %q", u)
 	default:
 	}
+}
+
+// confirm taps the button named text in the dialog on top of w.
+func confirm(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog to %s", text)
+	}
+	b := findButton(top, text)
+	if b == nil {
+		t.Fatalf("no %q in the dialog:\n%s", text, dump(top))
+	}
+	test.Tap(b)
 }
 
 // findButton returns the shown button with the given text in o's tree.
@@ -546,6 +560,7 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 			t.Fatal("apply-credit amount not prefilled")
 		}
 		f.invoice().onApplyCredit()
+		confirm(t, f.shell.win, "Apply Credit")
 	})
 	f.rec.wait(t, TaskApplyCredit, c)
 	f.rec.onUI(func() {
@@ -642,14 +657,20 @@ func shown(o fyne.CanvasObject) []fyne.CanvasObject {
 
 // Every string the UI shows is translated, and the two files agree.
 func TestTranslationsAreComplete(t *testing.T) {
-	read := func(name string) map[string]string {
+	// A message is a string, or its plural forms ({"one": …, "other": …}).
+	read := func(name string) map[string]any {
 		data, err := assets.Translations.ReadFile("translations/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
+		m := map[string]any{}
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
+		}
+		for k, v := range m {
+			if forms, ok := v.(map[string]any); ok && forms["other"] == nil {
+				t.Errorf("%s: %q has no \"other\" form", name, k)
+			}
 		}
 		return m
 	}
@@ -665,7 +686,7 @@ func TestTranslationsAreComplete(t *testing.T) {
 		}
 	}
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`lang\.(?:L|X)\("((?:[^"\\]|\\.)*)"`)
+	re := regexp.MustCompile(`lang\.(?:L|X|N)\("((?:[^"\\]|\\.)*)"`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -748,10 +769,18 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 // setup adjusts its dependencies first.
 func startStaff(t *testing.T, env *servertest.Env, setup func(sc *apiclient.Client, d *Deps)) (*staffShell, *recorder) {
 	t.Helper()
-	if err := LoadTranslations("en"); err != nil {
+	return startStaffIn(t, env, "en", setup)
+}
+
+// startStaffIn is startStaff in a language, with the app's fonts.
+func startStaffIn(t *testing.T, env *servertest.Env, language string, setup func(sc *apiclient.Client, d *Deps)) (*staffShell, *recorder) {
+	t.Helper()
+	t.Setenv("LANGUAGE", "")
+	if err := LoadTranslations(language); err != nil {
 		t.Fatal(err)
 	}
 	fa := test.NewTempApp(t)
+	fa.Settings().SetTheme(NewTheme("light"))
 	staff := env.NewStaff()
 	sc, err := apiclient.New(env.URL, apiclient.Options{})
 	if err != nil {
