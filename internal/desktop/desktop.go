@@ -81,10 +81,14 @@ func Run(o Options) error {
 	}
 	var showSignIn func()
 	showSignIn = func() {
-		ui.SignIn(fa, accounts, runner, func(s *session.Session) {
+		w := ui.SignIn(fa, accounts, runner, func(s *session.Session) {
 			main := ui.New(deps(s, false, showSignIn, nil))
 			main.Window().Show()
-		}).Show()
+			fitScreen(main.Window())
+		})
+		w.CenterOnScreen()
+		w.Show()
+		fitScreen(w)
 	}
 
 	if o.Demo {
@@ -96,6 +100,7 @@ func Run(o Options) error {
 		win.Resize(fyne.NewSize(1024, 640))
 		win.SetMaster()
 		win.Show()
+		fitScreen(win)
 		var srv *demo.Server
 		defer func() {
 			if srv != nil {
@@ -123,8 +128,12 @@ func Run(o Options) error {
 					return
 				}
 				srv = r.srv
-				ui.New(deps(r.session, true, fa.Quit, win))
+				main := ui.New(deps(r.session, true, fa.Quit, win))
 				log.Info("main window content", "ms_since_launch", time.Since(launched).Milliseconds())
+				if tour != nil {
+					tour(tourStart{app: fa, main: main, server: srv.URL, accounts: accounts, runner: runner,
+						open: func(s *session.Session) ui.Shell { return ui.New(deps(s, true, func() {}, nil)) }})
+				}
 			})
 		}()
 	} else {
@@ -152,6 +161,21 @@ func startDemoAsync(reset bool, log *slog.Logger) <-chan demoStart {
 		started <- demoStart{srv, s, err}
 	}()
 	return started
+}
+
+// tour, when set, walks the demo through every screen for
+// scripts/screens.sh. Only test and tour builds have it (tour.go).
+var tour func(tourStart)
+
+// tourStart is what the tour starts from: the demo's main window, and
+// what it takes to open the windows of other accounts.
+type tourStart struct {
+	app      fyne.App
+	main     ui.Shell
+	server   string // the demo server's address
+	accounts ui.Accounts
+	runner   *ui.Runner
+	open     func(*session.Session) ui.Shell // a main window for another account
 }
 
 // startDemo starts the in-process server and signs in as the demo customer.
