@@ -154,6 +154,7 @@ func (s *archiveScreen) build() {
 			}
 			l.Refresh()
 		})
+	s.table.shrink = []int{0} // the number
 	s.openPDF = newButton(lang.L("Open PDF"), theme.DocumentIcon(), s.onOpenPDF)
 	s.openPDF.Disable()
 	s.versions = newButton(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)

@@ -10,15 +10,18 @@ import (
 )
 
 // columnTable is a table with a row of column titles whose columns are as
-// wide as what they hold (up to maxColumnWidth), but one (flex) that takes
-// the width left over, down to minFlexWidth on a narrow window. A column
-// the user drags to another width keeps it, also the next time the app
-// starts (in the preferences, under key).
+// wide as what they hold (up to maxColumnWidth), with one (flex) taking
+// the width left over. When the window is too narrow for them all, the
+// flexible column and those in shrink give up width (each down to
+// minShrunkWidth), so that the table fits without scrolling sideways as
+// long as it can. A column the user drags to another width keeps it, also
+// the next time the app starts (in the preferences, under key).
 type columnTable struct {
 	widget.Table
 	prefs   fyne.Preferences
 	key     string
 	flex    int
+	shrink  []int                     // besides flex, the columns that may be cut on a narrow window
 	content []float32                 // what each column's texts need
 	extra   float32                   // what a title cell needs beside its text (a sort icon)
 	set     []float32                 // widths the user dragged columns to; 0: none
@@ -29,7 +32,7 @@ type columnTable struct {
 // Widths of columns, in the units of fyne.Size.
 const (
 	maxColumnWidth = 480
-	minFlexWidth   = 160
+	minShrunkWidth = 96
 )
 
 // newColumnTable makes a table of the titled columns whose widths the
@@ -85,22 +88,54 @@ func (t *columnTable) Resize(s fyne.Size) {
 // fit sets every column's width for a table width wide (0: not known yet).
 func (t *columnTable) fit(width float32) {
 	widths := make([]float32, len(t.content))
-	left := width - theme.Padding()
+	total := theme.Padding() // the separators, one after each column
 	for i := range widths {
 		widths[i] = t.content[i]
 		if t.set[i] > 0 {
 			widths[i] = t.set[i]
 		}
-		if i != t.flex {
-			left -= widths[i] + theme.Padding()
-		}
+		total += widths[i] + theme.Padding()
 	}
-	if t.set[t.flex] == 0 && width > 0 {
-		widths[t.flex] = max(min(minFlexWidth, t.content[t.flex]), left)
+	switch extra := width - total; {
+	case width <= 0:
+	case extra > 0 && t.set[t.flex] == 0:
+		widths[t.flex] += extra
+	case extra < 0:
+		t.shrinkTo(widths, -extra)
 	}
 	t.shown = widths
 	for i, w := range widths {
 		t.SetColumnWidth(i, w)
+	}
+}
+
+// columnsWidth is what the columns take side by side, separators included.
+func (t *columnTable) columnsWidth() float32 {
+	w := theme.Padding()
+	for _, c := range t.shown {
+		w += c + theme.Padding()
+	}
+	return w
+}
+
+// shrinkTo takes up to cut off the widths of the columns that may be cut
+// (and that the user has not set), each in proportion to what it has
+// above minShrunkWidth.
+func (t *columnTable) shrinkTo(widths []float32, cut float32) {
+	var spare float32
+	for _, i := range append([]int{t.flex}, t.shrink...) {
+		if t.set[i] == 0 {
+			spare += max(0, widths[i]-minShrunkWidth)
+		}
+	}
+	if spare <= 0 {
+		return
+	}
+	share := min(1, cut/spare)
+	for _, i := range append([]int{t.flex}, t.shrink...) {
+		if t.set[i] == 0 {
+			widths[i] -= max(0, widths[i]-minShrunkWidth) * share
+		}
 	}
 }
 

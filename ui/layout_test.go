@@ -35,6 +35,12 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 				if got := windowMinSize(w); got.Width > smallScreen.Width || got.Height > smallScreen.Height {
 					t.Errorf("%s needs a window of at least %v×%v, more than %v×%v", name, got.Width, got.Height, smallScreen.Width, smallScreen.Height)
 				}
+				w.Resize(smallScreen)
+				for _, o := range placedObjects(w) {
+					if c, ok := o.(*columnTable); ok && c.columnsWidth() > c.Size().Width {
+						t.Errorf("%s: a table's columns take %v of its %v: it scrolls sideways", name, c.columnsWidth(), c.Size().Width)
+					}
+				}
 			}
 			t.Run("customer", func(t *testing.T) {
 				f := startTour(t, language)
@@ -65,6 +71,15 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 			})
 		})
 	}
+}
+
+// placedObjects lays the window's content out (as placeOf does) and lists
+// what shows.
+func placedObjects(w fyne.Window) []fyne.CanvasObject {
+	for range 2 {
+		shown(w.Content())
+	}
+	return shown(w.Content())
 }
 
 // windowMinSize is the smallest the window can be: its content's minimum

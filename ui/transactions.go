@@ -128,6 +128,7 @@ func (t *transactionsTab) build() {
 			}
 			l.Refresh()
 		})
+	t.table.shrink = []int{3} // the reference
 	t.table.OnSelected = t.onSelect
 	t.status = widget.NewLabel("")
 	t.entry = newWrapped(ledgerHint())
