@@ -55,6 +55,7 @@ type invoiceScreen struct {
 	body    *fyne.Container // preview or full
 	preview fyne.CanvasObject
 	full    fyne.CanvasObject
+	columns *columnsLayout // the invoice and what to do with it
 	message *widget.Label
 
 	previewHeader, header *invoiceHeader
@@ -170,9 +171,9 @@ func (v *invoiceScreen) build() {
 		widget.NewCard("", "", container.NewVBox(save, support)), v.cancelInv, v.help)
 
 	// The invoice on the left and what to do with it on the right; a
-	// narrow window stacks them, what to do first. One scroll for both.
-	cols := &columnsLayout{minWidth: 300, weights: []float32{5, 4}, stackOrder: []int{1, 0}}
-	v.full = container.NewVScroll(container.NewPadded(container.NewVBox(v.header.root, v.docLanguage, container.New(cols, details, actions))))
+	// narrow window stacks them (updateActions says in which order). One scroll.
+	v.columns = &columnsLayout{minWidth: 300, weights: []float32{5, 4}}
+	v.full = container.NewVScroll(container.NewPadded(container.NewVBox(v.header.root, v.docLanguage, container.New(v.columns, details, actions))))
 	v.body = container.NewStack(v.preview, v.full)
 	v.root = headed(container.NewHBox(v.back), v.body)
 }
@@ -542,6 +543,12 @@ func (v *invoiceScreen) updatePayments() {
 func (v *invoiceScreen) updateActions() {
 	inv := v.inv
 	unpaid := inv.Status == billing.InvoiceUnpaid
+	// Stacked on a narrow window, an unpaid invoice shows first how to pay
+	// it; any other shows first what it says.
+	v.columns.stackOrder = nil
+	if unpaid {
+		v.columns.stackOrder = []int{1, 0}
+	}
 	setVisible(v.payCard, unpaid)
 	setVisible(v.help, unpaid)
 	setVisible(v.cancelInv, unpaid && inv.Kind == billing.KindAddFunds)

@@ -104,16 +104,7 @@ func startTour(t *testing.T, language string) *fixture {
 		d.Accounts = savedAccounts{}
 	})
 	ctx := context.Background()
-	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(5_000, billing.JPY), time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "WELCOME1000"); err != nil {
-		t.Fatal(err)
-	}
-	paid := f.serviceInvoice(t, 1_000)
-	if _, err := f.client.ApplyCredit(ctx, apiclient.NewIdempotencyKey(), paid.ID, api.ApplyCreditRequest{Amount: paid.BalanceDue}); err != nil {
-		t.Fatal(err)
-	}
+	f.paidInvoice(t)
 	now := time.Now()
 	if _, err := f.env.Server.IssueServiceInvoice(ctx, f.user.ID, now, now.Add(14*24*time.Hour), []server.ServiceLine{
 		{Description: "VPS スタンダード 4GB（月額）東京リージョン・自動バックアップ付き・IPv4 アドレス 2 個", Quantity: 1, UnitPrice: 3_300, TaxRate: 10},
@@ -126,6 +117,25 @@ func startTour(t *testing.T, language string) *fixture {
 	f.rec.onUI(f.shell.acct.loadInvoices)
 	f.rec.wait(t, TaskInvoices, loaded)
 	return f
+}
+
+// paidInvoice is a service invoice of ¥1,100 paid from ¥5,000 of credit
+// that a voucher gave.
+func (f *fixture) paidInvoice(t *testing.T) api.Invoice {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.env.Server.CreateVoucher(ctx, "PAID5000", billing.New(5_000, billing.JPY), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "PAID5000"); err != nil {
+		t.Fatal(err)
+	}
+	inv := f.serviceInvoice(t, 1_000)
+	res, err := f.client.ApplyCredit(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.ApplyCreditRequest{Amount: inv.BalanceDue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Invoice
 }
 
 // walk takes the steps of the tour and calls at with each named one on the

@@ -448,3 +448,30 @@ func adjust(t *testing.T, f *fixture, reason string) {
 		t.Fatal(err)
 	}
 }
+
+// On a narrow window the invoice screen stacks its two columns: an unpaid
+// invoice shows first how to pay it, a paid one first what it says.
+func TestNarrowInvoiceShowsPayingFirstOnlyWhenUnpaid(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	inv := f.serviceInvoice(t, 3_000)
+	above := func(a, b fyne.CanvasObject) bool {
+		ra, _ := placeOf(f.shell.win, a)
+		rb, _ := placeOf(f.shell.win, b)
+		return ra.pos.Height < rb.pos.Height
+	}
+	f.openInvoice(t, inv)
+	f.rec.onUI(func() {
+		f.shell.win.Resize(smallScreen)
+		if v := f.invoice(); !above(v.payCard, v.lines) {
+			t.Error("an unpaid invoice on a narrow window: Pay Now! is not first")
+		}
+	})
+	paid := f.paidInvoice(t)
+	f.openInvoice(t, paid)
+	f.rec.onUI(func() {
+		v := f.invoice()
+		if save := findButton(v.object(), "Download PDF"); !above(v.lines, save) {
+			t.Error("a paid invoice on a narrow window: its lines are not first")
+		}
+	})
+}

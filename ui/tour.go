@@ -60,6 +60,7 @@ func (s *customerShell) tour() []TourStep {
 	tab := func(i int) func() { return func() { s.showScreen(b)(); b.selectTab(i) } }
 	open := func(state billing.InvoiceStatus, kind billing.InvoiceKind) func() {
 		return func() {
+			tab(0)() // from the list, as the user would
 			for _, r := range s.acct.invoices {
 				if r.state == state && r.kind == kind {
 					b.openInvoice(r.preview(), false)
