@@ -57,6 +57,7 @@ func walkTour(t tourStart, dir string) error {
 	if err := adjustForTour(ctx, staff); err != nil {
 		return err
 	}
+	fyne.DoAndWait(func() { fillScreen(t.main.Window()) })
 	if err := walkSteps(dir, ui.Tour(t.main)); err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func walkTour(t tourStart, dir string) error {
 	fyne.DoAndWait(func() {
 		staffShell = t.open(&session.Session{Client: staff, User: user})
 		staffShell.Window().Show()
-		fitScreen(staffShell.Window())
+		fillScreen(staffShell.Window())
 		t.main.Window().Hide()
 	})
 	if err := walkSteps(dir, ui.Tour(staffShell)); err != nil {
@@ -79,6 +80,14 @@ func walkTour(t tourStart, dir string) error {
 	})
 	time.Sleep(time.Second) // the saved accounts are read off the UI goroutine
 	return shot(dir, "sign-in")
+}
+
+// fillScreen makes a window as large as the screen lets it, as if the user
+// had maximised it: the pictures show each screen size used in full.
+func fillScreen(w fyne.Window) {
+	if screen, ok := workArea(w); ok {
+		w.Resize(screen)
+	}
 }
 
 // adjustForTour records a staff adjustment for the demo customer, so that
