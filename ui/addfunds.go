@@ -25,24 +25,24 @@ type addFundsTab struct {
 	nav     navigator
 
 	amount      *widget.Entry
-	amountError *widget.Label
-	limits      *widget.Label
+	amountError *wrapLabel
+	limits      *wrapLabel
 	quick       *fyne.Container
 	gateway     *widget.RadioGroup
-	gatewayInfo *widget.Label
+	gatewayInfo *wrapLabel
 	gatewayIDs  map[string]string // display name → id
-	policyText  *widget.Label
+	policyText  *wrapLabel
 	policyLink  *widget.Hyperlink
 	accept      *widget.Check
 	submit      *button
 	progress    *widget.ProgressBarInfinite
-	result      *widget.Label
+	result      *wrapLabel
 	openCard    *widget.Card
-	openText    *widget.Label
+	openText    *wrapLabel
 
 	voucher       *widget.Entry
 	redeem        *button
-	voucherResult *widget.Label
+	voucherResult *wrapLabel
 
 	key        actionKey[api.AddFundsRequest]
 	voucherKey actionKey[string]
@@ -78,18 +78,14 @@ func (t *addFundsTab) build() {
 	t.amount.OnSubmitted = func(string) { t.onSubmit() }
 	// The error's row is always there, empty when the amount is fine, so
 	// that an error appearing as the user types does not move the form.
-	t.amountError = widget.NewLabel("")
-	t.amountError.Wrapping = fyne.TextWrapWord
+	t.amountError = newWrapped("")
 	t.amountError.Importance = widget.DangerImportance
-	t.limits = widget.NewLabel(lang.L("Loading limits…"))
-	t.limits.Wrapping = fyne.TextWrapWord
+	t.limits = newWrapped(lang.L("Loading limits…"))
 	t.quick = newFlow()
 	t.gateway = widget.NewRadioGroup(nil, func(string) { t.onGateway() })
 	t.gateway.Required = true
-	t.gatewayInfo = widget.NewLabel("")
-	t.gatewayInfo.Wrapping = fyne.TextWrapWord
-	t.policyText = widget.NewLabel(lang.L("Deposited account credit is in principle not refundable and cannot be withdrawn as cash. It pays future orders and invoices."))
-	t.policyText.Wrapping = fyne.TextWrapWord
+	t.gatewayInfo = newWrapped("")
+	t.policyText = newWrapped(lang.L("Deposited account credit is in principle not refundable and cannot be withdrawn as cash. It pays future orders and invoices."))
 	t.policyLink = widget.NewHyperlink(lang.L("Account Credit Handling Policy"), nil)
 	t.accept = widget.NewCheck(lang.L("I understand that added credit is non-refundable"), func(bool) {
 		if t.result.Importance == widget.WarningImportance {
@@ -102,8 +98,7 @@ func (t *addFundsTab) build() {
 	t.submit.Disable()
 	t.progress = widget.NewProgressBarInfinite()
 	t.progress.Hide()
-	t.result = widget.NewLabel("")
-	t.result.Wrapping = fyne.TextWrapWord
+	t.result = newWrapped("")
 	t.result.Hide()
 
 	t.openText = newWrapped("")
@@ -125,8 +120,7 @@ func (t *addFundsTab) build() {
 	t.voucher.OnSubmitted = func(string) { t.onRedeem() }
 	t.redeem = newButton(lang.L("Redeem"), nil, t.onRedeem)
 	t.redeem.Disable()
-	t.voucherResult = widget.NewLabel("")
-	t.voucherResult.Wrapping = fyne.TextWrapWord
+	t.voucherResult = newWrapped("")
 	t.voucherResult.Hide()
 
 	bold := func(text string) *widget.Label {

@@ -53,8 +53,8 @@ type archiveScreen struct {
 	entries  []archive.Entry
 	titles   []string
 	table    *columnTable
-	empty    *widget.Label // in the table's place when it has no rows: why, and what to do
-	status   *widget.Label
+	empty    *wrapLabel // in the table's place when it has no rows: why, and what to do
+	status   *wrapLabel
 	progress *widget.ProgressBar
 	syncBtn  *button
 	openPDF  *button
@@ -466,8 +466,7 @@ func (s *archiveScreen) onVerify() {
 					lines = append(lines, p.String())
 				}
 				s.status.SetText(lang.N("Verification found {{.Count}} problems.", len(r.Problems), map[string]any{"Count": len(r.Problems)}))
-				text := widget.NewLabel(strings.Join(lines, "\n"))
-				text.Wrapping = fyne.TextWrapWord
+				text := newWrapped(strings.Join(lines, "\n"))
 				d := dialog.NewCustom(lang.L("The archive was altered"), lang.L("Close"), container.NewVScroll(text), s.env.win)
 				d.Resize(fyne.NewSize(700, 400))
 				d.Show()

@@ -229,8 +229,7 @@ func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
 	amount.SetPlaceHolder(lang.L("Amount (negative to deduct)"))
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder(lang.L("Reason (the customer sees it)"))
-	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapWord
+	result := newWrapped("")
 	save := newButton(lang.L("Record adjustment"), nil, nil)
 	save.OnTapped = func() {
 		m, err := billing.ParseAmount(amount.Text, cu.Currency)
@@ -244,7 +243,7 @@ func (c *customersScreen) adjustCard(cu api.Customer) fyne.CanvasObject {
 		newWrapped(lang.L("Corrections are new ledger entries; nothing is edited.")), amount, reason, container.NewHBox(save), result))
 }
 
-func (c *customersScreen) onAdjust(req adjustRequest, button *button, result *widget.Label) {
+func (c *customersScreen) onAdjust(req adjustRequest, button *button, result *wrapLabel) {
 	key := c.adjKey.keyFor(req)
 	button.Disable()
 	run(c.env.run, c.env.ctx, TaskAdjust, nil, func(ctx context.Context) (api.LedgerResult, error) {

@@ -56,18 +56,18 @@ type invoiceScreen struct {
 	preview fyne.CanvasObject
 	full    fyne.CanvasObject
 	columns *columnsLayout // the invoice and what to do with it
-	message *widget.Label
+	message *wrapLabel
 
 	previewHeader, header *invoiceHeader
-	previewNote           *widget.Label
+	previewNote           *wrapLabel
 	retry                 *button
 
-	seller, buyer *widget.Label
-	docLanguage   *widget.Label   // the invoice's own language, when not the UI's
+	seller, buyer *wrapLabel
+	docLanguage   *wrapLabel      // the invoice's own language, when not the UI's
 	lines         *fyne.Container // a grid: the titles, then a row of cells per line
 	totals        *widget.Form
 	totalValues   []*widget.Label // the totals' value labels, row by row
-	taxNote       *widget.Label
+	taxNote       *wrapLabel
 	paymentsTitle *widget.Label
 	payments      *fyne.Container
 
@@ -79,14 +79,15 @@ type invoiceScreen struct {
 	pay         *button
 	waitBox     *fyne.Container
 	bankCard    *widget.Card
-	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
-	bankCopied  *widget.Label   // what was copied last; an empty line until then
+	bankValues  []textLabel   // bank, branch, type, number, holder, amount, reference
+	bankTexts   []string      // what they show, to copy
+	bankCopied  *widget.Label // what was copied last; an empty line until then
 	creditCard  *widget.Card
 	creditEntry *widget.Entry
 	prefilled   string // what the app last put into creditEntry
 	applyCredit *button
 	cancelInv   *button
-	help        *widget.Label
+	help        *wrapLabel
 }
 
 // payRequest and creditRequest identify a Pay Now! and an Apply Credit
@@ -151,8 +152,7 @@ func (v *invoiceScreen) build() {
 	v.taxNote.Importance = widget.LowImportance
 	v.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.payments = container.NewVBox()
-	v.docLanguage = widget.NewLabel("")
-	v.docLanguage.Wrapping = fyne.TextWrapWord
+	v.docLanguage = newWrapped("")
 	details := container.NewVBox(parties, v.buildLines(), widget.NewSeparator(),
 		container.NewVBox(container.NewHBox(spacer(), v.totals), v.taxNote),
 		container.NewVBox(v.paymentsTitle, v.payments))
@@ -199,8 +199,9 @@ func (v *invoiceScreen) setBack(label string) {
 
 // invoiceHeader is the invoice's number, status and dates.
 type invoiceHeader struct {
-	title, badge, dates *widget.Label
-	root                fyne.CanvasObject
+	title, badge *widget.Label
+	dates        *wrapLabel
+	root         fyne.CanvasObject
 }
 
 func newInvoiceHeader() *invoiceHeader {
@@ -266,7 +267,7 @@ func (v *invoiceScreen) updateLines() {
 		}
 		ln := lines[row-1]
 		for c, text := range []string{ln.Description, fmt.Sprint(ln.Quantity), billing.Format(ln.UnitPrice), taxRateText(ln.TaxRate), billing.Format(ln.Amount)} {
-			cells[c].(*widget.Label).SetText(text)
+			cells[c].(textLabel).SetText(text)
 			cells[c].Show()
 		}
 	}
@@ -302,13 +303,13 @@ func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
 	names := []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
 		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")}
 	for i, name := range names {
-		val := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: i == len(names)-1})
+		var val textLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: i == len(names)-1})
 		if i == 0 || i == 1 || i == 4 { // bank, branch, holder
-			val.Wrapping = fyne.TextWrapWord
+			val = newWrapped("")
 		}
 		copyButton := newButton("", theme.ContentCopyIcon(), nil).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": name}), nil)
 		copyButton.Importance = widget.LowImportance
-		copyButton.OnTapped = func() { v.onCopy(name, val.Text, copyButton) }
+		copyButton.OnTapped = func() { v.onCopy(name, v.bankTexts[i], copyButton) }
 		v.bankValues = append(v.bankValues, val)
 		f.Append(name, container.NewBorder(nil, nil, nil, copyButton, val))
 	}
@@ -524,7 +525,7 @@ func (v *invoiceScreen) updatePayments() {
 		v.payments.Add(newWrapped(""))
 	}
 	for i, o := range v.payments.Objects {
-		l := o.(*widget.Label)
+		l := o.(*wrapLabel)
 		if i >= len(ps) {
 			l.Hide()
 			continue
@@ -558,9 +559,10 @@ func (v *invoiceScreen) updateActions() {
 	setVisible(v.bankCard, unpaid && bank != nil)
 	if bank != nil {
 		in := bank.NextAction.Instructions
-		for i, val := range []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
-			billing.Format(in.Amount), in.Reference} {
-			v.bankValues[i].SetText(val)
+		v.bankTexts = []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
+			billing.Format(in.Amount), in.Reference}
+		for i, text := range v.bankTexts {
+			v.bankValues[i].SetText(text)
 		}
 	}
 

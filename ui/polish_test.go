@@ -264,7 +264,7 @@ func TestDatesReadTheSameEverywhere(t *testing.T) {
 		if !strings.Contains(v.header.dates.Text, "Issued 6 Dec 2026") {
 			t.Errorf("invoice screen: %q", v.header.dates.Text)
 		}
-		attempt := v.payments.Objects[0].(*widget.Label).Text
+		attempt := v.payments.Objects[0].(*wrapLabel).Text
 		if !regexp.MustCompile(`^\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} `).MatchString(attempt) {
 			t.Errorf("payment attempt: %q", attempt)
 		}
@@ -351,7 +351,7 @@ func TestBankDetailsCopyWhole(t *testing.T) {
 		f.shell.win.Resize(fyne.NewSize(1024, 640))
 		v := f.invoice()
 		ref := v.openBankTransfer().NextAction.Instructions.Reference
-		amount, reference := v.bankValues[5], v.bankValues[6]
+		amount, reference := v.bankValues[5].(*widget.Label), v.bankValues[6].(*widget.Label)
 		if amount.Text != "¥30,000" || reference.Text != ref {
 			t.Fatalf("amount %q, reference %q (want ¥30,000, %s)", amount.Text, reference.Text, ref)
 		}

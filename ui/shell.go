@@ -387,11 +387,3 @@ func save(w fyne.URIWriteCloser, write func(io.Writer) error) (string, error) {
 }
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
-
-// newWrapped is a label whose text wraps at word boundaries to the width
-// it is given: a sentence never sets the width of a screen.
-func newWrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}

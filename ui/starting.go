@@ -17,8 +17,7 @@ func Starting() fyne.CanvasObject {
 
 // StartFailed turns the window into an error the user can read.
 func StartFailed(w fyne.Window, err error) {
-	msg := widget.NewLabel(lang.L("Billfold could not start: {{.Error}}", map[string]any{"Error": err.Error()}))
-	msg.Wrapping = fyne.TextWrapWord
+	msg := newWrapped(lang.L("Billfold could not start: {{.Error}}", map[string]any{"Error": err.Error()}))
 	msg.Importance = widget.DangerImportance
 	w.SetContent(container.NewPadded(msg))
 }

@@ -87,7 +87,7 @@ type transactionsTab struct {
 	titles  []string
 	table   *columnTable
 	status  *widget.Label
-	entry   *widget.Label // the selected entry in full, or how to get there
+	entry   *wrapLabel // the selected entry in full, or how to get there
 	loaded  bool
 	version uint64 // the account's ledger version the rows show
 	root    fyne.CanvasObject
