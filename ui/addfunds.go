@@ -143,7 +143,7 @@ func (t *addFundsTab) build() {
 		container.NewVBox(newWrapped(lang.L("Only if you have a coupon or voucher code.")),
 			container.NewBorder(nil, nil, nil, t.redeem, t.voucher), t.voucherResult))
 	body := container.NewVBox(t.openCard, newColumns(320, choose, container.NewVBox(confirm, voucherCard)))
-	t.root = container.NewVScroll(container.NewPadded(body))
+	t.root = container.NewVScroll(container.NewPadded(capWidth(readableWidth, body)))
 }
 
 // onConfig fills limits, quick amounts and gateways from the server.

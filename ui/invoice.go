@@ -173,7 +173,7 @@ func (v *invoiceScreen) build() {
 	// The invoice on the left and what to do with it on the right; a
 	// narrow window stacks them (updateActions says in which order). One scroll.
 	v.columns = &columnsLayout{minWidth: 300, weights: []float32{5, 4}}
-	v.full = container.NewVScroll(container.NewPadded(container.NewVBox(v.header.root, v.docLanguage, container.New(v.columns, details, actions))))
+	v.full = container.NewVScroll(container.NewPadded(capWidth(readableWidth, container.NewVBox(v.header.root, v.docLanguage, container.New(v.columns, details, actions)))))
 	v.body = container.NewStack(v.preview, v.full)
 	v.root = headed(container.NewHBox(v.back), v.body)
 }

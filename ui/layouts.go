@@ -367,3 +367,23 @@ func (l *flowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		l.height = y + rowH
 	}
 }
+
+// readableWidth is as wide as a page of forms and text gets.
+const readableWidth = 1200
+
+// capLayout gives its object the width it is given up to a maximum, at
+// the leading edge: a form or a page of text stretched across a 1920
+// pixel window is hard to read.
+type capLayout struct{ max float32 }
+
+// capWidth lays o out no wider than maxWidth.
+func capWidth(maxWidth float32, o fyne.CanvasObject) *fyne.Container {
+	return container.New(&capLayout{max: maxWidth}, o)
+}
+
+func (l *capLayout) MinSize(objects []fyne.CanvasObject) fyne.Size { return objects[0].MinSize() }
+
+func (l *capLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(fyne.NewSize(min(size.Width, max(l.max, objects[0].MinSize().Width)), size.Height))
+}

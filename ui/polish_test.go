@@ -475,3 +475,24 @@ func TestNarrowInvoiceShowsPayingFirstOnlyWhenUnpaid(t *testing.T) {
 		}
 	})
 }
+
+// On a large screen forms and the invoice keep a readable width instead
+// of stretching across it: each of their two columns less than two thirds
+// of readableWidth (across 1920 pixels they would be some 900 wide).
+func TestFormsStayReadableOnWideWindows(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	inv := f.serviceInvoice(t, 3_000)
+	f.rec.onUI(func() {
+		f.shell.win.Resize(fyne.NewSize(1920, 1080))
+		f.shell.billing.selectTab(1)
+		if r, _ := placeOf(f.shell.win, f.shell.billing.addFunds.amount); r.size.Width > readableWidth*2/3 {
+			t.Errorf("the amount field is %v wide", r.size.Width)
+		}
+	})
+	f.openInvoice(t, inv)
+	f.rec.onUI(func() {
+		if r, _ := placeOf(f.shell.win, f.invoice().lines); r.size.Width > readableWidth*2/3 {
+			t.Errorf("the invoice's lines are %v wide", r.size.Width)
+		}
+	})
+}

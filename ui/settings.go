@@ -70,7 +70,7 @@ func (s *settingsScreen) build() {
 		widget.NewFormItem(lang.L("Signed in as"), account),
 	)
 	box := container.NewVBox(widget.NewCard(lang.L("Settings"), "", form))
-	s.root = container.NewVScroll(box)
+	s.root = container.NewVScroll(capWidth(readableWidth, box))
 	if s.accounts != nil {
 		s.profiles = container.NewVBox()
 		box.Add(widget.NewCard(lang.L("Saved accounts"), "", container.NewVBox(
