@@ -745,16 +745,14 @@ func (v *invoiceScreen) onApplyCredit() {
 		return
 	}
 	// Money moves: the user confirms what and where, as for Cancel.
-	d := dialog.NewConfirm(lang.L("Apply credit?"),
+	newConfirmDialog(lang.L("Apply credit?"),
 		lang.L("{{.Amount}} of your Available Credit will pay invoice {{.Number}}.", map[string]any{"Amount": billing.Format(m), "Number": v.inv.Number}),
+		lang.L("Apply Credit"), lang.L("Cancel"),
 		func(ok bool) {
 			if ok {
 				v.applyCreditAmount(m)
 			}
-		}, v.env.win)
-	d.SetConfirmText(lang.L("Apply Credit"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.Show()
+		}, v.env.win).Show()
 }
 
 // applyCreditAmount pays the invoice with m of the account's credit.
@@ -783,11 +781,12 @@ func (v *invoiceScreen) applyCreditAmount(m billing.Money) {
 }
 
 func (v *invoiceScreen) onCancel() {
-	dialog.ShowConfirm(lang.L("Cancel this invoice?"), lang.L("The invoice will be cancelled and can no longer be paid."), func(ok bool) {
-		if ok {
-			v.cancelInvoice()
-		}
-	}, v.env.win)
+	newConfirmDialog(lang.L("Cancel this invoice?"), lang.L("The invoice will be cancelled and can no longer be paid."),
+		lang.L("Cancel this invoice"), lang.L("Keep the invoice"), func(ok bool) {
+			if ok {
+				v.cancelInvoice()
+			}
+		}, v.env.win).Show()
 }
 
 func (v *invoiceScreen) cancelInvoice() {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -139,7 +137,7 @@ func (e *env) openURL(u *url.URL) {
 }
 
 func (e *env) showError(title string, err error) {
-	dialog.ShowError(fmt.Errorf("%s: %s", title, describe(err)), e.win)
+	showMessageDialog(title, describe(err), e.win)
 }
 
 // archiveDir is where PDFs are saved by default and the archive lives.
