@@ -23,6 +23,9 @@ pictures=$(mkdir -p "$1" && cd "$1" && pwd)
 out=$pictures/logs # the app's and the X servers' logs
 mkdir -p "$out"
 bin=bin/billfold-tour
+# Where Fyne keeps the app's preferences: the ID in FyneApp.toml.
+app_id=$(sed -n 's/^ID = "\(.*\)"$/\1/p' FyneApp.toml)
+[[ -n $app_id ]] || { echo "screens: no ID in FyneApp.toml" >&2; exit 1; }
 go build -tags "${TAGS:-migrated_fynedo,no_emoji},screentour" -o "$bin" .
 
 . scripts/xvfb.sh # start_xvfb, stop_xvfb, launch, stop_app
@@ -36,8 +39,8 @@ tour() {
   trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
   # The theme as Settings would have saved it; a browser that opens
   # nothing (Pay Now opens the checkout page in it).
-  mkdir -p "$home/.config/fyne/io.billfold.desktop" "$home/bin" "$home/tour"
-  printf '{"theme":"%s"}\n' "$theme" >"$home/.config/fyne/io.billfold.desktop/preferences.json"
+  mkdir -p "$home/.config/fyne/$app_id" "$home/bin" "$home/tour"
+  printf '{"theme":"%s"}\n' "$theme" >"$home/.config/fyne/$app_id/preferences.json"
   printf '#!/bin/sh\nexit 0\n' >"$home/bin/xdg-open"
   chmod +x "$home/bin/xdg-open"
   PATH="$home/bin:$PATH" LANGUAGE="$language" BILLFOLD_TOUR="$home/tour" \
