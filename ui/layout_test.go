@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
 	"billfold/apiclient"
@@ -266,4 +267,29 @@ func placeOf(w fyne.Window, target fyne.CanvasObject) (at, visible rect) {
 	origin := fyne.NewSize(content.Position().X, content.Position().Y)
 	walk(content, fyne.Size{}, rect{origin, content.Size()})
 	return at, visible
+}
+
+// The sidebar shows each entry's name whole, in both languages (the list
+// took the width of a placeholder: "このアプリについて" was cut).
+func TestSidebarShowsEveryNameWhole(t *testing.T) {
+	for _, language := range []string{"en", "ja"} {
+		t.Run(language, func(t *testing.T) {
+			f := start(t, billing.JPY, language)
+			f.rec.onUI(func() {
+				f.shell.win.Resize(smallScreen)
+				names := 0
+				for _, o := range shown(f.shell.nav) {
+					if l, ok := o.(*widget.Label); ok {
+						names++
+						if r, clip := placeOf(f.shell.win, l); !clip.contains(r) {
+							t.Errorf("%q is cut: at %v in a list showing %v", l.Text, r, clip)
+						}
+					}
+				}
+				if names != len(f.shell.sections) {
+					t.Fatalf("%d names shown of %d sections", names, len(f.shell.sections))
+				}
+			})
+		})
+	}
 }

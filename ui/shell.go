@@ -229,9 +229,17 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 		widget.NewIcon(theme.AccountIcon()), right, newLeading(name, demoBadge)) // a long name must not widen the window
 
 	f.content = container.NewStack()
+	// The list is as wide as its template: the longest name, so that no
+	// entry is cut ("このアプリについて" was).
+	longest, widest := "", float32(0)
+	for _, sec := range f.sections {
+		if w := fyne.MeasureText(sec.name, theme.TextSize(), fyne.TextStyle{}).Width; w > widest {
+			longest, widest = sec.name, w
+		}
+	}
 	f.nav = newNavList(func() int { return len(f.sections) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel("Section name"))
+			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel(longest))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)

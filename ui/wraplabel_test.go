@@ -69,7 +69,7 @@ func renderedLines(o fyne.CanvasObject) []string {
 // its lines.
 func TestDialogMessagesKeepJapanesePunctuationOffLineStarts(t *testing.T) {
 	fa := test.NewTempApp(t)
-	fa.Settings().SetTheme(NewTheme(assets.JapaneseFont, "light"))
+	fa.Settings().SetTheme(NewTheme("light"))
 	message := "サーバーに接続できません。接続を確認してから、もう一度お試しください（しばらく待つと直ることがあります）。"
 	w := fa.NewWindow("")
 	w.SetPadded(false)
