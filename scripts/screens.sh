@@ -6,7 +6,7 @@
 # dbus-run-session in demo mode with fresh demo data, and the tour walks
 # every screen: Invoices, Add Funds with an error and filled in, Pay Now
 # waiting for the browser, bank transfer details, an unpaid and a paid
-# invoice, Transactions, Archive before and after a sync, Settings, the
+# invoice, Transactions, Archive before and after a sync, Settings, About, the
 # staff's Customers with a customer open, their Archive and Settings, and
 # sign-in. At each, the app says "tour: shot NAME" and waits; this script
 # takes the picture (OUT_DIR/WxH-LANG-THEME-NAME.png) and prints the size

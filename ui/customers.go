@@ -75,7 +75,10 @@ func (c *customersScreen) build() {
 	c.status = widget.NewLabel("")
 	c.results = newNavList(func() int { return len(c.list) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), widget.NewLabel("Customer name"))
+			// The name and address give way to the credit beside them.
+			who := widget.NewLabel("Customer name")
+			who.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), who)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
@@ -86,9 +89,9 @@ func (c *customersScreen) build() {
 	c.results.OnSelected = c.onSelect
 	c.detail = container.NewStack(widget.NewLabel(lang.L("Choose a customer.")))
 	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
-	split := container.NewHSplit(left, c.detail)
-	split.Offset = 0.4
-	c.root = split
+	// Side by side at fixed shares, not a split: its divider moved
+	// nothing a user needs, and showed as a stray bar.
+	c.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{2, 3}}, left, c.detail)
 }
 
 func (c *customersScreen) object() fyne.CanvasObject { return c.root }

@@ -38,6 +38,9 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 				}
 				w.Resize(smallScreen)
 				for _, o := range placedObjects(w) {
+					if _, ok := o.(*container.Split); ok {
+						t.Errorf("%s: a split's divider shows", name)
+					}
 					if c, ok := o.(*columnTable); ok && c.columnsWidth() > c.Size().Width {
 						t.Errorf("%s: a table's columns take %v of its %v: it scrolls sideways", name, c.columnsWidth(), c.Size().Width)
 					}
@@ -292,4 +295,29 @@ func TestSidebarShowsEveryNameWhole(t *testing.T) {
 			})
 		})
 	}
+}
+
+// The staff's list of customers shows each row's name and address beside
+// the customer's credit, cut short rather than drawn over it.
+func TestCustomerRowsKeepTheirCreditClear(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	waitingTransfer(t, env)
+	s, rec := startStaffIn(t, env, "en", nil)
+	rec.wait(t, TaskCustomers, 0)
+	rec.onUI(func() {
+		s.win.Resize(smallScreen)
+		placedObjects(s.win)
+		rows := 0
+		for _, o := range shown(s.customers.results) {
+			if l, ok := o.(*widget.Label); ok && l.Text != "" {
+				rows++
+				if l.MinSize().Width > l.Size().Width {
+					t.Errorf("%q is drawn %v wide in %v", l.Text, l.MinSize().Width, l.Size().Width)
+				}
+			}
+		}
+		if rows == 0 {
+			t.Fatal("no customer rows")
+		}
+	})
 }

@@ -113,7 +113,13 @@ func (s *customerShell) tour() []TourStep {
 			s.step("archive", s.showScreen(a), func() bool { return a.store != nil }),
 			s.step("archive-synced", a.onSync, func() bool { return a.cancel == nil && len(a.entries) > 0 }))
 	}
-	return append(steps, s.step("settings", s.showScreen(s.settings), nil))
+	return append(steps, s.step("settings", s.showScreen(s.settings), nil), s.aboutStep())
+}
+
+// aboutStep shows About, last in every sidebar.
+func (f *frame) aboutStep() TourStep {
+	about := f.sections[len(f.sections)-1].screen
+	return f.step("about", f.showScreen(about), nil)
 }
 
 func (s *staffShell) tour() []TourStep {
