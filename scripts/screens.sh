@@ -12,8 +12,9 @@
 # takes the picture (OUT_DIR/WxH-LANG-THEME-NAME.png) and prints the size
 # the window has then.
 #
-# It fails when a window ends larger than its screen, when the tour does
-# not finish, or when the app logs a crash or Fyne's "Failed to focus".
+# It fails when a window ends larger than its screen, when a picture is not
+# in the theme asked for (a light one mostly dark), when the tour does not
+# finish, or when the app logs a crash or Fyne's "Failed to focus".
 # SIZES, LANGS and THEMES choose a subset (e.g. SIZES=800x600 LANGS=ja).
 # It takes several minutes; `make test` does not run it.
 set -euo pipefail
@@ -56,8 +57,13 @@ tour() {
       w=${WIDTH:-?} h=${HEIGHT:-?}
       DISPLAY="$display" import -window root "$pictures/$name-$shot.png"
       touch "$home/tour/$shot.done"
-      local verdict=ok
+      local verdict=ok brightness
       if [[ $w == "?" || $w -gt $screen_w || $h -gt $screen_h ]]; then verdict="LARGER THAN THE SCREEN"; status=1; fi
+      # A light picture is mostly light: the theme reached the app.
+      brightness=$(convert "$pictures/$name-$shot.png" -colorspace Gray -format '%[fx:round(100*mean)]' info:)
+      if [[ ($theme == light && $brightness -lt 50) || ($theme == dark && $brightness -gt 50) ]]; then
+        verdict="$verdict, NOT $theme (brightness $brightness%)"; status=1
+      fi
       printf '%-22s %-16s window %sx%s %s\n' "$name" "$shot" "$w" "$h" "$verdict"
     done
     grep -q -E '^[0-9.]+ tour: done' "$log" && break
