@@ -144,14 +144,7 @@ func TestArchiveStartsWithAHintToSync(t *testing.T) {
 		api.AddFundsRequest{Amount: billing.New(7_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"}); err != nil {
 		t.Fatal(err)
 	}
-	var s *archiveScreen
-	searched := f.rec.mark(TaskArchiveSearch)
-	f.rec.onUI(func() {
-		f.browser.Preferences().SetString(PrefArchiveDir, t.TempDir())
-		s = newArchiveScreen(f.shell.env, testArchiver{c: f.client}, ownInvoices{cur: billing.JPY})
-		s.refresh()
-	})
-	f.rec.wait(t, TaskArchiveSearch, searched)
+	s := f.openArchive(t)
 	f.rec.onUI(func() {
 		text := dump(s.object())
 		if !strings.Contains(text, "Press Sync") || slices.Contains(shown(s.object()), fyne.CanvasObject(s.table)) {
@@ -269,14 +262,7 @@ func TestDatesReadTheSameEverywhere(t *testing.T) {
 			t.Errorf("payment attempt: %q", attempt)
 		}
 	})
-	var s *archiveScreen
-	searched := f.rec.mark(TaskArchiveSearch)
-	f.rec.onUI(func() {
-		f.browser.Preferences().SetString(PrefArchiveDir, t.TempDir())
-		s = newArchiveScreen(f.shell.env, testArchiver{c: f.client}, ownInvoices{cur: billing.JPY})
-		s.refresh()
-	})
-	f.rec.wait(t, TaskArchiveSearch, searched)
+	s := f.openArchive(t)
 	synced, searched := f.rec.mark(TaskArchiveSync), f.rec.mark(TaskArchiveSearch)
 	f.rec.onUI(s.onSync)
 	f.rec.wait(t, TaskArchiveSync, synced)
