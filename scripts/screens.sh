@@ -53,14 +53,14 @@ tour() {
       local shot=${shots[handled]} win w h
       handled=$((handled + 1))
       win=$(DISPLAY="$display" xdotool search --onlyvisible --pid "$(pgrep -s "$app" -x "${bin##*/}" | head -1)" 2>/dev/null | tail -1 || true)
-      eval "$(DISPLAY="$display" xdotool getwindowgeometry --shell "$win" 2>/dev/null | grep -E '^(WIDTH|HEIGHT)=')"
+      eval "$(DISPLAY="$display" xdotool getwindowgeometry --shell "$win" 2>/dev/null | grep -E '^(X|Y|WIDTH|HEIGHT)=')"
       w=${WIDTH:-?} h=${HEIGHT:-?}
       DISPLAY="$display" import -window root "$pictures/$name-$shot.png"
       touch "$home/tour/$shot.done"
       local verdict=ok brightness
       if [[ $w == "?" || $w -gt $screen_w || $h -gt $screen_h ]]; then verdict="LARGER THAN THE SCREEN"; status=1; fi
-      # A light picture is mostly light: the theme reached the app.
-      brightness=$(convert "$pictures/$name-$shot.png" -colorspace Gray -format '%[fx:round(100*mean)]' info:)
+      # A light window is mostly light: the theme reached the app.
+      brightness=$(convert "$pictures/$name-$shot.png" -crop "${w}x${h}+${X:-0}+${Y:-0}" -colorspace Gray -format '%[fx:round(100*mean)]' info:)
       if [[ ($theme == light && $brightness -lt 50) || ($theme == dark && $brightness -gt 50) ]]; then
         verdict="$verdict, NOT $theme (brightness $brightness%)"; status=1
       fi
