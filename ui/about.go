@@ -44,7 +44,7 @@ func newAboutScreen(e *env) *aboutScreen {
 		widget.NewFormItem(lang.L("Website"), site),
 	)
 	notice := newWrapped(lang.L("Billfold includes open-source software and the IPAexGothic font (IPA Font License). Their licences are installed with Billfold."))
-	return &aboutScreen{env: e, archive: archive, site: site, root: container.NewVScroll(container.NewVBox(widget.NewCard("Billfold", lang.L("Desktop billing client"), form), notice))}
+	return &aboutScreen{env: e, archive: archive, site: site, root: container.NewVScroll(capWidth(readableWidth, container.NewVBox(widget.NewCard("Billfold", lang.L("Desktop billing client"), form), notice)))}
 }
 
 func (s *aboutScreen) object() fyne.CanvasObject { return s.root }

@@ -480,5 +480,11 @@ func TestFormsStayReadableOnWideWindows(t *testing.T) {
 		if r, _ := placeOf(f.shell.win, f.invoice().lines); r.size.Width > readableWidth*2/3 {
 			t.Errorf("the invoice's lines are %v wide", r.size.Width)
 		}
+		about := f.shell.sections[len(f.shell.sections)-1].screen.(*aboutScreen)
+		f.shell.showScreen(about)()
+		screen, _ := placeOf(f.shell.win, about.object())
+		if r, _ := placeOf(f.shell.win, about.archive); r.pos.Width+r.size.Width > screen.pos.Width+readableWidth {
+			t.Errorf("About's values reach %v from its left edge", r.pos.Width+r.size.Width-screen.pos.Width)
+		}
 	})
 }
