@@ -358,12 +358,12 @@ func TestBankDetailsCopyWhole(t *testing.T) {
 }
 
 // findCopyButton is the copy button beside value in card.
-func findCopyButton(t *testing.T, card fyne.CanvasObject, value *widget.Label) *widget.Button {
+func findCopyButton(t *testing.T, card fyne.CanvasObject, value *widget.Label) *button {
 	t.Helper()
 	for _, o := range shown(card) {
 		if c, ok := o.(*fyne.Container); ok && slices.Contains(c.Objects, fyne.CanvasObject(value)) {
 			for _, x := range c.Objects {
-				if b, ok := x.(*widget.Button); ok {
+				if b, ok := x.(*button); ok {
 					return b
 				}
 			}
