@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2/widget"
 
-	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
@@ -40,11 +39,7 @@ func (s testStore) Sync(ctx context.Context, customers []string, progress func(d
 
 func TestArchiveSyncSearchVerify(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(7_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := f.addFunds(t, billing.New(7_000, billing.JPY), "card")
 	s := f.openArchive(t)
 	synced, searched := f.rec.mark(TaskArchiveSync), f.rec.mark(TaskArchiveSearch)
 	f.rec.onUI(s.onSync)

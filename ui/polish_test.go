@@ -102,13 +102,7 @@ func inTree(root, o fyne.CanvasObject) bool {
 // moves nothing.
 func TestApplyCreditAsksFirst(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	ctx := context.Background()
-	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "WELCOME1000"); err != nil {
-		t.Fatal(err)
-	}
+	f.voucherCredit(t, "WELCOME1000", 1_000)
 	inv := f.serviceInvoice(t, 3_000)
 	f.rec.until(t, "the voucher's credit", func() bool { return f.shell.credit.credit.Text == "¥1,000" })
 	f.openInvoice(t, inv)
@@ -140,10 +134,7 @@ func TestApplyCreditAsksFirst(t *testing.T) {
 // search fields do not look like filters; a count of one is singular.
 func TestArchiveStartsWithAHintToSync(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	if _, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(7_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"}); err != nil {
-		t.Fatal(err)
-	}
+	f.addFunds(t, billing.New(7_000, billing.JPY), "card")
 	s := f.openArchive(t)
 	f.rec.onUI(func() {
 		text := dump(s.object())
@@ -184,12 +175,8 @@ func TestArchiveStartsWithAHintToSync(t *testing.T) {
 // A cancelled invoice owes nothing, and says so instead of "Balance due".
 func TestCancelledInvoiceOwesNothing(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(5_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
+	inv, err := f.client.CancelInvoice(context.Background(), apiclient.NewIdempotencyKey(), f.addFunds(t, billing.New(5_000, billing.JPY), "card").ID)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if inv, err = f.client.CancelInvoice(context.Background(), apiclient.NewIdempotencyKey(), inv.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.openInvoice(t, inv)

@@ -187,16 +187,35 @@ func (f *fixture) openInvoice(t *testing.T, inv api.Invoice) {
 	f.rec.wait(t, TaskInvoice, fetched)
 }
 
-// payFromInvoiceScreen creates an add-funds invoice, opens it and taps
-// Pay Now! with the gateway, waiting for the answer.
-func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gateway string) {
+// addFunds creates an add-funds invoice for amount, to pay by gateway.
+func (f *fixture) addFunds(t *testing.T, amount billing.Money, gateway string) api.Invoice {
 	t.Helper()
 	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
 		api.AddFundsRequest{Amount: amount, Gateway: gateway, PolicyVersion: "2026-06-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.openInvoice(t, inv)
+	return inv
+}
+
+// voucherCredit gives f's customer amount yen of credit through a new
+// voucher, code.
+func (f *fixture) voucherCredit(t *testing.T, code string, amount int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.env.Server.CreateVoucher(ctx, code, billing.New(amount, billing.JPY), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), code); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// payFromInvoiceScreen creates an add-funds invoice, opens it and taps
+// Pay Now! with the gateway, waiting for the answer.
+func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gateway string) {
+	t.Helper()
+	f.openInvoice(t, f.addFunds(t, amount, gateway))
 	paid := f.rec.mark(TaskPay)
 	f.rec.onUI(func() {
 		v := f.invoice()
@@ -575,11 +594,7 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 
 func TestDownloadPDFWritesFile(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(5_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := f.addFunds(t, billing.New(5_000, billing.JPY), "card")
 	f.openInvoice(t, inv)
 	path := filepath.Join(t.TempDir(), inv.Number+".pdf")
 	w, err := storage.Writer(storage.NewFileURI(path))
