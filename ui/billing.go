@@ -138,6 +138,7 @@ func (s *billingScreen) closeInvoice() {
 	if s.invoice == nil {
 		return
 	}
+	s.env.dropTip()
 	s.invoice.close()
 	s.root.Remove(s.invoice.object())
 	s.invoice = nil

@@ -475,3 +475,27 @@ func TestFormsStayReadableOnWideWindows(t *testing.T) {
 		}
 	})
 }
+
+// A tooltip goes with its screen: the back button's, shown while it had
+// the focus, is not left over the tab the user goes to, nor over another
+// section.
+func TestTooltipsLeaveWithTheirScreen(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	inv := f.serviceInvoice(t, 3_000)
+	tips := func() *tipLayer { return f.shell.win.Canvas().Content().(*tipLayer) }
+	for _, leave := range []func(){
+		func() { f.shell.billing.selectTab(2) },
+		f.shell.showScreen(f.shell.settings),
+	} {
+		f.openInvoice(t, inv)
+		f.rec.onUI(func() { f.shell.win.Canvas().Focus(f.invoice().back) })
+		eventually(t, f, "the back button's tooltip", func() bool { return tips().shownTip() != "" })
+		f.rec.onUI(func() {
+			leave()
+			if got := tips().shownTip(); got != "" {
+				t.Errorf("the tooltip %q stayed", got)
+			}
+		})
+		f.rec.onUI(f.shell.showScreen(f.shell.billing))
+	}
+}

@@ -116,6 +116,15 @@ func (e *env) menuChanged() {
 	}
 }
 
+// dropTip hides the window's tooltip: a screen that goes takes its
+// controls' tooltips with it (Fyne keeps the focus on a control that left
+// the window, and its tooltip would stay over the next screen).
+func (e *env) dropTip() {
+	if l, ok := e.win.Canvas().Content().(*tipLayer); ok {
+		l.hide()
+	}
+}
+
 // focus gives f the keyboard focus, if f is on the window.
 func (e *env) focus(f fyne.Focusable) {
 	if f != nil && f.(fyne.CanvasObject).Visible() {
@@ -321,6 +330,7 @@ func (f *frame) fileMenu(first ...*command) menu {
 
 // show puts a section's screen in the window and lets it load.
 func (f *frame) show(s screen) {
+	f.dropTip()
 	f.shown = s
 	f.content.Objects = []fyne.CanvasObject{s.object()}
 	f.content.Refresh()
