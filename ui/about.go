@@ -43,9 +43,8 @@ func newAboutScreen(e *env) *aboutScreen {
 		widget.NewFormItem(lang.L("Saved sign-ins"), value(lang.L("the system keyring, service “billfold”"))),
 		widget.NewFormItem(lang.L("Website"), site),
 	)
-	notice := widget.NewLabel(lang.L("Billfold includes open-source software and the IPAexGothic font (IPA Font License). Their licences are installed with Billfold."))
-	notice.Wrapping = fyne.TextWrapWord
-	return &aboutScreen{env: e, archive: archive, site: site, root: container.NewVScroll(container.NewVBox(widget.NewCard("Billfold", lang.L("Desktop billing client"), form), notice))}
+	notice := newWrapped(lang.L("Billfold includes open-source software and the IPAexGothic font (IPA Font License). Their licences are installed with Billfold."))
+	return &aboutScreen{env: e, archive: archive, site: site, root: container.NewVScroll(capWidth(readableWidth, container.NewVBox(widget.NewCard("Billfold", lang.L("Desktop billing client"), form), notice)))}
 }
 
 func (s *aboutScreen) object() fyne.CanvasObject { return s.root }

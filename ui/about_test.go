@@ -14,7 +14,7 @@ import (
 // and where it keeps its settings and archive, in the UI language; the
 // archive folder follows Settings.
 func TestAboutShowsVersionAndFolders(t *testing.T) {
-	for language, title := range map[string]string{"en": "About", "ja": "このアプリについて"} {
+	for language, title := range map[string]string{"en": "About", "ja": "アプリ情報"} {
 		t.Run(language, func(t *testing.T) { // one app at a time: the cleanup waits for all work
 			f := start(t, billing.JPY, language)
 			moved := filepath.Join(t.TempDir(), "Invoices")

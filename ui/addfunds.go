@@ -25,24 +25,24 @@ type addFundsTab struct {
 	nav     navigator
 
 	amount      *widget.Entry
-	amountError *widget.Label
-	limits      *widget.Label
+	amountError *wrapLabel
+	limits      *wrapLabel
 	quick       *fyne.Container
 	gateway     *widget.RadioGroup
-	gatewayInfo *widget.Label
+	gatewayInfo *wrapLabel
 	gatewayIDs  map[string]string // display name → id
-	policyText  *widget.Label
+	policyText  *wrapLabel
 	policyLink  *widget.Hyperlink
 	accept      *widget.Check
 	submit      *button
 	progress    *widget.ProgressBarInfinite
-	result      *widget.Label
+	result      *wrapLabel
 	openCard    *widget.Card
-	openText    *widget.Label
+	openText    *wrapLabel
 
 	voucher       *widget.Entry
 	redeem        *button
-	voucherResult *widget.Label
+	voucherResult *wrapLabel
 
 	key        actionKey[api.AddFundsRequest]
 	voucherKey actionKey[string]
@@ -76,18 +76,16 @@ func (t *addFundsTab) build() {
 	t.amount.SetPlaceHolder(lang.L("Amount"))
 	t.amount.OnChanged = func(string) { t.validate() }
 	t.amount.OnSubmitted = func(string) { t.onSubmit() }
-	t.amountError = widget.NewLabel("")
+	// The error's row is always there, empty when the amount is fine, so
+	// that an error appearing as the user types does not move the form.
+	t.amountError = newWrapped("")
 	t.amountError.Importance = widget.DangerImportance
-	t.amountError.Hide()
-	t.limits = widget.NewLabel(lang.L("Loading limits…"))
-	t.limits.Wrapping = fyne.TextWrapWord
-	t.quick = container.NewHBox()
+	t.limits = newWrapped(lang.L("Loading limits…"))
+	t.quick = newFlow()
 	t.gateway = widget.NewRadioGroup(nil, func(string) { t.onGateway() })
 	t.gateway.Required = true
-	t.gatewayInfo = widget.NewLabel("")
-	t.gatewayInfo.Wrapping = fyne.TextWrapWord
-	t.policyText = widget.NewLabel(lang.L("Deposited account credit is in principle not refundable and cannot be withdrawn as cash. It pays future orders and invoices."))
-	t.policyText.Wrapping = fyne.TextWrapWord
+	t.gatewayInfo = newWrapped("")
+	t.policyText = newWrapped(lang.L("Deposited account credit is in principle not refundable and cannot be withdrawn as cash. It pays future orders and invoices."))
 	t.policyLink = widget.NewHyperlink(lang.L("Account Credit Handling Policy"), nil)
 	t.accept = widget.NewCheck(lang.L("I understand that added credit is non-refundable"), func(bool) {
 		if t.result.Importance == widget.WarningImportance {
@@ -100,16 +98,14 @@ func (t *addFundsTab) build() {
 	t.submit.Disable()
 	t.progress = widget.NewProgressBarInfinite()
 	t.progress.Hide()
-	t.result = widget.NewLabel("")
-	t.result.Wrapping = fyne.TextWrapWord
+	t.result = newWrapped("")
 	t.result.Hide()
 
-	t.openText = widget.NewLabel("")
-	t.openText.Wrapping = fyne.TextWrapWord
+	t.openText = newWrapped("")
 	openView := newButton(lang.L("Open invoice"), theme.DocumentIcon(), t.onOpenInvoice)
 	openView.Importance = widget.HighImportance
-	t.openCard = widget.NewCard(lang.L("An add-funds invoice is waiting for payment"), "",
-		container.NewVBox(t.openText, container.NewHBox(openView)))
+	t.openCard = widget.NewCard("", "", container.NewVBox(
+		newWrapped(lang.L("An add-funds invoice is waiting for payment")), t.openText, container.NewHBox(openView)))
 	t.openCard.Hide()
 
 	t.voucher = widget.NewEntry()
@@ -124,26 +120,30 @@ func (t *addFundsTab) build() {
 	t.voucher.OnSubmitted = func(string) { t.onRedeem() }
 	t.redeem = newButton(lang.L("Redeem"), nil, t.onRedeem)
 	t.redeem.Disable()
-	t.voucherResult = widget.NewLabel("")
-	t.voucherResult.Wrapping = fyne.TextWrapWord
+	t.voucherResult = newWrapped("")
 	t.voucherResult.Hide()
 
-	form := container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("Amount"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		t.amount, t.amountError, t.limits, t.quick,
+	bold := func(text string) *widget.Label {
+		return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	// The guide's order: amount and gateway on the left; the notice, its
+	// acknowledgement and "+ Add Funds" on the right, so that all of it
+	// shows at once on a 1024×640 window. A narrow window stacks them.
+	choose := widget.NewCard("", "", container.NewVBox(
+		bold(lang.L("Amount")), t.amount, t.amountError, t.limits, t.quick,
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.L("Gateway"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		t.gateway, t.gatewayInfo,
-		widget.NewSeparator(),
-		container.NewHBox(widget.NewIcon(theme.WarningIcon()), widget.NewLabelWithStyle(lang.L("Important"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		bold(lang.L("Gateway")), t.gateway, t.gatewayInfo,
+	))
+	confirm := widget.NewCard("", "", container.NewVBox(
+		container.NewHBox(widget.NewIcon(theme.WarningIcon()), bold(lang.L("Important"))),
 		t.policyText, t.policyLink, t.accept,
 		container.NewHBox(t.submit), t.progress, t.result,
-	)
-	voucherCard := widget.NewCard(lang.L("Redeem Voucher"), lang.L("Only if you have a coupon or voucher code."),
-		container.NewVBox(container.NewBorder(nil, nil, nil, t.redeem, t.voucher), t.voucherResult))
-	left := container.NewVBox(t.openCard, widget.NewCard(lang.L("Add Funds"), "", form))
-	body := container.NewGridWithColumns(2, left, container.NewVBox(voucherCard))
-	t.root = container.NewVScroll(container.NewPadded(body))
+	))
+	voucherCard := widget.NewCard(lang.L("Redeem Voucher"), "",
+		container.NewVBox(newWrapped(lang.L("Only if you have a coupon or voucher code.")),
+			container.NewBorder(nil, nil, nil, t.redeem, t.voucher), t.voucherResult))
+	body := container.NewVBox(t.openCard, newColumns(320, choose, container.NewVBox(confirm, voucherCard)))
+	t.root = container.NewVScroll(container.NewPadded(capWidth(readableWidth, body)))
 }
 
 // onConfig fills limits, quick amounts and gateways from the server.
@@ -236,6 +236,8 @@ func (t *addFundsTab) parse() (billing.Money, string) {
 		return m, lang.L("The amount is above the maximum deposit.")
 	case err != nil:
 		return m, lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": billing.FormatNumber(c.MinDeposit)})
+	case m.Amount <= 0:
+		return m, lang.L("Enter an amount above zero.")
 	case m.Amount < c.MinDeposit.Amount:
 		return m, lang.L("The minimum deposit is {{.Min}}.", map[string]any{"Min": billing.Format(c.MinDeposit)})
 	case m.Amount > c.MaxDeposit.Amount:
@@ -248,12 +250,7 @@ func (t *addFundsTab) parse() (billing.Money, string) {
 
 func (t *addFundsTab) validate() {
 	m, problem := t.parse()
-	if problem != "" {
-		t.amountError.SetText(problem)
-		t.amountError.Show()
-	} else {
-		t.amountError.Hide()
-	}
+	t.amountError.SetText(problem)
 	blocked := t.acct.summary != nil && t.acct.summary.OpenAddFunds != nil && t.acct.config != nil && t.acct.config.MaxOpenAddFundsInvoices > 0
 	if t.busy || blocked || problem != "" || m.Amount == 0 || t.gateway.Selected == "" || !t.accept.Checked {
 		t.submit.Disable()
@@ -355,8 +352,12 @@ func (t *addFundsTab) onRedeem() {
 			return
 		}
 		t.voucher.SetText("")
+		amount := billing.Format(res.Entry.Amount)
 		t.voucherResult.Importance = widget.SuccessImportance
-		t.voucherResult.SetText(lang.L("{{.Amount}} added to your credit.", map[string]any{"Amount": billing.Format(res.Entry.Amount)}))
+		t.voucherResult.SetText(lang.L("{{.Amount}} added to your credit.", map[string]any{"Amount": amount}))
+		// As a payment does: the credit changed, wherever the user looks.
+		t.env.app.SendNotification(fyne.NewNotification(lang.L("Credit added: {{.Amount}}", map[string]any{"Amount": amount}),
+			lang.L("Voucher {{.Code}} was redeemed.", map[string]any{"Code": code})))
 		t.acct.setBalance(res.Balance, res.Entry.CreatedAt)
 		t.acct.ledgerMoved()
 	})

@@ -51,8 +51,10 @@ type archiveScreen struct {
 	store    ArchiveStore
 	opening  bool
 	entries  []archive.Entry
-	table    *keyTable
-	status   *widget.Label
+	titles   []string
+	table    *columnTable
+	empty    *wrapLabel // in the table's place when it has no rows: why, and what to do
+	status   *wrapLabel
 	progress *widget.ProgressBar
 	syncBtn  *button
 	openPDF  *button
@@ -98,8 +100,7 @@ func newArchiveScreen(e *env, archiver Archiver, scope archiveScope) *archiveScr
 }
 
 func (s *archiveScreen) build() {
-	s.status = widget.NewLabel(lang.L("Opening the archive…"))
-	s.status.Wrapping = fyne.TextWrapWord
+	s.status = newWrapped(lang.L("Opening the archive…"))
 	s.progress = widget.NewProgressBar()
 	// The status line counts; Fyne's percentage, drawn in one colour
 	// across the bar and its paler track, cannot be legible on both.
@@ -110,14 +111,16 @@ func (s *archiveScreen) build() {
 	verify := newButton(lang.L("Verify"), theme.ConfirmIcon(), s.onVerify)
 	export := newButton(lang.L("Export CSV"), theme.DocumentSaveIcon(), s.onExport)
 	folder := newButton(lang.L("Show folder"), theme.FolderOpenIcon(), s.onShowFolder)
+	// The placeholders say "any": an example value in grey reads like a
+	// filter that is already set.
 	s.from, s.to = widget.NewEntry(), widget.NewEntry()
-	s.from.SetPlaceHolder("2026-01-01")
-	s.to.SetPlaceHolder("2026-12-31")
+	s.from.SetPlaceHolder(lang.L("Any date"))
+	s.to.SetPlaceHolder(lang.L("Any date"))
 	s.min, s.max = widget.NewEntry(), widget.NewEntry()
-	s.min.SetPlaceHolder(lang.L("Min total"))
-	s.max.SetPlaceHolder(lang.L("Max total"))
+	s.min.SetPlaceHolder(lang.L("Any amount"))
+	s.max.SetPlaceHolder(lang.L("Any amount"))
 	s.party = widget.NewEntry()
-	s.party.SetPlaceHolder(lang.L("Seller or buyer"))
+	s.party.SetPlaceHolder(lang.L("Any seller or buyer"))
 	statusNames := make([]string, len(archiveStatuses))
 	for i, st := range archiveStatuses {
 		statusNames[i] = lang.L("All")
@@ -137,32 +140,21 @@ func (s *archiveScreen) build() {
 		labeled(lang.L("Counterparty"), s.party), labeled(lang.L("Status"), s.state),
 	}
 	fields = append(fields, s.scope.fields()...)
-	form := container.NewGridWithColumns(4, append(fields, container.NewVBox(widget.NewLabel(""), search))...)
+	form := newFlowGrid(150, append(fields, container.NewVBox(widget.NewLabel(""), search))...)
 
-	titles := []string{lang.L("Number"), lang.L("Date"), lang.L("Total"), lang.L("Status"), lang.L("Counterparty"), lang.L("Version")}
-	s.table = newKeyTable(func() (int, int) { return len(s.entries), len(titles) },
+	s.titles = []string{lang.L("Number"), lang.L("Date"), lang.L("Total"), lang.L("Status"), lang.L("Counterparty"), lang.L("Version")}
+	s.table = newColumnTable(s.env.app.Preferences(), PrefArchiveColumns, s.titles, 4, func() int { return len(s.entries) },
 		func() fyne.CanvasObject { return widget.NewLabel("INV-2026-000000") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
-			e := s.entries[id.Row]
+			l.Text = archiveCell(&s.entries[id.Row], id.Col)
 			l.Alignment, l.Truncation = fyne.TextAlignLeading, fyne.TextTruncateEllipsis
-			switch id.Col {
-			case 0:
-				l.Text = e.Number
-			case 1:
-				l.Text = e.IssueDate
-			case 2:
-				l.Text, l.Alignment = billing.Format(e.Total), fyne.TextAlignTrailing
-			case 3:
-				l.Text = statusText(e.Status)
-			case 4:
-				l.Text = counterparty(e)
-			case 5:
-				l.Text = fmt.Sprintf("v%d", e.Version)
+			if id.Col == 2 {
+				l.Alignment = fyne.TextAlignTrailing
 			}
 			l.Refresh()
 		})
-	titledColumns(&s.table.Table, titles, []float32{160, 100, 110, 90, 220, 70})
+	s.table.shrink = []int{0} // the number
 	s.openPDF = newButton(lang.L("Open PDF"), theme.DocumentIcon(), s.onOpenPDF)
 	s.openPDF.Disable()
 	s.versions = newButton(lang.L("Versions"), theme.HistoryIcon(), s.onVersions)
@@ -172,10 +164,13 @@ func (s *archiveScreen) build() {
 		s.openPDF.Disable()
 		s.versions.Disable()
 	}
-	rows := []fyne.CanvasObject{container.NewHBox(s.syncBtn, verify, export, folder, s.openPDF, s.versions)}
+	rows := []fyne.CanvasObject{newFlow(s.syncBtn, verify, export, folder, s.openPDF, s.versions)}
 	rows = append(rows, s.scope.controls()...)
 	top := container.NewVBox(append(rows, s.progress, s.status, widget.NewCard("", "", form))...)
-	s.root = container.NewBorder(top, nil, nil, nil, s.table)
+	s.empty = newWrapped("")
+	s.empty.Alignment = fyne.TextAlignCenter
+	s.empty.Hide()
+	s.root = container.NewBorder(top, nil, nil, nil, container.NewStack(s.table, container.NewPadded(s.empty)))
 }
 
 func (s *archiveScreen) object() fyne.CanvasObject { return s.root }
@@ -206,6 +201,26 @@ func (s *archiveScreen) onShowFolder() {
 
 // archiveStatuses are the status filter's choices ("": any).
 var archiveStatuses = []billing.InvoiceStatus{"", billing.InvoiceUnpaid, billing.InvoicePaid, billing.InvoiceCancelled, billing.InvoiceRefunded}
+
+// PrefArchiveColumns keeps the widths the user gave the archive's columns.
+const PrefArchiveColumns = "columns.archive"
+
+// archiveCell is an archived invoice's text in the results' column col.
+func archiveCell(e *archive.Entry, col int) string {
+	switch col {
+	case 0:
+		return e.Number
+	case 1:
+		return fmtDay(e.IssueDate)
+	case 2:
+		return billing.Format(e.Total)
+	case 3:
+		return statusText(e.Status)
+	case 4:
+		return counterparty(*e)
+	}
+	return fmt.Sprintf("v%d", e.Version)
+}
 
 func labeled(name string, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(widget.NewLabel(name), o)
@@ -293,9 +308,9 @@ func (s *archiveScreen) onSync() {
 			s.status.SetText(describe(err))
 		default:
 			text := lang.L("Synchronised {{.Time}}: {{.New}} new, {{.Changed}} changed, {{.Unchanged}} unchanged, {{.Failed}} failed.",
-				map[string]any{"Time": time.Now().Format("15:04"), "New": r.New, "Changed": r.Changed, "Unchanged": r.Unchanged, "Failed": len(r.Failed)})
+				map[string]any{"Time": fmtTime(time.Now()), "New": r.New, "Changed": r.Changed, "Unchanged": r.Unchanged, "Failed": len(r.Failed)})
 			if len(r.Marked) > 0 {
-				text += " " + lang.L("{{.Count}} PDFs show {{.Mark}} for characters the font lacks (first: {{.Number}}); their data is archived exactly.",
+				text += " " + lang.N("{{.Count}} PDFs show {{.Mark}} for characters the font lacks (first: {{.Number}}); their data is archived exactly.", len(r.Marked),
 					map[string]any{"Count": len(r.Marked), "Mark": string(invoicepdf.MissingMark), "Number": r.Marked[0].Number})
 			}
 			s.status.SetText(text)
@@ -312,9 +327,9 @@ func (s *archiveScreen) query() (archive.Query, string) {
 		dst *time.Time
 	}{{s.from, &q.From}, {s.to, &q.To}} {
 		if t := strings.TrimSpace(f.e.Text); t != "" {
-			d, err := time.Parse("2006-01-02", t)
-			if err != nil {
-				return q, lang.L("Dates are written like 2026-04-01.")
+			d, ok := parseDay(t)
+			if !ok {
+				return q, lang.L("Write dates like {{.Example}}.", map[string]any{"Example": fmtDate(time.Now())})
 			}
 			*f.dst = d
 		}
@@ -364,9 +379,38 @@ func (s *archiveScreen) onSearch() {
 				return
 			}
 			s.entries, s.selected = list, -1
+			s.table.setContent(s.titles, len(list), func(row, col int) string { return archiveCell(&list[row], col) })
 			s.table.UnselectAll()
 			s.table.Refresh()
+			s.showEmpty(q)
 		})
+}
+
+// showEmpty puts a hint in place of an empty table: an archive that was
+// never synchronised says to Sync, a search that found nothing says so.
+func (s *archiveScreen) showEmpty(q archive.Query) {
+	setVisible(s.table, len(s.entries) > 0)
+	switch {
+	case len(s.entries) > 0:
+		s.empty.Hide()
+		return
+	case q == archive.Query{Currency: q.Currency}:
+		s.empty.SetText(lang.L("Nothing is archived here yet. Press Sync to keep a copy of every invoice in this folder; you can then search, open and verify them without a connection."))
+	default:
+		s.empty.SetText(lang.L("No archived invoice matches the search."))
+	}
+	s.empty.Show()
+}
+
+// parseDay reads a day written as the UI's language writes dates, or as
+// 2026-04-01.
+func parseDay(text string) (time.Time, bool) {
+	for _, layout := range []string{lang.X("date-format", time.DateOnly), time.DateOnly} {
+		if d, err := time.ParseInLocation(layout, text, time.Local); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // onVersions lists every archived version of the selected invoice, each
@@ -391,7 +435,7 @@ func (s *archiveScreen) onVersions() {
 					v := vs[i]
 					row := o.(*fyne.Container)
 					row.Objects[0].(*widget.Label).SetText(lang.L("v{{.Version}} · {{.Status}} · archived {{.Time}}", map[string]any{
-						"Version": v.Version, "Status": statusText(v.Status), "Time": v.ArchivedAt.Local().Format("2006-01-02 15:04")}))
+						"Version": v.Version, "Status": statusText(v.Status), "Time": fmtDateTime(v.ArchivedAt)}))
 					row.Objects[1].(*button).OnTapped = func() { s.openPath(v.PDFPath) }
 				})
 			d := dialog.NewCustom(lang.L("Versions of {{.Number}}", map[string]any{"Number": e.Number}), lang.L("Close"), list, s.env.win)
@@ -413,16 +457,16 @@ func (s *archiveScreen) onVerify() {
 				return
 			}
 			if r.OK() {
-				s.status.SetText(lang.L("Verified {{.Files}} files and {{.Records}} audit records: nothing was altered.",
-					map[string]any{"Files": r.Files, "Records": r.Records}))
+				s.status.SetText(lang.L("Verified {{.Files}} and {{.Records}}: nothing was altered.", map[string]any{
+					"Files":   lang.N("{{.Count}} files", r.Files, map[string]any{"Count": r.Files}),
+					"Records": lang.N("{{.Count}} audit records", r.Records, map[string]any{"Count": r.Records})}))
 			} else {
 				var lines []string
 				for _, p := range r.Problems {
 					lines = append(lines, p.String())
 				}
-				s.status.SetText(lang.L("Verification found {{.Count}} problems.", map[string]any{"Count": len(r.Problems)}))
-				text := widget.NewLabel(strings.Join(lines, "\n"))
-				text.Wrapping = fyne.TextWrapWord
+				s.status.SetText(lang.N("Verification found {{.Count}} problems.", len(r.Problems), map[string]any{"Count": len(r.Problems)}))
+				text := newWrapped(strings.Join(lines, "\n"))
 				d := dialog.NewCustom(lang.L("The archive was altered"), lang.L("Close"), container.NewVScroll(text), s.env.win)
 				d.Resize(fyne.NewSize(700, 400))
 				d.Show()

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2/widget"
 
-	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/archive"
@@ -40,21 +39,9 @@ func (s testStore) Sync(ctx context.Context, customers []string, progress func(d
 
 func TestArchiveSyncSearchVerify(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(7_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s *archiveScreen
-	searched := f.rec.mark(TaskArchiveSearch)
-	f.rec.onUI(func() {
-		f.browser.Preferences().SetString(PrefArchiveDir, t.TempDir())
-		s = newArchiveScreen(f.shell.env, testArchiver{c: f.client}, ownInvoices{cur: billing.JPY})
-		s.refresh()
-	})
-	f.rec.wait(t, TaskArchiveSearch, searched)
-	synced := f.rec.mark(TaskArchiveSync)
-	searched = f.rec.mark(TaskArchiveSearch)
+	inv := f.addFunds(t, billing.New(7_000, billing.JPY), "card")
+	s := f.openArchive(t)
+	synced, searched := f.rec.mark(TaskArchiveSync), f.rec.mark(TaskArchiveSearch)
 	f.rec.onUI(s.onSync)
 	f.rec.wait(t, TaskArchiveSync, synced)
 	f.rec.wait(t, TaskArchiveSearch, searched)
@@ -217,4 +204,19 @@ func TestFileURL(t *testing.T) {
 	if got := fileURL("/home/taro/請求書/INV 1.pdf").String(); got != "file:///home/taro/%E8%AB%8B%E6%B1%82%E6%9B%B8/INV%201.pdf" {
 		t.Errorf("fileURL: %s", got)
 	}
+}
+
+// openArchive opens an archive screen on a new folder for f's account, as
+// the sidebar's Archive does, and waits for its first (empty) search.
+func (f *fixture) openArchive(t *testing.T) *archiveScreen {
+	t.Helper()
+	var s *archiveScreen
+	searched := f.rec.mark(TaskArchiveSearch)
+	f.rec.onUI(func() {
+		f.browser.Preferences().SetString(PrefArchiveDir, t.TempDir())
+		s = newArchiveScreen(f.shell.env, testArchiver{c: f.client}, ownInvoices{cur: billing.JPY})
+		s.refresh()
+	})
+	f.rec.wait(t, TaskArchiveSearch, searched)
+	return s
 }

@@ -29,8 +29,8 @@ func benchInvoices(n int) []api.Invoice {
 // benchTab is an invoice table in a 1024×640 window and 10,000 invoices.
 func benchTab(b *testing.B) ([]api.Invoice, *invoicesTab) {
 	_ = LoadTranslations("en")
-	test.NewTempApp(b)
-	tab := newInvoicesTab(&account{}, nil)
+	fa := test.NewTempApp(b)
+	tab := newInvoicesTab(&account{}, nil, fa.Preferences())
 	w := test.NewWindow(tab.object())
 	b.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(1024, 640))

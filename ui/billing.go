@@ -37,7 +37,7 @@ type billingScreen struct {
 
 func newBillingScreen(e *env, b Backend, a *account, renderPDF func(api.Invoice) ([]byte, error)) *billingScreen {
 	s := &billingScreen{env: e, backend: b, acct: a, renderPDF: renderPDF}
-	s.invoices = newInvoicesTab(a, s)
+	s.invoices = newInvoicesTab(a, s, e.app.Preferences())
 	s.addFunds = newAddFundsTab(e, b, a, s)
 	s.transactions = newTransactionsTab(e, b, a)
 	s.build()
@@ -106,14 +106,24 @@ func (s *billingScreen) stepTab(d int) {
 	s.tabs.step(d)
 }
 
+// openInvoice shows the invoice screen over the tabs. The tabs stay in the
+// window, hidden: a tap on the invoice table opens an invoice and then
+// focuses the table, which must still be there to be focused.
 func (s *billingScreen) openInvoice(inv api.Invoice, whole bool) {
 	s.closeInvoice()
 	s.invoice = newInvoiceScreen(s.env, s.backend, s.acct, s, s.renderPDF, inv, whole)
-	s.root.Objects = []fyne.CanvasObject{s.invoice.object()}
-	s.root.Refresh()
+	s.invoice.setBack(backLabels()[s.tabs.Selected()])
+	s.tabsView.Hide()
+	s.root.Add(s.invoice.object())
 	s.invoice.refresh()
 	s.env.focus(s.invoice.focusTarget())
 	s.env.menuChanged()
+}
+
+// backLabels say where the invoice screen's back button returns: to the
+// tab it was opened from.
+func backLabels() []string {
+	return []string{lang.L("Back to invoices"), lang.L("Back to Add Funds"), lang.L("Back to transactions")}
 }
 
 // back returns to the tabs, brought up to date.
@@ -128,9 +138,10 @@ func (s *billingScreen) closeInvoice() {
 	if s.invoice == nil {
 		return
 	}
+	s.env.dropTip()
 	s.invoice.close()
+	s.root.Remove(s.invoice.object())
 	s.invoice = nil
-	s.root.Objects = []fyne.CanvasObject{s.tabsView}
-	s.root.Refresh()
+	s.tabsView.Show()
 	s.env.menuChanged()
 }

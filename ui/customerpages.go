@@ -74,5 +74,5 @@ func (c *customerPages) count() string {
 	if c.next != "" {
 		return lang.L("{{.Count}} customers so far; scroll for more", map[string]any{"Count": len(c.items)})
 	}
-	return lang.L("{{.Count}} customers", map[string]any{"Count": len(c.items)})
+	return lang.N("{{.Count}} customers", len(c.items), map[string]any{"Count": len(c.items)})
 }

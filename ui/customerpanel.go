@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -45,33 +44,34 @@ type customerPanel struct {
 	confKey  actionKey[confirmRequest]
 	fundsKey actionKey[fundsRequest]
 
-	root      *fyne.Container // the hint, the customer's account, or an invoice
-	hint      *widget.Label
-	account   fyne.CanvasObject
-	invoice   *staffInvoice
-	card      *widget.Card
-	who       *widget.Label
-	credit    *widget.Label
-	unpaid    *widget.Label
-	status    *widget.Label
-	invoices  *widget.Table
-	tableBox  *fyne.Container // the table in a height of a few rows
-	tableRows *canvas.Rectangle
-	noUnpaid  *widget.Label
-	transfers *fyne.Container
-	noneLeft  *widget.Label
-	rows      map[string]*transferRow // by payment id
-	confirmed *widget.Label
+	root          *fyne.Container // the hint, the customer's account, or an invoice
+	hint          *widget.Label
+	account       fyne.CanvasObject
+	invoice       *staffInvoice
+	card          *widget.Card
+	who           *widget.Label
+	credit        *widget.Label
+	unpaid        *widget.Label
+	status        *wrapLabel
+	invoices      *columnTable
+	invoiceTitles []string
+	tableBox      *fyne.Container // the table in a height of a few rows
+	tableRows     *canvas.Rectangle
+	noUnpaid      *widget.Label
+	transfers     *fyne.Container
+	noneLeft      *widget.Label
+	rows          map[string]*transferRow // by payment id
+	confirmed     *wrapLabel
 
 	fundsAmount  *widget.Entry
 	fundsGateway *widget.Select
-	fundsLimits  *widget.Label
+	fundsLimits  *wrapLabel
 	addFunds     *button
-	fundsResult  *widget.Label
+	fundsResult  *wrapLabel
 
 	adjAmount, adjReason *widget.Entry
 	record               *button
-	adjResult            *widget.Label
+	adjResult            *wrapLabel
 }
 
 // adjustRequest, confirmRequest and fundsRequest identify a staff action:
@@ -132,6 +132,21 @@ func (p *customerPanel) build() {
 	p.root = container.NewStack(p.hint, p.account, p.invoice.root)
 }
 
+// invoiceCell is the text of a cell of the unpaid invoices table.
+func (p *customerPanel) invoiceCell(row, col int) string {
+	inv := p.detail.invoices[row]
+	switch col {
+	case unpaidNumber:
+		return inv.Number
+	case unpaidDue:
+		return fmtDate(inv.DueAt)
+	case unpaidAmount:
+		return billing.Format(inv.BalanceDue)
+	}
+	text, _ := statusBadge(inv.Status, inv.Overdue)
+	return text
+}
+
 // Columns of the unpaid invoices table.
 const (
 	unpaidNumber = iota
@@ -144,29 +159,25 @@ const (
 // buildInvoices is the customer's unpaid invoices: a virtualized table;
 // choosing one opens it.
 func (p *customerPanel) buildInvoices() fyne.CanvasObject {
-	titles := []string{lang.L("Number"), lang.L("Due"), lang.L("Balance due"), lang.L("Status")}
-	p.invoices = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.detail.invoices), unpaidCount },
+	p.invoiceTitles = []string{lang.L("Number"), lang.L("Due"), lang.L("Balance due"), lang.L("Status")}
+	p.invoices = newColumnTable(p.env.app.Preferences(), "", p.invoiceTitles, unpaidStatus,
+		func() int { return len(p.detail.invoices) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			inv := p.detail.invoices[id.Row]
+			l.Text = p.invoiceCell(id.Row, id.Col)
 			l.Alignment, l.Importance, l.TextStyle.Bold = fyne.TextAlignLeading, widget.MediumImportance, false
 			l.Truncation = fyne.TextTruncateEllipsis
 			switch id.Col {
-			case unpaidNumber:
-				l.Text = inv.Number
-			case unpaidDue:
-				l.Text = fmtDate(inv.DueAt)
 			case unpaidAmount:
-				l.Text, l.Alignment = billing.Format(inv.BalanceDue), fyne.TextAlignTrailing
+				l.Alignment = fyne.TextAlignTrailing
 			case unpaidStatus:
-				l.Text, l.Importance = statusBadge(inv.Status, inv.Overdue)
+				_, l.Importance = statusBadge(inv.Status, inv.Overdue)
 				l.TextStyle.Bold = inv.Overdue
 			}
 			l.Refresh()
 		})
-	titledColumns(p.invoices, titles, []float32{170, 110, 120, 100})
 	p.invoices.OnSelected = func(id widget.TableCellID) {
 		p.invoices.UnselectAll()
 		if id.Row >= 0 && id.Row < len(p.detail.invoices) {
@@ -186,9 +197,8 @@ func (p *customerPanel) buildAddFunds() fyne.CanvasObject {
 	p.fundsAmount.SetPlaceHolder(lang.L("Amount"))
 	p.fundsAmount.OnSubmitted = func(string) { p.onAddFunds() }
 	p.fundsGateway = widget.NewSelect(nil, nil)
-	p.fundsLimits = widget.NewLabel("")
+	p.fundsLimits = newWrapped("")
 	p.fundsLimits.Importance = widget.LowImportance
-	p.fundsLimits.Wrapping = fyne.TextWrapWord
 	p.fundsResult = newResultLabel()
 	p.addFunds = newButton(lang.L("Add funds…"), theme.ContentAddIcon(), p.onAddFunds)
 	return widget.NewCard(lang.L("Add funds for the customer"),
@@ -205,21 +215,20 @@ func (p *customerPanel) buildAdjust() fyne.CanvasObject {
 	p.adjReason.OnSubmitted = func(string) { p.onRecord() }
 	p.adjResult = newResultLabel()
 	p.record = newButton(lang.L("Record adjustment"), nil, p.onRecord)
-	return widget.NewCard(lang.L("Adjustment"), lang.L("Corrections are new ledger entries; nothing is edited."),
-		container.NewVBox(p.adjAmount, p.adjReason, container.NewHBox(p.record), p.adjResult))
+	return widget.NewCard(lang.L("Adjustment"), "", container.NewVBox(
+		newWrapped(lang.L("Corrections are new ledger entries; nothing is edited.")), p.adjAmount, p.adjReason, container.NewHBox(p.record), p.adjResult))
 }
 
 // newResultLabel is a wrapping label for what an action did, hidden until
 // there is something to say.
-func newResultLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
+func newResultLabel() *wrapLabel {
+	l := newWrapped("")
 	l.Hide()
 	return l
 }
 
 // tell shows text on a result label, in the look of its importance.
-func tell(l *widget.Label, text string, imp widget.Importance) {
+func tell(l *wrapLabel, text string, imp widget.Importance) {
 	l.Importance = imp
 	l.SetText(text)
 	l.Show()
@@ -235,7 +244,7 @@ func (p *customerPanel) show(cu api.Customer) {
 		for _, e := range []*widget.Entry{p.adjAmount, p.adjReason, p.fundsAmount} {
 			e.SetText("")
 		}
-		for _, l := range []*widget.Label{p.adjResult, p.fundsResult, p.confirmed} {
+		for _, l := range []*wrapLabel{p.adjResult, p.fundsResult, p.confirmed} {
 			l.Hide()
 		}
 		p.detail, p.loaded = customerDetail{}, false
@@ -314,12 +323,13 @@ func (p *customerPanel) reload() {
 func (p *customerPanel) update() {
 	s := p.detail.summary
 	p.setCredit(s.AvailableCredit)
-	p.unpaid.SetText(lang.L("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)",
+	p.unpaid.SetText(lang.N("{{.Count}} invoices, {{.Total}} ({{.Overdue}} overdue)", s.UnpaidCount,
 		map[string]any{"Count": s.UnpaidCount, "Total": billing.Format(s.UnpaidTotal), "Overdue": s.OverdueCount}))
 	n := len(p.detail.invoices)
 	setVisible(p.noUnpaid, n == 0)
 	setVisible(p.tableBox, n > 0)
 	p.tableRows.SetMinSize(fyne.NewSize(0, float32(min(n, 6)+1)*38+8))
+	p.invoices.setContent(p.invoiceTitles, n, p.invoiceCell)
 	p.invoices.Refresh()
 	p.updateTransfers()
 	p.updateDisputes()
@@ -339,9 +349,7 @@ func (p *customerPanel) updateDisputes() {
 		if d.Unrecovered.Amount > 0 {
 			text += " " + lang.L("{{.Amount}} was spent already: settle it with the customer.", map[string]any{"Amount": billing.Format(d.Unrecovered)})
 		}
-		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
-		p.disputes.Add(l)
+		p.disputes.Add(newWrapped(text))
 	}
 	setVisible(p.disputesCard, len(p.detail.disputes) > 0)
 }
@@ -382,15 +390,11 @@ func (p *customerPanel) gateway(name string) (api.Gateway, bool) {
 // ask shows a confirmation naming what is about to happen; act runs when
 // the staff member confirms.
 func (p *customerPanel) ask(title, message, confirm string, act func()) {
-	text := widget.NewLabel(message)
-	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(title, confirm, lang.L("Cancel"), text, func(ok bool) {
+	newConfirmDialog(title, message, confirm, lang.L("Cancel"), func(ok bool) {
 		if ok {
 			act()
 		}
-	}, p.env.win)
-	d.Resize(fyne.NewSize(min(p.env.win.Canvas().Size().Width, 480), 0))
-	d.Show()
+	}, p.env.win).Show()
 }
 
 // updateTransfers lists the bank transfers waiting for receipt. A row
@@ -567,7 +571,7 @@ func (p *customerPanel) recordAdjustment(cu api.Customer, req adjustRequest) {
 // same action books nothing more), with button disabled until the answer.
 // A failure is said on result, naming the customer; ok gets a success.
 func staffAction[R comparable, T any](p *customerPanel, task Task, k *actionKey[R], req R, cu api.Customer, button *button,
-	result *widget.Label, send func(context.Context, apiclient.IdempotencyKey) (T, error), ok func(T)) {
+	result *wrapLabel, send func(context.Context, apiclient.IdempotencyKey) (T, error), ok func(T)) {
 	key := k.keyFor(req)
 	button.Disable()
 	run(p.env.run, p.env.ctx, task, nil, func(ctx context.Context) (T, error) {

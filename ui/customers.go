@@ -65,9 +65,10 @@ func (c *customersScreen) build() {
 	c.status = widget.NewLabel("")
 	c.results = newNavList(func() int { return len(c.pages.items) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabel("Customer name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), name)
+			// The name and address give way to the credit beside them.
+			who := widget.NewLabel("Customer name")
+			who.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, nil, widget.NewLabel("¥0,000,000"), who)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
@@ -78,9 +79,9 @@ func (c *customersScreen) build() {
 		})
 	c.results.OnSelected = c.onSelect
 	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
-	split := container.NewHSplit(left, c.panel.object())
-	split.Offset = 0.4
-	c.root = split
+	// Side by side at fixed shares, not a split: its divider moved
+	// nothing a user needs, and showed as a stray bar.
+	c.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{2, 3}}, left, c.panel.object())
 }
 
 func (c *customersScreen) object() fyne.CanvasObject { return c.root }

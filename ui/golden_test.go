@@ -57,7 +57,7 @@ func TestGoldenScreens(t *testing.T) {
 			th := goldenTheme{Theme: test.Theme(), fonts: NewTheme("light")}
 			f.rec.onUI(func() {
 				f.browser.Settings().SetTheme(th)
-				tab := newInvoicesTab(f.shell.acct, nil)
+				tab := newInvoicesTab(f.shell.acct, nil, f.browser.Preferences())
 				tab.onInvoices(rows)
 				w := test.NewWindow(tab.object())
 				defer w.Close()

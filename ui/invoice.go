@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -52,13 +53,14 @@ type invoiceScreen struct {
 
 	root    fyne.CanvasObject
 	back    *button
-	body    *fyne.Container // preview or split
+	body    *fyne.Container // preview or full
 	preview fyne.CanvasObject
-	split   fyne.CanvasObject
-	message *widget.Label
+	full    fyne.CanvasObject
+	columns *columnsLayout // the invoice and what to do with it
+	message *wrapLabel
 
 	previewHeader *invoiceHeader
-	previewNote   *widget.Label
+	previewNote   *wrapLabel
 	retry         *button
 	details       *invoiceDetails
 
@@ -71,13 +73,15 @@ type invoiceScreen struct {
 	waitBox     *fyne.Container
 	payAddress  *copyField // the checkout page's address, to copy into a browser
 	bankCard    *widget.Card
-	bankValues  []*widget.Label // bank, branch, type, number, holder, amount, reference
+	bankValues  []textLabel   // bank, branch, type, number, holder, amount, reference
+	bankTexts   []string      // what they show, to copy
+	bankCopied  *widget.Label // what was copied last; an empty line until then
 	creditCard  *widget.Card
 	creditEntry *widget.Entry
 	prefilled   string // what the app last put into creditEntry
 	applyCredit *button
 	cancelInv   *button
-	help        *widget.Label
+	help        *wrapLabel
 }
 
 // payRequest and creditRequest identify a Pay Now! and an Apply Credit
@@ -124,15 +128,13 @@ func (v *invoiceScreen) close() {
 }
 
 func (v *invoiceScreen) build() {
-	v.message = widget.NewLabel("")
-	v.message.Wrapping = fyne.TextWrapWord
+	v.message = newWrapped("")
 	v.message.Hide()
 	v.back = newButton(lang.L("Back to invoices"), theme.NavigateBackIcon(), v.nav.back).withTip(lang.L("Back to invoices"), keyBack)
 	v.back.Importance = widget.LowImportance
 
 	v.previewHeader = newInvoiceHeader()
-	v.previewNote = widget.NewLabel(lang.L("Loading…"))
-	v.previewNote.Wrapping = fyne.TextWrapWord
+	v.previewNote = newWrapped(lang.L("Loading…"))
 	v.retry = newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), v.onRetry)
 	v.retry.Hide()
 	v.preview = container.NewPadded(container.NewVBox(v.previewHeader.root, v.previewNote, container.NewHBox(v.retry)))
@@ -146,15 +148,17 @@ func (v *invoiceScreen) build() {
 	support := newButton(lang.L("Contact support"), theme.HelpIcon(), v.onSupport)
 	v.cancelInv = newButton(lang.L("Cancel this invoice"), theme.CancelIcon(), v.onCancel)
 	v.cancelInv.Importance = widget.DangerImportance
-	v.help = widget.NewLabel(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
-	v.help.Wrapping = fyne.TextWrapWord
-	actions := container.NewVBox(v.message, v.buildPayCard(), v.buildBankCard(), v.buildCreditCard(),
+	v.help = newWrapped(lang.L("Paid, but still Unpaid here? Payments by card and PayPal arrive within a minute; bank transfers after we receive them (1–2 business days). If it stays unpaid, contact support."))
+	// The bank details, once asked for, come first: they are what the
+	// user is here for.
+	actions := container.NewVBox(v.message, v.buildBankCard(), v.buildPayCard(), v.buildCreditCard(),
 		widget.NewCard("", "", container.NewVBox(save, support)), v.cancelInv, v.help)
 
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(v.details.root)), container.NewVScroll(container.NewPadded(actions)))
-	split.Offset = 0.62
-	v.split = split
-	v.body = container.NewStack(v.preview, v.split)
+	// The invoice on the left and what to do with it on the right; a
+	// narrow window stacks them (updateActions says in which order). One scroll.
+	v.columns = &columnsLayout{minWidth: 300, weights: []float32{5, 4}}
+	v.full = container.NewVScroll(container.NewPadded(capWidth(readableWidth, container.NewVBox(v.details.top, container.New(v.columns, v.details.body, actions)))))
+	v.body = container.NewStack(v.preview, v.full)
 	v.root = headed(container.NewHBox(v.back), v.body)
 }
 
@@ -171,6 +175,12 @@ func (v *invoiceScreen) canPay() bool {
 	return v.whole && v.inv.Status == billing.InvoiceUnpaid && v.waiting == nil && len(v.acct.gateways()) > 0
 }
 
+// setBack names where the back button returns.
+func (v *invoiceScreen) setBack(label string) {
+	v.back.SetText(label)
+	v.back.withTip(label, keyBack)
+}
+
 func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	v.amountDue = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.gateway = widget.NewSelect(nil, nil)
@@ -183,32 +193,40 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	})
 	stop := newButton(lang.L("Stop waiting"), nil, v.onStopWaiting)
 	stop.Importance = widget.LowImportance
-	wait := widget.NewLabel(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
-	wait.Wrapping = fyne.TextWrapWord
+	wait := newWrapped(lang.L("Waiting for payment… Complete it in your browser; this screen updates by itself."))
 	v.payAddress = newCopyField(v.env.app, "")
-	hint := widget.NewLabel(lang.L("If no browser opened, copy this address into one:"))
-	hint.Wrapping = fyne.TextWrapWord
-	// Stacked, the buttons fit the narrow pane beside the invoice.
-	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, again, stop)
+	hint := newWrapped(lang.L("If no browser opened, copy this address into one:"))
+	// The buttons wrap onto a second row rather than widen the window.
+	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, newFlow(again, stop))
 	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
 	return v.payCard
 }
 
+// buildBankCard is the bank transfer instructions, each with a button that
+// copies it and says so. Codes and figures (account number, amount,
+// reference) never wrap: one broken in two is easily mistyped. Names
+// (bank, branch, holder) wrap when the column is narrow.
 func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
 	f := widget.NewForm()
-	for _, label := range []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
-		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")} {
-		val := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: label == lang.L("Reference")})
-		val.Wrapping = fyne.TextWrapWord
-		copyButton := newButton("", theme.ContentCopyIcon(), func() { v.onCopy(val.Text) }).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": label}), nil)
+	names := []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
+		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")}
+	for i, name := range names {
+		var val textLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: i == len(names)-1})
+		if i == 0 || i == 1 || i == 4 { // bank, branch, holder
+			val = newWrapped("")
+		}
+		copyButton := newButton("", theme.ContentCopyIcon(), nil).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": name}), nil)
 		copyButton.Importance = widget.LowImportance
+		copyButton.OnTapped = func() { v.onCopy(name, v.bankTexts[i], copyButton) }
 		v.bankValues = append(v.bankValues, val)
-		f.Append(label, container.NewBorder(nil, nil, nil, copyButton, val))
+		f.Append(name, container.NewBorder(nil, nil, nil, copyButton, val))
 	}
-	note := widget.NewLabel(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
-	note.Wrapping = fyne.TextWrapWord
-	v.bankCard = widget.NewCard(lang.L("Bank transfer instructions"), "", container.NewVBox(f, note))
+	note := newWrapped(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
+	v.bankCopied = widget.NewLabel("")
+	v.bankCopied.Importance = widget.SuccessImportance
+	v.bankCopied.Truncation = fyne.TextTruncateEllipsis
+	v.bankCard = widget.NewCard(lang.L("Bank transfer instructions"), "", container.NewVBox(f, v.bankCopied, note))
 	return v.bankCard
 }
 
@@ -302,7 +320,7 @@ func (v *invoiceScreen) update() {
 	}
 	v.details.set(inv)
 	v.updateActions()
-	v.show(v.split)
+	v.show(v.full)
 }
 
 // show makes one of the two layouts (preview, whole invoice) visible.
@@ -336,6 +354,12 @@ func languageName(tag string) string {
 func (v *invoiceScreen) updateActions() {
 	inv := v.inv
 	unpaid := inv.Status == billing.InvoiceUnpaid
+	// Stacked on a narrow window, an unpaid invoice shows first how to pay
+	// it; any other shows first what it says.
+	v.columns.stackOrder = nil
+	if unpaid {
+		v.columns.stackOrder = []int{1, 0}
+	}
 	setVisible(v.payCard, unpaid)
 	setVisible(v.help, unpaid)
 	setVisible(v.cancelInv, unpaid && inv.Kind == billing.KindAddFunds)
@@ -345,9 +369,10 @@ func (v *invoiceScreen) updateActions() {
 	setVisible(v.bankCard, unpaid && bank != nil)
 	if bank != nil {
 		in := bank.NextAction.Instructions
-		for i, val := range []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
-			billing.FormatPlain(in.Amount), in.Reference} {
-			v.bankValues[i].SetText(val)
+		v.bankTexts = []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
+			billing.Format(in.Amount), in.Reference}
+		for i, text := range v.bankTexts {
+			v.bankValues[i].SetText(text)
 		}
 	}
 
@@ -421,10 +446,23 @@ func (v *invoiceScreen) onStopWaiting() {
 	v.update()
 }
 
-func (v *invoiceScreen) onCopy(value string) {
+// onCopy copies a bank detail and says so: the button shows a tick for a
+// moment, and the line under the details names what was copied.
+func (v *invoiceScreen) onCopy(name, value string, copyButton *button) {
 	v.env.app.Clipboard().SetContent(value)
-	v.say(lang.L("Copied: {{.Value}}", map[string]any{"Value": value}), widget.MediumImportance)
+	v.bankCopied.SetText(lang.L("Copied {{.Name}}: {{.Value}}", map[string]any{"Name": name, "Value": value}))
+	copyButton.SetIcon(theme.ConfirmIcon())
+	time.AfterFunc(copiedFor, func() {
+		v.env.run.do(func() {
+			if v.ctx.Err() == nil {
+				copyButton.SetIcon(theme.ContentCopyIcon())
+			}
+		})
+	})
 }
+
+// copiedFor is how long a copy button shows its tick.
+const copiedFor = 2 * time.Second
 
 // openBankTransfer is the latest bank-transfer attempt still waiting.
 func (v *invoiceScreen) openBankTransfer() *api.Payment {
@@ -493,6 +531,19 @@ func (v *invoiceScreen) onApplyCredit() {
 		v.say(lang.L("Enter an amount such as {{.Example}}.", map[string]any{"Example": billing.FormatPlain(v.inv.BalanceDue)}), widget.DangerImportance)
 		return
 	}
+	// Money moves: the user confirms what and where, as for Cancel.
+	newConfirmDialog(lang.L("Apply credit?"),
+		lang.L("{{.Amount}} of your Available Credit will pay invoice {{.Number}}.", map[string]any{"Amount": billing.Format(m), "Number": v.inv.Number}),
+		lang.L("Apply Credit"), lang.L("Cancel"),
+		func(ok bool) {
+			if ok {
+				v.applyCreditAmount(m)
+			}
+		}, v.env.win).Show()
+}
+
+// applyCreditAmount pays the invoice with m of the account's credit.
+func (v *invoiceScreen) applyCreditAmount(m billing.Money) {
 	req := creditRequest{invoiceID: v.inv.ID, amount: m}
 	key := v.creditKey.keyFor(req)
 	v.applyCredit.Disable()
@@ -517,11 +568,12 @@ func (v *invoiceScreen) onApplyCredit() {
 }
 
 func (v *invoiceScreen) onCancel() {
-	dialog.ShowConfirm(lang.L("Cancel this invoice?"), lang.L("The invoice will be cancelled and can no longer be paid."), func(ok bool) {
-		if ok {
-			v.cancelInvoice()
-		}
-	}, v.env.win)
+	newConfirmDialog(lang.L("Cancel this invoice?"), lang.L("The invoice will be cancelled and can no longer be paid."),
+		lang.L("Cancel this invoice"), lang.L("Keep the invoice"), func(ok bool) {
+			if ok {
+				v.cancelInvoice()
+			}
+		}, v.env.win).Show()
 }
 
 func (v *invoiceScreen) cancelInvoice() {

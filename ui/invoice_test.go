@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -18,13 +17,8 @@ import (
 // editing — an Apply Credit amount of their own, the gateway they chose.
 func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 	f := start(t, billing.JPY, "en")
+	f.voucherCredit(t, "WELCOME1000", 1_000)
 	ctx := context.Background()
-	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), "WELCOME1000"); err != nil {
-		t.Fatal(err)
-	}
 	inv := f.serviceInvoice(t, 3_000)
 	f.rec.until(t, "the voucher's credit in the header", func() bool { return f.shell.credit.credit.Text == "¥1,000" })
 	f.openInvoice(t, inv)
@@ -69,7 +63,10 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 	// Applying it clears the user's amount; the next prefill follows the
 	// new figures (¥877 of credit left, ¥3,177 due).
 	applied := f.rec.mark(TaskApplyCredit)
-	f.rec.onUI(v.onApplyCredit)
+	f.rec.onUI(func() {
+		v.onApplyCredit()
+		confirm(t, f.shell.win, "Apply Credit")
+	})
 	f.rec.wait(t, TaskApplyCredit, applied)
 	f.rec.onUI(func() {
 		if v.inv.BalanceDue.Amount != 3_177 || v.creditEntry.Text != "877" {

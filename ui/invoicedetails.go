@@ -2,12 +2,10 @@ package ui
 
 import (
 	"fmt"
-	"image/color"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -27,16 +25,18 @@ type invoiceDetails struct {
 	gateways func() []api.Gateway // the account's, to name the attempts' gateways
 
 	header        *invoiceHeader
-	docLanguage   *widget.Label // the invoice's own language, when not the UI's
-	seller, buyer *widget.Label
-	lines         *widget.Table
-	linesHeight   *canvas.Rectangle
+	docLanguage   *wrapLabel // the invoice's own language, when not the UI's
+	seller, buyer *wrapLabel
+	lines         *fyne.Container // a grid: the titles, then a row of cells per line
 	totals        *widget.Form
 	totalValues   []*widget.Label // the totals' value labels, row by row
-	taxNote       *widget.Label
+	taxNote       *wrapLabel
 	paymentsTitle *widget.Label
 	payments      *fyne.Container
-	root          fyne.CanvasObject
+
+	// top is the header and the document's language, body the rest: the
+	// invoice screen puts top above body and its actions side by side.
+	top, body fyne.CanvasObject
 }
 
 func newInvoiceDetails(gateways func() []api.Gateway) *invoiceDetails {
@@ -47,17 +47,16 @@ func newInvoiceDetails(gateways func() []api.Gateway) *invoiceDetails {
 
 func (d *invoiceDetails) build() {
 	d.header = newInvoiceHeader()
-	d.seller, d.buyer = widget.NewLabel(""), widget.NewLabel("")
-	parties := container.NewGridWithColumns(2,
-		widget.NewCard("", lang.L("From"), d.seller), widget.NewCard("", lang.L("Bill to"), d.buyer))
+	d.seller, d.buyer = newWrapped(""), newWrapped("")
+	parties := newColumns(200, widget.NewCard("", lang.L("From"), d.seller), widget.NewCard("", lang.L("Bill to"), d.buyer))
 	d.totals = widget.NewForm()
-	d.taxNote = widget.NewLabel("")
+	d.taxNote = newWrapped("")
 	d.taxNote.Importance = widget.LowImportance
 	d.paymentsTitle = widget.NewLabelWithStyle(lang.L("Payment attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.payments = container.NewVBox()
-	d.docLanguage = widget.NewLabel("")
-	d.docLanguage.Wrapping = fyne.TextWrapWord
-	d.root = container.NewVBox(d.header.root, d.docLanguage, parties, d.buildLines(),
+	d.docLanguage = newWrapped("")
+	d.top = container.NewVBox(d.header.root, d.docLanguage)
+	d.body = container.NewVBox(parties, d.buildLines(), widget.NewSeparator(),
 		container.NewVBox(container.NewHBox(spacer(), d.totals), d.taxNote),
 		container.NewVBox(d.paymentsTitle, d.payments))
 }
@@ -74,8 +73,7 @@ func (d *invoiceDetails) set(inv api.Invoice) {
 		buyer = inv.Buyer.Company + "\n" + buyer
 	}
 	d.buyer.SetText(buyer + "\n" + inv.Buyer.Address)
-	d.linesHeight.SetMinSize(fyne.NewSize(0, float32(min(len(inv.Lines), 8)+1)*38+8))
-	d.lines.Refresh()
+	d.updateLines()
 	d.updateTotals()
 	d.updatePayments()
 }
@@ -96,15 +94,16 @@ func (d *invoiceDetails) updateDocLanguage() {
 
 // invoiceHeader is the invoice's number, status and dates.
 type invoiceHeader struct {
-	title, badge, dates *widget.Label
-	root                fyne.CanvasObject
+	title, badge *widget.Label
+	dates        *wrapLabel
+	root         fyne.CanvasObject
 }
 
 func newInvoiceHeader() *invoiceHeader {
 	h := &invoiceHeader{
 		title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		badge: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		dates: widget.NewLabel(""),
+		dates: newWrapped(""),
 	}
 	h.title.SizeName = theme.SizeNameSubHeadingText
 	h.root = container.NewVBox(container.NewHBox(h.title, h.badge), h.dates)
@@ -117,43 +116,57 @@ func (h *invoiceHeader) set(inv api.Invoice) {
 	h.badge.Importance = importance
 	h.badge.SetText(text)
 	dates := []string{
-		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtDate(inv.IssuedAt)}),
-		lang.L("Due {{.Date}}", map[string]any{"Date": fmtDate(inv.DueAt)}),
+		lang.L("Issued {{.Date}}", map[string]any{"Date": fmtInvoiceDate(inv.IssuedAt, inv.Language)}),
+		lang.L("Due {{.Date}}", map[string]any{"Date": fmtInvoiceDate(inv.DueAt, inv.Language)}),
 	}
 	if inv.PaidAt != nil {
-		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtDate(*inv.PaidAt)}))
+		dates = append(dates, lang.L("Paid {{.Date}}", map[string]any{"Date": fmtInvoiceDate(*inv.PaidAt, inv.Language)}))
 	}
 	h.dates.SetText(strings.Join(dates, "  ·  "))
 }
 
+// lineColumns is how many columns the lines have: item, quantity, unit
+// price, tax rate, amount.
+const lineColumns = 5
+
+// buildLines is the lines' grid with its titles; updateLines adds a row of
+// cells per line. The item column takes the width left and wraps, so a
+// long description never widens the screen.
 func (d *invoiceDetails) buildLines() fyne.CanvasObject {
-	titles := []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")}
-	d.lines = widget.NewTableWithHeaders(
-		func() (int, int) { return len(d.inv.Lines), len(titles) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			ln := d.inv.Lines[id.Row]
-			l.Alignment = fyne.TextAlignTrailing
-			l.Truncation = fyne.TextTruncateEllipsis
-			switch id.Col {
-			case 0:
-				l.Text, l.Alignment = ln.Description, fyne.TextAlignLeading
-			case 1:
-				l.Text = fmt.Sprint(ln.Quantity)
-			case 2:
-				l.Text = billing.Format(ln.UnitPrice)
-			case 3:
-				l.Text = taxRateText(ln.TaxRate)
-			case 4:
-				l.Text = billing.Format(ln.Amount)
+	d.lines = container.New(&gridLayout{cols: lineColumns, flex: 0})
+	for c, title := range []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")} {
+		l := widget.NewLabelWithStyle(title, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		if c == 0 {
+			l.Alignment = fyne.TextAlignLeading
+		}
+		d.lines.Add(l)
+	}
+	return d.lines
+}
+
+func (d *invoiceDetails) updateLines() {
+	lines := d.inv.Lines
+	for len(d.lines.Objects) < (len(lines)+1)*lineColumns {
+		d.lines.Add(newWrapped(""))
+		for range lineColumns - 1 {
+			d.lines.Add(widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}))
+		}
+	}
+	for row := 1; row*lineColumns < len(d.lines.Objects); row++ {
+		cells := d.lines.Objects[row*lineColumns : (row+1)*lineColumns]
+		if row > len(lines) {
+			for _, c := range cells {
+				c.Hide()
 			}
-			l.Refresh()
-		})
-	titledColumns(d.lines, titles, []float32{250, 48, 100, 64, 104})
-	// The table scrolls inside a fixed height; its width follows the pane.
-	d.linesHeight = canvas.NewRectangle(color.Transparent)
-	return container.NewStack(d.linesHeight, d.lines)
+			continue
+		}
+		ln := lines[row-1]
+		for c, text := range []string{ln.Description, fmt.Sprint(ln.Quantity), billing.Format(ln.UnitPrice), taxRateText(ln.TaxRate), billing.Format(ln.Amount)} {
+			cells[c].(textLabel).SetText(text)
+			cells[c].Show()
+		}
+	}
+	d.lines.Refresh()
 }
 
 func (d *invoiceDetails) updateTotals() {
@@ -176,7 +189,9 @@ func (d *invoiceDetails) updateTotals() {
 	if inv.AmountPaid.Amount != 0 {
 		rows = append(rows, row{lang.L("Paid"), inv.AmountPaid.Neg(), false})
 	}
-	rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
+	if inv.Status != billing.InvoiceCancelled { // nothing is due on a cancelled invoice
+		rows = append(rows, row{lang.L("Balance due"), inv.BalanceDue, true})
+	}
 	// Row i always shows value label i: the form keeps the rows it built
 	// and builds only those it never had.
 	items := make([]*widget.FormItem, len(rows))
@@ -199,6 +214,9 @@ func (d *invoiceDetails) updateTotals() {
 	if inv.Kind == billing.KindAddFunds {
 		note = lang.L("Deposits of account credit are not taxable.")
 	}
+	if inv.Status == billing.InvoiceCancelled {
+		note = strings.TrimSpace(lang.L("This invoice was cancelled: nothing is due.") + "\n" + note)
+	}
 	d.taxNote.SetText(note)
 }
 
@@ -206,18 +224,16 @@ func (d *invoiceDetails) updatePayments() {
 	ps := d.inv.Payments
 	setVisible(d.paymentsTitle, len(ps) > 0)
 	for len(d.payments.Objects) < len(ps) {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		d.payments.Add(l)
+		d.payments.Add(newWrapped(""))
 	}
 	for i, o := range d.payments.Objects {
-		l := o.(*widget.Label)
+		l := o.(*wrapLabel)
 		if i >= len(ps) {
 			l.Hide()
 			continue
 		}
 		p := ps[len(ps)-1-i] // newest first
-		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", p.CreatedAt.Local().Format("2006-01-02 15:04"), d.gatewayName(p.Gateway),
+		text := fmt.Sprintf("%s  ·  %s  ·  %s  ·  %s", fmtDateTime(p.CreatedAt), d.gatewayName(p.Gateway),
 			billing.Format(p.Amount), paymentStateText(p.State))
 		if p.FailureReason != "" {
 			text += " (" + p.FailureReason + ")"

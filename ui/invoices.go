@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,6 +23,7 @@ import (
 type invoiceRow struct {
 	id                               string
 	kind                             billing.InvoiceKind
+	language                         string // the invoice's, whose calendar its dates are in
 	state                            billing.InvoiceStatus
 	issuedAt, dueAt                  time.Time
 	amount                           billing.Money
@@ -32,8 +34,8 @@ type invoiceRow struct {
 }
 
 func newInvoiceRow(inv *api.Invoice) *invoiceRow {
-	r := &invoiceRow{id: inv.ID, kind: inv.Kind, state: inv.Status, issuedAt: inv.IssuedAt, dueAt: inv.DueAt, amount: inv.Total,
-		number: inv.Number, issued: fmtDate(inv.IssuedAt), due: fmtDate(inv.DueAt),
+	r := &invoiceRow{id: inv.ID, kind: inv.Kind, language: inv.Language, state: inv.Status, issuedAt: inv.IssuedAt, dueAt: inv.DueAt, amount: inv.Total,
+		number: inv.Number, issued: fmtInvoiceDate(inv.IssuedAt, inv.Language), due: fmtInvoiceDate(inv.DueAt, inv.Language),
 		total: billing.Format(inv.Total), overdue: inv.Overdue}
 	r.status, r.statusLook = statusBadge(inv.Status, inv.Overdue)
 	r.what = lang.L("Service")
@@ -46,7 +48,7 @@ func newInvoiceRow(inv *api.Invoice) *invoiceRow {
 // preview is the invoice as far as the row knows it, for the invoice
 // screen to show while it fetches the rest.
 func (r *invoiceRow) preview() api.Invoice {
-	return api.Invoice{ID: r.id, Number: r.number, Kind: r.kind, Status: r.state, Currency: r.amount.Currency,
+	return api.Invoice{ID: r.id, Number: r.number, Kind: r.kind, Language: r.language, Status: r.state, Currency: r.amount.Currency,
 		IssuedAt: r.issuedAt, DueAt: r.dueAt, Overdue: r.overdue, Total: r.amount}
 }
 
@@ -100,13 +102,15 @@ type invoicesTab struct {
 	filter string        // "", unpaid, paid, cancelled
 	sortBy int
 	desc   bool
-	table  *keyTable
+	titles []string
+	table  *columnTable
+	prefs  fyne.Preferences // the columns' widths
 	status *widget.Label
 	root   fyne.CanvasObject
 }
 
-func newInvoicesTab(a *account, nav navigator) *invoicesTab {
-	t := &invoicesTab{acct: a, nav: nav, sortBy: colIssued, desc: true}
+func newInvoicesTab(a *account, nav navigator, prefs fyne.Preferences) *invoicesTab {
+	t := &invoicesTab{acct: a, nav: nav, prefs: prefs, sortBy: colIssued, desc: true}
 	t.build()
 	a.invoicesChanged.subscribe(t.onInvoices)
 	a.invoicesFailed.subscribe(func(err error) { t.status.SetText(describe(err)) })
@@ -117,41 +121,53 @@ func (t *invoicesTab) object() fyne.CanvasObject { return t.root }
 
 func (t *invoicesTab) focusTarget() fyne.Focusable { return t.table }
 
-var columnWidths = [colCount]float32{170, 132, 132, 120, 100, 130}
+// PrefInvoiceColumns keeps the widths the user gave the invoice list's
+// columns.
+const PrefInvoiceColumns = "columns.invoices"
+
+// cell is the row's text in column col.
+func (r *invoiceRow) cell(col int) string {
+	switch col {
+	case colNumber:
+		return r.number
+	case colIssued:
+		return r.issued
+	case colDue:
+		return r.due
+	case colTotal:
+		return r.total
+	case colStatus:
+		return r.status
+	}
+	return r.what
+}
 
 func (t *invoicesTab) build() {
-	titles := [colCount]string{lang.L("Number"), lang.L("Date"), lang.L("Due"), lang.L("Total"), lang.L("Status"), lang.L("Type")}
-	t.table = newKeyTable(
-		func() (int, int) { return len(t.rows), colCount },
+	t.titles = []string{lang.L("Number"), lang.L("Date"), lang.L("Due"), lang.L("Total"), lang.L("Status"), lang.L("Type")}
+	t.table = newColumnTable(t.prefs, PrefInvoiceColumns, t.titles, colKind, func() int { return len(t.rows) },
 		func() fyne.CanvasObject { return widget.NewLabel("INV-2026-000000") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			r := t.rows[id.Row]
+			l.Text = r.cell(id.Col)
 			l.Alignment = fyne.TextAlignLeading
 			l.Importance = widget.MediumImportance
 			l.TextStyle = fyne.TextStyle{}
 			switch id.Col {
-			case colNumber:
-				l.Text = r.number
-			case colIssued:
-				l.Text = r.issued
 			case colDue:
-				l.Text = r.due
 				if r.overdue {
 					l.Importance = widget.DangerImportance
 				}
 			case colTotal:
-				l.Text = r.total
 				l.Alignment = fyne.TextAlignTrailing
 			case colStatus:
-				l.Text, l.Importance = r.status, r.statusLook
+				l.Importance = r.statusLook
 				l.TextStyle.Bold = true
-			case colKind:
-				l.Text = r.what
 			}
 			l.Refresh()
 		})
-	t.table.ShowHeaderColumn = false
+	// The titles are buttons that sort, with an arrow on the sorted column.
+	t.table.extra = theme.IconInlineSize() + theme.Padding()
 	t.table.CreateHeader = func() fyne.CanvasObject {
 		b := newButton("Number", nil, nil)
 		b.Importance = widget.LowImportance
@@ -159,8 +175,9 @@ func (t *invoicesTab) build() {
 		return b
 	}
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		t.table.trackHeader(id, o)
 		b := o.(*button)
-		b.Text = titles[id.Col]
+		b.Text = t.titles[id.Col]
 		b.Icon = nil
 		if id.Col == t.sortBy {
 			b.Icon = theme.MenuDropUpIcon()
@@ -172,9 +189,6 @@ func (t *invoicesTab) build() {
 		b.OnTapped = func() { t.onSort(col) }
 		b.Refresh()
 	}
-	for i, w := range columnWidths {
-		t.table.SetColumnWidth(i, w)
-	}
 	t.table.OnSelected = t.onSelect
 	filters := []string{lang.L("Unpaid"), lang.L("Paid"), lang.L("Cancelled"), lang.L("All")}
 	values := []string{"unpaid", "paid", "cancelled", ""}
@@ -182,7 +196,10 @@ func (t *invoicesTab) build() {
 	t.status = widget.NewLabel(lang.L("Loading…"))
 	sel.SetSelected(lang.L("All"))
 	reload := newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), t.onReload).withTip(lang.L("Refresh"), keyRefresh)
-	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Show")), sel), reload, t.status)
+	// The labels are centred in the bar's height, level with the text of
+	// the selector; a label's text sits at the top of a taller row.
+	bar := container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(widget.NewLabel(lang.L("Show"))), sel), reload,
+		container.NewVBox(layout.NewSpacer(), t.status, layout.NewSpacer()))
 	t.root = headed(bar, t.table)
 }
 
@@ -223,6 +240,7 @@ func (t *invoicesTab) onSort(col int) {
 // onInvoices shows the account's list as it now is.
 func (t *invoicesTab) onInvoices(rows []*invoiceRow) {
 	t.all = rows
+	t.table.setContent(t.titles, len(rows), func(row, col int) string { return rows[row].cell(col) })
 	t.apply()
 }
 

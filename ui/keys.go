@@ -226,17 +226,3 @@ func asSpace(ev *fyne.KeyEvent) *fyne.KeyEvent {
 	}
 	return ev
 }
-
-// keyTable is a table whose focused cell Enter selects, as Space does.
-type keyTable struct{ widget.Table }
-
-// newKeyTable is widget.NewTableWithHeaders with Enter.
-func newKeyTable(length func() (int, int), create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *keyTable {
-	t := &keyTable{}
-	t.Length, t.CreateCell, t.UpdateCell = length, create, update
-	t.ShowHeaderRow, t.ShowHeaderColumn = true, true
-	t.ExtendBaseWidget(t)
-	return t
-}
-
-func (t *keyTable) TypedKey(ev *fyne.KeyEvent) { t.Table.TypedKey(asSpace(ev)) }

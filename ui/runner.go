@@ -81,8 +81,11 @@ type Runner struct {
 	// window can be waited for (a test's goroutines must not touch the
 	// next test's app).
 	pending sync.WaitGroup
-	hooks   Hooks
-	log     *slog.Logger
+	// inFlight counts the runs whose outcome has not been applied yet
+	// (pending also counts the event stream, which never ends).
+	inFlight atomic.Int64
+	hooks    Hooks
+	log      *slog.Logger
 }
 
 // NewRunner returns a runner that reports outcomes to hooks and failures
@@ -97,6 +100,10 @@ func NewRunner(log *slog.Logger, hooks Hooks) *Runner {
 // Wait blocks until every background task has finished. Call it after the
 // windows closed (their contexts end the work).
 func (r *Runner) Wait() { r.pending.Wait() }
+
+// idle says that every run's outcome has been applied: the screens show
+// everything they asked for.
+func (r *Runner) idle() bool { return r.inFlight.Load() == 0 }
 
 // do applies f to widgets from any goroutine.
 func (r *Runner) do(f func()) {
@@ -144,9 +151,11 @@ func run[T any](r *Runner, ctx context.Context, t Task, gen *atomic.Uint64, work
 	if gen != nil {
 		my = gen.Add(1)
 	}
+	r.inFlight.Add(1)
 	r.spawn(func() {
 		v, err := work(ctx)
 		r.do(func() {
+			defer r.inFlight.Add(-1)
 			r.settle(Result{Task: t, Err: err, Stale: gen != nil && gen.Load() != my}, func() { apply(v, err) })
 		})
 	})

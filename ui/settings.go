@@ -30,7 +30,7 @@ type settingsScreen struct {
 	theme    *widget.Select
 	folder   *widget.Label
 	profiles *fyne.Container
-	root     *fyne.Container
+	root     fyne.CanvasObject
 }
 
 var (
@@ -62,17 +62,20 @@ func (s *settingsScreen) build() {
 	s.folder.Truncation = fyne.TextTruncateEllipsis
 	choose := newButton(lang.L("Choose…"), theme.FolderOpenIcon(), s.onChooseFolder)
 
-	account := widget.NewLabel(s.env.user.Name + " <" + s.env.user.Email + ">")
+	account := newWrapped(s.env.user.Name + " <" + s.env.user.Email + ">")
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Language"), s.language),
 		widget.NewFormItem(lang.L("Theme"), s.theme),
 		widget.NewFormItem(lang.L("Archive folder"), container.NewBorder(nil, nil, nil, choose, s.folder)),
 		widget.NewFormItem(lang.L("Signed in as"), account),
 	)
-	s.root = container.NewVBox(widget.NewCard(lang.L("Settings"), "", form))
+	box := container.NewVBox(widget.NewCard(lang.L("Settings"), "", form))
+	s.root = container.NewVScroll(capWidth(readableWidth, box))
 	if s.accounts != nil {
 		s.profiles = container.NewVBox()
-		s.root.Add(widget.NewCard(lang.L("Saved accounts"), lang.L("Sign-ins remembered on this computer. Passwords are never stored; a remembered sign-in lives in the system keyring."), s.profiles))
+		box.Add(widget.NewCard(lang.L("Saved accounts"), "", container.NewVBox(
+			newWrapped(lang.L("Sign-ins remembered on this computer. Passwords are never stored; a remembered sign-in lives in the system keyring.")),
+			s.profiles)))
 	}
 }
 

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -136,6 +135,15 @@ func (e *env) menuChanged() {
 	}
 }
 
+// dropTip hides the window's tooltip: a screen that goes takes its
+// controls' tooltips with it (Fyne keeps the focus on a control that left
+// the window, and its tooltip would stay over the next screen).
+func (e *env) dropTip() {
+	if l, ok := e.win.Canvas().Content().(*tipLayer); ok {
+		l.hide()
+	}
+}
+
 // focus gives f the keyboard focus, if f is on the window.
 func (e *env) focus(f fyne.Focusable) {
 	if f != nil && f.(fyne.CanvasObject).Visible() {
@@ -165,10 +173,8 @@ func (e *env) openURL(u *url.URL, failed func(error)) {
 // showOpenFailed says that u could not be opened, and why, and offers the
 // address (a file's path) to copy.
 func (e *env) showOpenFailed(u *url.URL, err error) {
-	msg := widget.NewLabel(describe(err))
-	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.L("Could not open it"), lang.L("Close"),
-		container.NewVBox(msg, newCopyField(e.app, address(u))), e.win)
+		container.NewVBox(newWrapped(describe(err)), newCopyField(e.app, address(u))), e.win)
 	d.Resize(fyne.NewSize(min(e.win.Canvas().Size().Width, 520), 0))
 	d.Show()
 }
@@ -222,7 +228,7 @@ func (f *copyField) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (e *env) showError(title string, err error) {
-	dialog.ShowError(fmt.Errorf("%s: %s", title, describe(err)), e.win)
+	showMessageDialog(title, describe(err), e.win)
 }
 
 // archiveDir is where PDFs are saved by default and the archive lives.
@@ -316,12 +322,20 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 		demoBadge.Hide()
 	}
 	header := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewIcon(theme.AccountIcon()), name, container.NewCenter(demoBadge)), right)
+		widget.NewIcon(theme.AccountIcon()), right, newLeading(name, demoBadge)) // a long name must not widen the window
 
 	f.content = container.NewStack()
+	// The list is as wide as its template: the longest name, so that no
+	// entry is cut ("このアプリについて" was).
+	longest, widest := "", float32(0)
+	for _, sec := range f.sections {
+		if w := fyne.MeasureText(sec.name, theme.TextSize(), fyne.TextStyle{}).Width; w > widest {
+			longest, widest = sec.name, w
+		}
+	}
 	f.nav = newNavList(func() int { return len(f.sections) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel("Section name"))
+			return container.NewHBox(widget.NewIcon(theme.DocumentIcon()), widget.NewLabel(longest))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
@@ -331,10 +345,12 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 	f.nav.OnSelected = func(i widget.ListItemID) { f.show(f.sections[i].screen) }
 	signOut := newButton(lang.L("Sign out"), theme.LogoutIcon(), f.onSignOut)
 	signOut.Importance = widget.LowImportance
-	side := container.NewBorder(nil, signOut, nil, nil, f.nav)
-	split := container.NewHSplit(side, f.content)
-	split.Offset = 0.16
-	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), split), f.after)
+	// A fixed sidebar, not a split: its entries are short, and a divider
+	// that moves nothing useful only invites dragging. The sidebar comes
+	// before the screen in the Tab order, as it reads.
+	side := container.NewHBox(container.NewBorder(nil, signOut, nil, nil, f.nav), widget.NewSeparator())
+	body := container.New(layout.NewBorderLayout(nil, nil, side, nil), side, f.content)
+	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), body), f.after)
 	f.win.SetContent(f.tips)
 	f.followFocus()
 }
@@ -401,6 +417,7 @@ func (f *frame) fileMenu(first ...*command) menu {
 
 // show puts a section's screen in the window and lets it load.
 func (f *frame) show(s screen) {
+	f.dropTip()
 	f.shown = s
 	f.content.Objects = []fyne.CanvasObject{s.object()}
 	f.content.Refresh()
@@ -487,8 +504,3 @@ func save(w fyne.URIWriteCloser, write func(io.Writer) error) (string, error) {
 }
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
-
-// fmtDate prints a date the way the user's language writes it.
-func fmtDate(t time.Time) string {
-	return t.Local().Format(lang.X("date-format", "2006-01-02"))
-}

@@ -51,7 +51,7 @@ type signInScreen struct {
 	remember *widget.Check
 	submit   *button
 	progress *widget.ProgressBarInfinite
-	status   *widget.Label
+	status   *wrapLabel
 }
 
 func newSignInScreen(fa fyne.App, accounts Accounts, r *Runner, done func(*session.Session)) *signInScreen {
@@ -72,8 +72,7 @@ func (s *signInScreen) build() {
 	s.email.OnSubmitted = func(string) { s.onEnter() }
 	s.remember = widget.NewCheck(lang.L("Remember me on this computer"), nil)
 	s.remember.SetChecked(true)
-	s.status = widget.NewLabel("")
-	s.status.Wrapping = fyne.TextWrapWord
+	s.status = newWrapped("")
 	s.status.Importance = widget.DangerImportance
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Hide()

@@ -28,7 +28,7 @@ type staffInvoice struct {
 	creditEntry *widget.Entry
 	prefilled   string // what the panel last put into creditEntry
 	apply       *button
-	result      *widget.Label
+	result      *wrapLabel
 	root        fyne.CanvasObject
 }
 
@@ -49,7 +49,7 @@ func (v *staffInvoice) build() {
 		container.NewBorder(nil, nil, nil, v.apply, v.creditEntry))
 	v.result = newResultLabel()
 	v.root = container.NewBorder(container.NewHBox(v.back), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(v.result, v.creditCard, v.details.root))))
+		container.NewVScroll(container.NewPadded(container.NewVBox(v.result, v.creditCard, v.details.top, v.details.body))))
 }
 
 // open shows inv; close forgets it.

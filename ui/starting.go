@@ -18,8 +18,7 @@ func Starting() fyne.CanvasObject {
 
 // StartFailed turns the window into an error the user can read.
 func StartFailed(w fyne.Window, err error) {
-	msg := widget.NewLabel(lang.L("Billfold could not start: {{.Error}}", map[string]any{"Error": err.Error()}))
-	msg.Wrapping = fyne.TextWrapWord
+	msg := newWrapped(lang.L("Billfold could not start: {{.Error}}", map[string]any{"Error": err.Error()}))
 	msg.Importance = widget.DangerImportance
 	w.SetContent(container.NewPadded(msg))
 }
@@ -30,8 +29,7 @@ func StartFailed(w fyne.Window, err error) {
 func showDemoEnded(w fyne.Window, quit, restart func()) {
 	title := widget.NewLabelWithStyle(lang.L("The demo has ended"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	note := widget.NewLabel(lang.L("You signed out of the demo account. Its data is kept: start the demo again to continue where you left off."))
-	note.Wrapping = fyne.TextWrapWord
+	note := newWrapped(lang.L("You signed out of the demo account. Its data is kept: start the demo again to continue where you left off."))
 	note.Alignment = fyne.TextAlignCenter
 	again := newButton(lang.L("Start the demo again"), theme.MediaReplayIcon(), restart)
 	again.Importance = widget.HighImportance

@@ -51,7 +51,7 @@ type statementsScreen struct {
 	statements *navList
 	upload     *widget.Button
 	progress   *widget.ProgressBarInfinite
-	status     *widget.Label
+	status     *wrapLabel
 	detail     *fyne.Container
 	current    *api.BankStatement
 	lines      *navList
@@ -73,8 +73,7 @@ func (s *statementsScreen) build() {
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
-	s.status = widget.NewLabel("")
-	s.status.Wrapping = fyne.TextWrapWord
+	s.status = newWrapped("")
 	s.statements = newNavList(func() int { return len(s.list) },
 		func() fyne.CanvasObject {
 			return container.NewVBox(widget.NewLabelWithStyle("2026-01-01 – 2026-01-07", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -89,9 +88,9 @@ func (s *statementsScreen) build() {
 	s.statements.OnSelected = func(i widget.ListItemID) { s.open(s.list[i].ID) }
 	s.detail = container.NewStack(widget.NewLabel(lang.L("Choose a statement, or upload the bank's file.")))
 	left := container.NewBorder(container.NewVBox(s.upload, s.progress, s.status), nil, nil, nil, s.statements)
-	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.3
-	s.root = split
+	// Side by side at fixed shares, as the customers are: a split's
+	// divider moved nothing staff need.
+	s.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{1, 2}}, left, s.detail)
 }
 
 func (s *statementsScreen) object() fyne.CanvasObject { return s.root }
@@ -202,8 +201,7 @@ func (s *statementsScreen) open(id string) {
 // show puts a statement and its deposits on the right.
 func (s *statementsScreen) show(st api.BankStatement) {
 	s.current = &st
-	head := widget.NewLabel(fmt.Sprintf("%s\n%s – %s · %s · %s", st.Account, st.PeriodFrom, st.PeriodTo, st.UploadedBy, counts(st)))
-	head.Wrapping = fyne.TextWrapWord
+	head := newWrapped(fmt.Sprintf("%s\n%s – %s · %s · %s", st.Account, st.PeriodFrom, st.PeriodTo, st.UploadedBy, counts(st)))
 	s.lines = newNavList(func() int { return len(s.current.Lines) },
 		func() fyne.CanvasObject {
 			amount := widget.NewLabelWithStyle("¥0,000,000", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
@@ -282,7 +280,7 @@ type lineActions struct {
 	shortfall *widget.Button
 	credit    *widget.Button
 	notOurs   *widget.Button
-	result    *widget.Label
+	result    *wrapLabel
 	key       actionKey[resolveRequest]
 	custGen   atomic.Uint64
 	trGen     atomic.Uint64
@@ -315,8 +313,7 @@ func newLineActions(s *statementsScreen) *lineActions {
 	a.shortfall = widget.NewButton(lang.L("Accept bank fee"), func() { a.resolve(api.ActionAcceptShortfall) })
 	a.credit = widget.NewButton(lang.L("Credit as adjustment"), func() { a.resolve(api.ActionCredit) })
 	a.notOurs = widget.NewButton(lang.L("Not ours"), func() { a.resolve(api.ActionNotOurs) })
-	a.result = widget.NewLabel(lang.L("Choose a queued line to decide it."))
-	a.result.Wrapping = fyne.TextWrapWord
+	a.result = newWrapped(lang.L("Choose a queued line to decide it."))
 	a.root = container.NewVBox(widget.NewSeparator(), a.result)
 	return a
 }

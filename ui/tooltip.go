@@ -103,11 +103,16 @@ func hoverTip(o fyne.CanvasObject, text string) {
 // hideTip hides o's tooltip, if it is the one showing or due.
 func hideTip(o fyne.CanvasObject) {
 	if l := tipsFor(o); l != nil && l.owner == o {
-		l.owner = nil
-		l.bg.Hide()
-		l.text.Hide()
-		l.Refresh()
+		l.hide()
 	}
+}
+
+// hide hides the tooltip showing or due, whoever's it is.
+func (l *tipLayer) hide() {
+	l.owner = nil
+	l.bg.Hide()
+	l.text.Hide()
+	l.Refresh()
 }
 
 // shownTip is the tooltip's text, "" when none shows.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -17,11 +18,29 @@ import (
 
 type ledgerRow struct {
 	date, kind, description, reference, amount, balance string
+	when                                                string // date and time, for the entry in full
 	negative                                            bool
 }
 
+// cell is the row's text in column col.
+func (r *ledgerRow) cell(col int) string {
+	switch col {
+	case 0:
+		return r.date
+	case 1:
+		return r.kind
+	case 2:
+		return r.description
+	case 3:
+		return r.reference
+	case 4:
+		return r.amount
+	}
+	return r.balance
+}
+
 func newLedgerRow(e api.LedgerEntry) ledgerRow {
-	r := ledgerRow{date: fmtDate(e.CreatedAt), kind: ledgerKindText(e.Kind), description: e.Description, reference: e.Reference,
+	r := ledgerRow{date: fmtDate(e.CreatedAt), when: fmtDateTime(e.CreatedAt), kind: ledgerKindText(e.Kind), description: e.Description, reference: e.Reference,
 		amount: billing.Format(e.Amount), balance: billing.Format(e.BalanceAfter), negative: e.Amount.Amount < 0}
 	if e.Amount.Amount > 0 {
 		r.amount = "+" + r.amount
@@ -56,14 +75,19 @@ func ledgerKindText(k billing.LedgerKind) string {
 }
 
 // transactionsTab is the credit ledger with its running balance. It
-// reloads when it is shown and the ledger has moved since it loaded.
+// reloads when it is shown and the ledger has moved since it loaded. Its
+// columns are as wide as what they hold; the details take the width left,
+// and a selected entry shows in full under the table (a staff member's
+// reason can be long).
 type transactionsTab struct {
 	env     *env
 	backend Backend
 	acct    *account
 	rows    []ledgerRow
-	table   *widget.Table
+	titles  []string
+	table   *columnTable
 	status  *widget.Label
+	entry   *wrapLabel // the selected entry in full, or how to get there
 	loaded  bool
 	version uint64 // the account's ledger version the rows show
 	root    fyne.CanvasObject
@@ -81,40 +105,55 @@ func newTransactionsTab(e *env, b Backend, a *account) *transactionsTab {
 	return t
 }
 
+// PrefLedgerColumns keeps the widths the user gave the ledger's columns.
+const PrefLedgerColumns = "columns.transactions"
+
 func (t *transactionsTab) build() {
-	titles := []string{lang.L("Date"), lang.L("Kind"), lang.L("Details"), lang.L("Reference"), lang.L("Amount"), lang.L("Balance")}
-	widths := []float32{120, 110, 250, 140, 100, 100}
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.rows), len(titles) },
+	t.titles = []string{lang.L("Date"), lang.L("Kind"), lang.L("Details"), lang.L("Reference"), lang.L("Amount"), lang.L("Balance")}
+	t.table = newColumnTable(t.env.app.Preferences(), PrefLedgerColumns, t.titles, 2, func() int { return len(t.rows) },
 		func() fyne.CanvasObject { return widget.NewLabel("2026-01-01") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			r := t.rows[id.Row]
+			l.Text = r.cell(id.Col)
 			l.Alignment, l.Importance, l.Truncation = fyne.TextAlignLeading, widget.MediumImportance, fyne.TextTruncateEllipsis
 			switch id.Col {
-			case 0:
-				l.Text = r.date
-			case 1:
-				l.Text = r.kind
-			case 2:
-				l.Text = r.description
-			case 3:
-				l.Text = r.reference
 			case 4:
-				l.Text, l.Alignment = r.amount, fyne.TextAlignTrailing
-				l.Importance = widget.SuccessImportance
-				if r.negative {
-					l.Importance = widget.MediumImportance
+				l.Alignment = fyne.TextAlignTrailing
+				if !r.negative {
+					l.Importance = widget.SuccessImportance
 				}
 			case 5:
-				l.Text, l.Alignment = r.balance, fyne.TextAlignTrailing
+				l.Alignment = fyne.TextAlignTrailing
 			}
 			l.Refresh()
 		})
-	titledColumns(t.table, titles, widths)
+	t.table.shrink = []int{3} // the reference
+	t.table.OnSelected = t.onSelect
 	t.status = widget.NewLabel("")
+	t.entry = newWrapped(ledgerHint())
 	reload := newButton(lang.L("Refresh"), theme.ViewRefreshIcon(), t.load).withTip(lang.L("Refresh"), keyRefresh)
-	t.root = headed(container.NewBorder(nil, nil, nil, reload, t.status), t.table)
+	t.root = headed(container.NewBorder(nil, nil, nil, reload, t.status),
+		container.NewBorder(nil, widget.NewCard("", "", t.entry), nil, nil, t.table))
+}
+
+// ledgerHint is what the space for the selected entry says while none is:
+// that there is more to read, and that columns can be widened.
+func ledgerHint() string {
+	return lang.L("Select an entry to read it in full. To widen a column, drag the edge of its title.")
+}
+
+// onSelect shows the entry in full under the table.
+func (t *transactionsTab) onSelect(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= len(t.rows) {
+		return
+	}
+	r := t.rows[id.Row]
+	lines := []string{r.when + "  ·  " + r.kind + "  ·  " + r.amount + "  ·  " + lang.L("Balance {{.Balance}}", map[string]any{"Balance": r.balance}), r.description}
+	if r.reference != "" {
+		lines = append(lines, lang.L("Reference: {{.Reference}}", map[string]any{"Reference": r.reference}))
+	}
+	t.entry.SetText(strings.Join(lines, "\n"))
 }
 
 func (t *transactionsTab) object() fyne.CanvasObject { return t.root }
@@ -146,7 +185,10 @@ func (t *transactionsTab) load() {
 			return
 		}
 		t.rows, t.loaded, t.version = rows, true, version
-		t.status.SetText(lang.L("{{.Count}} entries, newest first", map[string]any{"Count": len(rows)}))
+		t.status.SetText(lang.N("{{.Count}} entries, newest first", len(rows), map[string]any{"Count": len(rows)}))
+		t.table.setContent(t.titles, len(rows), func(row, col int) string { return rows[row].cell(col) })
+		t.table.UnselectAll()
 		t.table.Refresh()
+		t.entry.SetText(ledgerHint())
 	})
 }

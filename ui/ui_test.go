@@ -193,16 +193,35 @@ func (f *fixture) openInvoice(t *testing.T, inv api.Invoice) {
 	f.rec.wait(t, TaskInvoice, fetched)
 }
 
-// payFromInvoiceScreen creates an add-funds invoice, opens it and taps
-// Pay Now! with the gateway, waiting for the answer.
-func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gateway string) {
+// addFunds creates an add-funds invoice for amount, to pay by gateway.
+func (f *fixture) addFunds(t *testing.T, amount billing.Money, gateway string) api.Invoice {
 	t.Helper()
 	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
 		api.AddFundsRequest{Amount: amount, Gateway: gateway, PolicyVersion: "2026-06-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.openInvoice(t, inv)
+	return inv
+}
+
+// voucherCredit gives f's customer amount yen of credit through a new
+// voucher, code.
+func (f *fixture) voucherCredit(t *testing.T, code string, amount int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.env.Server.CreateVoucher(ctx, code, billing.New(amount, billing.JPY), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.client.RedeemVoucher(ctx, apiclient.NewIdempotencyKey(), code); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// payFromInvoiceScreen creates an add-funds invoice, opens it and taps
+// Pay Now! with the gateway, waiting for the answer.
+func (f *fixture) payFromInvoiceScreen(t *testing.T, amount billing.Money, gateway string) {
+	t.Helper()
+	f.openInvoice(t, f.addFunds(t, amount, gateway))
 	paid := f.rec.mark(TaskPay)
 	f.rec.onUI(func() {
 		v := f.invoice()
@@ -250,7 +269,7 @@ func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 		af.gateway.SetSelected(f.gatewayName("card"))
 	})
 	f.rec.onUI(func() {
-		if !af.amountError.Visible() || !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
+		if !strings.Contains(af.amountError.Text, "¥1,000") || !af.submit.Disabled() {
 			t.Fatalf("below minimum: error %q, submit disabled %v", af.amountError.Text, af.submit.Disabled())
 		}
 		af.amount.SetText("1000.5")
@@ -262,7 +281,7 @@ func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 		af.amount.SetText("１２，０００円") // full-width, as typed with a Japanese IME
 	})
 	f.rec.onUI(func() {
-		if af.amountError.Visible() || af.submit.Disabled() {
+		if af.amountError.Text != "" || af.submit.Disabled() {
 			t.Fatalf("valid amount refused: %q", af.amountError.Text)
 		}
 	})
@@ -354,6 +373,22 @@ func TestPaymentPageOpensTheCheckedURL(t *testing.T) {
 		t.Fatalf("opened the refused URL %q", u)
 	default:
 	}
+}
+
+// confirm taps the button named text in the dialog on top of w.
+func confirm(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog to %s", text)
+	}
+	for _, c := range shown(top) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text { // Fyne's dialogs have Fyne's buttons
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no %q in the dialog:\n%s", text, dump(top))
 }
 
 // findButton returns the shown button with the given text in o's tree.
@@ -557,6 +592,7 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 			t.Fatal("apply-credit amount not prefilled")
 		}
 		f.invoice().onApplyCredit()
+		confirm(t, f.shell.win, "Apply Credit")
 	})
 	f.rec.wait(t, TaskApplyCredit, c)
 	f.rec.onUI(func() {
@@ -569,11 +605,7 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 
 func TestDownloadPDFWritesFile(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	inv, err := f.client.AddFunds(context.Background(), apiclient.NewIdempotencyKey(),
-		api.AddFundsRequest{Amount: billing.New(5_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := f.addFunds(t, billing.New(5_000, billing.JPY), "card")
 	f.openInvoice(t, inv)
 	path := filepath.Join(t.TempDir(), inv.Number+".pdf")
 	w, err := storage.Writer(storage.NewFileURI(path))
@@ -653,14 +685,20 @@ func shown(o fyne.CanvasObject) []fyne.CanvasObject {
 
 // Every string the UI shows is translated, and the two files agree.
 func TestTranslationsAreComplete(t *testing.T) {
-	read := func(name string) map[string]string {
+	// A message is a string, or its plural forms ({"one": …, "other": …}).
+	read := func(name string) map[string]any {
 		data, err := assets.Translations.ReadFile("translations/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
+		m := map[string]any{}
 		if err := json.Unmarshal(data, &m); err != nil {
 			t.Fatal(err)
+		}
+		for k, v := range m {
+			if forms, ok := v.(map[string]any); ok && forms["other"] == nil {
+				t.Errorf("%s: %q has no \"other\" form", name, k)
+			}
 		}
 		return m
 	}
@@ -676,7 +714,7 @@ func TestTranslationsAreComplete(t *testing.T) {
 		}
 	}
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`lang\.(?:L|X)\("((?:[^"\\]|\\.)*)"`)
+	re := regexp.MustCompile(`lang\.(?:L|X|N)\("((?:[^"\\]|\\.)*)"`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -759,10 +797,18 @@ func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 // setup adjusts its dependencies first.
 func startStaff(t *testing.T, env *servertest.Env, setup func(sc *apiclient.Client, d *Deps)) (*staffShell, *recorder) {
 	t.Helper()
-	if err := LoadTranslations("en"); err != nil {
+	return startStaffIn(t, env, "en", setup)
+}
+
+// startStaffIn is startStaff in a language, with the app's fonts.
+func startStaffIn(t *testing.T, env *servertest.Env, language string, setup func(sc *apiclient.Client, d *Deps)) (*staffShell, *recorder) {
+	t.Helper()
+	t.Setenv("LANGUAGE", "")
+	if err := LoadTranslations(language); err != nil {
 		t.Fatal(err)
 	}
 	fa := test.NewTempApp(t)
+	fa.Settings().SetTheme(NewTheme("light"))
 	staff := env.NewStaff()
 	sc, err := apiclient.New(env.URL, apiclient.Options{})
 	if err != nil {

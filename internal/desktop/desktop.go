@@ -82,10 +82,14 @@ func Run(o Options) error {
 	}
 	var showSignIn func()
 	showSignIn = func() {
-		ui.SignIn(fa, accounts, runner, func(s *session.Session) {
+		w := ui.SignIn(fa, accounts, runner, func(s *session.Session) {
 			main := ui.New(deps(s, false, showSignIn, nil))
 			main.Window().Show()
-		}).Show()
+			fitScreen(main.Window())
+		})
+		w.CenterOnScreen()
+		w.Show()
+		fitScreen(w)
 	}
 
 	if o.Demo {
@@ -97,13 +101,14 @@ func Run(o Options) error {
 		win.Resize(fyne.NewSize(1024, 640))
 		win.SetMaster()
 		win.Show()
+		fitScreen(win)
 		var srv *demo.Server
 		defer func() {
 			if srv != nil {
 				srv.Stop()
 			}
 		}()
-		var openDemo func(s *session.Session)
+		var openDemo func(s *session.Session) ui.Shell
 		// restartDemo signs in again on the running demo server after the
 		// user signed out of the demo and chose to start it again, in the
 		// window that said the demo ended.
@@ -123,10 +128,10 @@ func Run(o Options) error {
 				})
 			}()
 		}
-		openDemo = func(s *session.Session) {
+		openDemo = func(s *session.Session) ui.Shell {
 			d := deps(s, true, fa.Quit, win)
 			d.RestartDemo = restartDemo
-			ui.New(d)
+			return ui.New(d)
 		}
 		ready := false
 		time.AfterFunc(startingNotice, func() {
@@ -149,8 +154,12 @@ func Run(o Options) error {
 					return
 				}
 				srv = r.srv
-				openDemo(r.session)
+				main := openDemo(r.session)
 				log.Info("main window content", "ms_since_launch", time.Since(launched).Milliseconds())
+				if tour != nil {
+					tour(tourStart{app: fa, main: main, server: srv.URL, accounts: accounts, runner: runner,
+						open: func(s *session.Session) ui.Shell { return ui.New(deps(s, true, func() {}, nil)) }})
+				}
 			})
 		}()
 	} else {
@@ -178,6 +187,21 @@ func startDemoAsync(reset bool, log *slog.Logger) <-chan demoStart {
 		started <- demoStart{srv, s, err}
 	}()
 	return started
+}
+
+// tour, when set, walks the demo through every screen for
+// scripts/screens.sh. Only test and tour builds have it (tour.go).
+var tour func(tourStart)
+
+// tourStart is what the tour starts from: the demo's main window, and
+// what it takes to open the windows of other accounts.
+type tourStart struct {
+	app      fyne.App
+	main     ui.Shell
+	server   string // the demo server's address
+	accounts ui.Accounts
+	runner   *ui.Runner
+	open     func(*session.Session) ui.Shell // a main window for another account
 }
 
 // startDemo starts the in-process server and signs in as the demo customer.

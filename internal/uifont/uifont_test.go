@@ -41,12 +41,23 @@ func translationRunes(t *testing.T) []rune {
 		if err != nil {
 			return err
 		}
-		var texts map[string]string
+		// A message is a string, or its plural forms ({"one": …, "other": …}).
+		var texts map[string]json.RawMessage
 		if err := json.Unmarshal(data, &texts); err != nil {
 			return err
 		}
-		for _, s := range texts {
-			runes = append(runes, []rune(s)...)
+		for _, raw := range texts {
+			var forms map[string]string
+			if json.Unmarshal(raw, &forms) != nil {
+				var s string
+				if err := json.Unmarshal(raw, &s); err != nil {
+					return err
+				}
+				forms = map[string]string{"": s}
+			}
+			for _, s := range forms {
+				runes = append(runes, []rune(s)...)
+			}
 		}
 		return nil
 	})

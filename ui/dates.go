@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"billfold/billing"
+)
+
+// The one way the app writes dates and times, in the UI's language
+// ("5 Dec 2026", "2026年12月5日"): lists, the invoice screen, payment
+// attempts, the archive and the ledger all go through these.
+
+// fmtDate is the day of a moment (a payment, a ledger entry) where the
+// user is.
+func fmtDate(t time.Time) string {
+	return t.Local().Format(lang.X("date-format", "2006-01-02"))
+}
+
+// fmtInvoiceDate is a calendar date of an invoice in language (issued,
+// due, paid): the day printed on the document, as the PDF and the archive
+// have it, wherever the user is.
+func fmtInvoiceDate(t time.Time, language string) string {
+	return t.In(billing.CalendarZone(language)).Format(lang.X("date-format", "2006-01-02"))
+}
+
+// fmtDateTime is a day and the time of day.
+func fmtDateTime(t time.Time) string {
+	return fmtDate(t) + " " + fmtTime(t)
+}
+
+// fmtTime is the time of day.
+func fmtTime(t time.Time) string {
+	return t.Local().Format("15:04")
+}
+
+// fmtDay writes a calendar day kept as text (2026-12-05, as the archive
+// index has it) like fmtDate; text that is not such a day stays as it is.
+func fmtDay(day string) string {
+	t, err := time.ParseInLocation(time.DateOnly, day, time.Local)
+	if err != nil {
+		return day
+	}
+	return fmtDate(t)
+}
