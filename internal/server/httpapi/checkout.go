@@ -54,6 +54,10 @@ func (h *Handler) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, problem.Invalid("The checkout form could not be read: send application/x-www-form-urlencoded fields."))
 		return
 	}
+	if err := valuesText(r.PostForm, "form"); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	token := r.PathValue("token")
 	form := rules.CheckoutForm{Action: r.PostForm.Get("action"), CardNumber: r.PostForm.Get("card_number"),
 		ChallengeCode: r.PostForm.Get("challenge_code")}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"billfold/api"
 	"billfold/billing"
@@ -76,6 +77,15 @@ func decodeStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return problem.New(api.CodeInvalidJSON, "The request body must be a JSON object.")
 	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly turn the bytes into U+FFFD.
+		return problem.New(api.CodeInvalidJSON, "The request body is not UTF-8 text.")
+	}
+	// First what the decoder would let through (repeated keys, NUL), so
+	// that no such key reaches an answer.
+	if err := exactKeys(body, reflect.TypeOf(v)); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -87,7 +97,7 @@ func decodeStrict(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return problem.New(api.CodeInvalidJSON, "Unexpected data after the JSON object.")
 	}
-	return exactKeys(body, reflect.TypeOf(v))
+	return nil
 }
 
 func jsonProblem(err error) *problem.Error {

@@ -60,7 +60,7 @@ type Handler struct {
 func New(cfg Config) *Handler {
 	h := &Handler{rules: cfg.Rules, db: cfg.DB, hub: cfg.Hub, log: cfg.Log, now: cfg.Now, secret: cfg.WebhookSecret,
 		maxBody: cfg.MaxBodyBytes, limit: cfg.Limiters}
-	h.root = h.logged(h.routes())
+	h.root = h.logged(h.checkedText(h.routes()))
 	return h
 }
 
