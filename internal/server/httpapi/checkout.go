@@ -47,7 +47,7 @@ func (h *Handler) handleCheckoutPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
 	if err := r.ParseForm(); err != nil {
-		if e := bodyError(err, h.maxBody); isProblem(e, api.CodeBodyTooLarge, "") {
+		if e := h.bodyError(err); e.Code != api.CodeInvalidJSON {
 			h.fail(w, r, e)
 			return
 		}

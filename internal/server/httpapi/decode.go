@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -48,16 +49,20 @@ func (h *Handler) jsonBody(r *http.Request) ([]byte, error) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.maxBody))
 	if err != nil {
-		return nil, bodyError(err, h.maxBody)
+		return nil, h.bodyError(err)
 	}
 	return body, nil
 }
 
-// bodyError is the problem with a body that could not be read.
-func bodyError(err error, limit int64) error {
+// bodyError is the problem with a body that could not be read: too large,
+// too slow (bodyDeadline), or cut off.
+func (h *Handler) bodyError(err error) *problem.Error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return problem.New(api.CodeBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", limit))
+	switch {
+	case errors.As(err, &mbe):
+		return problem.New(api.CodeBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", h.maxBody))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return problem.New(api.CodeRequestTimeout, fmt.Sprintf("The request body did not arrive within %v.", h.bodyTTL))
 	}
 	return problem.New(api.CodeInvalidJSON, "The request body could not be read.")
 }

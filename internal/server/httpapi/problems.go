@@ -35,6 +35,7 @@ var statusOf = map[string]int{
 	api.CodeCreditNotAllowed:      http.StatusConflict,
 	api.CodePaymentNotConfirmable: http.StatusConflict,
 	api.CodeAlreadyReversed:       http.StatusConflict,
+	api.CodeRequestTimeout:        http.StatusRequestTimeout,
 	api.CodeBodyTooLarge:          http.StatusRequestEntityTooLarge,
 	api.CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
 	api.CodeIdempotencyMismatch:   http.StatusUnprocessableEntity,
@@ -56,7 +57,7 @@ var statusOf = map[string]int{
 // titles are the problems' short summaries, per status.
 var titles = map[int]string{
 	400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-	409: "Conflict", 413: "Request body too large", 415: "Unsupported media type", 422: "Unprocessable request",
+	408: "Request timeout", 409: "Conflict", 413: "Request body too large", 415: "Unsupported media type", 422: "Unprocessable request",
 	429: "Too many requests", 500: "Internal server error",
 }
 
