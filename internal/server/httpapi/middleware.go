@@ -88,17 +88,22 @@ type principalHandler func(http.ResponseWriter, *http.Request, rules.Principal)
 // authed lets through a request with a valid access token.
 func (h *Handler) authed(next principalHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			token = "" // another scheme is no token
-		}
-		p, err := h.rules.Authenticate(r.Context(), token)
+		p, err := h.rules.Authenticate(r.Context(), bearerToken(r))
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
 		next(w, r, p)
 	})
+}
+
+// bearerToken is r's access token; "" when there is none (another scheme
+// is no token).
+func bearerToken(r *http.Request) string {
+	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return token
+	}
+	return ""
 }
 
 // customer lets through customers only.

@@ -50,7 +50,8 @@ type Config struct {
 	AccessTTL       time.Duration
 	RefreshTTL      time.Duration
 	// Notify wakes the customer's event streams; it is called after the
-	// commit of every change that recorded an event.
+	// commit of every change that recorded an event, and of every session
+	// of the customer that ended (the streams check their token then).
 	Notify func(customerID string)
 }
 

@@ -16,6 +16,9 @@ import (
 type Principal struct {
 	User      api.User
 	SessionID string
+	// AccessExpires is when the access token expires: what the caller is
+	// allowed ends then (an event stream, too).
+	AccessExpires time.Time
 }
 
 // RefreshRetryGrace is how long a refresh token spent by rotation may be
@@ -64,10 +67,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		if err != nil {
 			return Principal{}, err
 		}
-		e.p.SessionID, e.family, e.expires, e.cachedAt = sess.ID, sess.Family, sess.AccessExpires.UnixMicro(), now
+		e.p.SessionID, e.p.AccessExpires, e.family, e.cachedAt = sess.ID, sess.AccessExpires, sess.Family, now
 		s.auth.put(hash, e)
 	}
-	if now.UnixMicro() >= e.expires {
+	if !now.Before(e.p.AccessExpires) {
 		return Principal{}, problem.New(api.CodeTokenExpired, "The access token has expired; refresh it or sign in again.")
 	}
 	return e.p, nil
@@ -182,13 +185,13 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (api.Session, er
 		}
 		if sess.Revoked {
 			reused = true
-			tx.AfterCommit(func() { s.auth.evict("", sess.Family) })
+			tx.AfterCommit(func() { s.sessionsEnded(u.ID, "", sess.Family) })
 			return tx.RevokeFamily(sess.Family)
 		}
 		if !s.now().Before(sess.RefreshExpires) {
 			return errSessionEnded()
 		}
-		tx.AfterCommit(func() { s.auth.evict(sess.ID, "") })
+		tx.AfterCommit(func() { s.sessionsEnded(u.ID, sess.ID, "") })
 		return tx.RotateSession(sess.ID, s.now())
 	})
 	if err != nil {
@@ -204,7 +207,15 @@ func (s *Service) Refresh(ctx context.Context, in RefreshInput) (api.Session, er
 // SignOut ends the caller's session.
 func (s *Service) SignOut(ctx context.Context, p Principal) error {
 	return s.db.WriteTx(ctx, "", func(tx *store.Tx) error {
-		tx.AfterCommit(func() { s.auth.evict(p.SessionID, "") })
+		tx.AfterCommit(func() { s.sessionsEnded(p.User.ID, p.SessionID, "") })
 		return tx.RevokeSession(p.SessionID)
 	})
+}
+
+// sessionsEnded forgets the cached tokens of a session or of a session
+// family of user, and wakes the user's event streams, which check their
+// token on every wake-up: a stream ends with its session.
+func (s *Service) sessionsEnded(userID, sessionID, family string) {
+	s.auth.evict(sessionID, family)
+	s.cfg.Notify(userID)
 }
