@@ -7,6 +7,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	highbase "github.com/pb33f/libopenapi/datamodel/high/base"
+	v3high "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
 // Operation is one documented route, with the inputs a client sends it.
@@ -28,13 +29,9 @@ type Operation struct {
 // Operations lists every operation of spec, sorted by path and method:
 // the route list that tests sweep, so that a new route is covered.
 func Operations(spec []byte) ([]Operation, error) {
-	doc, err := libopenapi.NewDocument(spec)
+	model, err := buildModel(spec)
 	if err != nil {
-		return nil, fmt.Errorf("apivalidate: parse openapi.yaml: %w", err)
-	}
-	model, err := doc.BuildV3Model()
-	if err != nil {
-		return nil, fmt.Errorf("apivalidate: build OpenAPI model: %w", err)
+		return nil, err
 	}
 	var out []Operation
 	for path, item := range model.Model.Paths.PathItems.FromOldest() {
@@ -55,6 +52,19 @@ func Operations(spec []byte) ([]Operation, error) {
 	}
 	slices.SortFunc(out, func(a, b Operation) int { return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method) })
 	return out, nil
+}
+
+// buildModel reads spec as an OpenAPI 3 document.
+func buildModel(spec []byte) (*libopenapi.DocumentModel[v3high.Document], error) {
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		return nil, fmt.Errorf("apivalidate: parse openapi.yaml: %w", err)
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, fmt.Errorf("apivalidate: build OpenAPI model: %w", err)
+	}
+	return model, nil
 }
 
 func stringProperties(sp *highbase.SchemaProxy) []string {
