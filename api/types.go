@@ -22,6 +22,7 @@ var OpenAPI []byte
 const (
 	CodeInvalidJSON           = "invalid_json"
 	CodeBodyTooLarge          = "body_too_large"
+	CodeRequestTimeout        = "request_timeout"
 	CodeUnsupportedMediaType  = "unsupported_media_type"
 	CodeValidation            = "validation_failed"
 	CodeUnauthorized          = "unauthorized"

@@ -123,6 +123,10 @@ type Options struct {
 	Gateways []gateway.Gateway
 	// MaxBodyBytes limits request bodies (64 KiB).
 	MaxBodyBytes int64
+	// BodyTimeout is how long a request's body may take to arrive once its
+	// headers have (10 s): a client that sends it slowly, or not at all,
+	// is answered 408 and its connection closed.
+	BodyTimeout time.Duration
 	// PasswordCost is the argon2id work per password hash: zero is
 	// auth.ProductionCost; tests use auth.TestCost.
 	PasswordCost auth.Cost
@@ -214,6 +218,9 @@ func (o *Options) defaults() {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 64 << 10
 	}
+	if o.BodyTimeout == 0 {
+		o.BodyTimeout = 10 * time.Second
+	}
 	if o.PasswordCost == (auth.Cost{}) {
 		o.PasswordCost = auth.ProductionCost
 	}
@@ -264,7 +271,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{opts: opts, db: db, log: opts.Logger, now: opts.Now, rules: rs, hub: hub}
 	s.handler = httpapi.New(httpapi.Config{
 		Rules: rs, DB: db, Hub: hub, Log: opts.Logger, Now: opts.Now, WebhookSecret: opts.WebhookSecret,
-		MaxBodyBytes: opts.MaxBodyBytes,
+		MaxBodyBytes: opts.MaxBodyBytes, BodyTimeout: opts.BodyTimeout,
 		Limiters: httpapi.Limiters{
 			Login:   auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
 			Account: auth.NewLimiter(opts.LoginInterval, 3*opts.LoginBurst, opts.Now),

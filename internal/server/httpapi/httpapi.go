@@ -40,6 +40,7 @@ type Config struct {
 	Now           func() time.Time
 	WebhookSecret []byte
 	MaxBodyBytes  int64
+	BodyTimeout   time.Duration
 	Limiters      Limiters
 }
 
@@ -52,6 +53,7 @@ type Handler struct {
 	now     func() time.Time
 	secret  []byte
 	maxBody int64
+	bodyTTL time.Duration
 	limit   Limiters
 	root    http.Handler
 }
@@ -59,8 +61,8 @@ type Handler struct {
 // New returns the handler of the whole API, sandbox checkout included.
 func New(cfg Config) *Handler {
 	h := &Handler{rules: cfg.Rules, db: cfg.DB, hub: cfg.Hub, log: cfg.Log, now: cfg.Now, secret: cfg.WebhookSecret,
-		maxBody: cfg.MaxBodyBytes, limit: cfg.Limiters}
-	h.root = h.logged(h.routes())
+		maxBody: cfg.MaxBodyBytes, bodyTTL: cfg.BodyTimeout, limit: cfg.Limiters}
+	h.root = h.logged(h.bodyDeadline(h.checkedText(h.routes())))
 	return h
 }
 
