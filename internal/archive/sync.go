@@ -311,26 +311,70 @@ func (a *Archive) loadKnown(ctx context.Context) (map[string]known, error) {
 	return m, rows.Err()
 }
 
-// newBase picks "<year>/<number>" for a new invoice, unique (ignoring case,
-// for case-insensitive file systems) within the archive.
+// newBase picks "<year>/<name>" for a new invoice, unique (ignoring case,
+// for case-insensitive file systems) within the archive. The name comes
+// from the invoice number (else its id, else "invoice"): whatever the
+// server sent, it is a visible, bounded file name inside the year's folder.
 func newBase(used map[string]bool, number, id, date string) string {
-	name := safeName(number)
+	name := fileName(number)
 	if name == "" {
-		name = safeName(id)
+		name = fileName(id)
 	}
-	base := date[:4] + "/" + name
+	if name == "" {
+		name = "invoice"
+	}
+	year := date[:4] + "/"
+	base := year + name
 	if used[strings.ToLower(base)] {
-		base += "-" + safeName(id)
+		base = year + boundName(name+"-"+safeName(id))
 	}
 	for i := 2; used[strings.ToLower(base)]; i++ {
-		base = date[:4] + "/" + name + "-" + strconv.Itoa(i)
+		base = year + boundName(name+"-"+strconv.Itoa(i))
 	}
 	used[strings.ToLower(base)] = true
 	return base
 }
 
+// maxNameLen bounds the part of a file name taken from an invoice number,
+// leaving room in the 255 bytes most file systems allow for the version
+// and hash suffixes (".v12.0123456789ab.json") and for a path under
+// Windows' traditional 260 characters.
+const maxNameLen = 64
+
+// fileName is safeName of s, bounded to maxNameLen, and never a name
+// Windows reserves for a device.
+func fileName(s string) string {
+	name := boundName(safeName(s))
+	if windowsReserved(name) {
+		name += "_"
+	}
+	return name
+}
+
+// boundName cuts a name longer than maxNameLen and appends 12 hex digits
+// of its SHA-256, so that long numbers sharing a beginning stay apart.
+func boundName(name string) string {
+	if len(name) <= maxNameLen {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return name[:maxNameLen-13] + "-" + hex.EncodeToString(sum[:6])
+}
+
+// windowsReserved reports device names (CON, NUL, COM1, …), which Windows
+// refuses as file names whatever their extension.
+func windowsReserved(name string) bool {
+	switch u := strings.ToUpper(name); u {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	default:
+		return len(u) == 4 && (strings.HasPrefix(u, "COM") || strings.HasPrefix(u, "LPT")) && u[3] >= '1' && u[3] <= '9'
+	}
+}
+
 // safeName keeps letters, digits, '-' and '_' of an invoice number; the
-// rest becomes '_'. Dots are replaced too, so that ".v2" stays ours.
+// rest becomes '_'. Dots are replaced too, so that ".v2" stays ours and no
+// name is hidden, "." or "..". Leading and trailing '_' go.
 func safeName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
