@@ -98,7 +98,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func RunAs(ctx context.Context, command string, args []string, stdout, stderr io.Writer) int {
 	code, err := run(ctx, command, args, stdout, stderr)
 	if err != nil {
-		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+		msg := printable(strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "))
 		fmt.Fprintln(stderr, command+": "+msg)
 		var u usageError
 		if errors.As(err, &u) {
@@ -287,11 +287,11 @@ func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, err
 	fmt.Fprintf(stdout, "%d invoices listed: %d new, %d changed (new version), %d unchanged, %d failed in %s\n",
 		res.Listed, res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failed {
-		fmt.Fprintf(stderr, "failed: %s (%s): %v\n", f.Number, f.InvoiceID, f.Err)
+		fmt.Fprintf(stderr, "failed: %s (%s): %s\n", printable(f.Number), printable(f.InvoiceID), printable(f.Err.Error()))
 	}
 	for _, m := range res.Marked {
-		fmt.Fprintf(stderr, "archived with a mark: %s (%s): %v; its PDF shows %c there, its JSON is exact\n",
-			m.Number, m.InvoiceID, m.Err, invoicepdf.MissingMark)
+		fmt.Fprintf(stderr, "archived with a mark: %s (%s): %s; its PDF shows %c there, its JSON is exact\n",
+			printable(m.Number), printable(m.InvoiceID), printable(m.Err.Error()), invoicepdf.MissingMark)
 	}
 	if err != nil {
 		return ExitFailure, err
@@ -438,7 +438,8 @@ func searchCmd(ctx context.Context, o options, q archive.Query, export bool, std
 		if e.BuyerCompany != "" {
 			buyer = e.BuyerCompany
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\tv%d\t%s\n", e.Number, e.IssueDate, e.Status, billing.Format(e.Total), buyer, e.Version, e.PDFPath)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\tv%d\t%s\n", printable(e.Number), printable(e.IssueDate), printable(string(e.Status)),
+			billing.Format(e.Total), printable(buyer), e.Version, printable(e.PDFPath))
 	}
 	if err := tw.Flush(); err != nil {
 		return ExitFailure, err
@@ -485,10 +486,10 @@ func verifyCmd(ctx context.Context, o options, stdout io.Writer) (int, error) {
 		return ExitFailure, err
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\n", strings.ToUpper(string(p.Kind)), p.Path, p.Detail)
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", strings.ToUpper(string(p.Kind)), printable(p.Path), printable(p.Detail))
 	}
 	for _, u := range rep.Untracked {
-		fmt.Fprintf(stdout, "UNTRACKED\t%s\tnot in the index (an interrupted sync, or added by hand)\n", u)
+		fmt.Fprintf(stdout, "UNTRACKED\t%s\tnot in the index (an interrupted sync, or added by hand)\n", printable(u))
 	}
 	if !rep.OK() {
 		return ExitFailure, fmt.Errorf("verify: %d problems in %s (%d files, %d audit records checked)", len(rep.Problems), ar.Dir(), rep.Files, rep.Records)
