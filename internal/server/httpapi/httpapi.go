@@ -70,12 +70,14 @@ func (h *Handler) routes() http.Handler {
 	mux.HandleFunc("POST /v1/sessions", h.handleSignIn)
 	mux.HandleFunc("POST /v1/sessions/refresh", h.handleRefresh)
 	mux.HandleFunc("POST /v1/webhooks/sandbox", h.handleWebhook)
+	mux.HandleFunc("GET /v1/signing-key", h.handleSigningKey)
 	mux.HandleFunc("GET /sandbox/checkout/{token}", h.handleCheckoutPage)
 	mux.HandleFunc("POST /sandbox/checkout/{token}", h.handleCheckoutSubmit)
 
 	// Any signed-in user.
 	mux.Handle("DELETE /v1/sessions/current", h.authed(h.handleSignOut))
 	mux.Handle("GET /v1/me", h.authed(h.handleMe))
+	mux.Handle("POST /v1/archive/heads", h.authed(h.handleSignArchiveHead))
 
 	// Customers.
 	mux.Handle("GET /v1/billing/summary", h.customer(h.handleSummary))

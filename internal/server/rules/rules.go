@@ -15,6 +15,7 @@ package rules
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"log/slog"
 	"sync/atomic"
@@ -52,6 +53,10 @@ type Config struct {
 	// Notify wakes the customer's event streams; it is called after the
 	// commit of every change that recorded an event.
 	Notify func(customerID string)
+	// SigningKey signs every invoice the API shows and the archive heads
+	// of POST /v1/archive/heads (internal/anchor); nil is a key of this
+	// Service only (tests of the rules alone).
+	SigningKey ed25519.PrivateKey
 }
 
 // Service runs the rules on a store.
@@ -64,6 +69,9 @@ type Service struct {
 
 // New returns the rules over db.
 func New(db *store.DB, cfg Config) *Service {
+	if cfg.SigningKey == nil {
+		_, cfg.SigningKey, _ = ed25519.GenerateKey(nil)
+	}
 	s := &Service{cfg: cfg, db: db, auth: newAuthCache()}
 	s.SetBaseURL("")
 	return s
