@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"billfold/api"
+	"billfold/internal/anchor"
 	"billfold/internal/invoicepdf"
 )
 
@@ -92,11 +94,24 @@ func (a *Archive) Sync(ctx context.Context, src InvoiceSource, opts SyncOptions)
 	if err := a.Claim(ctx, me); err != nil {
 		return SyncResult{}, err
 	}
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	pub, err := a.pinKey(ctx, src)
+	if err != nil {
+		return SyncResult{}, err
+	}
 	customers := opts.Customers
 	if len(customers) == 0 {
 		customers = []string{""} // the account's own
 	}
-	return a.sync(ctx, src, customers, opts)
+	res, err := a.sync(ctx, src, customers, pub, opts)
+	if ctx.Err() == nil {
+		// What was archived is anchored, even when some invoices failed.
+		if aerr := a.anchorHead(ctx, src, pub, me); aerr != nil && err == nil {
+			err = aerr
+		}
+	}
+	return res, err
 }
 
 // known is what the index holds about an invoice before a sync.
@@ -128,9 +143,8 @@ type done struct {
 	failure error
 }
 
-func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []string, opts SyncOptions) (SyncResult, error) {
-	a.syncMu.Lock()
-	defer a.syncMu.Unlock()
+// sync lists and archives; the caller holds syncMu.
+func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []string, pub ed25519.PublicKey, opts SyncOptions) (SyncResult, error) {
 	var res SyncResult
 	state, err := a.loadKnown(ctx)
 	if err != nil {
@@ -225,7 +239,7 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 				if ctx.Err() != nil {
 					continue
 				}
-				doneCh <- a.prepare(j, dirs, opts.PDF)
+				doneCh <- a.prepare(j, dirs, pub, opts.PDF)
 			}
 		})
 	}
@@ -423,9 +437,15 @@ func (m *dirMaker) ensure(rel string) (string, error) {
 	return abs, nil
 }
 
-// prepare renders one invoice and writes its files.
-func (a *Archive) prepare(j job, dirs *dirMaker, pdfOpts invoicepdf.Options) done {
+// prepare checks one invoice's signature, renders it and writes its
+// files. An invoice the server's key did not sign is not archived: it
+// would fail every verify.
+func (a *Archive) prepare(j job, dirs *dirMaker, pub ed25519.PublicKey, pdfOpts invoicepdf.Options) done {
 	d := done{job: j}
+	if err := anchor.Verify(pub, anchor.Invoice, j.raw); err != nil {
+		d.failure = fmt.Errorf("the server's signature: %w", err)
+		return d
+	}
 	if err := json.Unmarshal(j.raw, &d.inv); err != nil {
 		d.failure = fmt.Errorf("decode: %w", err)
 		return d
