@@ -7,10 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
+	"sync"
 	"time"
 
 	"billfold/api"
 	"billfold/internal/anchor"
+	"billfold/internal/invoicepdf"
 )
 
 // The outside anchor (internal/anchor): the server signs every invoice and,
@@ -111,4 +115,128 @@ func checkHead(pub ed25519.PublicKey, raw []byte) (api.ArchiveHead, error) {
 		return h, fmt.Errorf("decode: %w", err)
 	}
 	return h, nil
+}
+
+// versionFiles are the two files of an archived version.
+type versionFiles struct{ json, pdf string }
+
+// verifyAnchors checks what the folder's writer cannot forge: each intact
+// invoice JSON's signature by the pinned key, each intact PDF's totals
+// against its intact JSON, and each signed chain head against the chain;
+// and it reports records no signed head covers.
+func (a *Archive) verifyAnchors(ctx context.Context, rep *Report, chain []AuditRecord, versions []versionFiles,
+	intact map[string]bool, add func(string, ProblemKind, string, ...any)) error {
+	key, ok, err := a.ServerKey(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if len(chain) > 0 {
+			add(IndexFile, Unanchored, "no server signing key is pinned: nothing here is signed by the server (sync to pin it and have the chain signed)")
+		}
+		return nil
+	}
+	rep.KeyID = key.KeyID
+	if err := checkVersions(ctx, key.PublicKey, a.abs, versions, intact, add); err != nil {
+		return err
+	}
+
+	owner, _, err := a.Owner(ctx)
+	if err != nil {
+		return err
+	}
+	rows, err := a.db.QueryContext(ctx, `SELECT id, line FROM anchors ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("archive: verify: %w", err)
+	}
+	defer rows.Close()
+	const where = IndexFile + " (anchors)"
+	for rows.Next() {
+		var id int64
+		var line string
+		if err := rows.Scan(&id, &line); err != nil {
+			return fmt.Errorf("archive: verify: %w", err)
+		}
+		h, err := checkHead(key.PublicKey, []byte(line))
+		switch {
+		case err != nil:
+			add(where, BadSignature, "signed head %d: %v", id, err)
+		case h.Account != owner.UserID:
+			add(where, BadSignature, "signed head %d was signed for account %s, not the folder's %s", id, h.Account, owner.UserID)
+		case h.Seq > int64(len(chain)):
+			add(AuditFile, BrokenChain, "the server signed a chain of %d records on %s, but it has %d now: records were removed",
+				h.Seq, h.SignedAt.Format(time.RFC3339), len(chain))
+		case chain[h.Seq-1].Hash != h.Head:
+			add(AuditFile, BrokenChain, "record %d is not the one the server signed on %s: the chain was rewritten", h.Seq, h.SignedAt.Format(time.RFC3339))
+		case int(h.Seq) >= rep.Anchored:
+			rep.Anchored, rep.AnchoredAt = int(h.Seq), h.SignedAt
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("archive: verify: %w", err)
+	}
+	if n := len(chain); n > rep.Anchored {
+		add(AuditFile, Unanchored, "records %d to %d are covered by no chain head the server signed (sync again to have them signed)", rep.Anchored+1, n)
+	}
+	return nil
+}
+
+// checkVersions checks, on all CPUs, the signature of every intact
+// invoice JSON and the totals of every intact PDF against its JSON.
+func checkVersions(ctx context.Context, pub ed25519.PublicKey, abs func(string) string, versions []versionFiles,
+	intact map[string]bool, add func(string, ProblemKind, string, ...any)) error {
+	found := make([][]Problem, len(versions))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				found[i] = checkVersion(pub, abs, versions[i], intact)
+			}
+		})
+	}
+	var err error
+	for i := range versions {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, ps := range found {
+		for _, p := range ps {
+			add(p.Path, p.Kind, "%s", p.Detail)
+		}
+	}
+	return err
+}
+
+func checkVersion(pub ed25519.PublicKey, abs func(string) string, v versionFiles, intact map[string]bool) []Problem {
+	if !intact[v.json] {
+		return nil // reported already
+	}
+	data, err := os.ReadFile(abs(v.json))
+	if err != nil {
+		return []Problem{{v.json, Missing, fmt.Sprintf("cannot read: %v", err)}}
+	}
+	var out []Problem
+	if err := anchor.Verify(pub, anchor.Invoice, data); err != nil {
+		out = append(out, Problem{v.json, BadSignature, fmt.Sprintf("not as the server signed it: %v", err)})
+	}
+	if !intact[v.pdf] {
+		return out
+	}
+	var inv api.Invoice
+	if err := json.Unmarshal(data, &inv); err != nil {
+		return append(out, Problem{v.json, IndexMismatch, fmt.Sprintf("the archived JSON cannot be read back: %v", err)})
+	}
+	pdf, err := os.ReadFile(abs(v.pdf))
+	if err != nil {
+		return append(out, Problem{v.pdf, Missing, fmt.Sprintf("cannot read: %v", err)})
+	}
+	if err := invoicepdf.CheckTotals(pdf, inv); err != nil {
+		out = append(out, Problem{v.pdf, PDFMismatch, err.Error()})
+	}
+	return out
 }
