@@ -8,7 +8,9 @@
 //
 // The password comes from BILLFOLD_PASSWORD. The offline commands need no
 // account; given one, they check that the folder is its archive. Exit status: 0 on success,
-// 1 when the command failed or verify found an alteration, 2 on a usage
+// 1 when the command failed or verify found a problem (an alteration, a
+// signature that does not hold, a PDF whose totals differ from its JSON,
+// an untracked file in an invoice folder), 2 on a usage
 // error; every failure is one line on standard error.
 package archivecli
 
@@ -67,7 +69,10 @@ commands:
             [--counterparty TEXT] [--status unpaid|paid|cancelled|refunded] [--currency JPY]
             [--customer ID] [--limit N]
   export  write the search results as CSV: --out FILE.csv ("-": standard output) [search flags]
-  verify  recompute every hash and the audit chain; exit 1 when anything was altered
+  verify  recompute every hash and the audit chain, check the server's signatures of
+          every invoice and of the chain, read every PDF's totals back against its
+          JSON; exit 1 when anything was altered or a file in an invoice folder is
+          not in the archive
   version print the version
 `
 
@@ -489,11 +494,15 @@ func verifyCmd(ctx context.Context, o options, stdout io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "%s\t%s\t%s\n", strings.ToUpper(string(p.Kind)), printable(p.Path), printable(p.Detail))
 	}
 	for _, u := range rep.Untracked {
-		fmt.Fprintf(stdout, "UNTRACKED\t%s\tnot in the index (an interrupted sync, or added by hand)\n", printable(u))
+		fmt.Fprintf(stdout, "UNTRACKED\t%s\tat the folder's top, not in the archive (not a failure)\n", printable(u))
 	}
 	if !rep.OK() {
 		return ExitFailure, fmt.Errorf("verify: %d problems in %s (%d files, %d audit records checked)", len(rep.Problems), ar.Dir(), rep.Files, rep.Records)
 	}
 	fmt.Fprintf(stdout, "OK: %d files and %d audit records verified; chain head %s\n", rep.Files, rep.Records, rep.Head)
+	if rep.Records > 0 {
+		fmt.Fprintf(stdout, "invoices and chain signed by the server's key %s; chain last signed at record %d on %s\n",
+			rep.KeyID, rep.Anchored, rep.AnchoredAt.Format(time.RFC3339))
+	}
 	return ExitOK, nil
 }
