@@ -11,6 +11,7 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -130,6 +131,10 @@ type Options struct {
 	// PasswordCost is the argon2id work per password hash: zero is
 	// auth.ProductionCost; tests use auth.TestCost.
 	PasswordCost auth.Cost
+	// SigningKey signs invoices and archive heads (internal/anchor). Nil
+	// takes the key kept in the database, created on first start. Archives
+	// pin the public key: it must never change for a running provider.
+	SigningKey ed25519.PrivateKey
 }
 
 // DefaultLimits are the add-funds limits of the demo provider.
@@ -256,11 +261,18 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.SigningKey == nil {
+		if opts.SigningKey, err = db.SigningKey(ctx, opts.Now()); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	hub := events.NewHub()
 	rs := rules.New(db, rules.Config{
 		Now: opts.Now, Log: opts.Logger, Limits: opts.Limits, MaxOpenAddFunds: opts.MaxOpenAddFunds,
 		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank, opts.Gateways...),
 		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
+		SigningKey: opts.SigningKey,
 	})
 	db.Subscribe(store.TopicEvents, hub.Notify)
 	// An ended session wakes every stream, which then checks its own token

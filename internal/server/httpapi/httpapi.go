@@ -78,12 +78,14 @@ func (h *Handler) routes() http.Handler {
 	mux.HandleFunc("POST /v1/webhooks/stripe", h.handleProviderWebhook("stripe"))
 	mux.HandleFunc("GET "+rules.CheckoutDonePath, h.handleCheckoutReturn)
 	mux.HandleFunc("GET "+rules.CheckoutCancelledPath, h.handleCheckoutReturn)
+	mux.HandleFunc("GET /v1/signing-key", h.handleSigningKey)
 	mux.HandleFunc("GET /sandbox/checkout/{token}", h.handleCheckoutPage)
 	mux.HandleFunc("POST /sandbox/checkout/{token}", h.handleCheckoutSubmit)
 
 	// Any signed-in user.
 	mux.Handle("DELETE /v1/sessions/current", h.authed(h.handleSignOut))
 	mux.Handle("GET /v1/me", h.authed(h.handleMe))
+	mux.Handle("POST /v1/archive/heads", h.authed(h.handleSignArchiveHead))
 
 	// Customers.
 	mux.Handle("GET /v1/billing/summary", h.customer(h.handleSummary))
