@@ -103,7 +103,7 @@ unit:
 # A short run of every fuzz target, so the parsers stay panic-free. A count,
 # not a duration: a time-limited run can end in "context deadline exceeded"
 # while the seed corpus is still being replayed.
-FUZZ_PKGS := ./billing ./internal/server/httpapi ./apiclient ./internal/textwrap
+FUZZ_PKGS := ./billing ./internal/server/httpapi ./apiclient ./internal/textwrap ./internal/anchor
 FUZZ_TIME ?= 20000x
 fuzz:
 	@for p in $(FUZZ_PKGS); do for t in $$($(GO) test -tags $(TEST_TAGS) -list 'Fuzz.*' $$p | grep ^Fuzz); do \

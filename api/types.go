@@ -22,6 +22,7 @@ var OpenAPI []byte
 const (
 	CodeInvalidJSON           = "invalid_json"
 	CodeBodyTooLarge          = "body_too_large"
+	CodeRequestTimeout        = "request_timeout"
 	CodeUnsupportedMediaType  = "unsupported_media_type"
 	CodeValidation            = "validation_failed"
 	CodeUnauthorized          = "unauthorized"
@@ -216,6 +217,11 @@ type Invoice struct {
 	BalanceDue    billing.Money         `json:"balance_due"`
 	Payments      []Payment             `json:"payments"`
 	Language      string                `json:"language"`
+	// Signature is the server's Ed25519 signature of the invoice as it
+	// is sent (internal/anchor: kind "billfold invoice v1", over the
+	// canonical JSON of the object without this member), checked offline
+	// by the archive against the key of GET /v1/signing-key.
+	Signature string `json:"signature,omitempty"`
 }
 
 // InvoicePage is one page of GET /v1/invoices.
@@ -339,6 +345,34 @@ type AdjustmentRequest struct {
 	// negative, and the entry's kind is reversal. An entry is reversed
 	// once at most.
 	Reverses string `json:"reverses,omitempty"`
+}
+
+// SigningKey is GET /v1/signing-key: the public key the server signs
+// invoices and archive heads with.
+type SigningKey struct {
+	Algorithm string `json:"algorithm"`  // "Ed25519"
+	PublicKey string `json:"public_key"` // base64, standard alphabet
+	KeyID     string `json:"key_id"`     // "ed25519:" + 16 hex of the key's SHA-256
+}
+
+// ArchiveHeadRequest is POST /v1/archive/heads: an offline archive's
+// audit chain after a sync, for the server to sign.
+type ArchiveHeadRequest struct {
+	Seq  int64  `json:"seq"`  // number of records in the chain (≥ 1)
+	Head string `json:"head"` // hash of the last record, 64 lower-case hex
+}
+
+// ArchiveHead is the server's signed statement that the account presented
+// an archive whose audit chain had Seq records ending in Head, at
+// SignedAt. Signature (kind "billfold archive head v1") is as an
+// invoice's.
+type ArchiveHead struct {
+	Account   string    `json:"account"` // the signed-in user's id
+	Seq       int64     `json:"seq"`
+	Head      string    `json:"head"`
+	SignedAt  time.Time `json:"signed_at"`
+	KeyID     string    `json:"key_id"`
+	Signature string    `json:"signature,omitempty"`
 }
 
 // ConfirmRequest is POST /v1/staff/payments/{id}/confirm.

@@ -127,6 +127,11 @@ func (l *eventLoop) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errReauthenticate) {
+			// The stream's token expired (or its session ended): connect
+			// refreshes it, or says that the session is over.
+			continue
+		}
 		if final(err) {
 			l.send(ctx, Update{State: StreamClosed, Err: err})
 			return
@@ -201,6 +206,14 @@ func (l *eventLoop) poll(ctx context.Context) bool {
 	return l.send(ctx, Update{State: StreamPolling, Summary: &s})
 }
 
+// reauthenticate is the server's last message on a stream whose access
+// token expired or whose session ended.
+const reauthenticate = "reauthenticate"
+
+// errReauthenticate ends a stream that the server ended with
+// reauthenticate: reconnecting at once, with a refreshed token, resumes it.
+var errReauthenticate = errors.New("apiclient: the event stream's token is no longer good")
+
 // stream runs one connection until it ends, and says why it ended.
 func (l *eventLoop) stream(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
@@ -226,6 +239,9 @@ func (l *eventLoop) stream(ctx context.Context) error {
 		}
 		if err != nil {
 			return l.streamEnd(ctx, err, idle.Load())
+		}
+		if m.event == reauthenticate {
+			return errReauthenticate
 		}
 		l.lastID = m.id
 		ev, err := decodeEvent(m)

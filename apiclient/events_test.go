@@ -8,6 +8,7 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
+	"billfold/internal/server"
 	"billfold/internal/server/servertest"
 )
 
@@ -100,4 +101,34 @@ func TestEventsHonourRetryAfter(t *testing.T) {
 			t.Fatalf("reconnected %v after a 429 with Retry-After: 1", gap)
 		}
 	})
+}
+
+// TestEventsReconnectWithAFreshTokenWhenTheirsExpires: the server ends a
+// stream when its access token expires; the client refreshes the token
+// and reconnects at once (not after its backoff, here a minute), without
+// reporting the stream down, and events keep arriving.
+func TestEventsReconnectWithAFreshTokenWhenTheirsExpires(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0], func(o *server.Options) { o.AccessTTL = 2 * time.Second })
+	u := env.NewCustomer(billing.JPY)
+	staff := env.NewStaff()
+	opts := fastOptions()
+	opts.Events.ReconnectMin, opts.Events.ReconnectMax = time.Minute, time.Minute
+	c := signIn(t, env.URL, u, opts, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	updates := c.Events(ctx)
+	waitFor(t, updates, "the stream", isState(apiclient.StreamLive))
+
+	env.Clock.Advance(3 * time.Second) // the token expires
+	live := waitFor(t, updates, "the stream again", func(u apiclient.Update) bool { return u.Event == nil })
+	if live.State != apiclient.StreamLive {
+		t.Fatalf("after the token expired: %+v, want the stream live again at once", live)
+	}
+	staffToken := env.SignIn(staff.Email, staff.Password).AccessToken // theirs expired too
+	env.MustJSON(env.Do("POST", "/v1/staff/customers/"+u.ID+"/adjustments", staffToken,
+		api.AdjustmentRequest{Amount: billing.New(1_000, billing.JPY), Reason: "Goodwill"}, servertest.Key()), 201, nil)
+	ev := waitFor(t, updates, "the balance", func(u apiclient.Update) bool { return u.Event != nil || u.State != apiclient.StreamLive })
+	if ev.Event == nil || ev.Event.Type != api.EventBalance || ev.Event.Balance.Amount != 1_000 {
+		t.Fatalf("after the reconnect: %+v", ev)
+	}
 }

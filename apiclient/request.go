@@ -22,7 +22,10 @@ type call struct {
 	file   []byte         // sent as is, as application/octet-stream, when not nil
 	key    IdempotencyKey // sent as Idempotency-Key when not empty
 	public bool           // sent without the bearer token (sign-in, refresh)
-	out    any            // a 2xx body is decoded into it when not nil
+	// unkeyed marks a POST that moves no money and changes nothing on the
+	// server (signing an archive head), so it needs no Idempotency-Key.
+	unkeyed bool
+	out     any // a 2xx body is decoded into it when not nil
 }
 
 // fetch runs k and returns its decoded answer, or the zero value on any
@@ -41,7 +44,7 @@ func fetch[T any](ctx context.Context, c *Client, k call) (T, error) {
 // once and repeats the request. A 401 means the server did nothing, so the
 // repeat is safe for any request.
 func (c *Client) do(ctx context.Context, k call) error {
-	if k.method == http.MethodPost && !k.public && k.file == nil {
+	if k.method == http.MethodPost && !k.public && k.file == nil && !k.unkeyed {
 		// Every such call moves money or changes state: without a key it
 		// could be neither retried safely nor replayed by the server. A
 		// file upload needs none: the server knows a file again by its

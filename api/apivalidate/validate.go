@@ -61,13 +61,9 @@ var tableRow = regexp.MustCompile("^\\|\\s*`([a-z_]+)`\\s*\\|\\s*([1-5][0-9][0-9
 // ProblemStatuses reads the error table of spec's info.description: the
 // HTTP status that each problem code always comes with.
 func ProblemStatuses(spec []byte) (map[string]int, error) {
-	doc, err := libopenapi.NewDocument(spec)
+	model, err := buildModel(spec)
 	if err != nil {
-		return nil, fmt.Errorf("apivalidate: parse openapi.yaml: %w", err)
-	}
-	model, err := doc.BuildV3Model()
-	if err != nil {
-		return nil, fmt.Errorf("apivalidate: build OpenAPI model: %w", err)
+		return nil, err
 	}
 	out := map[string]int{}
 	for _, line := range strings.Split(model.Model.Info.Description, "\n") {

@@ -173,6 +173,29 @@ CREATE TABLE IF NOT EXISTS owner (
 CREATE TRIGGER IF NOT EXISTS owner_no_update BEFORE UPDATE ON owner
 BEGIN SELECT RAISE(ABORT, 'an archive keeps one account'); END;
 
+-- The server's public signing key, pinned by the first sync: invoices and
+-- chain heads are checked against it, and a server presenting another key
+-- is refused.
+CREATE TABLE IF NOT EXISTS server_key (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	public_key TEXT NOT NULL,           -- base64
+	key_id     TEXT NOT NULL,
+	pinned_at  TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS server_key_no_update BEFORE UPDATE ON server_key
+BEGIN SELECT RAISE(ABORT, 'the server key is pinned'); END;
+
+-- Chain heads the server signed, one per sync (api.ArchiveHead as sent).
+CREATE TABLE IF NOT EXISTS anchors (
+	id   INTEGER PRIMARY KEY,
+	seq  INTEGER NOT NULL,
+	line TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS anchors_no_update BEFORE UPDATE ON anchors
+BEGIN SELECT RAISE(ABORT, 'signed heads are never changed'); END;
+CREATE TRIGGER IF NOT EXISTS anchors_no_delete BEFORE DELETE ON anchors
+BEGIN SELECT RAISE(ABORT, 'signed heads are never removed'); END;
+
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit

@@ -129,17 +129,25 @@ func TestCrash(t *testing.T) {
 	}
 
 	ar := openArchive(t, dir) // removes the temporary files, completes audit.jsonl
+	// Nothing altered: the only findings are files of batches that did not
+	// commit and a chain head not signed yet.
 	rep, err := ar.Verify(ctx)
-	if err != nil || !rep.OK() {
-		t.Fatalf("verify after the crash: %+v, %v", rep.Problems, err)
+	if err != nil {
+		t.Fatalf("verify after the crash: %v", err)
+	}
+	untracked, _ := problems(rep, archive.UntrackedFile)
+	for _, p := range rep.Problems {
+		if p.Kind != archive.UntrackedFile && p.Kind != archive.Unanchored {
+			t.Errorf("verify after the crash: %s", p)
+		}
 	}
 	archived := rep.Records
 	t.Logf("killed after %d of %d invoices were committed; %d complete but unindexed files, %d temporary files",
-		archived, n, len(rep.Untracked), leftovers)
+		archived, n, len(untracked), leftovers)
 	if archived == 0 || archived >= n {
 		t.Fatalf("%d invoices archived before the kill: not mid-sync", archived)
 	}
-	for _, u := range rep.Untracked {
+	for _, u := range append(untracked, rep.Untracked...) {
 		if strings.Contains(u, ".tmp-") {
 			t.Errorf("temporary file survived Open: %s", u)
 		}

@@ -107,3 +107,17 @@ func numbers(es []archive.Entry) map[string]bool {
 }
 
 func ptr(v int64) *int64 { return &v }
+
+// problems returns the paths of rep's problems of kind, and whether rep has
+// problems of no other kind.
+func problems(rep archive.Report, kind archive.ProblemKind) (paths []string, only bool) {
+	only = true
+	for _, p := range rep.Problems {
+		if p.Kind == kind {
+			paths = append(paths, p.Path)
+		} else {
+			only = false
+		}
+	}
+	return paths, only
+}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 )
 
@@ -19,6 +20,14 @@ type InvoiceSource interface {
 	// staff session) that customer's. cursor is "" for the first page and
 	// then the NextCursor of the page before.
 	InvoicePage(ctx context.Context, customerID, cursor string, limit int) (InvoicePage, error)
+	// SigningKey is the public key the source signs its invoices and
+	// archive heads with (internal/anchor). The first sync pins it; a
+	// source presenting another is refused.
+	SigningKey(ctx context.Context) (ed25519.PublicKey, error)
+	// SignHead has the source sign the statement that this account's
+	// archive chain has seq records ending in head, and returns it (an
+	// api.ArchiveHead) as the source sent it.
+	SignHead(ctx context.Context, seq int64, head string) ([]byte, error)
 }
 
 // InvoicePage is one page of a listing.

@@ -3,6 +3,7 @@ package archive_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	"billfold/api"
 	"billfold/billing"
+	"billfold/internal/anchor"
 	"billfold/internal/archive"
 )
 
@@ -33,11 +35,42 @@ type memSource struct {
 	next func(cursor string) string
 	// limits are the page sizes asked for.
 	limits []int
+	// key signs the invoices put and the heads asked for, as a server's.
+	key ed25519.PrivateKey
+	// heads are the signed heads handed out.
+	heads int
 }
 
 func newMemSource(email string) *memSource {
+	_, key, _ := ed25519.GenerateKey(nil)
 	return &memSource{owner: archive.Owner{Server: "mem:", Email: email, UserID: "usr_" + email},
-		lists: map[string][]json.RawMessage{}}
+		lists: map[string][]json.RawMessage{}, key: key}
+}
+
+func (m *memSource) SigningKey(context.Context) (ed25519.PublicKey, error) {
+	return m.key.Public().(ed25519.PublicKey), nil
+}
+
+func (m *memSource) SignHead(_ context.Context, seq int64, head string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.heads++
+	h := api.ArchiveHead{Account: m.owner.UserID, Seq: seq, Head: head, SignedAt: time.Now().UTC(), KeyID: anchor.KeyID(m.key.Public().(ed25519.PublicKey))}
+	return signed(m.key, anchor.ArchiveHead, &h, &h.Signature), nil
+}
+
+// signed returns v's JSON with its signature (*sig) set by key as kind.
+func signed(key ed25519.PrivateKey, kind anchor.Kind, v any, sig *string) []byte {
+	s, err := anchor.SignValue(key, kind, v)
+	if err != nil {
+		panic(err)
+	}
+	*sig = s
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return raw
 }
 
 func (m *memSource) Account(context.Context) (archive.Owner, error) { return m.owner, nil }
@@ -69,10 +102,7 @@ func (m *memSource) InvoicePage(ctx context.Context, customerID, cursor string, 
 
 // put adds or replaces (by id) an invoice of customerID.
 func (m *memSource) put(customerID string, inv api.Invoice) json.RawMessage {
-	raw, err := json.Marshal(inv)
-	if err != nil {
-		panic(err)
-	}
+	raw := signed(m.key, anchor.Invoice, &inv, &inv.Signature)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, old := range m.lists[customerID] {

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"billfold/api"
+	"billfold/internal/anchor"
 	"billfold/internal/invoicepdf"
 )
 
@@ -92,11 +94,24 @@ func (a *Archive) Sync(ctx context.Context, src InvoiceSource, opts SyncOptions)
 	if err := a.Claim(ctx, me); err != nil {
 		return SyncResult{}, err
 	}
+	a.syncMu.Lock()
+	defer a.syncMu.Unlock()
+	pub, err := a.pinKey(ctx, src)
+	if err != nil {
+		return SyncResult{}, err
+	}
 	customers := opts.Customers
 	if len(customers) == 0 {
 		customers = []string{""} // the account's own
 	}
-	return a.sync(ctx, src, customers, opts)
+	res, err := a.sync(ctx, src, customers, pub, opts)
+	if ctx.Err() == nil {
+		// What was archived is anchored, even when some invoices failed.
+		if aerr := a.anchorHead(ctx, src, pub, me); aerr != nil && err == nil {
+			err = aerr
+		}
+	}
+	return res, err
 }
 
 // known is what the index holds about an invoice before a sync.
@@ -128,9 +143,8 @@ type done struct {
 	failure error
 }
 
-func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []string, opts SyncOptions) (SyncResult, error) {
-	a.syncMu.Lock()
-	defer a.syncMu.Unlock()
+// sync lists and archives; the caller holds syncMu.
+func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []string, pub ed25519.PublicKey, opts SyncOptions) (SyncResult, error) {
 	var res SyncResult
 	state, err := a.loadKnown(ctx)
 	if err != nil {
@@ -225,7 +239,7 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 				if ctx.Err() != nil {
 					continue
 				}
-				doneCh <- a.prepare(j, dirs, opts.PDF)
+				doneCh <- a.prepare(j, dirs, pub, opts.PDF)
 			}
 		})
 	}
@@ -311,26 +325,70 @@ func (a *Archive) loadKnown(ctx context.Context) (map[string]known, error) {
 	return m, rows.Err()
 }
 
-// newBase picks "<year>/<number>" for a new invoice, unique (ignoring case,
-// for case-insensitive file systems) within the archive.
+// newBase picks "<year>/<name>" for a new invoice, unique (ignoring case,
+// for case-insensitive file systems) within the archive. The name comes
+// from the invoice number (else its id, else "invoice"): whatever the
+// server sent, it is a visible, bounded file name inside the year's folder.
 func newBase(used map[string]bool, number, id, date string) string {
-	name := safeName(number)
+	name := fileName(number)
 	if name == "" {
-		name = safeName(id)
+		name = fileName(id)
 	}
-	base := date[:4] + "/" + name
+	if name == "" {
+		name = "invoice"
+	}
+	year := date[:4] + "/"
+	base := year + name
 	if used[strings.ToLower(base)] {
-		base += "-" + safeName(id)
+		base = year + boundName(name+"-"+safeName(id))
 	}
 	for i := 2; used[strings.ToLower(base)]; i++ {
-		base = date[:4] + "/" + name + "-" + strconv.Itoa(i)
+		base = year + boundName(name+"-"+strconv.Itoa(i))
 	}
 	used[strings.ToLower(base)] = true
 	return base
 }
 
+// maxNameLen bounds the part of a file name taken from an invoice number,
+// leaving room in the 255 bytes most file systems allow for the version
+// and hash suffixes (".v12.0123456789ab.json") and for a path under
+// Windows' traditional 260 characters.
+const maxNameLen = 64
+
+// fileName is safeName of s, bounded to maxNameLen, and never a name
+// Windows reserves for a device.
+func fileName(s string) string {
+	name := boundName(safeName(s))
+	if windowsReserved(name) {
+		name += "_"
+	}
+	return name
+}
+
+// boundName cuts a name longer than maxNameLen and appends 12 hex digits
+// of its SHA-256, so that long numbers sharing a beginning stay apart.
+func boundName(name string) string {
+	if len(name) <= maxNameLen {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	return name[:maxNameLen-13] + "-" + hex.EncodeToString(sum[:6])
+}
+
+// windowsReserved reports device names (CON, NUL, COM1, …), which Windows
+// refuses as file names whatever their extension.
+func windowsReserved(name string) bool {
+	switch u := strings.ToUpper(name); u {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	default:
+		return len(u) == 4 && (strings.HasPrefix(u, "COM") || strings.HasPrefix(u, "LPT")) && u[3] >= '1' && u[3] <= '9'
+	}
+}
+
 // safeName keeps letters, digits, '-' and '_' of an invoice number; the
-// rest becomes '_'. Dots are replaced too, so that ".v2" stays ours.
+// rest becomes '_'. Dots are replaced too, so that ".v2" stays ours and no
+// name is hidden, "." or "..". Leading and trailing '_' go.
 func safeName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -379,9 +437,15 @@ func (m *dirMaker) ensure(rel string) (string, error) {
 	return abs, nil
 }
 
-// prepare renders one invoice and writes its files.
-func (a *Archive) prepare(j job, dirs *dirMaker, pdfOpts invoicepdf.Options) done {
+// prepare checks one invoice's signature, renders it and writes its
+// files. An invoice the server's key did not sign is not archived: it
+// would fail every verify.
+func (a *Archive) prepare(j job, dirs *dirMaker, pub ed25519.PublicKey, pdfOpts invoicepdf.Options) done {
 	d := done{job: j}
+	if err := anchor.Verify(pub, anchor.Invoice, j.raw); err != nil {
+		d.failure = fmt.Errorf("the server's signature: %w", err)
+		return d
+	}
 	if err := json.Unmarshal(j.raw, &d.inv); err != nil {
 		d.failure = fmt.Errorf("decode: %w", err)
 		return d

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"time"
 
 	"billfold/api"
 )
@@ -37,6 +38,19 @@ const (
 	// invoice's search entry (status, total, dates, names) with its
 	// latest archived JSON.
 	IndexMismatch ProblemKind = "index-mismatch"
+	// BadSignature: an archived invoice or a signed chain head does not
+	// carry a valid signature of the pinned server key.
+	BadSignature ProblemKind = "bad-signature"
+	// Unanchored: audit records no chain head signed by the server covers
+	// (a sync that could not have it signed; the next sync does), or a
+	// folder with no pinned server key.
+	Unanchored ProblemKind = "unanchored"
+	// PDFMismatch: a PDF prints totals other than its invoice's JSON.
+	PDFMismatch ProblemKind = "pdf-mismatch"
+	// UntrackedFile: a file in an invoice folder that no audit record
+	// names: a forged invoice dropped there, or the files of a sync
+	// interrupted before its commit (the next sync adopts those).
+	UntrackedFile ProblemKind = "untracked"
 )
 
 // Problem is one finding of Verify.
@@ -50,13 +64,19 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.Kind, p.Pa
 
 // Report is the outcome of Verify.
 type Report struct {
-	Files    int    // archived files checked
-	Records  int    // audit records checked
-	Head     string // hash of the last audit record: note it elsewhere to anchor the chain
-	Problems []Problem
-	// Untracked are files under the folder the index does not know: a
-	// sync interrupted after writing them (the next sync adopts them), or
-	// files put there by someone else. They do not make the report fail.
+	Files   int    // archived files checked
+	Records int    // audit records checked
+	Head    string // hash of the last audit record
+	// KeyID names the pinned server key the signatures were checked with.
+	KeyID string
+	// Anchored is the number of records the latest valid signed head
+	// covers, signed by the server at AnchoredAt.
+	Anchored   int
+	AnchoredAt time.Time
+	Problems   []Problem
+	// Untracked are files at the folder's top the index does not know
+	// (notes, exports): they do not make the report fail. Untracked files
+	// in the invoice folders are Problems.
 	Untracked []string
 }
 
@@ -134,6 +154,7 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 	}
 	type file struct{ path, sum string }
 	var files []file
+	var versions []versionFiles
 	tracked := map[string]bool{}
 	for rows.Next() {
 		var id, jp, js, pp, ps string
@@ -158,6 +179,7 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 			}
 		}
 		files = append(files, file{jp, js}, file{pp, ps})
+		versions = append(versions, versionFiles{jp, pp})
 		tracked[jp], tracked[pp] = true, true
 	}
 	rows.Close()
@@ -190,6 +212,9 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 	if err := a.verifySearchEntries(ctx, intact, add); err != nil {
 		return rep, err
 	}
+	if err := a.verifyAnchors(ctx, &rep, dbRecs, versions, intact, add); err != nil {
+		return rep, err
+	}
 
 	// Files nobody recorded.
 	err = filepath.WalkDir(a.dir, func(p string, d fs.DirEntry, err error) error {
@@ -198,10 +223,13 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 		}
 		rel, _ := filepath.Rel(a.dir, p)
 		rel = filepath.ToSlash(rel)
-		if tracked[rel] || rel == AuditFile || rel == lockName || strings.HasPrefix(rel, IndexFile) {
-			return nil
+		switch {
+		case tracked[rel] || rel == AuditFile || rel == lockName || strings.HasPrefix(rel, IndexFile):
+		case strings.Contains(rel, "/"):
+			add(rel, UntrackedFile, "no audit record names this file: put there by someone, or left by an interrupted sync (the next sync adopts those)")
+		default:
+			rep.Untracked = append(rep.Untracked, rel)
 		}
-		rep.Untracked = append(rep.Untracked, rel)
 		return nil
 	})
 	if err != nil {

@@ -8,7 +8,9 @@
 //
 // The password comes from BILLFOLD_PASSWORD. The offline commands need no
 // account; given one, they check that the folder is its archive. Exit status: 0 on success,
-// 1 when the command failed or verify found an alteration, 2 on a usage
+// 1 when the command failed or verify found a problem (an alteration, a
+// signature that does not hold, a PDF whose totals differ from its JSON,
+// an untracked file in an invoice folder), 2 on a usage
 // error; every failure is one line on standard error.
 package archivecli
 
@@ -67,7 +69,10 @@ commands:
             [--counterparty TEXT] [--status unpaid|paid|cancelled|refunded] [--currency JPY]
             [--customer ID] [--limit N]
   export  write the search results as CSV: --out FILE.csv ("-": standard output) [search flags]
-  verify  recompute every hash and the audit chain; exit 1 when anything was altered
+  verify  recompute every hash and the audit chain, check the server's signatures of
+          every invoice and of the chain, read every PDF's totals back against its
+          JSON; exit 1 when anything was altered or a file in an invoice folder is
+          not in the archive
   version print the version
 `
 
@@ -98,7 +103,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func RunAs(ctx context.Context, command string, args []string, stdout, stderr io.Writer) int {
 	code, err := run(ctx, command, args, stdout, stderr)
 	if err != nil {
-		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+		msg := printable(strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "))
 		fmt.Fprintln(stderr, command+": "+msg)
 		var u usageError
 		if errors.As(err, &u) {
@@ -287,11 +292,11 @@ func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, err
 	fmt.Fprintf(stdout, "%d invoices listed: %d new, %d changed (new version), %d unchanged, %d failed in %s\n",
 		res.Listed, res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failed {
-		fmt.Fprintf(stderr, "failed: %s (%s): %v\n", f.Number, f.InvoiceID, f.Err)
+		fmt.Fprintf(stderr, "failed: %s (%s): %s\n", printable(f.Number), printable(f.InvoiceID), printable(f.Err.Error()))
 	}
 	for _, m := range res.Marked {
-		fmt.Fprintf(stderr, "archived with a mark: %s (%s): %v; its PDF shows %c there, its JSON is exact\n",
-			m.Number, m.InvoiceID, m.Err, invoicepdf.MissingMark)
+		fmt.Fprintf(stderr, "archived with a mark: %s (%s): %s; its PDF shows %c there, its JSON is exact\n",
+			printable(m.Number), printable(m.InvoiceID), printable(m.Err.Error()), invoicepdf.MissingMark)
 	}
 	if err != nil {
 		return ExitFailure, err
@@ -438,7 +443,8 @@ func searchCmd(ctx context.Context, o options, q archive.Query, export bool, std
 		if e.BuyerCompany != "" {
 			buyer = e.BuyerCompany
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\tv%d\t%s\n", e.Number, e.IssueDate, e.Status, billing.Format(e.Total), buyer, e.Version, e.PDFPath)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\tv%d\t%s\n", printable(e.Number), printable(e.IssueDate), printable(string(e.Status)),
+			billing.Format(e.Total), printable(buyer), e.Version, printable(e.PDFPath))
 	}
 	if err := tw.Flush(); err != nil {
 		return ExitFailure, err
@@ -485,14 +491,18 @@ func verifyCmd(ctx context.Context, o options, stdout io.Writer) (int, error) {
 		return ExitFailure, err
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\n", strings.ToUpper(string(p.Kind)), p.Path, p.Detail)
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", strings.ToUpper(string(p.Kind)), printable(p.Path), printable(p.Detail))
 	}
 	for _, u := range rep.Untracked {
-		fmt.Fprintf(stdout, "UNTRACKED\t%s\tnot in the index (an interrupted sync, or added by hand)\n", u)
+		fmt.Fprintf(stdout, "UNTRACKED\t%s\tat the folder's top, not in the archive (not a failure)\n", printable(u))
 	}
 	if !rep.OK() {
 		return ExitFailure, fmt.Errorf("verify: %d problems in %s (%d files, %d audit records checked)", len(rep.Problems), ar.Dir(), rep.Files, rep.Records)
 	}
 	fmt.Fprintf(stdout, "OK: %d files and %d audit records verified; chain head %s\n", rep.Files, rep.Records, rep.Head)
+	if rep.Records > 0 {
+		fmt.Fprintf(stdout, "invoices and chain signed by the server's key %s; chain last signed at record %d on %s\n",
+			rep.KeyID, rep.Anchored, rep.AnchoredAt.Format(time.RFC3339))
+	}
 	return ExitOK, nil
 }

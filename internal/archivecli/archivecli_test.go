@@ -148,6 +148,21 @@ func TestSyncSearchExportVerify(t *testing.T) {
 	}
 
 	cli(t, "verify", "--dir", dir).want(t, ExitOK, "OK: 6 files and 3 audit records verified", "")
+	cli(t, "verify", "--dir", dir).want(t, ExitOK, "chain last signed at record 3", "")
+
+	// A forged PDF dropped in an invoice folder fails verify.
+	years, _ := filepath.Glob(filepath.Join(dir, "2026"))
+	if len(years) != 1 {
+		t.Fatalf("no 2026 folder in %s", dir)
+	}
+	forged := filepath.Join(years[0], "INV-2026-999999.pdf")
+	if err := os.WriteFile(forged, []byte("%PDF-1.7 forged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cli(t, "verify", "--dir", dir).want(t, ExitFailure, "UNTRACKED\t2026/INV-2026-999999.pdf", "billfold archive: verify: 1 problems")
+	if err := os.Remove(forged); err != nil {
+		t.Fatal(err)
+	}
 
 	// One byte of a PDF: verify names it and fails.
 	ar, err := archive.Open(dir)

@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"billfold/api"
 	"billfold/billing"
@@ -249,5 +251,156 @@ func TestConcurrentColdReads(t *testing.T) {
 				t.Errorf("summary: %d", r.Status)
 			}
 		})
+	})
+}
+
+// A client that hangs up while its write runs must never fail anyone
+// else's: on SQLite the writes waiting together share one transaction, and
+// an interrupted statement would roll all of them back. Once the writer
+// has taken a write, it runs to its verdict.
+func TestHungUpClientsNeverFailOtherWrites(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b, func(o *server.Options) { o.MaxOpenAddFunds = -1 })
+		c := e.NewCustomer(billing.JPY)
+		const n = 64
+		body, err := json.Marshal(api.AddFundsRequest{Amount: billing.New(1_000, billing.JPY), Gateway: "card", PolicyVersion: "2026-06-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := make([]map[string]string, n)
+		for i := range keys {
+			keys[i] = servertest.Key()
+		}
+		hungUp := func(i int) bool { return i%2 == 1 }
+		parallel(n, func(i int) {
+			ctx := context.Background()
+			if hungUp(i) {
+				// After 2 to 126 ms, spread over the burst: some before
+				// their write starts, some while it runs, some after it
+				// committed.
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, time.Duration(2+i/2*4)*time.Millisecond)
+				defer cancel()
+			}
+			req, _ := http.NewRequestWithContext(ctx, "POST", e.URL+"/v1/funds", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+c.Token)
+			req.Header.Set("Idempotency-Key", keys[i]["Idempotency-Key"])
+			resp, err := e.Client.Do(req)
+			if err != nil {
+				if !hungUp(i) {
+					t.Errorf("request %d: %v", i, err)
+				}
+				return
+			}
+			r := readResp(t, resp)
+			resp.Body.Close()
+			if r.Status != http.StatusCreated && (!hungUp(i) || ctx.Err() == nil) {
+				t.Errorf("request %d: %d %s", i, r.Status, r.Body)
+			}
+		})
+		// Each hung-up request committed exactly once or not at all: its
+		// key replays the invoice it made, or makes it now.
+		replayed := 0
+		for i := range n {
+			if !hungUp(i) {
+				continue
+			}
+			r := e.Do("POST", "/v1/funds", c.Token, body, keys[i])
+			if r.Status != http.StatusCreated {
+				t.Fatalf("retry of hung-up request %d: %d %s", i, r.Status, r.Body)
+			}
+			if r.Header.Get("Idempotent-Replayed") == "true" {
+				replayed++
+			}
+		}
+		var invoices int
+		if err := e.Server.DB().ReadTx(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT COUNT(*) FROM invoices WHERE customer_id = ?`, c.ID).Scan(&invoices)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if invoices != n {
+			t.Fatalf("%d invoices from %d keys", invoices, n)
+		}
+		checkLedger(t, e, c.Token)
+		t.Logf("%d of %d hung-up requests had committed", replayed, n/2)
+	})
+}
+
+// slowInsert writes one event of the customer "cancelled"; with 1 it takes
+// far longer than 10 ms, with 0 no time.
+var slowInsert = map[store.Dialect]string{
+	store.SQLite: `INSERT INTO events (customer_id, type, data, created_at)
+		WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000 * ?)
+		SELECT 'cancelled', 'test', '{}', MAX(x) FROM n`,
+	store.Postgres: `INSERT INTO events (customer_id, type, data, created_at)
+		SELECT 'cancelled', 'test', '{}', 0 FROM pg_sleep(0.3 * $1)`,
+}
+
+// The same at the store, deterministically: a write whose context ends
+// while its (long) statement runs, in one batch with others. On SQLite an
+// interrupted write statement rolls back the whole shared transaction, so
+// each of the others would fail; instead the cancelled write runs to its
+// verdict too, and commits.
+func TestWriteCancelledMidStatementRunsToItsVerdict(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		db := e.Server.DB()
+		// Hold the writer so that the writes below queue up and share
+		// the next batch (on PostgreSQL they simply run side by side).
+		release := make(chan struct{})
+		held := make(chan struct{})
+		go func() {
+			_ = db.WriteTx(context.Background(), "", func(*store.Tx) error {
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		<-held
+		const others = 8
+		errs := make([]error, others+1)
+		var wg sync.WaitGroup
+		for i := range others + 1 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				errs[i] = db.WriteTx(ctx, "", func(tx *store.Tx) error {
+					if i == others { // the one whose client hangs up mid-statement
+						// Once quickly, so that the statement is prepared
+						// and the slow run starts at once.
+						if _, err := tx.Exec(slowInsert[db.Dialect()], 0); err != nil {
+							return err
+						}
+						time.AfterFunc(10*time.Millisecond, cancel)
+						_, err := tx.Exec(slowInsert[db.Dialect()], 1)
+						return err
+					}
+					_, err := tx.Exec(`INSERT INTO events (customer_id, type, data, created_at) VALUES (?, 'test', '{}', 0)`, "other")
+					return err
+				})
+			}()
+		}
+		time.Sleep(20 * time.Millisecond) // let them queue behind the held write
+		close(release)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		var got [2]int
+		if err := db.ReadTx(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRow(`SELECT (SELECT COUNT(*) FROM events WHERE customer_id = 'other'),
+				(SELECT COUNT(*) FROM events WHERE customer_id = 'cancelled')`).Scan(&got[0], &got[1])
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got != [2]int{others, 2} {
+			t.Fatalf("committed %d other writes and %d rows of the cancelled one, want %d and 2", got[0], got[1], others)
+		}
 	})
 }

@@ -47,6 +47,13 @@ func TestBadAddFundsInputChangesNothing(t *testing.T) {
 			{"unknown field", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},` + ok + `,"discount":50}`, 400, api.CodeValidation, "discount"},
 			{"name in capitals", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"GATEWAY":"card","policy_version":"2026-06-01"}`, 400, api.CodeValidation, "GATEWAY"},
 			{"money name in capitals", c.Token, `{"amount":{"Amount":1000,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount.Amount"},
+			// encoding/json keeps the last of repeated keys: ¥1,000 would be ¥500,000.
+			{"repeated key", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"amount":{"amount":500000,"currency":"JPY"},` + ok + `}`, 400, api.CodeValidation, "amount"},
+			{"repeated nested key", c.Token, `{"amount":{"amount":1000,"currency":"JPY","amount":500000},` + ok + `}`, 400, api.CodeValidation, "amount.amount"},
+			{"repeated key, other case", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"gateway":"card","Gateway":"paypal","policy_version":"2026-06-01"}`, 400, api.CodeValidation, "Gateway"},
+			{"NUL in a string", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"gateway":"card\u0000","policy_version":"2026-06-01"}`, 400, api.CodeValidation, "gateway"},
+			{"NUL in a key", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},"gate\u0000way":"card",` + ok + `}`, 400, api.CodeValidation, "body"},
+			{"invalid UTF-8", c.Token, "{\"amount\":{\"amount\":1000,\"currency\":\"JPY\"},\"gateway\":\"card\xff\",\"policy_version\":\"2026-06-01\"}", 400, api.CodeInvalidJSON, ""},
 			{"malformed", c.Token, `{"amount":{"amount":1000,`, 400, api.CodeInvalidJSON, ""},
 			{"not an object", c.Token, `[1,2,3]`, 400, api.CodeInvalidJSON, ""},
 			{"trailing data", c.Token, `{"amount":{"amount":1000,"currency":"JPY"},` + ok + `}{}`, 400, api.CodeInvalidJSON, ""},
@@ -181,6 +188,8 @@ func TestBadAdjustmentInputChangesNothing(t *testing.T) {
 			{"unknown currency", `{"amount":{"amount":1000,"currency":"XXX"},` + reason + `}`, 400, api.CodeValidation, "amount.currency"},
 			{"wrong currency", `{"amount":{"amount":1000,"currency":"USD"},` + reason + `}`, 422, api.CodeCurrencyMismatch, "amount.currency"},
 			{"no reason", `{"amount":{"amount":1000,"currency":"JPY"}}`, 400, api.CodeValidation, "reason"},
+			{"repeated reason", `{"amount":{"amount":1000,"currency":"JPY"},` + reason + `,"reason":"other"}`, 400, api.CodeValidation, "reason"},
+			{"NUL in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill\u0000"}`, 400, api.CodeValidation, "reason"},
 			{"unknown field", `{"amount":{"amount":1000,"currency":"JPY"},` + reason + `,"approved":true}`, 400, api.CodeValidation, "approved"},
 		}, malformedBodies...))
 		if s := summary(t, e, c.Token); s.AvailableCredit.Amount != 1_000 {

@@ -11,6 +11,7 @@ package server
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -123,9 +124,17 @@ type Options struct {
 	Gateways []gateway.Gateway
 	// MaxBodyBytes limits request bodies (64 KiB).
 	MaxBodyBytes int64
+	// BodyTimeout is how long a request's body may take to arrive once its
+	// headers have (10 s): a client that sends it slowly, or not at all,
+	// is answered 408 and its connection closed.
+	BodyTimeout time.Duration
 	// PasswordCost is the argon2id work per password hash: zero is
 	// auth.ProductionCost; tests use auth.TestCost.
 	PasswordCost auth.Cost
+	// SigningKey signs invoices and archive heads (internal/anchor). Nil
+	// takes the key kept in the database, created on first start. Archives
+	// pin the public key: it must never change for a running provider.
+	SigningKey ed25519.PrivateKey
 }
 
 // DefaultLimits are the add-funds limits of the demo provider.
@@ -214,6 +223,9 @@ func (o *Options) defaults() {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 64 << 10
 	}
+	if o.BodyTimeout == 0 {
+		o.BodyTimeout = 10 * time.Second
+	}
 	if o.PasswordCost == (auth.Cost{}) {
 		o.PasswordCost = auth.ProductionCost
 	}
@@ -249,11 +261,18 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.SigningKey == nil {
+		if opts.SigningKey, err = db.SigningKey(ctx, opts.Now()); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	hub := events.NewHub()
 	rs := rules.New(db, rules.Config{
 		Now: opts.Now, Log: opts.Logger, Limits: opts.Limits, MaxOpenAddFunds: opts.MaxOpenAddFunds,
 		Policy: opts.Policy, SupportURL: opts.SupportURL, Seller: opts.Seller, Gateways: gateway.NewRegistry(opts.Bank, opts.Gateways...),
 		Passwords: auth.NewHasher(opts.PasswordCost), AccessTTL: opts.AccessTTL, RefreshTTL: opts.RefreshTTL,
+		SigningKey: opts.SigningKey,
 	})
 	db.Subscribe(store.TopicEvents, hub.Notify)
 	// An ended session wakes every stream, which then checks its own token
@@ -264,7 +283,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{opts: opts, db: db, log: opts.Logger, now: opts.Now, rules: rs, hub: hub}
 	s.handler = httpapi.New(httpapi.Config{
 		Rules: rs, DB: db, Hub: hub, Log: opts.Logger, Now: opts.Now, WebhookSecret: opts.WebhookSecret,
-		MaxBodyBytes: opts.MaxBodyBytes,
+		MaxBodyBytes: opts.MaxBodyBytes, BodyTimeout: opts.BodyTimeout,
 		Limiters: httpapi.Limiters{
 			Login:   auth.NewLimiter(opts.LoginInterval, opts.LoginBurst, opts.Now),
 			Account: auth.NewLimiter(opts.LoginInterval, 3*opts.LoginBurst, opts.Now),

@@ -5,8 +5,11 @@ package apisource
 
 import (
 	"context"
+	"crypto/ed25519"
 
+	"billfold/api"
 	"billfold/apiclient"
+	"billfold/internal/anchor"
 	"billfold/internal/archive"
 )
 
@@ -38,4 +41,18 @@ func (s Source) InvoicePage(ctx context.Context, customerID, cursor string, limi
 		p, err = s.c.StaffRawInvoices(ctx, customerID, q)
 	}
 	return archive.InvoicePage{Items: p.Items, NextCursor: p.NextCursor}, err
+}
+
+// SigningKey is the server's public signing key (GET /v1/signing-key).
+func (s Source) SigningKey(ctx context.Context) (ed25519.PublicKey, error) {
+	k, err := s.c.SigningKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return anchor.ParseKey(k.PublicKey)
+}
+
+// SignHead has the server sign the archive's chain head (POST /v1/archive/heads).
+func (s Source) SignHead(ctx context.Context, seq int64, head string) ([]byte, error) {
+	return s.c.SignArchiveHead(ctx, api.ArchiveHeadRequest{Seq: seq, Head: head})
 }

@@ -1,4 +1,4 @@
-// Package pdftext reads PDFs back for tests: it validates a file with
+// Package pdftext reads PDFs back: it validates a file with
 // pdfcpu in strict mode and extracts each page's text the way a viewer's
 // copy and paste does. pdfcpu parses the file (objects, page tree,
 // resources, stream filters); this package turns each page's content
@@ -7,8 +7,9 @@
 // into lines by baseline. Nothing here knows how invoicepdf encodes text,
 // so a wrong or missing ToUnicode map shows up as wrong text or an error.
 //
-// It is shared by invoicepdf's own tests and the integration tests that
-// render invoices the reference server issued.
+// It is shared by invoicepdf's CheckTotals (the archive's verify reads
+// each archived PDF's totals back with it), invoicepdf's own tests and the
+// integration tests that render invoices the reference server issued.
 package pdftext
 
 import (

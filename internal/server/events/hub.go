@@ -5,39 +5,62 @@
 // Last-Event-ID without losing anything.
 package events
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
+
+// MaxStreamsPerSession is how many streams one session (one access token's
+// sign-in) may hold open at once. The app opens one; a few more cover a
+// reconnect that the server has not yet seen the old connection drop for.
+// A stream ends at the latest when its access token expires, so even dead
+// connections hold a slot for minutes only.
+const MaxStreamsPerSession = 3
+
+// ErrTooManyStreams refuses a stream beyond MaxStreamsPerSession.
+var ErrTooManyStreams = errors.New("events: too many streams for one session")
 
 // Hub fans wake-ups out to the streams of each customer.
 type Hub struct {
-	mu     sync.Mutex
-	subs   map[string]map[chan struct{}]struct{}
-	closed chan struct{}
-	once   sync.Once
+	mu       sync.Mutex
+	subs     map[string]map[chan struct{}]struct{}
+	sessions map[string]int // open streams per session
+	closed   chan struct{}
+	once     sync.Once
 }
 
 // NewHub returns a hub with no streams.
 func NewHub() *Hub {
-	return &Hub{subs: map[string]map[chan struct{}]struct{}{}, closed: make(chan struct{})}
+	return &Hub{subs: map[string]map[chan struct{}]struct{}{}, sessions: map[string]int{}, closed: make(chan struct{})}
 }
 
-// Subscribe registers a stream of the customer: wake receives when there
-// may be new events. unsubscribe ends it.
-func (h *Hub) Subscribe(customerID string) (wake <-chan struct{}, unsubscribe func()) {
+// Subscribe registers a stream of the customer, opened in session: wake
+// receives when there may be new events or a session of the customer
+// ended. unsubscribe ends it. A session that holds MaxStreamsPerSession
+// streams already gets ErrTooManyStreams.
+func (h *Hub) Subscribe(customerID, session string) (wake <-chan struct{}, unsubscribe func(), err error) {
 	ch := make(chan struct{}, 1)
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.sessions[session] >= MaxStreamsPerSession {
+		return nil, nil, ErrTooManyStreams
+	}
+	h.sessions[session]++
 	if h.subs[customerID] == nil {
 		h.subs[customerID] = map[chan struct{}]struct{}{}
 	}
 	h.subs[customerID][ch] = struct{}{}
-	h.mu.Unlock()
 	return ch, func() {
 		h.mu.Lock()
+		defer h.mu.Unlock()
 		delete(h.subs[customerID], ch)
 		if len(h.subs[customerID]) == 0 {
 			delete(h.subs, customerID)
 		}
-		h.mu.Unlock()
-	}
+		if h.sessions[session]--; h.sessions[session] == 0 {
+			delete(h.sessions, session)
+		}
+	}, nil
 }
 
 // Notify wakes the customer's streams; an empty id wakes every stream

@@ -139,6 +139,16 @@ func (r *Registry) Lookup(id string) (Gateway, bool) {
 	return nil, false
 }
 
+// OnSandbox reports whether gateway id takes its payments on the sandbox
+// checkout, whose signed callbacks (POST /v1/webhooks/sandbox) may settle
+// them. A bank transfer is not one: only staff, reading the bank
+// statement, confirm that its money arrived.
+func (r *Registry) OnSandbox(id string) bool {
+	g, ok := r.Lookup(id)
+	_, sandboxed := g.(sandbox)
+	return ok && sandboxed
+}
+
 // Bank is the account bank-transfer customers pay into.
 func (r *Registry) Bank() BankAccount { return r.bank }
 

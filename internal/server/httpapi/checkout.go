@@ -47,11 +47,15 @@ func (h *Handler) handleCheckoutPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
 	if err := r.ParseForm(); err != nil {
-		if e := bodyError(err, h.maxBody); isProblem(e, api.CodeBodyTooLarge, "") {
+		if e := h.bodyError(err, h.maxBody); e.Code != api.CodeInvalidJSON {
 			h.fail(w, r, e)
 			return
 		}
 		h.fail(w, r, problem.Invalid("The checkout form could not be read: send application/x-www-form-urlencoded fields."))
+		return
+	}
+	if err := valuesText(r.PostForm, "form"); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	token := r.PathValue("token")

@@ -8,9 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"billfold/api"
 	"billfold/billing"
@@ -43,12 +45,12 @@ func decode[T cleaner[T]](h *Handler, w http.ResponseWriter, r *http.Request) (T
 // size limit. Another media type is unsupported_media_type: a form body
 // (curl -d without a Content-Type) is refused rather than read as JSON.
 func (h *Handler) jsonBody(r *http.Request) ([]byte, error) {
-	return readBody(r, "application/json", h.maxBody)
+	return h.readBody(r, "application/json", h.maxBody)
 }
 
 // readBody reads the whole body of a request whose media type must be
 // one of types, within limit bytes.
-func readBody(r *http.Request, types string, limit int64) ([]byte, error) {
+func (h *Handler) readBody(r *http.Request, types string, limit int64) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !slices.Contains(strings.Split(types, ", "), mt) {
 		if types == "application/json" {
@@ -58,16 +60,20 @@ func readBody(r *http.Request, types string, limit int64) ([]byte, error) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
-		return nil, bodyError(err, limit)
+		return nil, h.bodyError(err, limit)
 	}
 	return body, nil
 }
 
-// bodyError is the problem with a body that could not be read.
-func bodyError(err error, limit int64) error {
+// bodyError is the problem with a body that could not be read: too large,
+// too slow (bodyDeadline), or cut off.
+func (h *Handler) bodyError(err error, limit int64) *problem.Error {
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	switch {
+	case errors.As(err, &mbe):
 		return problem.New(api.CodeBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", limit))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return problem.New(api.CodeRequestTimeout, fmt.Sprintf("The request body did not arrive within %v.", h.bodyTTL))
 	}
 	return problem.New(api.CodeInvalidJSON, "The request body could not be read.")
 }
@@ -87,6 +93,15 @@ func decodeStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return problem.New(api.CodeInvalidJSON, "The request body must be a JSON object.")
 	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly turn the bytes into U+FFFD.
+		return problem.New(api.CodeInvalidJSON, "The request body is not UTF-8 text.")
+	}
+	// First what the decoder would let through (repeated keys, NUL), so
+	// that no such key reaches an answer.
+	if err := exactKeys(body, reflect.TypeOf(v)); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -98,7 +113,7 @@ func decodeStrict(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return problem.New(api.CodeInvalidJSON, "Unexpected data after the JSON object.")
 	}
-	return exactKeys(body, reflect.TypeOf(v))
+	return nil
 }
 
 func jsonProblem(err error) *problem.Error {

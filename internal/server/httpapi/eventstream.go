@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,13 +11,20 @@ import (
 	"strings"
 	"time"
 
+	"billfold/api"
+	"billfold/internal/server/events"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/rules"
 )
 
 // The customer's Server-Sent Events stream (GET /v1/events): each event
 // is sent once, in order, after its change committed; the events.Hub wakes
-// the stream and the rules read what is new.
+// the stream and the rules read what is new. A stream lives as long as the
+// access token it was opened with: it checks the token whenever it wakes
+// (a session of the customer that ends wakes it, the token's expiry and
+// the heartbeat too) and, once the token is no longer good, says so with a
+// reauthenticate message and ends. Sessions hold a few streams at most
+// (events.MaxStreamsPerSession).
 
 // heartbeat keeps proxies from closing an idle stream.
 const heartbeat = 15 * time.Second
@@ -31,7 +39,13 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request, p rules.P
 		h.fail(w, r, err)
 		return
 	}
-	wake, unsubscribe := h.hub.Subscribe(p.User.ID)
+	wake, unsubscribe, err := h.hub.Subscribe(p.User.ID, p.SessionID)
+	if err != nil {
+		e := problem.New(api.CodeRateLimited, fmt.Sprintf("This session has %d event streams open already.", events.MaxStreamsPerSession))
+		e.RetryAfter = int(heartbeat / time.Second)
+		h.fail(w, r, e)
+		return
+	}
 	defer unsubscribe()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -44,7 +58,19 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request, p rules.P
 	_ = rc.Flush()
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
+	expiry := time.NewTimer(p.AccessExpires.Sub(h.now()))
+	defer expiry.Stop()
 	for {
+		if _, err := h.rules.Authenticate(r.Context(), bearer(r)); err != nil {
+			// The token expired or its session ended (a failed check ends
+			// the stream too, without a word: the client reconnects).
+			var e *problem.Error
+			if errors.As(err, &e) {
+				_, _ = fmt.Fprintf(w, "event: reauthenticate\ndata: {\"code\":\"%s\"}\n\n", e.Code)
+				_ = rc.Flush()
+			}
+			return
+		}
 		if last, err = h.sendEvents(r.Context(), w, p.User.ID, last); err != nil {
 			return
 		}
@@ -57,6 +83,10 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request, p rules.P
 		case <-h.hub.Closed():
 			return
 		case <-wake:
+		case <-expiry.C:
+			// On a clock that was set back the token may not have expired
+			// yet: look again when it should have.
+			expiry.Reset(max(p.AccessExpires.Sub(h.now()), time.Second))
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
 				return

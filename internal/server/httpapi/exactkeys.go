@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"sync"
@@ -10,14 +12,28 @@ import (
 	"billfold/internal/server/problem"
 )
 
-// exactKeys finds an object key in body that names a field of t only when
-// case is ignored: encoding/json matches {"GATEWAY": …} to "gateway", and
-// DisallowUnknownFields lets it pass. The API's names are case-sensitive,
-// so such a key is an unknown field. Malformed JSON is left for the
-// decoder to report.
+// exactKeys checks what encoding/json lets through, in a body it decoded
+// into a t:
+//   - a key that names a field of t only when case is ignored: encoding/json
+//     matches {"GATEWAY": …} to "gateway", and DisallowUnknownFields lets it
+//     pass. The API's names are case-sensitive, so such a key is an unknown
+//     field;
+//   - a key that appears twice in one object, at any depth: encoding/json
+//     keeps the last ({"amount":1,"amount":1000000} would be a million);
+//   - a string, key or value, holding a NUL character (JSON's \u0000), which
+//     is no text (see validText).
+//
+// Malformed JSON is left for the decoder to report.
 func exactKeys(body []byte, t reflect.Type) error {
-	return walkKeys(json.NewDecoder(bytes.NewReader(body)), t, "")
+	if err := walkKeys(json.NewDecoder(bytes.NewReader(body)), t, ""); !errors.Is(err, errMalformed) {
+		return err
+	}
+	return nil
 }
+
+// errMalformed stops the walk at the first token that does not read: the
+// decoder reports it.
+var errMalformed = errors.New("malformed JSON")
 
 func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 	for t != nil && t.Kind() == reflect.Pointer {
@@ -25,17 +41,25 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 	}
 	tok, err := dec.Token()
 	if err != nil {
-		return nil
+		return errMalformed
 	}
 	switch tok {
 	case json.Delim('{'):
 		fields := jsonFields(t)
+		seen := map[string]bool{}
 		for dec.More() {
 			kt, err := dec.Token()
 			if err != nil {
-				return nil
+				return errMalformed
 			}
 			key, _ := kt.(string)
+			switch {
+			case !validText(key):
+				return errInvalidText(cmp.Or(path, "body")) // not the key itself: it is no text
+			case seen[key]:
+				return problem.InvalidField(joinPath(path, key), "duplicate", "appears more than once")
+			}
+			seen[key] = true
 			var ft reflect.Type
 			if f, ok := fields[key]; ok {
 				ft = f
@@ -66,6 +90,10 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 			}
 		}
 		_, _ = dec.Token() // ']'
+	default:
+		if s, ok := tok.(string); ok && !validText(s) {
+			return errInvalidText(path)
+		}
 	}
 	return nil
 }

@@ -40,6 +40,7 @@ type Config struct {
 	Now           func() time.Time
 	WebhookSecret []byte
 	MaxBodyBytes  int64
+	BodyTimeout   time.Duration
 	Limiters      Limiters
 }
 
@@ -52,6 +53,7 @@ type Handler struct {
 	now     func() time.Time
 	secret  []byte
 	maxBody int64
+	bodyTTL time.Duration
 	limit   Limiters
 	root    http.Handler
 }
@@ -59,8 +61,8 @@ type Handler struct {
 // New returns the handler of the whole API, sandbox checkout included.
 func New(cfg Config) *Handler {
 	h := &Handler{rules: cfg.Rules, db: cfg.DB, hub: cfg.Hub, log: cfg.Log, now: cfg.Now, secret: cfg.WebhookSecret,
-		maxBody: cfg.MaxBodyBytes, limit: cfg.Limiters}
-	h.root = h.logged(h.routes())
+		maxBody: cfg.MaxBodyBytes, bodyTTL: cfg.BodyTimeout, limit: cfg.Limiters}
+	h.root = h.logged(h.bodyDeadline(h.checkedText(h.routes())))
 	return h
 }
 
@@ -76,12 +78,14 @@ func (h *Handler) routes() http.Handler {
 	mux.HandleFunc("POST /v1/webhooks/stripe", h.handleProviderWebhook("stripe"))
 	mux.HandleFunc("GET "+rules.CheckoutDonePath, h.handleCheckoutReturn)
 	mux.HandleFunc("GET "+rules.CheckoutCancelledPath, h.handleCheckoutReturn)
+	mux.HandleFunc("GET /v1/signing-key", h.handleSigningKey)
 	mux.HandleFunc("GET /sandbox/checkout/{token}", h.handleCheckoutPage)
 	mux.HandleFunc("POST /sandbox/checkout/{token}", h.handleCheckoutSubmit)
 
 	// Any signed-in user.
 	mux.Handle("DELETE /v1/sessions/current", h.authed(h.handleSignOut))
 	mux.Handle("GET /v1/me", h.authed(h.handleMe))
+	mux.Handle("POST /v1/archive/heads", h.authed(h.handleSignArchiveHead))
 
 	// Customers.
 	mux.Handle("GET /v1/billing/summary", h.customer(h.handleSummary))

@@ -36,6 +36,7 @@ var statusOf = map[string]int{
 	api.CodePaymentNotConfirmable: http.StatusConflict,
 	api.CodeAlreadyReversed:       http.StatusConflict,
 	api.CodeLineNotQueued:         http.StatusConflict,
+	api.CodeRequestTimeout:        http.StatusRequestTimeout,
 	api.CodeBodyTooLarge:          http.StatusRequestEntityTooLarge,
 	api.CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
 	api.CodeIdempotencyMismatch:   http.StatusUnprocessableEntity,

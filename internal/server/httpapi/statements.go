@@ -20,7 +20,7 @@ const statementTypes = "application/octet-stream, text/csv, text/plain"
 // handleStaffUploadStatement takes a statement file: 201 with the new
 // statement, or 200 with the one the same file made before.
 func (h *Handler) handleStaffUploadStatement(w http.ResponseWriter, r *http.Request, p rules.Principal) {
-	body, err := readBody(r, statementTypes, bankstatement.MaxFileSize)
+	body, err := h.readBody(r, statementTypes, bankstatement.MaxFileSize)
 	if err != nil {
 		if isProblem(err, api.CodeBodyTooLarge, "") {
 			err = rules.StatementTooLarge()

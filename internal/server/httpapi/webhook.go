@@ -52,7 +52,7 @@ func (h *Handler) handleProviderWebhook(id string) http.HandlerFunc {
 			h.fail(w, r, problem.NotFound("The "+id+" gateway is not enabled on this server."))
 			return
 		}
-		body, err := readBody(r, "application/json", maxEventBytes)
+		body, err := h.readBody(r, "application/json", maxEventBytes)
 		if err != nil {
 			h.fail(w, r, err)
 			return

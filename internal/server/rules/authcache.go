@@ -19,7 +19,6 @@ type authCache struct {
 type authEntry struct {
 	p        Principal
 	family   string
-	expires  int64 // access token expiry, Unix µs
 	cachedAt time.Time
 }
 

@@ -24,7 +24,8 @@ func (in CallbackInput) Clean() (CallbackInput, error) {
 	return in, nil
 }
 
-// ApplyCallback records a gateway's final word on a payment. Each event id
+// ApplyCallback records the sandbox gateway's final word on one of its
+// payments (gateway.Registry.OnSandbox); any other is forbidden. Each event id
 // is processed once; a repeated delivery (PSPs retry until acknowledged)
 // is acknowledged as a duplicate without touching anything.
 func (s *Service) ApplyCallback(ctx context.Context, in CallbackInput) (api.WebhookAck, error) {
@@ -38,6 +39,13 @@ func (s *Service) ApplyCallback(ctx context.Context, in CallbackInput) (api.Webh
 	}
 	ack := api.WebhookAck{Status: "processed"}
 	err = s.db.WriteTx(ctx, cid, func(tx *store.Tx) error {
+		pay, err := tx.PaymentByID(in.PaymentID)
+		if err != nil {
+			return notFound(err, "No such payment.")
+		}
+		if !s.cfg.Gateways.OnSandbox(pay.Gateway) {
+			return problem.New(api.CodeForbidden, "The sandbox gateway cannot settle "+pay.Gateway+" payments; staff confirm bank transfers.")
+		}
 		// A callback the sandbox owes is settled by the transaction that
 		// processes it, so it is retried exactly until it has been.
 		if err := tx.SettleCallback(in.EventID); err != nil {

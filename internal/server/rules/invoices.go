@@ -23,6 +23,7 @@ func (s *Service) invoiceView(inv store.Invoice) api.Invoice {
 	for i, p := range inv.Attempts {
 		v.Payments[i] = s.paymentView(p)
 	}
+	s.signInvoice(&v)
 	return v
 }
 
@@ -116,6 +117,7 @@ func (s *Service) Issue(tx *store.Tx, n NewInvoice) (api.Invoice, error) {
 		return api.Invoice{}, err
 	}
 	// Answered as built rather than read back: it is exactly what was written.
+	s.signInvoice(&inv)
 	return inv, s.emit(tx, n.Customer.ID, api.Event{Type: api.EventInvoice, Invoice: &inv})
 }
 

@@ -15,6 +15,7 @@ package rules
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"log/slog"
 	"sync/atomic"
@@ -49,6 +50,10 @@ type Config struct {
 	Passwords       *auth.Hasher
 	AccessTTL       time.Duration
 	RefreshTTL      time.Duration
+	// SigningKey signs every invoice the API shows and the archive heads
+	// of POST /v1/archive/heads (internal/anchor); nil is a key of this
+	// Service only (tests of the rules alone).
+	SigningKey ed25519.PrivateKey
 }
 
 // Service runs the rules on a store.
@@ -61,6 +66,9 @@ type Service struct {
 
 // New returns the rules over db.
 func New(db *store.DB, cfg Config) *Service {
+	if cfg.SigningKey == nil {
+		_, cfg.SigningKey, _ = ed25519.GenerateKey(nil)
+	}
 	s := &Service{cfg: cfg, db: db, auth: newAuthCache()}
 	s.SetBaseURL("")
 	// Sign-out and revocation, in this replica or another, end the

@@ -16,6 +16,9 @@ import (
 type Principal struct {
 	User      api.User
 	SessionID string
+	// AccessExpires is when the access token expires: what the caller is
+	// allowed ends then (an event stream, too).
+	AccessExpires time.Time
 }
 
 // RefreshRetryGrace is how long a refresh token spent by rotation may be
@@ -64,10 +67,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		if err != nil {
 			return Principal{}, err
 		}
-		e.p.SessionID, e.family, e.expires, e.cachedAt = sess.ID, sess.Family, sess.AccessExpires.UnixMicro(), now
+		e.p.SessionID, e.p.AccessExpires, e.family, e.cachedAt = sess.ID, sess.AccessExpires, sess.Family, now
 		s.auth.put(hash, e)
 	}
-	if now.UnixMicro() >= e.expires {
+	if !now.Before(e.p.AccessExpires) {
 		return Principal{}, problem.New(api.CodeTokenExpired, "The access token has expired; refresh it or sign in again.")
 	}
 	return e.p, nil

@@ -416,9 +416,15 @@ func (t *Tx) Context() context.Context { return t.ctx }
 // WriteTx runs fn in a write transaction that holds the lock on the account
 // lockUserID (when not empty): see Tx for how each dialect takes it. fn's
 // error rolls everything back.
+//
+// ctx is checked only before the transaction starts: once it has started it
+// runs to its verdict (see detached).
 func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error) error {
 	if db.dialect == SQLite {
 		return db.submit(ctx, fn)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if lockUserID != "" {
 		unlock, err := db.accounts.lock(ctx, lockUserID)
@@ -427,13 +433,23 @@ func (db *DB) WriteTx(ctx context.Context, lockUserID string, fn func(*Tx) error
 		}
 		defer unlock()
 	}
-	return db.run(ctx, false, func(t *Tx) error {
+	return db.run(detached(ctx), false, func(t *Tx) error {
 		if lockUserID != "" {
 			t.lockAccount(lockUserID)
 		}
 		return fn(t)
 	})
 }
+
+// detached is a write transaction's context: ctx's values without its
+// cancellation. The server cancels a request's context when its client
+// hangs up, and a statement interrupted by that would fail more than the
+// request that gave up: on SQLite an interrupted write rolls back the
+// whole transaction that the writer shares among the waiting writes
+// (groupcommit.go), failing every other write in it. A client that hangs
+// up therefore finds its write committed exactly once or not at all, as
+// its Idempotency-Key then shows, and never fails anyone else's.
+func detached(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // ReadTx runs fn in a read-only snapshot.
 func (db *DB) ReadTx(ctx context.Context, fn func(*Tx) error) error {

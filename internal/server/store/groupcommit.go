@@ -27,6 +27,7 @@ import (
 const maxBatch = 64
 
 type writeReq struct {
+	// ctx is checked once, before the write starts (see detached).
 	ctx  context.Context
 	fn   func(*Tx) error
 	done chan error
@@ -100,7 +101,7 @@ func (db *DB) commitBatch(batch []*writeReq) {
 			db.abortBatch(stx, batch, fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		t := &Tx{c: &sqlConn{db: db, tx: stx, pool: db.sql}, db: db, ctx: r.ctx}
+		t := &Tx{c: &sqlConn{db: db, tx: stx, pool: db.sql}, db: db, ctx: detached(r.ctx)}
 		results[i] = callSafely(r.fn, t)
 		if results[i] != nil {
 			if _, err := stx.ExecContext(context.Background(), "ROLLBACK TO w"); err != nil {
