@@ -21,7 +21,7 @@ import (
 
 // dataHeaders are the request headers the server reads as data. A header
 // that a handler starts reading as data belongs here.
-var dataHeaders = []string{"Idempotency-Key", "Last-Event-ID", "Billfold-Signature"}
+var dataHeaders = []string{"Idempotency-Key", "Last-Event-ID", "Billfold-Signature", "Stripe-Signature"}
 
 // validText reports whether s is text the server accepts.
 func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
