@@ -46,7 +46,8 @@ type change[T any] struct {
 //
 // Inside one write transaction that holds the customer's account lock it
 // looks the key up: a stored response with the same request fingerprint is
-// replayed byte for byte; a different fingerprint is idempotency_key_reused.
+// replayed (an invoice signed again, which gives the same bytes); a
+// different fingerprint is idempotency_key_reused.
 // Otherwise the operation runs and its successful response is stored in the
 // same transaction, so "done" and "remembered" cannot come apart in a
 // crash. Failed operations are not stored: nothing changed, and the client
@@ -115,6 +116,10 @@ func mutate[T any](h *Handler, w http.ResponseWriter, r *http.Request, p rules.P
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	if _, invoice := any(*new(T)).(api.Invoice); invoice {
+		// Signed as it leaves: a new invoice's number is known only now.
+		resp.Body = h.rules.SignInvoiceJSON(resp.Body)
 	}
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")

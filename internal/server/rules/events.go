@@ -39,7 +39,7 @@ func (s *Service) LastEventID(ctx context.Context, customerID string) (int64, er
 }
 
 // EventsAfter is up to limit of the customer's events after id after,
-// oldest first.
+// oldest first, each invoice they carry signed.
 func (s *Service) EventsAfter(ctx context.Context, customerID string, after int64, limit int) ([]api.Event, error) {
 	var rows []store.Event
 	err := s.read(ctx, func(tx *store.Tx) (err error) {
@@ -55,6 +55,9 @@ func (s *Service) EventsAfter(ctx context.Context, customerID string, after int6
 			return nil, fmt.Errorf("event %d: %w", r.ID, err)
 		}
 		out[i].ID = r.ID
+		if out[i].Invoice != nil {
+			s.signInvoice(out[i].Invoice)
+		}
 	}
 	return out, nil
 }

@@ -116,8 +116,9 @@ func (s *Service) Issue(tx *store.Tx, n NewInvoice) (api.Invoice, error) {
 	if err := tx.InsertInvoice(inv); err != nil {
 		return api.Invoice{}, err
 	}
-	// Answered as built rather than read back: it is exactly what was written.
-	s.signInvoice(&inv)
+	// Answered as built rather than read back: it is exactly what was
+	// written. Unsigned: on PostgreSQL its number is a stand-in until the
+	// commit, so it is signed as it leaves (signing.go).
 	return inv, s.emit(tx, n.Customer.ID, api.Event{Type: api.EventInvoice, Invoice: &inv})
 }
 

@@ -2,12 +2,22 @@ package rules
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
 	"regexp"
 
 	"billfold/api"
 	"billfold/internal/anchor"
 	"billfold/internal/server/problem"
 )
+
+// Invoices are signed as they leave the server, never as they are
+// stored: an invoice issued in a transaction has its number only once the
+// transaction commits (on PostgreSQL, store.Tx.NextInvoiceNumber), and the
+// event and the stored response written with it carry a stand-in the
+// database replaces. So the read path signs each invoice it shows
+// (invoiceView), the event stream each invoice an event carries
+// (EventsAfter), and a money-moving request its invoice answer, fresh or
+// replayed (SignInvoiceJSON).
 
 // signInvoice sets v's signature (internal/anchor) over the invoice as the
 // API shows it. An invoice that cannot be signed (it cannot happen for the
@@ -20,6 +30,24 @@ func (s *Service) signInvoice(v *api.Invoice) {
 		return
 	}
 	v.Signature = sig
+}
+
+// SignInvoiceJSON returns the JSON of an invoice with its signature as
+// of its content now. Bytes that are no invoice are returned as they are,
+// logged: the archive reports an invoice left unsigned.
+func (s *Service) SignInvoiceJSON(body []byte) []byte {
+	var v api.Invoice
+	if err := json.Unmarshal(body, &v); err != nil {
+		s.cfg.Log.Error("sign invoice: not an invoice", "err", err)
+		return body
+	}
+	s.signInvoice(&v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		s.cfg.Log.Error("sign invoice", "invoice", v.ID, "err", err)
+		return body
+	}
+	return out
 }
 
 // SigningKey is the public half of the server's signing key.
