@@ -11,16 +11,25 @@ import (
 // focusLook is how often the window looks where the keyboard focus is.
 const focusLook = 100 * time.Millisecond
 
+// focusSeen is the focused control followFocus last brought into view and
+// the window's size then.
+type focusSeen struct {
+	control fyne.Focusable
+	size    fyne.Size
+}
+
 // followFocus scrolls the focused control into view whenever the focus
-// moves. Fyne's scroll containers do not follow the keyboard, so Tab would
-// go on to controls below the fold unseen; and Fyne tells no one when the
-// focus moves, so the window looks a few times a second (one comparison).
+// moves or the window changes size (a smaller window can leave it below
+// the fold). Fyne's scroll containers do not follow the keyboard, so Tab
+// would go on to controls below the fold unseen; and Fyne tells no one
+// when the focus moves, so the window looks a few times a second (two
+// comparisons). A scroll by the mouse is left alone until one of them
+// changes.
 func (f *frame) followFocus() {
 	ctx := f.ctx
 	f.run.spawn(func() {
 		t := time.NewTicker(focusLook)
 		defer t.Stop()
-		var last fyne.Focusable
 		for {
 			select {
 			case <-ctx.Done():
@@ -31,10 +40,10 @@ func (f *frame) followFocus() {
 				if ctx.Err() != nil {
 					return
 				}
-				cur := f.win.Canvas().Focused()
-				if cur != last {
-					last = cur
-					if o, ok := cur.(fyne.CanvasObject); ok {
+				now := focusSeen{f.win.Canvas().Focused(), f.win.Canvas().Size()}
+				if now != f.seen {
+					f.seen = now
+					if o, ok := now.control.(fyne.CanvasObject); ok {
 						reveal(f.win.Canvas().Content(), o)
 					}
 				}

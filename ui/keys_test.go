@@ -130,7 +130,11 @@ func TestAddFundsAndPayWithTheKeyboardOnly(t *testing.T) {
 	})
 	// On a 800×600 window the form stacks and the acknowledgement is below
 	// the fold (on a 1024×640 one it is in view from the start): the
-	// window scrolls it into view.
+	// window scrolls it into view, also when it was focused before the
+	// window shrank.
+	eventually(t, f, "the focus on the acknowledgement seen", func() bool {
+		return f.shell.seen.control == fyne.Focusable(af.accept)
+	})
 	var scroll *container.Scroll
 	f.rec.onUI(func() {
 		w.Resize(fyne.NewSize(800, 600))

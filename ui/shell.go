@@ -276,6 +276,7 @@ type frame struct {
 	tips     *tipLayer
 	commands []*command // of the main menu
 	mainMenu *fyne.MainMenu
+	seen     focusSeen // where followFocus last showed the focus
 }
 
 func newFrame(d Deps) *frame {
