@@ -18,6 +18,7 @@ import (
 
 	"billfold/api"
 	"billfold/billing"
+	"billfold/internal/server/words"
 )
 
 // Start describes the payment attempt a gateway opened.
@@ -37,13 +38,16 @@ type Gateway interface {
 	Begin(now time.Time) Start
 }
 
-// japanese are the gateways' names and descriptions for Japanese-speaking
-// customers; the API answers in the customer's language.
-var japanese = map[string]api.Gateway{
-	BankTransferID: {Name: "銀行振込", Description: "表示される参照番号を添えて当社口座へお振込みください。着金確認後にクレジットが追加されます（通常1〜2営業日）。"},
-	"paypal":       {Name: "PayPal", Description: "PayPal アカウントでお支払いいただけます。PayPal の画面に移動して支払いを承認します。"},
-	"card":         {Name: "クレジットカード", Description: "Visa、Mastercard、JCB、American Express。カード会社の本人認証（3-D セキュア）が求められる場合があります。"},
-}
+// The gateways' names and descriptions, in English; package words has
+// them in the other languages the API answers in.
+const (
+	bankTransferName        words.Text = "Bank transfer"
+	bankTransferDescription words.Text = "Transfer to our bank account with the reference shown. Credit is added once we confirm receipt (usually 1–2 business days)."
+	payPalName              words.Text = "PayPal"
+	payPalDescription       words.Text = "Pay with your PayPal account. You will be redirected to PayPal to approve the payment."
+	cardName                words.Text = "Credit card"
+	cardDescription         words.Text = "Visa, Mastercard, JCB, American Express. Your bank may ask for 3-D Secure authentication."
+)
 
 // Registry is the set of gateways the server offers, in display order.
 type Registry struct {
@@ -56,25 +60,23 @@ type Registry struct {
 func NewRegistry(bank BankAccount) *Registry {
 	return &Registry{bank: bank, list: []Gateway{
 		bankTransfer{currencies: []billing.Currency{billing.JPY}},
-		sandbox{info: api.Gateway{ID: "paypal", Name: "PayPal", Kind: api.GatewayRedirect,
-			Description: "Pay with your PayPal account. You will be redirected to PayPal to approve the payment."},
+		sandbox{info: api.Gateway{ID: "paypal", Name: string(payPalName), Kind: api.GatewayRedirect,
+			Description: string(payPalDescription)},
 			currencies: []billing.Currency{billing.JPY, billing.USD, billing.EUR}},
-		sandbox{info: api.Gateway{ID: "card", Name: "Credit card", Kind: api.GatewayRedirect,
-			Description: "Visa, Mastercard, JCB, American Express. Your bank may ask for 3-D Secure authentication."},
+		sandbox{info: api.Gateway{ID: "card", Name: string(cardName), Kind: api.GatewayRedirect,
+			Description: string(cardDescription)},
 			currencies: billing.Currencies},
 	}}
 }
 
-// For returns the gateways that accept currency c, described in the
-// language of locale ("ja…" Japanese, anything else English).
-func (r *Registry) For(c billing.Currency, locale string) []api.Gateway {
+// For returns the gateways that accept currency c, named and described
+// in l.
+func (r *Registry) For(c billing.Currency, l words.Lang) []api.Gateway {
 	out := []api.Gateway{}
 	for _, g := range r.list {
 		if g.Supports(c) {
 			info := g.Info()
-			if ja, ok := japanese[info.ID]; ok && strings.HasPrefix(locale, "ja") {
-				info.Name, info.Description = ja.Name, ja.Description
-			}
+			info.Name, info.Description = l.T(words.Text(info.Name)), l.T(words.Text(info.Description))
 			out = append(out, info)
 		}
 	}
@@ -109,8 +111,8 @@ const BankTransferID = "bank_transfer"
 type bankTransfer struct{ currencies []billing.Currency }
 
 func (bankTransfer) Info() api.Gateway {
-	return api.Gateway{ID: BankTransferID, Name: "Bank transfer", Kind: api.GatewayOffline,
-		Description: "Transfer to our bank account with the reference shown. Credit is added once we confirm receipt (usually 1–2 business days)."}
+	return api.Gateway{ID: BankTransferID, Name: string(bankTransferName), Kind: api.GatewayOffline,
+		Description: string(bankTransferDescription)}
 }
 func (b bankTransfer) Supports(c billing.Currency) bool { return slices.Contains(b.currencies, c) }
 func (bankTransfer) Begin(time.Time) Start {

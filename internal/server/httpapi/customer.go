@@ -15,7 +15,7 @@ func (h *Handler) handleMe(w http.ResponseWriter, r *http.Request, p rules.Princ
 }
 
 func (h *Handler) handleConfig(w http.ResponseWriter, r *http.Request, p rules.Principal) {
-	writeJSON(w, http.StatusOK, h.rules.Config(p.User.Currency, p.User.Locale))
+	writeJSON(w, http.StatusOK, h.rules.Config(p.User.Currency, speak(w, r)))
 }
 
 func (h *Handler) handleSummary(w http.ResponseWriter, r *http.Request, p rules.Principal) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"billfold/api"
 	"billfold/billing"
 	"billfold/internal/server/problem"
+	"billfold/internal/server/words"
 )
 
 // cleaner is a rules input: Clean normalises it (trims, upper-cases) or
@@ -56,7 +56,7 @@ func (h *Handler) jsonBody(r *http.Request) ([]byte, error) {
 func bodyError(err error, limit int64) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return problem.New(api.CodeBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", limit))
+		return problem.New(api.CodeBodyTooLarge, "The request body is larger than %d bytes.", limit)
 	}
 	return problem.New(api.CodeInvalidJSON, "The request body could not be read.")
 }
@@ -102,14 +102,14 @@ func jsonProblem(err error) *problem.Error {
 		if field == "" {
 			return problem.New(api.CodeInvalidJSON, "The request body must be a JSON object.")
 		}
-		return problem.InvalidField(field, "wrong_type", "must be a "+jsonType(typ.Type.Kind().String()))
+		return problem.InvalidField(field, "wrong_type", "must be a %s", jsonType(typ.Type.Kind().String()))
 	case errors.As(err, &fe):
 		// Every money field of the API's requests is called "amount".
 		field := "amount"
 		if fe.Field != "" {
 			field += "." + fe.Field
 		}
-		return problem.InvalidField(field, "invalid", fe.Reason)
+		return problem.InvalidField(field, "invalid", words.Text(fe.Reason))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return problem.InvalidField(name, "unknown_field", "is not a known field")
@@ -117,7 +117,7 @@ func jsonProblem(err error) *problem.Error {
 	return problem.New(api.CodeInvalidJSON, "The request body is not valid JSON.")
 }
 
-func jsonType(kind string) string {
+func jsonType(kind string) words.Text {
 	switch kind {
 	case "string":
 		return "string"
@@ -125,6 +125,10 @@ func jsonType(kind string) string {
 		return "whole number"
 	case "bool":
 		return "boolean"
+	case "struct", "map":
+		return "JSON object"
+	case "slice", "array":
+		return "JSON array"
 	}
-	return "JSON " + kind
+	return "JSON value"
 }

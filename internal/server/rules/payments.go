@@ -11,6 +11,7 @@ import (
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // current is a stored payment as of now: an open checkout past its
@@ -94,13 +95,13 @@ func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput) (
 	}
 	inv := s.invoiceView(stored)
 	if inv.Status != billing.InvoiceUnpaid || inv.BalanceDue.Amount <= 0 {
-		return api.Payment{}, problem.New(api.CodeInvoiceNotPayable, fmt.Sprintf("Invoice %s is %s and cannot be paid.", inv.Number, inv.Status))
+		return api.Payment{}, problem.New(api.CodeInvoiceNotPayable, "Invoice %s is %s and cannot be paid.", inv.Number, words.State(inv.Status))
 	}
 	g, ok := s.cfg.Gateways.Lookup(in.Gateway)
 	if !ok || !g.Supports(inv.Currency) {
 		return api.Payment{}, &problem.Error{Code: api.CodeGatewayUnavailable,
-			Detail: fmt.Sprintf("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
-			Fields: []api.FieldError{{Field: "gateway", Code: api.CodeGatewayUnavailable, Message: "is not available"}}}
+			Detail: words.M("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
+			Fields: []problem.FieldError{problem.Field("gateway", api.CodeGatewayUnavailable, "is not available")}}
 	}
 	if inv.Kind == billing.KindAddFunds {
 		// The headroom was there when the invoice was made; credit that
@@ -153,7 +154,7 @@ func (s *Service) supersedeAttempts(tx *store.Tx, inv api.Invoice) error {
 	for _, p := range attempts {
 		if p.State == billing.PaymentProcessing {
 			return problem.New(api.CodeInvoiceNotPayable,
-				fmt.Sprintf("A payment of invoice %s is being processed; wait for its result.", inv.Number))
+				"A payment of invoice %s is being processed; wait for its result.", inv.Number)
 		}
 	}
 	for _, p := range attempts {
