@@ -175,8 +175,9 @@ const (
 
 // Decide applies the sandbox rules to a checkout submission: action is
 // approve or decline; card gateways also look at the test card number and,
-// for the 3-D Secure card, the challenge code.
-func Decide(gatewayID, action, cardNumber, challengeCode string) (Outcome, string) {
+// for the 3-D Secure card, the challenge code. The reason, when not empty,
+// is recorded as the payment's failure reason and shown to people.
+func Decide(gatewayID, action, cardNumber, challengeCode string) (Outcome, words.Text) {
 	if action == "decline" {
 		return OutcomeDeclined, "cancelled by the customer at checkout"
 	}

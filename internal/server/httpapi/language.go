@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"billfold/internal/server/words"
 )
@@ -14,6 +15,8 @@ func speak(w http.ResponseWriter, r *http.Request) words.Lang {
 	l := words.Negotiate(r.Header.Get("Accept-Language"))
 	h := w.Header()
 	h.Set("Content-Language", string(l))
-	h.Add("Vary", "Accept-Language")
+	if !slices.Contains(h.Values("Vary"), "Accept-Language") {
+		h.Add("Vary", "Accept-Language")
+	}
 	return l
 }

@@ -14,11 +14,18 @@ import (
 	"billfold/internal/server/words"
 )
 
+// Failure reasons of the sandbox checkout's, recorded in English like the
+// gateways'; package words has them in the other languages.
+const (
+	reasonExpired    words.Text = "checkout expired"
+	reasonNotPayable words.Text = "invoice is no longer payable"
+)
+
 // current is a stored payment as of now: an open checkout past its
 // deadline is expired even before anyone writes that down.
 func (s *Service) current(p store.Payment) store.Payment {
 	if p.ExpiresAt != nil && p.ExpiresAt.UnixMicro() <= s.now().UnixMicro() && !p.State.Final() && p.State != billing.PaymentProcessing {
-		p.State, p.FailureReason = billing.PaymentExpired, "checkout expired"
+		p.State, p.FailureReason = billing.PaymentExpired, string(reasonExpired)
 	}
 	return p
 }

@@ -42,7 +42,9 @@ func usedTexts(t *testing.T) map[Text]string {
 				case ast.Expr:
 					tv, ok := pkg.TypesInfo.Types[n]
 					if ok && tv.Value != nil && tv.Value.Kind() == constant.String && isText(tv.Type) {
-						used[Text(constant.StringVal(tv.Value))] = pkg.Fset.Position(n.Pos()).String()
+						if v := constant.StringVal(tv.Value); v != "" { // "" is no text, only a comparison's
+							used[Text(v)] = pkg.Fset.Position(n.Pos()).String()
+						}
 						return false // the whole constant, not its parts
 					}
 				}
