@@ -72,7 +72,10 @@ func (h *Handler) handlePay(w http.ResponseWriter, r *http.Request, p rules.Prin
 			Invoice string
 			rules.PayInput
 		}{id, in},
-		run: func(tx *store.Tx) (api.Payment, error) { return h.rules.Pay(tx, p.User.ID, id, in) }})
+		run: func(tx *store.Tx) (api.Payment, error) {
+			pay, err := h.rules.Pay(tx, p.User.ID, id, in)
+			return checkoutInCallersLanguage(pay, r), err
+		}})
 }
 
 func (h *Handler) handleApplyCredit(w http.ResponseWriter, r *http.Request, p rules.Principal) {

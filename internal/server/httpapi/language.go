@@ -3,7 +3,9 @@ package httpapi
 import (
 	"net/http"
 	"slices"
+	"strings"
 
+	"billfold/api"
 	"billfold/internal/server/words"
 )
 
@@ -19,4 +21,17 @@ func speak(w http.ResponseWriter, r *http.Request) words.Lang {
 		h.Add("Vary", "Accept-Language")
 	}
 	return l
+}
+
+// checkoutInCallersLanguage makes a sandbox checkout link open in the
+// language the payment was asked for in (lang=), not the browser's: the
+// app's UI language decides. A request that names none leaves the link
+// to the browser's Accept-Language.
+func checkoutInCallersLanguage(p api.Payment, r *http.Request) api.Payment {
+	header := r.Header.Get("Accept-Language")
+	if header == "" || p.NextAction.Type != api.ActionRedirect || !strings.Contains(p.NextAction.URL, "/sandbox/checkout/") {
+		return p
+	}
+	p.NextAction.URL += "?lang=" + string(words.Negotiate(header))
+	return p
 }
