@@ -171,7 +171,8 @@ func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID stri
 		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "Only bank transfers are confirmed by staff; card and PayPal payments confirm themselves.")
 	}
 	if in.Reference != pay.Reference {
-		return api.Payment{}, problem.InvalidField("reference", "mismatch", "does not match this payment's transfer reference")
+		return api.Payment{}, problem.Invalid("The reference does not match this payment's transfer reference.",
+			problem.Field("reference", "mismatch", "does not match this payment's transfer reference"))
 	}
 	if pay.State == billing.PaymentSucceeded {
 		return s.paymentView(pay), nil

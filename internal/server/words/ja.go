@@ -119,6 +119,7 @@ var ja = map[Text]string{
 	"That entry has been reversed already.":                                                    "この取引はすでに取り消されています。",
 	"Only bank transfers are confirmed by staff; card and PayPal payments confirm themselves.": "スタッフが確認するのは銀行振込だけです。カードと PayPal の支払いは自動で確認されます。",
 	"does not match this payment's transfer reference":                                         "この支払いの振込参照番号と一致しません",
+	"The reference does not match this payment's transfer reference.":                          "参照番号がこの支払いの振込参照番号と一致しません。",
 	"This payment is %s and cannot be confirmed.":                                              "この支払いは%sのため、確認できません。",
 
 	// Gateways.

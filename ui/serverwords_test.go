@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"billfold/api"
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/server/servertest"
+)
+
+// A refusal the app has no words of its own for shows the server's
+// detail, which the server writes in the UI's language: a Japanese staff
+// member who types the wrong transfer reference reads why in Japanese.
+func TestJapaneseUIShowsTheServersDetailInJapanese(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(billing.JPY)
+	ctx := context.Background()
+	cc, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cc.SignIn(ctx, cust.Email, cust.Password); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := cc.AddFunds(ctx, apiclient.NewIdempotencyKey(), api.AddFundsRequest{Amount: billing.New(8_000, billing.JPY),
+		Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cc.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "bank_transfer"}); err != nil {
+		t.Fatal(err)
+	}
+	s, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
+		if err := LoadTranslations("ja"); err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.SetLanguage(Language()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Cleanup(func() { _ = LoadTranslations("en") })
+	rec.wait(t, TaskCustomers, 0)
+	rec.onUI(func() { test.Type(s.customers.search, cust.Email) })
+	rec.wait(t, TaskCustomers, 1)
+	rec.onUI(func() { s.customers.results.Select(0) })
+	rec.wait(t, TaskCustomer, 0)
+	rec.onUI(func() {
+		for _, o := range shown(s.customers.detail) {
+			if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == lang.L("Reference on the bank statement") {
+				e.SetText("BF-NOPE-NOPE")
+			}
+		}
+		test.Tap(findButton(s.customers.detail, lang.L("Confirm receipt")))
+	})
+	rec.wait(t, TaskConfirm, 0)
+	rec.onUI(func() {
+		top := s.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no dialog")
+		}
+		text := dump(top)
+		if !strings.Contains(text, "参照番号がこの支払いの振込参照番号と一致しません。") || !strings.Contains(text, lang.L("Could not confirm the transfer")) {
+			t.Fatalf("dialog:\n%s", text)
+		}
+	})
+}
+
+// The server's detail shows only in the language it was written in: an
+// English detail in a Japanese UI gives way to the app's own words.
+func TestServerDetailOnlyInTheUILanguage(t *testing.T) {
+	if err := LoadTranslations("ja"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = LoadTranslations("en") })
+	e := &apiclient.Error{Kind: apiclient.KindInvalid, Status: 400, Code: api.CodeValidation,
+		Detail: "The reference does not match.", Fields: []api.FieldError{{Field: "reference"}}}
+	for _, l := range []string{"en", ""} {
+		e.Language = l
+		if got := describe(e); strings.Contains(got, "The reference") {
+			t.Errorf("Content-Language %q: %q in a Japanese UI", l, got)
+		}
+	}
+	e.Language, e.Detail = "ja", "参照番号が一致しません。"
+	if got := describe(e); got != e.Detail {
+		t.Errorf("Japanese detail in a Japanese UI: %q", got)
+	}
+}
