@@ -20,23 +20,7 @@ import (
 // member who types the wrong transfer reference reads why in Japanese.
 func TestJapaneseUIShowsTheServersDetailInJapanese(t *testing.T) {
 	env := servertest.New(t, servertest.Backends(t)[0])
-	cust := env.NewCustomer(billing.JPY)
-	ctx := context.Background()
-	cc, err := apiclient.New(env.URL, apiclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cc.SignIn(ctx, cust.Email, cust.Password); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := cc.AddFunds(ctx, apiclient.NewIdempotencyKey(), api.AddFundsRequest{Amount: billing.New(8_000, billing.JPY),
-		Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cc.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "bank_transfer"}); err != nil {
-		t.Fatal(err)
-	}
+	cust, _, _ := transferWaiting(t, env)
 	s, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
 		if err := LoadTranslations("ja"); err != nil {
 			t.Fatal(err)
@@ -91,4 +75,29 @@ func TestServerDetailOnlyInTheUILanguage(t *testing.T) {
 	if got := describe(e); got != e.Detail {
 		t.Errorf("Japanese detail in a Japanese UI: %q", got)
 	}
+}
+
+// transferWaiting is a new JPY customer of env, signed in with a client,
+// with a bank transfer of ¥8,000 waiting for staff to confirm it.
+func transferWaiting(t *testing.T, env *servertest.Env) (servertest.Customer, *apiclient.Client, api.Payment) {
+	t.Helper()
+	cust := env.NewCustomer(billing.JPY)
+	ctx := context.Background()
+	cc, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cc.SignIn(ctx, cust.Email, cust.Password); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := cc.AddFunds(ctx, apiclient.NewIdempotencyKey(), api.AddFundsRequest{Amount: billing.New(8_000, billing.JPY),
+		Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := cc.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "bank_transfer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cust, cc, p
 }

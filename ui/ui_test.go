@@ -689,23 +689,8 @@ func TestTranslationsAreComplete(t *testing.T) {
 
 func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	env := servertest.New(t, servertest.Backends(t)[0])
-	cust := env.NewCustomer(billing.JPY)
+	cust, cc, p := transferWaiting(t, env)
 	ctx := context.Background()
-	cc, err := apiclient.New(env.URL, apiclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cc.SignIn(ctx, cust.Email, cust.Password); err != nil {
-		t.Fatal(err)
-	}
-	inv, err := cc.AddFunds(ctx, apiclient.NewIdempotencyKey(), api.AddFundsRequest{Amount: billing.New(8_000, billing.JPY), Gateway: "bank_transfer", PolicyVersion: "2026-06-01"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := cc.Pay(ctx, apiclient.NewIdempotencyKey(), inv.ID, api.PayRequest{Gateway: "bank_transfer"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var counting *countingStaff
 	a, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
 		counting = &countingStaff{StaffBackend: sc}
