@@ -27,12 +27,13 @@ var ja = map[Text]string{
 	"Something went wrong on our side. Please try again.": "サーバー側で問題が発生しました。もう一度お試しください。",
 
 	// Sessions.
-	"The session has ended; sign in again.":                      "セッションが終了しました。もう一度サインインしてください。",
-	"The e-mail address or password is not correct.":             "メールアドレスまたはパスワードが正しくありません。",
-	"The access token has expired; refresh it or sign in again.": "アクセストークンの有効期限が切れました。更新するか、もう一度サインインしてください。",
-	"Enter your e-mail address and password.":                    "メールアドレスとパスワードを入力してください。",
-	"Too many sign-in attempts. Wait a moment and try again.":    "サインインの試行が多すぎます。しばらく待ってからもう一度お試しください。",
-	"must be an e-mail address":                                  "メールアドレスを入力してください",
+	"The session has ended; sign in again.":                                      "セッションが終了しました。もう一度サインインしてください。",
+	"The e-mail address or password is not correct.":                             "メールアドレスまたはパスワードが正しくありません。",
+	"The access token has expired; refresh it or sign in again.":                 "アクセストークンの有効期限が切れました。更新するか、もう一度サインインしてください。",
+	"Enter your e-mail address and password.":                                    "メールアドレスとパスワードを入力してください。",
+	"Too many sign-in attempts. Wait a moment and try again.":                    "サインインの試行が多すぎます。しばらく待ってからもう一度お試しください。",
+	"The server is checking too many sign-ins right now. Try again in a moment.": "現在サインインの確認が混み合っています。しばらくしてからもう一度お試しください。",
+	"must be an e-mail address":                                                  "メールアドレスを入力してください",
 
 	// Request bodies and parameters.
 	"Send the request body as JSON, with Content-Type: application/json.":                                    "リクエスト本文は Content-Type: application/json の JSON で送ってください。",
