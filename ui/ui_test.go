@@ -147,7 +147,7 @@ func startWith(t *testing.T, c billing.Currency, language string, setup func(f *
 	fa.Settings().SetTheme(NewTheme("light"))
 	env := servertest.New(t, servertest.Backends(t)[0])
 	cust := env.NewCustomer(c)
-	client, err := apiclient.New(env.URL, apiclient.Options{})
+	client, err := apiclient.New(env.URL, apiclient.Options{Language: language})
 	if err != nil {
 		t.Fatal(err)
 	}
