@@ -29,6 +29,11 @@ type Error struct {
 	// page. It is for logs and support, and for a screen only as the last
 	// resort for a code the app does not know.
 	Detail string
+	// Language is the language the server says Detail and the fields'
+	// messages are in (its Content-Language, e.g. "ja"); "" when it did
+	// not say or the answer was not a problem. A screen shows Detail only
+	// when this is its own language.
+	Language string
 	// Fields are the invalid request fields the server named.
 	Fields []api.FieldError
 	// RetryAfter is how long the server asked to wait (429, 503).

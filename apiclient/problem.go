@@ -24,6 +24,7 @@ func errorFromResponse(op string, status int, header http.Header, body []byte, n
 	if p, ok := parseProblem(body); ok {
 		e.Code = printable(p.Code, 64)
 		e.Detail = printable(firstNonEmpty(p.Detail, p.Title), 300)
+		e.Language = printable(header.Get("Content-Language"), 35)
 		for _, f := range p.Errors {
 			e.Fields = append(e.Fields, api.FieldError{Field: printable(f.Field, 100), Code: printable(f.Code, 64), Message: printable(f.Message, 300)})
 		}

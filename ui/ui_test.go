@@ -153,7 +153,7 @@ func startOn(t *testing.T, env *servertest.Env, c billing.Currency, language str
 	fa := test.NewTempApp(t)
 	fa.Settings().SetTheme(NewTheme("light"))
 	cust := env.NewCustomer(c)
-	client, err := apiclient.New(env.URL, apiclient.Options{})
+	client, err := apiclient.New(env.URL, apiclient.Options{Language: language})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -738,10 +738,8 @@ func TestTranslationsAreComplete(t *testing.T) {
 
 func TestStaffConfirmsBankTransferAndAdjusts(t *testing.T) {
 	env := servertest.New(t, servertest.Backends(t)[0])
-	cust := env.NewCustomer(billing.JPY)
+	cust, cc, p := transferWaiting(t, env)
 	ctx := context.Background()
-	cc := customerClient(t, env, cust)
-	p := openTransfer(t, cc, 8_000)
 	var counting *countingStaff
 	a, rec := startStaff(t, env, func(sc *apiclient.Client, d *Deps) {
 		counting = &countingStaff{StaffBackend: sc}

@@ -39,11 +39,28 @@ func describe(err error) string {
 	if key, ok := codeMessages[e.Code]; ok {
 		return lang.L(key)
 	}
+	if detail, ok := serverDetail(e); ok {
+		return detail
+	}
 	text := kindMessage(e)
 	if e.Code != "" && e.Kind == apiclient.KindRefused {
 		text += " (" + e.Code + ")" // a rule the app has no words for yet: the code helps support
 	}
 	return text
+}
+
+// serverDetail is the server's own sentence for a refusal the app has no
+// words for (a field that does not match, a rule it does not know yet):
+// more specific than the app's general one, and usable when the server
+// wrote it in the UI's language, which it does when it speaks it.
+func serverDetail(e *apiclient.Error) (string, bool) {
+	if e.Kind != apiclient.KindInvalid && e.Kind != apiclient.KindRefused {
+		return "", false
+	}
+	if e.Code == "" || e.Detail == "" || e.Language == "" || !sameLanguage(e.Language, Language()) {
+		return "", false
+	}
+	return e.Detail, true
 }
 
 // describeFor is describe for staff acting for the customer called name:

@@ -32,6 +32,7 @@ import (
 	"billfold/internal/server/rules"
 	"billfold/internal/server/store"
 	"billfold/internal/server/store/sqlitestore"
+	"billfold/internal/server/words"
 )
 
 // Limits are the add-funds rules for one currency, in minor units.
@@ -144,6 +145,10 @@ var DefaultLimits = map[billing.Currency]Limits{
 	billing.EUR: {MinDeposit: 10_00, MaxDeposit: 5_000_00, MaxBalance: 10_000_00},
 }
 
+// defaultPolicySummary is the credit policy's summary when the operator
+// gives none; package words has it in Japanese.
+const defaultPolicySummary words.Text = "Account credit is in principle non-refundable and cannot be withdrawn as cash. It pays future orders and invoices."
+
 func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -200,7 +205,7 @@ func (o *Options) defaults() {
 		o.Policy = api.CreditPolicy{
 			URL:     "https://billing.example.jp/policies/account-credit",
 			Version: "2026-06-01",
-			Summary: "Account credit is in principle non-refundable and cannot be withdrawn as cash. It pays future orders and invoices.",
+			Summary: string(defaultPolicySummary),
 		}
 	}
 	if o.SupportURL == "" {

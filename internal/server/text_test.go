@@ -124,6 +124,9 @@ func textCases(op apivalidate.Operation, ids map[string]string) []textCase {
 			if bad.name == "NUL" {
 				continue // no HTTP client sends it: a header value cannot hold NUL
 			}
+			if name == "Accept-Language" {
+				continue // negotiation, not data: a bad one means English (TestMalformedAcceptLanguageIsIgnored)
+			}
 			raw, _ := url.PathUnescape(bad.url)
 			add("header "+name+" "+bad.name, textCase{header: map[string]string{name: "k" + raw}})
 		}

@@ -19,6 +19,7 @@ import (
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/rules"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // Demo accounts; all share Password.
@@ -215,7 +216,7 @@ func (s seeder) deposit(tx *store.Tx, u api.User, at time.Time) error {
 		amount, gw = billing.New(100_00, u.Currency), "card"
 	}
 	inv, err := s.rs.Issue(tx, rules.NewInvoice{Customer: u, Kind: billing.KindAddFunds, Issued: at, Due: at.Add(rules.AddFundsDueIn),
-		Gateway: gw, PolicyVersion: s.rs.Config(u.Currency, u.Locale).CreditPolicy.Version,
+		Gateway: gw, PolicyVersion: s.rs.Config(u.Currency, words.English).CreditPolicy.Version,
 		Lines: []api.InvoiceLine{{Description: rules.DepositLine(u.Locale), Quantity: 1, UnitPrice: amount}}})
 	if err != nil {
 		return err

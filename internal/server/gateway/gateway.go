@@ -18,6 +18,7 @@ import (
 
 	"billfold/api"
 	"billfold/billing"
+	"billfold/internal/server/words"
 )
 
 // Start describes the payment attempt a gateway opened.
@@ -45,19 +46,16 @@ type Local interface {
 	Begin(now time.Time) Start
 }
 
-// Localized is a gateway that describes itself in the customer's
-// language; the others are looked up in the registry's Japanese table.
-type Localized interface {
-	InfoIn(locale string) api.Gateway
-}
-
-// japanese are the gateways' names and descriptions for Japanese-speaking
-// customers; the API answers in the customer's language.
-var japanese = map[string]api.Gateway{
-	BankTransferID: {Name: "銀行振込", Description: "表示される参照番号を添えて当社口座へお振込みください。着金確認後にクレジットが追加されます（通常1〜2営業日）。"},
-	"paypal":       {Name: "PayPal", Description: "PayPal アカウントでお支払いいただけます。PayPal の画面に移動して支払いを承認します。"},
-	"card":         {Name: "クレジットカード", Description: "Visa、Mastercard、JCB、American Express。カード会社の本人認証（3-D セキュア）が求められる場合があります。"},
-}
+// The gateways' names and descriptions, in English; package words has
+// them in the other languages the API answers in.
+const (
+	bankTransferName        words.Text = "Bank transfer"
+	bankTransferDescription words.Text = "Transfer to our bank account with the reference shown. Credit is added once we confirm receipt (usually 1–2 business days)."
+	payPalName              words.Text = "PayPal"
+	payPalDescription       words.Text = "Pay with your PayPal account. You will be redirected to PayPal to approve the payment."
+	cardName                words.Text = "Credit card"
+	cardDescription         words.Text = "Visa, Mastercard, JCB, American Express. Your bank may ask for 3-D Secure authentication."
+)
 
 // Registry is the set of gateways the server offers, in display order.
 type Registry struct {
@@ -94,39 +92,29 @@ func Builtin(id string) (Gateway, bool) {
 	case BankTransferID:
 		return bankTransfer{currencies: []billing.Currency{billing.JPY}}, true
 	case "paypal":
-		return sandbox{info: api.Gateway{ID: "paypal", Name: "PayPal", Kind: api.GatewayRedirect,
-			Description: "Pay with your PayPal account. You will be redirected to PayPal to approve the payment."},
+		return sandbox{info: api.Gateway{ID: "paypal", Name: string(payPalName), Kind: api.GatewayRedirect,
+			Description: string(payPalDescription)},
 			currencies: []billing.Currency{billing.JPY, billing.USD, billing.EUR}}, true
 	case "card":
-		return sandbox{info: api.Gateway{ID: "card", Name: "Credit card", Kind: api.GatewayRedirect,
-			Description: "Visa, Mastercard, JCB, American Express. Your bank may ask for 3-D Secure authentication."},
+		return sandbox{info: api.Gateway{ID: "card", Name: string(cardName), Kind: api.GatewayRedirect,
+			Description: string(cardDescription)},
 			currencies: billing.Currencies}, true
 	}
 	return nil, false
 }
 
-// For returns the gateways that accept currency c, described in the
-// language of locale ("ja…" Japanese, anything else English).
-func (r *Registry) For(c billing.Currency, locale string) []api.Gateway {
+// For returns the gateways that accept currency c, named and described
+// in l.
+func (r *Registry) For(c billing.Currency, l words.Lang) []api.Gateway {
 	out := []api.Gateway{}
 	for _, g := range r.list {
 		if g.Supports(c) {
-			out = append(out, describe(g, locale))
+			info := g.Info()
+			info.Name, info.Description = l.T(words.Text(info.Name)), l.T(words.Text(info.Description))
+			out = append(out, info)
 		}
 	}
 	return out
-}
-
-// describe is g's description in the language of locale.
-func describe(g Gateway, locale string) api.Gateway {
-	if l, ok := g.(Localized); ok {
-		return l.InfoIn(locale)
-	}
-	info := g.Info()
-	if ja, ok := japanese[info.ID]; ok && strings.HasPrefix(locale, "ja") {
-		info.Name, info.Description = ja.Name, ja.Description
-	}
-	return info
 }
 
 // Lookup finds a gateway by id.
@@ -167,8 +155,8 @@ const BankTransferID = "bank_transfer"
 type bankTransfer struct{ currencies []billing.Currency }
 
 func (bankTransfer) Info() api.Gateway {
-	return api.Gateway{ID: BankTransferID, Name: "Bank transfer", Kind: api.GatewayOffline,
-		Description: "Transfer to our bank account with the reference shown. Credit is added once we confirm receipt (usually 1–2 business days)."}
+	return api.Gateway{ID: BankTransferID, Name: string(bankTransferName), Kind: api.GatewayOffline,
+		Description: string(bankTransferDescription)}
 }
 func (b bankTransfer) Supports(c billing.Currency) bool { return slices.Contains(b.currencies, c) }
 func (bankTransfer) Begin(time.Time) Start {
@@ -231,8 +219,9 @@ const (
 
 // Decide applies the sandbox rules to a checkout submission: action is
 // approve or decline; card gateways also look at the test card number and,
-// for the 3-D Secure card, the challenge code.
-func Decide(gatewayID, action, cardNumber, challengeCode string) (Outcome, string) {
+// for the 3-D Secure card, the challenge code. The reason, when not empty,
+// is recorded as the payment's failure reason and shown to people.
+func Decide(gatewayID, action, cardNumber, challengeCode string) (Outcome, words.Text) {
 	if action == "decline" {
 		return OutcomeDeclined, "cancelled by the customer at checkout"
 	}

@@ -8,6 +8,7 @@ import (
 	"billfold/api"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/rules"
+	"billfold/internal/server/words"
 )
 
 // The sandbox checkout (/sandbox/checkout/{token}): a browser gets HTML
@@ -33,9 +34,9 @@ func (h *Handler) handleCheckoutPage(w http.ResponseWriter, r *http.Request) {
 	c, err := h.rules.Checkout(r.Context(), r.PathValue("token"))
 	switch {
 	case err == nil:
-		renderCheckout(w, http.StatusOK, viewOf(c))
+		renderCheckout(w, http.StatusOK, viewOf(c, checkoutLanguage(w, r)))
 	case !wantsJSON(r) && isProblem(err, api.CodeNotFound, ""):
-		renderCheckout(w, http.StatusNotFound, notFoundView)
+		renderCheckout(w, http.StatusNotFound, notFoundView(checkoutLanguage(w, r)))
 	default:
 		h.fail(w, r, err)
 	}
@@ -70,7 +71,7 @@ func (h *Handler) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 	case wantsJSON(r):
 		h.fail(w, r, err)
 	case isProblem(err, api.CodeNotFound, ""):
-		renderCheckout(w, http.StatusNotFound, notFoundView)
+		renderCheckout(w, http.StatusNotFound, notFoundView(checkoutLanguage(w, r)))
 	case isProblem(err, api.CodeValidation, "card_number"):
 		h.renderCheckoutAfter(w, r, token, http.StatusBadRequest, "Use one of the test card numbers below.", form.CardNumber)
 	default:
@@ -80,16 +81,16 @@ func (h *Handler) handleCheckoutSubmit(w http.ResponseWriter, r *http.Request) {
 
 // renderCheckoutAfter shows the checkout page as it is after a submission,
 // with the card number entered and, when not empty, a complaint.
-func (h *Handler) renderCheckoutAfter(w http.ResponseWriter, r *http.Request, token string, status int, complaint, cardNumber string) {
+func (h *Handler) renderCheckoutAfter(w http.ResponseWriter, r *http.Request, token string, status int, complaint words.Text, cardNumber string) {
 	c, err := h.rules.Checkout(r.Context(), token)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	v := viewOf(c)
+	v := viewOf(c, checkoutLanguage(w, r))
 	v.CardNumber = cardNumber
 	if complaint != "" {
-		v.Message, v.MessageClass = complaint, "bad"
+		v.Message, v.MessageClass = v.Lang.T(complaint), "bad"
 	}
 	renderCheckout(w, status, v)
 }

@@ -15,7 +15,7 @@ func (h *Handler) handleMe(w http.ResponseWriter, r *http.Request, p rules.Princ
 }
 
 func (h *Handler) handleConfig(w http.ResponseWriter, r *http.Request, p rules.Principal) {
-	writeJSON(w, http.StatusOK, h.rules.Config(p.User.Currency, p.User.Locale))
+	writeJSON(w, http.StatusOK, h.rules.Config(p.User.Currency, speak(w, r)))
 }
 
 func (h *Handler) handleSummary(w http.ResponseWriter, r *http.Request, p rules.Principal) {
@@ -82,7 +82,10 @@ func (h *Handler) handlePay(w http.ResponseWriter, r *http.Request, p rules.Prin
 			Invoice string
 			rules.PayInput
 		}{id, in},
-		run: func(tx *store.Tx) (api.Payment, error) { return h.rules.Pay(tx, p.User.ID, id, in, opened) }})
+		run: func(tx *store.Tx) (api.Payment, error) {
+			pay, err := h.rules.Pay(tx, p.User.ID, id, in, opened)
+			return checkoutInCallersLanguage(pay, r), err
+		}})
 }
 
 func (h *Handler) handleApplyCredit(w http.ResponseWriter, r *http.Request, p rules.Principal) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"billfold/api"
 	"billfold/billing"
 	"billfold/internal/server/problem"
+	"billfold/internal/server/words"
 )
 
 // cleaner is a rules input: Clean normalises it (trims, upper-cases) or
@@ -56,7 +56,7 @@ func (h *Handler) readBody(r *http.Request, types string, limit int64) ([]byte, 
 		if types == "application/json" {
 			return nil, problem.New(api.CodeUnsupportedMediaType, "Send the request body as JSON, with Content-Type: application/json.")
 		}
-		return nil, problem.New(api.CodeUnsupportedMediaType, "Send the file as the request body, with Content-Type "+types+".")
+		return nil, problem.New(api.CodeUnsupportedMediaType, "Send the file as the request body, with Content-Type %s.", types)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
@@ -71,9 +71,9 @@ func (h *Handler) bodyError(err error, limit int64) *problem.Error {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		return problem.New(api.CodeBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", limit))
+		return problem.New(api.CodeBodyTooLarge, "The request body is larger than %d bytes.", limit)
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return problem.New(api.CodeRequestTimeout, fmt.Sprintf("The request body did not arrive within %v.", h.bodyTTL))
+		return problem.New(api.CodeRequestTimeout, "The request body did not arrive within %v.", h.bodyTTL)
 	}
 	return problem.New(api.CodeInvalidJSON, "The request body could not be read.")
 }
@@ -128,14 +128,14 @@ func jsonProblem(err error) *problem.Error {
 		if field == "" {
 			return problem.New(api.CodeInvalidJSON, "The request body must be a JSON object.")
 		}
-		return problem.InvalidField(field, "wrong_type", "must be a "+jsonType(typ.Type.Kind().String()))
+		return problem.InvalidField(field, "wrong_type", "must be a %s", jsonType(typ.Type.Kind().String()))
 	case errors.As(err, &fe):
 		// Every money field of the API's requests is called "amount".
 		field := "amount"
 		if fe.Field != "" {
 			field += "." + fe.Field
 		}
-		return problem.InvalidField(field, "invalid", fe.Reason)
+		return problem.InvalidField(field, "invalid", words.Text(fe.Reason))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return problem.InvalidField(name, "unknown_field", "is not a known field")
@@ -143,7 +143,7 @@ func jsonProblem(err error) *problem.Error {
 	return problem.New(api.CodeInvalidJSON, "The request body is not valid JSON.")
 }
 
-func jsonType(kind string) string {
+func jsonType(kind string) words.Text {
 	switch kind {
 	case "string":
 		return "string"
@@ -151,6 +151,10 @@ func jsonType(kind string) string {
 		return "whole number"
 	case "bool":
 		return "boolean"
+	case "struct", "map":
+		return "JSON object"
+	case "slice", "array":
+		return "JSON array"
 	}
-	return "JSON " + kind
+	return "JSON value"
 }

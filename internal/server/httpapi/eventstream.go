@@ -41,7 +41,7 @@ func (h *Handler) handleEvents(w http.ResponseWriter, r *http.Request, p rules.P
 	}
 	wake, unsubscribe, err := h.hub.Subscribe(p.User.ID, p.SessionID)
 	if err != nil {
-		e := problem.New(api.CodeRateLimited, fmt.Sprintf("This session has %d event streams open already.", events.MaxStreamsPerSession))
+		e := problem.New(api.CodeRateLimited, "This session has %d event streams open already.", events.MaxStreamsPerSession)
 		e.RetryAfter = int(heartbeat / time.Second)
 		h.fail(w, r, e)
 		return

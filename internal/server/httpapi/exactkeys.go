@@ -67,7 +67,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 				for name := range fields {
 					if strings.EqualFold(name, key) {
 						return problem.InvalidField(joinPath(path, key), "unknown_field",
-							"is not a known field (names are case-sensitive: "+name+")")
+							"is not a known field (names are case-sensitive: %s)", name)
 					}
 				}
 				if t != nil && t.Kind() == reflect.Map {

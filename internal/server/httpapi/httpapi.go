@@ -123,7 +123,7 @@ func (h *Handler) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(mux, r); len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
-			writeProblem(w, r, problem.New(api.CodeMethodNotAllowed, "This endpoint does not take "+r.Method+"."))
+			writeProblem(w, r, problem.New(api.CodeMethodNotAllowed, "This endpoint does not take %s.", r.Method))
 			return
 		}
 		writeProblem(w, r, problem.NotFound("No such endpoint."))

@@ -60,7 +60,7 @@ func mutate[T any](h *Handler, w http.ResponseWriter, r *http.Request, p rules.P
 		return
 	}
 	if len(key) > maxKeyLength {
-		h.fail(w, r, problem.InvalidField("Idempotency-Key", "too_long", fmt.Sprintf("must be at most %d characters", maxKeyLength)))
+		h.fail(w, r, problem.InvalidField("Idempotency-Key", "too_long", "must be at most %d characters", maxKeyLength))
 		return
 	}
 	canon, err := json.Marshal(c.req)

@@ -14,6 +14,7 @@ import (
 	"billfold/billing"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/rules"
+	"billfold/internal/server/words"
 )
 
 // statusWriter records the status for the access log.
@@ -116,7 +117,7 @@ func (h *Handler) staff(next principalHandler) http.Handler {
 }
 
 // only lets through callers with role; others are forbidden, told why.
-func (h *Handler) only(role billing.Role, why string, next principalHandler) http.Handler {
+func (h *Handler) only(role billing.Role, why words.Text, next principalHandler) http.Handler {
 	return h.authed(func(w http.ResponseWriter, r *http.Request, p rules.Principal) {
 		if p.User.Role != role {
 			writeProblem(w, r, problem.New(api.CodeForbidden, why))

@@ -9,6 +9,7 @@ import (
 
 	"billfold/api"
 	"billfold/internal/server/problem"
+	"billfold/internal/server/words"
 )
 
 // statusOf is the API's one table from problem code to HTTP status, the
@@ -59,9 +60,9 @@ var statusOf = map[string]int{
 }
 
 // titles are the problems' short summaries, per status.
-var titles = map[int]string{
+var titles = map[int]words.Text{
 	400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-	409: "Conflict", 413: "Request body too large", 415: "Unsupported media type", 422: "Unprocessable request",
+	408: "Request timeout", 409: "Conflict", 413: "Request body too large", 415: "Unsupported media type", 422: "Unprocessable request",
 	429: "Too many requests", 500: "Internal server error", 502: "Bad gateway",
 }
 
@@ -70,18 +71,22 @@ func errInternal() *problem.Error {
 	return problem.New(api.CodeInternal, "Something went wrong on our side. Please try again.")
 }
 
-// writeProblem answers e as application/problem+json with its code's status.
+// writeProblem answers e as application/problem+json with its code's status,
+// its title, detail and field messages in the language r asks for.
 func writeProblem(w http.ResponseWriter, r *http.Request, e *problem.Error) {
 	status := statusOf[e.Code]
+	l := speak(w, r)
 	p := api.Problem{
 		Type:       "https://billfold.example/problems/" + strings.ReplaceAll(e.Code, "_", "-"),
-		Title:      titles[status],
+		Title:      l.T(titles[status]),
 		Status:     status,
 		Code:       e.Code,
-		Detail:     e.Detail,
+		Detail:     e.Detail.In(l),
 		Instance:   r.URL.Path,
-		Errors:     e.Fields,
 		RetryAfter: e.RetryAfter,
+	}
+	for _, f := range e.Fields {
+		p.Errors = append(p.Errors, f.In(l))
 	}
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))

@@ -32,7 +32,7 @@ func pageOf(r *http.Request) (rules.Page, error) {
 	if q.Has("limit") {
 		n, err := strconv.Atoi(q.Get("limit"))
 		if err != nil || n < 1 || n > rules.MaxPageSize {
-			return page, problem.InvalidField("limit", "out_of_range", "must be a whole number from 1 to "+strconv.Itoa(rules.MaxPageSize))
+			return page, problem.InvalidField("limit", "out_of_range", "must be a whole number from 1 to %d", rules.MaxPageSize)
 		}
 		page.Limit = n
 	}

@@ -8,6 +8,7 @@ import (
 	"billfold/internal/server/auth"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/rules"
+	"billfold/internal/server/words"
 )
 
 // limit is one limiter's bucket for a request.
@@ -21,7 +22,7 @@ type limit struct {
 // that refuses gets the others' quota given back, so that hammering one
 // account from one address locks neither the account for everyone nor
 // the address.
-func (h *Handler) allow(w http.ResponseWriter, r *http.Request, message string, limits ...limit) bool {
+func (h *Handler) allow(w http.ResponseWriter, r *http.Request, message words.Text, limits ...limit) bool {
 	var undo []func()
 	for _, l := range limits {
 		u, ok, wait := l.limiter.Take(l.key)

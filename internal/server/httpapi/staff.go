@@ -41,12 +41,13 @@ func (h *Handler) handleStaffSummary(w http.ResponseWriter, r *http.Request, p r
 // gateways of their currency).
 func (h *Handler) handleStaffConfig(w http.ResponseWriter, r *http.Request, p rules.Principal) {
 	cid := r.PathValue("id")
+	l := speak(w, r) // the staff member's language, not the customer's
 	audited(h, w, r, p, "customer.config", cid, "", func(tx *store.Tx) (api.Config, error) {
 		u, err := h.rules.Customer(tx, cid)
 		if err != nil {
 			return api.Config{}, err
 		}
-		return h.rules.Config(u.Currency, u.Locale), nil
+		return h.rules.Config(u.Currency, l), nil
 	})
 }
 

@@ -49,7 +49,7 @@ func (h *Handler) handleProviderWebhook(id string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		g, ok := h.rules.RemoteGateway(id)
 		if !ok {
-			h.fail(w, r, problem.NotFound("The "+id+" gateway is not enabled on this server."))
+			h.fail(w, r, problem.New(api.CodeNotFound, "The %s gateway is not enabled on this server.", id))
 			return
 		}
 		body, err := h.readBody(r, "application/json", maxEventBytes)
@@ -66,7 +66,7 @@ func (h *Handler) handleProviderWebhook(id string) http.HandlerFunc {
 			return
 		case err != nil:
 			h.log.WarnContext(r.Context(), "webhook refused: unreadable event", "gateway", id, "err", err)
-			h.fail(w, r, problem.Invalid("The event could not be read: "+err.Error()))
+			h.fail(w, r, problem.New(api.CodeValidation, "The event could not be read: %s", err.Error()))
 			return
 		}
 		ack, err := h.rules.ApplyEvent(r.Context(), id, ev)

@@ -44,7 +44,7 @@ func (s *Service) ApplyCallback(ctx context.Context, in CallbackInput) (api.Webh
 			return notFound(err, "No such payment.")
 		}
 		if !s.cfg.Gateways.OnSandbox(pay.Gateway) {
-			return problem.New(api.CodeForbidden, "The sandbox gateway cannot settle "+pay.Gateway+" payments; staff confirm bank transfers.")
+			return problem.New(api.CodeForbidden, "The sandbox gateway cannot settle %s payments; staff confirm bank transfers.", pay.Gateway)
 		}
 		// A callback the sandbox owes is settled by the transaction that
 		// processes it, so it is retried exactly until it has been.

@@ -104,24 +104,24 @@ func (s *Service) SubmitCheckout(ctx context.Context, token string, f CheckoutFo
 		switch {
 		case pay.State == billing.PaymentExpired:
 			result.Status = "expired"
-			return tx.SetPaymentState(pay.ID, billing.PaymentExpired, "checkout expired", now)
+			return tx.SetPaymentState(pay.ID, billing.PaymentExpired, string(reasonExpired), now)
 		case pay.State != billing.PaymentAwaitingAction:
 			result.Status = string(pay.State)
 			return nil
 		case inv.Status != billing.InvoiceUnpaid:
-			hook = &CallbackInput{Outcome: "failed", Reason: "invoice is no longer payable"}
+			hook = &CallbackInput{Outcome: "failed", Reason: string(reasonNotPayable)}
 		default:
 			outcome, reason := gateway.Decide(pay.Gateway, f.Action, f.CardNumber, f.ChallengeCode)
 			switch outcome {
 			case gateway.OutcomeChallenge:
-				result.Status, result.Message = string(outcome), reason
+				result.Status, result.Message = string(outcome), string(reason)
 				return tx.SetCardChallenge(pay.ID, now)
 			case gateway.OutcomeInvalidCardNumber:
 				return problem.InvalidField("card_number", "invalid", "is not a test card number")
 			case gateway.OutcomeSucceeded:
 				hook = &CallbackInput{Outcome: "succeeded"}
 			default:
-				hook = &CallbackInput{Outcome: "failed", Reason: reason}
+				hook = &CallbackInput{Outcome: "failed", Reason: string(reason)}
 			}
 		}
 		hook.EventID, hook.PaymentID = auth.NewID("evt_"), pay.ID

@@ -1,13 +1,13 @@
 package rules
 
 import (
-	"fmt"
 	"time"
 
 	"billfold/api"
 	"billfold/billing"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // ApplyCreditInput is a request to pay an invoice with account credit.
@@ -46,15 +46,15 @@ func (s *Service) ApplyCredit(tx *store.Tx, actor, customerID, invoiceID string,
 		return api.ApplyCreditResult{}, problem.New(api.CodeCreditNotAllowed, "Credit cannot pay for a deposit of credit.")
 	}
 	if inv.Status != billing.InvoiceUnpaid {
-		return api.ApplyCreditResult{}, problem.New(api.CodeInvoiceNotPayable, fmt.Sprintf("Invoice %s is %s.", inv.Number, inv.Status))
+		return api.ApplyCreditResult{}, problem.New(api.CodeInvoiceNotPayable, "Invoice %s is %s.", inv.Number, words.State(inv.Status))
 	}
 	if in.Amount.Currency != inv.Currency {
-		return api.ApplyCreditResult{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", fmt.Sprintf("This invoice is in %s.", inv.Currency))
+		return api.ApplyCreditResult{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", "This invoice is in %s.", inv.Currency)
 	}
 	if in.Amount.Amount > inv.BalanceDue.Amount {
 		return api.ApplyCreditResult{}, &problem.Error{Code: api.CodeAmountExceedsDue,
-			Detail: "The amount is more than the " + billing.Format(inv.BalanceDue) + " still due.",
-			Fields: []api.FieldError{{Field: "amount.amount", Code: api.CodeAmountExceedsDue, Message: "exceeds the balance due"}}}
+			Detail: words.M("The amount is more than the %s still due.", billing.Format(inv.BalanceDue)),
+			Fields: []problem.FieldError{problem.Field("amount.amount", api.CodeAmountExceedsDue, "exceeds the balance due")}}
 	}
 	entry, err := s.Book(tx, customer.ID, Entry{Kind: billing.LedgerCreditApplied, Amount: -in.Amount.Amount,
 		Description: "Credit applied to " + inv.Number, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID})

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -9,24 +8,28 @@ import (
 	"billfold/billing"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // AddFundsDueIn is how long an add-funds invoice stays payable.
 const AddFundsDueIn = 7 * 24 * time.Hour
 
-// Config is the billing configuration of an account in currency c, in the
-// language of locale.
-func (s *Service) Config(c billing.Currency, locale string) api.Config {
+// Config is the billing configuration of an account in currency c, its
+// texts (the credit policy's summary, the gateways) in lang. A policy
+// summary the catalogue has no translation of is served as written.
+func (s *Service) Config(c billing.Currency, lang words.Lang) api.Config {
 	l := s.cfg.Limits[c]
+	policy := s.cfg.Policy
+	policy.Summary = lang.T(words.Text(policy.Summary))
 	return api.Config{
 		Currency:                c,
 		MinDeposit:              billing.New(l.MinDeposit, c),
 		MaxDeposit:              billing.New(l.MaxDeposit, c),
 		MaxBalance:              billing.New(l.MaxBalance, c),
 		MaxOpenAddFundsInvoices: max(s.cfg.MaxOpenAddFunds, 0),
-		CreditPolicy:            s.cfg.Policy,
+		CreditPolicy:            policy,
 		SupportURL:              s.cfg.SupportURL,
-		Gateways:                s.cfg.Gateways.For(c, locale),
+		Gateways:                s.cfg.Gateways.For(c, lang),
 		Seller:                  s.cfg.Seller,
 	}
 }
@@ -63,20 +66,20 @@ type AddFundsInput api.AddFundsRequest
 
 // Clean checks that every field is there.
 func (in AddFundsInput) Clean() (AddFundsInput, error) {
-	var fields []api.FieldError
+	var fields []problem.FieldError
 	if in.Amount.Currency == "" {
-		fields = append(fields, api.FieldError{Field: "amount", Code: "required", Message: "is required"})
+		fields = append(fields, problem.Field("amount", "required", "is required"))
 	} else if in.Amount.Amount <= 0 {
-		fields = append(fields, api.FieldError{Field: "amount.amount", Code: "not_positive", Message: "must be greater than zero"})
+		fields = append(fields, problem.Field("amount.amount", "not_positive", "must be greater than zero"))
 	}
 	if strings.TrimSpace(in.Gateway) == "" {
-		fields = append(fields, api.FieldError{Field: "gateway", Code: "required", Message: "is required"})
+		fields = append(fields, problem.Field("gateway", "required", "is required"))
 	}
 	if strings.TrimSpace(in.PolicyVersion) == "" {
-		fields = append(fields, api.FieldError{Field: "policy_version", Code: "required", Message: "is required: the customer must accept the credit policy"})
+		fields = append(fields, problem.Field("policy_version", "required", "is required: the customer must accept the credit policy"))
 	}
 	if len(fields) > 0 {
-		return in, problem.Invalid(fields[0].Field+" "+fields[0].Message, fields...)
+		return in, problem.InvalidFields(fields...)
 	}
 	return in, nil
 }
@@ -95,21 +98,21 @@ func (s *Service) AddFunds(tx *store.Tx, customerID string, in AddFundsInput) (a
 	c := u.Currency
 	lim := s.cfg.Limits[c]
 	if in.Amount.Currency != c {
-		return api.Invoice{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", fmt.Sprintf("This account is billed in %s.", c))
+		return api.Invoice{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", "This account is billed in %s.", c)
 	}
 	if in.PolicyVersion != s.cfg.Policy.Version {
 		return api.Invoice{}, problem.OnField(api.CodePolicyVersion, "policy_version",
-			fmt.Sprintf("The credit policy changed (now version %s). Review it and try again.", s.cfg.Policy.Version))
+			"The credit policy changed (now version %s). Review it and try again.", s.cfg.Policy.Version)
 	}
 	g, ok := s.cfg.Gateways.Lookup(in.Gateway)
 	if !ok || !g.Supports(c) {
-		return api.Invoice{}, problem.OnField(api.CodeGatewayUnavailable, "gateway", fmt.Sprintf("Gateway %q is not available for %s accounts.", in.Gateway, c))
+		return api.Invoice{}, problem.OnField(api.CodeGatewayUnavailable, "gateway", "Gateway %q is not available for %s accounts.", in.Gateway, c)
 	}
 	if in.Amount.Amount < lim.MinDeposit {
-		return api.Invoice{}, problem.OnField(api.CodeBelowMinimum, "amount.amount", "The minimum deposit is "+billing.Format(billing.New(lim.MinDeposit, c))+".")
+		return api.Invoice{}, problem.OnField(api.CodeBelowMinimum, "amount.amount", "The minimum deposit is %s.", billing.Format(billing.New(lim.MinDeposit, c)))
 	}
 	if in.Amount.Amount > lim.MaxDeposit {
-		return api.Invoice{}, problem.OnField(api.CodeAboveMaximum, "amount.amount", "The maximum deposit is "+billing.Format(billing.New(lim.MaxDeposit, c))+".")
+		return api.Invoice{}, problem.OnField(api.CodeAboveMaximum, "amount.amount", "The maximum deposit is %s.", billing.Format(billing.New(lim.MaxDeposit, c)))
 	}
 	if s.cfg.MaxOpenAddFunds > 0 {
 		open, err := tx.CountOpenAddFunds(u.ID)
@@ -137,7 +140,7 @@ func (s *Service) AddFunds(tx *store.Tx, customerID string, in AddFundsInput) (a
 func (s *Service) headroomFor(balance int64, amount billing.Money, field string) error {
 	if limit, room, ok := s.underCap(balance, amount); !ok {
 		return problem.OnField(api.CodeBalanceLimit, field,
-			fmt.Sprintf("Your credit may not exceed %s; you can add at most %s.", billing.Format(limit), billing.Format(room)))
+			"Your credit may not exceed %s; you can add at most %s.", billing.Format(limit), billing.Format(room))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"time"
 
 	"billfold/api"
@@ -39,7 +38,7 @@ func (s *Service) Book(tx *store.Tx, customerID string, e Entry) (api.LedgerEntr
 	}
 	if after.Amount < 0 {
 		return api.LedgerEntry{}, problem.OnField(api.CodeInsufficientCredit, "amount.amount",
-			fmt.Sprintf("Available credit is %s, which is not enough.", billing.Format(billing.New(balance, c))))
+			"Available credit is %s, which is not enough.", billing.Format(billing.New(balance, c)))
 	}
 	at := e.At
 	if at.IsZero() {

@@ -11,13 +11,21 @@ import (
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
+)
+
+// Failure reasons of the sandbox checkout's, recorded in English like the
+// gateways'; package words has them in the other languages.
+const (
+	reasonExpired    words.Text = "checkout expired"
+	reasonNotPayable words.Text = "invoice is no longer payable"
 )
 
 // current is a stored payment as of now: an open checkout past its
 // deadline is expired even before anyone writes that down.
 func (s *Service) current(p store.Payment) store.Payment {
 	if p.ExpiresAt != nil && p.ExpiresAt.UnixMicro() <= s.now().UnixMicro() && !p.State.Final() && p.State != billing.PaymentProcessing {
-		p.State, p.FailureReason = billing.PaymentExpired, "checkout expired"
+		p.State, p.FailureReason = billing.PaymentExpired, string(reasonExpired)
 	}
 	return p
 }
@@ -103,7 +111,7 @@ func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput, o
 	case gateway.Remote:
 		if opened == nil || opened.InvoiceID != inv.ID || opened.Gateway != g.Info().ID || opened.Amount != inv.BalanceDue {
 			return api.Payment{}, problem.New(api.CodeInvoiceNotPayable,
-				fmt.Sprintf("Invoice %s changed while the payment page was being opened (%s is due now). Pay again.", inv.Number, billing.Format(inv.BalanceDue)))
+				"Invoice %s changed while the payment page was being opened (%s is due now). Pay again.", inv.Number, billing.Format(inv.BalanceDue))
 		}
 		id, start = opened.PaymentID, opened.Start
 	case gateway.Local:
@@ -142,7 +150,7 @@ func (s *Service) supersedeAttempts(tx *store.Tx, inv api.Invoice) error {
 	for _, p := range attempts {
 		if p.State == billing.PaymentProcessing {
 			return problem.New(api.CodeInvoiceNotPayable,
-				fmt.Sprintf("A payment of invoice %s is being processed; wait for its result.", inv.Number))
+				"A payment of invoice %s is being processed; wait for its result.", inv.Number)
 		}
 	}
 	for _, p := range attempts {
@@ -170,13 +178,13 @@ func (s *Service) payable(tx *store.Tx, customerID, invoiceID string, in PayInpu
 	}
 	inv := s.invoiceView(stored)
 	if inv.Status != billing.InvoiceUnpaid || inv.BalanceDue.Amount <= 0 {
-		return api.Invoice{}, nil, problem.New(api.CodeInvoiceNotPayable, fmt.Sprintf("Invoice %s is %s and cannot be paid.", inv.Number, inv.Status))
+		return api.Invoice{}, nil, problem.New(api.CodeInvoiceNotPayable, "Invoice %s is %s and cannot be paid.", inv.Number, words.State(inv.Status))
 	}
 	g, ok := s.cfg.Gateways.Lookup(in.Gateway)
 	if !ok || !g.Supports(inv.Currency) {
 		return api.Invoice{}, nil, &problem.Error{Code: api.CodeGatewayUnavailable,
-			Detail: fmt.Sprintf("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
-			Fields: []api.FieldError{{Field: "gateway", Code: api.CodeGatewayUnavailable, Message: "is not available"}}}
+			Detail: words.M("Gateway %q is not available for %s.", in.Gateway, inv.Currency),
+			Fields: []problem.FieldError{problem.Field("gateway", api.CodeGatewayUnavailable, "is not available")}}
 	}
 	if inv.Kind == billing.KindAddFunds {
 		// The headroom was there when the invoice was made; credit that

@@ -11,6 +11,7 @@ import (
 	"billfold/internal/server/auth"
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
+	"billfold/internal/server/words"
 	"billfold/internal/server/store"
 )
 
@@ -77,10 +78,10 @@ func (s *Service) OpenCheckout(ctx context.Context, customerID, invoiceID string
 	case errors.Is(err, gateway.ErrCheckoutRefused):
 		s.cfg.Log.WarnContext(ctx, "payment provider refused a checkout", "gateway", o.Gateway, "invoice", inv.ID, "err", err)
 		return nil, problem.OnField(api.CodeGatewayUnavailable, "gateway",
-			fmt.Sprintf("%s cannot take %s; choose another way to pay.", g.Info().Name, billing.Format(inv.BalanceDue)))
+			"%s cannot take %s; choose another way to pay.", words.Text(g.Info().Name), billing.Format(inv.BalanceDue))
 	case err != nil:
 		s.cfg.Log.ErrorContext(ctx, "payment provider unavailable", "gateway", o.Gateway, "invoice", inv.ID, "err", err)
-		return nil, problem.New(api.CodeGatewayError, g.Info().Name+" could not be reached. Try again in a moment.")
+		return nil, problem.New(api.CodeGatewayError, "%s could not be reached. Try again in a moment.", words.Text(g.Info().Name))
 	}
 	return o, nil
 }
@@ -160,7 +161,8 @@ func (s *Service) checkEvent(ctx context.Context, gw string, ev gateway.Event, p
 	if errors.As(err, &m) {
 		s.cfg.Log.ErrorContext(ctx, "provider event does not match its payment; nothing changed", "gateway", gw, "event", ev.ID,
 			"type", ev.Type, "payment", pay.ID, "field", m.Field, "err", m.Msg)
-		return problem.InvalidField(m.Field, "mismatch", m.Msg)
+		// The provider's own words: a machine reads them, not a person.
+		return problem.InvalidField(m.Field, "mismatch", "%s", m.Msg)
 	}
 	return err
 }

@@ -27,6 +27,7 @@ import (
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // Limits are the add-funds rules for one currency, in minor units.
@@ -84,7 +85,7 @@ func (s *Service) now() time.Time { return s.cfg.Now() }
 
 // notFound turns the store's "no such row" into a not_found problem
 // saying what was looked for; other errors pass.
-func notFound(err error, detail string) error {
+func notFound(err error, detail words.Text) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return problem.NotFound(detail)
 	}

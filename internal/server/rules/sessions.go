@@ -83,12 +83,12 @@ type SignInInput api.SignInRequest
 // one, and checks that a password is given.
 func (in SignInInput) Clean() (SignInInput, error) {
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	var fields []api.FieldError
+	var fields []problem.FieldError
 	if in.Email == "" || !strings.Contains(in.Email, "@") {
-		fields = append(fields, api.FieldError{Field: "email", Code: "invalid", Message: "must be an e-mail address"})
+		fields = append(fields, problem.Field("email", "invalid", "must be an e-mail address"))
 	}
 	if in.Password == "" {
-		fields = append(fields, api.FieldError{Field: "password", Code: "required", Message: "is required"})
+		fields = append(fields, problem.Field("password", "required", "is required"))
 	}
 	if len(fields) > 0 {
 		return in, problem.Invalid("Enter your e-mail address and password.", fields...)

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -11,6 +10,7 @@ import (
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // Staff act on any customer. What they may do is here; that every staff
@@ -70,12 +70,12 @@ type AdjustInput api.AdjustmentRequest
 // reason, which the customer sees, is 3 to 500 characters.
 func (in AdjustInput) Clean() (AdjustInput, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
-	var fields []api.FieldError
+	var fields []problem.FieldError
 	if in.Amount.Currency == "" || in.Amount.Amount == 0 {
-		fields = append(fields, api.FieldError{Field: "amount", Code: "required", Message: "must be a non-zero amount"})
+		fields = append(fields, problem.Field("amount", "required", "must be a non-zero amount"))
 	}
 	if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
-		fields = append(fields, api.FieldError{Field: "reason", Code: "invalid", Message: "must be 3 to 500 characters; the customer sees it"})
+		fields = append(fields, problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it"))
 	}
 	if len(fields) > 0 {
 		return in, problem.Invalid("Give a non-zero amount and a reason.", fields...)
@@ -97,10 +97,10 @@ func (s *Service) Adjust(tx *store.Tx, actor, customerID string, in AdjustInput)
 		return api.LedgerResult{}, err
 	}
 	if in.Amount.Currency != u.Currency {
-		return api.LedgerResult{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", fmt.Sprintf("This account is billed in %s.", u.Currency))
+		return api.LedgerResult{}, problem.OnField(api.CodeCurrencyMismatch, "amount.currency", "This account is billed in %s.", u.Currency)
 	}
 	if limit, _, ok := s.underCap(balance, in.Amount); !ok {
-		return api.LedgerResult{}, problem.OnField(api.CodeBalanceLimit, "amount.amount", "The adjustment would take the credit over "+billing.Format(limit)+".")
+		return api.LedgerResult{}, problem.OnField(api.CodeBalanceLimit, "amount.amount", "The adjustment would take the credit over %s.", billing.Format(limit))
 	}
 	e := Entry{Kind: billing.LedgerAdjustment, Amount: in.Amount.Amount, Description: in.Reason, Actor: actor}
 	if in.Reverses != "" {
@@ -128,10 +128,10 @@ func checkReversal(tx *store.Tx, customerID string, in AdjustInput) error {
 	case err != nil:
 		return err
 	case e.Kind != billing.LedgerAdjustment && e.Kind != billing.LedgerVoucher:
-		return problem.OnField(api.CodeValidation, "reverses", "Only adjustments and vouchers are reversed by hand; this entry is a "+string(e.Kind)+".")
+		return problem.OnField(api.CodeValidation, "reverses", "Only adjustments and vouchers are reversed by hand; this entry is a %s.", words.State(e.Kind))
 	case in.Amount.Amount != -e.Amount.Amount:
-		return problem.OnField(api.CodeValidation, "amount.amount", "A reversal undoes the entry exactly: the amount must be "+
-			billing.Format(billing.New(-e.Amount.Amount, in.Amount.Currency))+".")
+		return problem.OnField(api.CodeValidation, "amount.amount", "A reversal undoes the entry exactly: the amount must be %s.",
+			billing.Format(billing.New(-e.Amount.Amount, in.Amount.Currency)))
 	}
 	done, err := tx.Reversed(customerID, in.Reverses)
 	if err != nil {
@@ -171,7 +171,8 @@ func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID stri
 		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "Only bank transfers are confirmed by staff; card and PayPal payments confirm themselves.")
 	}
 	if in.Reference != pay.Reference {
-		return api.Payment{}, problem.InvalidField("reference", "mismatch", "does not match this payment's transfer reference")
+		return api.Payment{}, problem.Invalid("The reference does not match this payment's transfer reference.",
+			problem.Field("reference", "mismatch", "does not match this payment's transfer reference"))
 	}
 	if pay.State == billing.PaymentSucceeded {
 		return s.paymentView(pay), nil
@@ -180,7 +181,7 @@ func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID stri
 	// cancelled, or paid another way): the money is here all the same,
 	// and completing the payment credits it or records its refund.
 	if pay.State != billing.PaymentAwaitingAction && pay.State != billing.PaymentExpired {
-		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "This payment is "+string(pay.State)+" and cannot be confirmed.")
+		return api.Payment{}, problem.New(api.CodePaymentNotConfirmable, "This payment is %s and cannot be confirmed.", words.State(pay.State))
 	}
 	if _, err := s.completePayment(tx, paymentID, true, "", actor); err != nil {
 		return api.Payment{}, err

@@ -15,6 +15,7 @@ import (
 	"billfold/internal/server/auth"
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
+	"billfold/internal/server/words"
 	"billfold/internal/server/store"
 )
 
@@ -81,8 +82,10 @@ func statementProblem(err error) error {
 	case errors.Is(err, bankstatement.ErrTooLarge):
 		return StatementTooLarge()
 	case errors.As(err, &pe):
-		return problem.New(api.CodeStatementUnreadable, "This file is not a bank statement the server reads. "+
-			capitalise(pe.Error())+". Upload the bank's Zengin 入出金取引明細 file, or its MUFG 入出金明細 CSV export, as it was downloaded.")
+		// The reader's finding (a line and a field of the bank's format)
+		// stays as the reader words it.
+		return problem.New(api.CodeStatementUnreadable, "This file is not a bank statement the server reads. %s. Upload the bank's Zengin 入出金取引明細 file, or its MUFG 入出金明細 CSV export, as it was downloaded.",
+			capitalise(pe.Error()))
 	}
 	return err
 }
@@ -90,8 +93,8 @@ func statementProblem(err error) error {
 // StatementTooLarge refuses a statement file over
 // bankstatement.MaxFileSize.
 func StatementTooLarge() error {
-	return problem.New(api.CodeBodyTooLarge, fmt.Sprintf("The statement file is larger than %d MB. Download a shorter period from the bank and upload it in parts.",
-		bankstatement.MaxFileSize>>20))
+	return problem.New(api.CodeBodyTooLarge, "The statement file is larger than %d MB. Download a shorter period from the bank and upload it in parts.",
+		bankstatement.MaxFileSize>>20)
 }
 
 func capitalise(s string) string {
@@ -300,10 +303,10 @@ type ResolveLineInput api.ResolveLineRequest
 func (in ResolveLineInput) Clean() (ResolveLineInput, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	in.PaymentID, in.CustomerID = strings.TrimSpace(in.PaymentID), strings.TrimSpace(in.CustomerID)
-	var fields []api.FieldError
-	need := func(field, value, msg string) {
+	var fields []problem.FieldError
+	need := func(field, value string, msg words.Text) {
 		if value == "" {
-			fields = append(fields, api.FieldError{Field: field, Code: "required", Message: msg})
+			fields = append(fields, problem.Field(field, "required", msg))
 		}
 	}
 	switch in.Action {
@@ -312,17 +315,17 @@ func (in ResolveLineInput) Clean() (ResolveLineInput, error) {
 	case api.ActionCredit:
 		need("customer_id", in.CustomerID, "is required: the customer to credit")
 		if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
-			fields = append(fields, api.FieldError{Field: "reason", Code: "invalid", Message: "must be 3 to 500 characters; the customer sees it"})
+			fields = append(fields, problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it"))
 		}
 	case api.ActionNotOurs:
 		if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
-			fields = append(fields, api.FieldError{Field: "reason", Code: "invalid", Message: "must be 3 to 500 characters"})
+			fields = append(fields, problem.Field("reason", "invalid", "must be 3 to 500 characters"))
 		}
 	default:
-		fields = append(fields, api.FieldError{Field: "action", Code: "invalid", Message: "must be assign, accept_shortfall, credit or not_ours"})
+		fields = append(fields, problem.Field("action", "invalid", "must be assign, accept_shortfall, credit or not_ours"))
 	}
 	if len(fields) > 0 {
-		return in, problem.Invalid(fields[0].Field+" "+fields[0].Message, fields...)
+		return in, problem.InvalidFields(fields...)
 	}
 	return in, nil
 }
@@ -360,12 +363,12 @@ func (s *Service) ResolveLine(tx *store.Tx, actor, customerID, lineID string, in
 		return api.BankStatementLine{}, notFound(err, "No bank statement line with that id.")
 	}
 	if l.State != api.LineQueued {
-		state := l.State
+		state := words.M("%s", words.State(l.State))
 		if l.Resolution != "" {
-			state += " (" + l.Resolution + ")"
+			state = words.M("%s (%s)", words.State(l.State), words.State(l.Resolution))
 		}
 		return api.BankStatementLine{}, problem.New(api.CodeLineNotQueued,
-			fmt.Sprintf("Line %d of that statement is %s already; nothing was changed.", l.Line, state))
+			"Line %d of that statement is %s already; nothing was changed.", l.Line, state)
 	}
 	l.State, l.Resolution, l.ResolvedBy, l.Note = api.LineResolved, "", actor, in.Reason
 	switch in.Action {
@@ -379,10 +382,10 @@ func (s *Service) ResolveLine(tx *store.Tx, actor, customerID, lineID string, in
 			return api.BankStatementLine{}, problem.OnField(api.CodeNotFound, "customer_id", "No such customer.")
 		}
 		if u.Currency != l.Amount.Currency {
-			return api.BankStatementLine{}, problem.OnField(api.CodeCurrencyMismatch, "customer_id", fmt.Sprintf("This account is billed in %s.", u.Currency))
+			return api.BankStatementLine{}, problem.OnField(api.CodeCurrencyMismatch, "customer_id", "This account is billed in %s.", u.Currency)
 		}
 		if limit, _, ok := s.underCap(balance, l.Amount); !ok {
-			return api.BankStatementLine{}, problem.OnField(api.CodeBalanceLimit, "customer_id", "The credit would take the account over "+billing.Format(limit)+".")
+			return api.BankStatementLine{}, problem.OnField(api.CodeBalanceLimit, "customer_id", "The credit would take the account over %s.", billing.Format(limit))
 		}
 		entry, err := s.Book(tx, u.ID, Entry{Kind: billing.LedgerAdjustment, Amount: l.Amount.Amount, Description: in.Reason,
 			Reference: "Bank transfer of " + l.Date, Actor: actor})
@@ -410,29 +413,29 @@ func (s *Service) assignLine(tx *store.Tx, actor, customerID string, l *store.St
 	}
 	p := s.current(stored)
 	if p.Gateway != gateway.BankTransferID || p.State != billing.PaymentAwaitingAction {
-		return problem.New(api.CodePaymentNotConfirmable, "Payment "+p.ID+" is not a bank transfer waiting for its money ("+string(p.State)+").")
+		return problem.New(api.CodePaymentNotConfirmable, "Payment %s is not a bank transfer waiting for its money (%s).", p.ID, words.State(p.State))
 	}
 	if claimed, err := tx.PaymentClaimed(p.ID); err != nil || claimed {
 		if err == nil {
-			err = problem.New(api.CodePaymentNotConfirmable, "Another statement line completed payment "+p.ID+" already.")
+			err = problem.New(api.CodePaymentNotConfirmable, "Another statement line completed payment %s already.", p.ID)
 		}
 		return err
 	}
 	if p.Amount.Currency != l.Amount.Currency {
-		return problem.OnField(api.CodeCurrencyMismatch, "payment_id", "The payment is in "+string(p.Amount.Currency)+".")
+		return problem.OnField(api.CodeCurrencyMismatch, "payment_id", "The payment is in %s.", p.Amount.Currency)
 	}
 	short := p.Amount.Amount - l.Amount.Amount
 	switch {
 	case in.Action == api.ActionAssign && short != 0:
-		hint := "credit the transfer as an adjustment"
+		hint := words.Text("credit the transfer as an adjustment")
 		if short > 0 && short <= MaxBankFee.Amount {
 			hint = "accept the shortfall if the bank deducted its fee"
 		}
-		return problem.OnField(api.CodeTransferAmount, "payment_id", fmt.Sprintf("The transfer is %s and the payment %s: %s.",
-			billing.Format(l.Amount), billing.Format(p.Amount), hint))
+		return problem.OnField(api.CodeTransferAmount, "payment_id", "The transfer is %s and the payment %s: %s.",
+			billing.Format(l.Amount), billing.Format(p.Amount), hint)
 	case in.Action == api.ActionAcceptShortfall && (short <= 0 || short > MaxBankFee.Amount):
-		return problem.OnField(api.CodeTransferAmount, "payment_id", fmt.Sprintf("A bank fee is a shortfall of at most %s; the transfer is %s and the payment %s.",
-			billing.Format(MaxBankFee), billing.Format(l.Amount), billing.Format(p.Amount)))
+		return problem.OnField(api.CodeTransferAmount, "payment_id", "A bank fee is a shortfall of at most %s; the transfer is %s and the payment %s.",
+			billing.Format(MaxBankFee), billing.Format(l.Amount), billing.Format(p.Amount))
 	}
 	if _, err := s.completePayment(tx, p.ID, true, "", actor); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"billfold/billing"
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // RedeemInput is a request to redeem a voucher code.
@@ -55,7 +56,7 @@ func (s *Service) Redeem(tx *store.Tx, customerID string, in RedeemInput) (api.L
 		return api.LedgerResult{}, voucherProblem(api.CodeVoucherRedeemed, "You have already redeemed this voucher.")
 	}
 	if limit, _, ok := s.underCap(balance, v.Amount); !ok {
-		return api.LedgerResult{}, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over "+billing.Format(limit)+".")
+		return api.LedgerResult{}, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over %s.", billing.Format(limit))
 	}
 	entry, err := s.Book(tx, u.ID, Entry{Kind: billing.LedgerVoucher, Amount: v.Amount.Amount,
 		Description: "Voucher " + in.Code, Reference: in.Code, Actor: u.Email})
@@ -69,7 +70,9 @@ func (s *Service) Redeem(tx *store.Tx, customerID string, in RedeemInput) (api.L
 }
 
 // voucherProblem is a refusal of the voucher code.
-func voucherProblem(code, detail string) error { return problem.OnField(code, "code", detail) }
+func voucherProblem(code string, detail words.Text, args ...any) error {
+	return problem.OnField(code, "code", detail, args...)
+}
 
 // CreateVoucher adds a voucher code worth amount in its currency; a zero
 // expiry never expires. A code may exist once per currency.

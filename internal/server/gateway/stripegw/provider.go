@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"billfold/api"
 	"billfold/billing"
 	"billfold/internal/server/gateway"
+	"billfold/internal/server/words"
 )
 
 // ID is the gateway's id in the server's registry, in the API and in the
@@ -33,17 +33,16 @@ func NewProvider(cfg Config) (*Provider, error) {
 // Format keeps the client (and the key in it) out of any printout.
 func (p *Provider) Format(f fmt.State, verb rune) { p.g.Format(f, verb) }
 
-// Info describes the gateway in English.
-func (p *Provider) Info() api.Gateway { return p.InfoIn("en") }
+// The gateway's name and description, in English; package words has
+// them in the other languages the API answers in.
+const (
+	name        words.Text = "Card (Stripe)"
+	description words.Text = "Visa, Mastercard, JCB, American Express and the other methods Stripe offers for your currency, on Stripe's secure checkout page."
+)
 
-// InfoIn describes the gateway in the language of locale.
-func (p *Provider) InfoIn(locale string) api.Gateway {
-	if strings.HasPrefix(locale, "ja") {
-		return api.Gateway{ID: ID, Name: "クレジットカード（Stripe）", Kind: api.GatewayRedirect,
-			Description: "Visa、Mastercard、JCB、American Express など、Stripe が対応するお支払い方法。Stripe の安全な決済ページに移動してお支払いください。"}
-	}
-	return api.Gateway{ID: ID, Name: "Card (Stripe)", Kind: api.GatewayRedirect,
-		Description: "Visa, Mastercard, JCB, American Express and the other methods Stripe offers for your currency, on Stripe's secure checkout page."}
+// Info describes the gateway.
+func (p *Provider) Info() api.Gateway {
+	return api.Gateway{ID: ID, Name: string(name), Kind: api.GatewayRedirect, Description: string(description)}
 }
 
 // Supports reports whether Stripe takes payments in c with the same minor
