@@ -11,8 +11,8 @@ import (
 	"billfold/internal/server/auth"
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
-	"billfold/internal/server/words"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // Payments through a payment service provider (a gateway.Remote: Stripe).

@@ -15,8 +15,8 @@ import (
 	"billfold/internal/server/auth"
 	"billfold/internal/server/gateway"
 	"billfold/internal/server/problem"
-	"billfold/internal/server/words"
 	"billfold/internal/server/store"
+	"billfold/internal/server/words"
 )
 
 // Bank transfers reconciled from the bank's statement files. Staff upload
