@@ -1,8 +1,12 @@
 package server_test
 
 import (
+	"bytes"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -358,4 +362,54 @@ type countingTransport struct{ n atomic.Int32 }
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestStripeCheckoutSpeaksTheAppsLanguage: Stripe's page opens in the
+// language Pay Now was asked in (the app's UI language), whatever the
+// account's invoice language; with none named, Stripe follows the browser.
+func TestStripeCheckoutSpeaksTheAppsLanguage(t *testing.T) {
+	mock := stripetest.StartMock(t)
+	rec := &formRecorder{}
+	e := stripeEnvWith(t, servertest.Backends(t)[0], mock, &http.Client{Transport: rec, Timeout: time.Minute})
+	c := e.NewCustomer(billing.JPY) // its invoices are in Japanese
+	for _, tc := range []struct{ header, want string }{{"en-US,en;q=0.9", "en"}, {"ja", "ja"}, {"", "auto"}} {
+		inv := addFunds(t, e, c, 2_000, stripegw.ID)
+		headers := servertest.Key()
+		if tc.header != "" {
+			headers["Accept-Language"] = tc.header
+		}
+		var p api.Payment
+		e.MustJSON(e.Do("POST", "/v1/invoices/"+inv.ID+"/payments", c.Token, api.PayRequest{Gateway: stripegw.ID}, headers), http.StatusCreated, &p)
+		if got := rec.last("locale"); got != tc.want {
+			t.Errorf("Accept-Language %q: Stripe's page in %q, want %q", tc.header, got, tc.want)
+		}
+		e.MustJSON(e.Do("POST", "/v1/invoices/"+inv.ID+"/cancel", c.Token, nil, servertest.Key()), http.StatusOK, nil)
+	}
+}
+
+// formRecorder forwards requests and keeps the form of the last POST.
+type formRecorder struct {
+	mu   sync.Mutex
+	form url.Values
+}
+
+func (f *formRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		f.mu.Lock()
+		f.form = form
+		f.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (f *formRecorder) last(key string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.form.Get(key)
 }

@@ -72,7 +72,7 @@ func (h *Handler) handlePay(w http.ResponseWriter, r *http.Request, p rules.Prin
 	var opened *rules.Opened
 	if !h.keyAnswered(r, p) {
 		var err error
-		if opened, err = h.rules.OpenCheckout(r.Context(), p.User.ID, id, in); err != nil {
+		if opened, err = h.rules.OpenCheckout(r.Context(), p.User.ID, id, in, callersLanguage(r)); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -28,10 +28,20 @@ func speak(w http.ResponseWriter, r *http.Request) words.Lang {
 // app's UI language decides. A request that names none leaves the link
 // to the browser's Accept-Language.
 func checkoutInCallersLanguage(p api.Payment, r *http.Request) api.Payment {
-	header := r.Header.Get("Accept-Language")
-	if header == "" || p.NextAction.Type != api.ActionRedirect || !strings.Contains(p.NextAction.URL, "/sandbox/checkout/") {
+	l := callersLanguage(r)
+	if l == "" || p.NextAction.Type != api.ActionRedirect || !strings.Contains(p.NextAction.URL, "/sandbox/checkout/") {
 		return p
 	}
-	p.NextAction.URL += "?lang=" + string(words.Negotiate(header))
+	p.NextAction.URL += "?lang=" + l
 	return p
+}
+
+// callersLanguage is the language r asks in, "" when it names none: a
+// checkout opened for it speaks that language (a provider's, Stripe's, as
+// much as the sandbox's), or the browser's when "".
+func callersLanguage(r *http.Request) string {
+	if r.Header.Get("Accept-Language") == "" {
+		return ""
+	}
+	return string(words.Negotiate(r.Header.Get("Accept-Language")))
 }

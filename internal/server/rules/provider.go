@@ -46,8 +46,9 @@ type Opened struct {
 // seconds and must hold no account lock. It returns nil for a gateway that
 // opens its attempts itself. The checkout belongs to a new payment id that
 // Pay records; should Pay not commit, nobody ever sees its address and it
-// expires unused.
-func (s *Service) OpenCheckout(ctx context.Context, customerID, invoiceID string, in PayInput) (*Opened, error) {
+// expires unused. The checkout speaks lang, the language the payment was
+// asked for in (the app's), or the browser's when lang is "".
+func (s *Service) OpenCheckout(ctx context.Context, customerID, invoiceID string, in PayInput, lang string) (*Opened, error) {
 	var (
 		inv  api.Invoice
 		g    gateway.Gateway
@@ -71,7 +72,7 @@ func (s *Service) OpenCheckout(ctx context.Context, customerID, invoiceID string
 	base := *s.baseURL.Load()
 	o.Start, err = remote.Open(ctx, gateway.Checkout{
 		PaymentID: o.PaymentID, InvoiceID: inv.ID, Amount: inv.BalanceDue, Description: checkoutLine(inv, user.Locale),
-		Email: user.Email, Locale: user.Locale, SuccessURL: base + CheckoutDonePath, CancelURL: base + CheckoutCancelledPath,
+		Email: user.Email, Locale: lang, SuccessURL: base + CheckoutDonePath, CancelURL: base + CheckoutCancelledPath,
 		ExpiresAt: s.now().Add(ProviderCheckoutTTL),
 	})
 	switch {

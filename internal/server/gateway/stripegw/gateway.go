@@ -105,7 +105,7 @@ type Checkout struct {
 	Amount        billing.Money // the attempt's amount in the invoice currency
 	Description   string        // the line the customer sees on Stripe's page
 	CustomerEmail string        // optional: prefilled on the page and used for the receipt
-	Locale        string        // the customer's language ("ja", "en"); empty lets Stripe choose
+	Locale        string        // the page's language ("ja", "en"), the app's; empty lets Stripe choose (the browser's)
 	SuccessURL    string        // where Stripe sends the customer after paying
 	CancelURL     string        // where "back" leads
 	ExpiresAt     time.Time     // optional; zero keeps Stripe's 24 hours
