@@ -270,9 +270,13 @@ type Payment struct {
 	Amount        billing.Money        `json:"amount"`
 	NextAction    NextAction           `json:"next_action"`
 	FailureReason string               `json:"failure_reason,omitempty"`
-	CreatedAt     time.Time            `json:"created_at"`
-	UpdatedAt     time.Time            `json:"updated_at"`
-	ExpiresAt     *time.Time           `json:"expires_at"`
+	// RefundDue is what of Amount no invoice needed and the account could
+	// not take (the balance cap): it is not credit, and is owed back to
+	// the customer through the gateway. Nil when nothing is.
+	RefundDue *billing.Money `json:"refund_due,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
+	ExpiresAt *time.Time     `json:"expires_at"`
 }
 
 // ApplyCreditRequest is POST /v1/invoices/{id}/apply-credit.

@@ -177,6 +177,24 @@ func checkOwedBack(t *testing.T, e *servertest.Env, staff, c servertest.Customer
 		!strings.Contains(owed[0].Detail, gateway) {
 		t.Fatalf("refund due not recorded for staff: %+v", owed)
 	}
+	// The customer's payment says so: not credit, owed back.
+	wantRefundDue(t, e, c, inv, paymentID, inv.Total)
+}
+
+// wantRefundDue: payment paymentID of inv, as its customer reads it, owes
+// want back, and the invoice's other payments owe nothing.
+func wantRefundDue(t *testing.T, e *servertest.Env, c servertest.Customer, inv api.Invoice, paymentID string, want billing.Money) {
+	t.Helper()
+	var p api.Payment
+	e.MustJSON(e.Do("GET", "/v1/payments/"+paymentID, c.Token, nil, nil), http.StatusOK, &p)
+	if p.RefundDue == nil || *p.RefundDue != want {
+		t.Fatalf("payment %s: refund due %v, want %v", paymentID, p.RefundDue, want)
+	}
+	for _, other := range inv.Payments {
+		if other.ID != paymentID && other.RefundDue != nil {
+			t.Fatalf("payment %s owes %v back too", other.ID, other.RefundDue)
+		}
+	}
 }
 
 // TestServiceInvoiceExcessPastTheCapIsOwedBack: what a service invoice no
@@ -202,5 +220,8 @@ func TestServiceInvoiceExcessPastTheCapIsOwedBack(t *testing.T) {
 		if len(owed) != 1 || !strings.Contains(owed[0].Detail, first.ID) || !strings.Contains(owed[0].Detail, "¥1,100") {
 			t.Fatalf("refund due not recorded for staff: %+v", owed)
 		}
+		var inv api.Invoice
+		e.MustJSON(e.Do("GET", "/v1/invoices/"+id, c.Token, nil, nil), http.StatusOK, &inv)
+		wantRefundDue(t, e, c, inv, first.ID, billing.New(1_100, billing.JPY))
 	})
 }

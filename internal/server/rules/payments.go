@@ -33,8 +33,13 @@ func (s *Service) current(p store.Payment) store.Payment {
 // paymentView is a stored payment as the API shows it.
 func (s *Service) paymentView(stored store.Payment) api.Payment {
 	p := s.current(stored)
-	return api.Payment{ID: p.ID, InvoiceID: p.InvoiceID, Gateway: p.Gateway, State: p.State, Amount: p.Amount,
+	v := api.Payment{ID: p.ID, InvoiceID: p.InvoiceID, Gateway: p.Gateway, State: p.State, Amount: p.Amount,
 		NextAction: s.nextAction(p), FailureReason: p.FailureReason, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, ExpiresAt: p.ExpiresAt}
+	if p.RefundDue > 0 {
+		owed := billing.New(p.RefundDue, p.Amount.Currency)
+		v.RefundDue = &owed
+	}
+	return v
 }
 
 // nextAction is what the customer must do to finish an open payment.
@@ -321,10 +326,14 @@ func (s *Service) creditOrRefund(tx *store.Tx, pay store.Payment, inv api.Invoic
 	return credit + excess, 0, nil
 }
 
-// refundDue records, in the audit trail staff read, that amount of pay
-// reached us for inv without being credited and must be refunded to the
-// customer through the payment's gateway.
+// refundDue records, on the payment (which the customer sees) and in the
+// audit trail staff read, that amount of pay reached us for inv without
+// being credited and must be refunded to the customer through the
+// payment's gateway.
 func (s *Service) refundDue(tx *store.Tx, pay store.Payment, inv api.Invoice, amount int64, actor string) error {
+	if err := tx.SetRefundDue(pay.ID, amount, s.now()); err != nil {
+		return err
+	}
 	owed := billing.Format(billing.New(amount, pay.Amount.Currency))
 	s.cfg.Log.Warn("payment received that the invoice no longer needed; refund due", "payment", pay.ID, "invoice", inv.Number, "amount", owed)
 	return tx.Audit(actor, "payment.refund_due", pay.CustomerID,

@@ -12,7 +12,7 @@ import (
 // Payment attempts.
 
 const paymentColumns = `id, invoice_id, customer_id, gateway, state, amount, currency, reference, checkout_token,
-	card_challenge, failure_reason, created_at, updated_at, expires_at, checkout_url, provider_session, provider_charge`
+	card_challenge, failure_reason, created_at, updated_at, expires_at, checkout_url, provider_session, provider_charge, refund_due`
 
 // Payment is a payment attempt as stored, with the fields the API does not
 // show (whose it is, the transfer reference, the checkout token).
@@ -27,6 +27,7 @@ type Payment struct {
 	ProviderCharge                     string // the provider's id of the money taken, once paid
 	Challenge                          bool   // the sandbox card asked for 3-D Secure
 	FailureReason                      string
+	RefundDue                          int64 // minor units it brought that are owed back (migration 0009)
 	CreatedAt, UpdatedAt               time.Time
 	ExpiresAt                          *time.Time
 }
@@ -46,7 +47,7 @@ func (t *Tx) queryPayments(query string, args ...any) ([]Payment, error) {
 		var challenge int
 		var expires sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.InvoiceID, &p.CustomerID, &p.Gateway, &state, &amount, &cur, &ref, &token,
-			&challenge, &p.FailureReason, &created, &updated, &expires, &checkoutURL, &session, &charge); err != nil {
+			&challenge, &p.FailureReason, &created, &updated, &expires, &checkoutURL, &session, &charge, &p.RefundDue); err != nil {
 			return nil, fmt.Errorf("scan payment: %w", err)
 		}
 		p.State, p.Amount = billing.PaymentState(state), billing.New(amount, billing.Currency(cur))
@@ -113,10 +114,16 @@ func (t *Tx) InsertPayment(p Payment) error {
 	if p.Challenge {
 		challenge = 1
 	}
-	return t.write("insert payment", `INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return t.write("insert payment", `INSERT INTO payments (`+paymentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.InvoiceID, p.CustomerID, p.Gateway, string(p.State), p.Amount.Amount, string(p.Amount.Currency),
 		nullable(p.Reference), nullable(p.CheckoutToken), challenge, p.FailureReason, micro(p.CreatedAt), micro(p.UpdatedAt),
-		nullMicro(p.ExpiresAt), nullable(p.CheckoutURL), nullable(p.ProviderSession), nullable(p.ProviderCharge))
+		nullMicro(p.ExpiresAt), nullable(p.CheckoutURL), nullable(p.ProviderSession), nullable(p.ProviderCharge), p.RefundDue)
+}
+
+// SetRefundDue records that amount of what payment id brought is owed
+// back to the customer.
+func (t *Tx) SetRefundDue(id string, amount int64, at time.Time) error {
+	return t.write("payment refund due", `UPDATE payments SET refund_due = ?, updated_at = ? WHERE id = ?`, amount, micro(at), id)
 }
 
 // SetPaymentState moves a payment to state at at, with the reason it
