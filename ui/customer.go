@@ -109,14 +109,19 @@ func (s *customerShell) onRefresh() {
 	s.billing.reload()
 }
 
-// onPayment tells the user, in a desktop notification, that money arrived.
+// onPayment tells the user, in a desktop notification, that money arrived,
+// and whether it became credit.
 func (s *customerShell) onPayment(p api.Payment) {
 	if p.State != billing.PaymentSucceeded {
 		return
 	}
 	title := lang.L("Payment received")
 	body := lang.L("{{.Amount}} paid.", map[string]any{"Amount": billing.Format(p.Amount)})
-	if s.acct.kindOf(p.InvoiceID) == billing.KindAddFunds {
+	switch {
+	case p.RefundDue != nil:
+		title = lang.L("Payment received: {{.Amount}}", map[string]any{"Amount": billing.Format(p.Amount)})
+		body = refundDueText(p)
+	case s.acct.kindOf(p.InvoiceID) == billing.KindAddFunds:
 		title = lang.L("Credit added: {{.Amount}}", map[string]any{"Amount": billing.Format(p.Amount)})
 		body = lang.L("Your Available Credit has been updated.")
 	}

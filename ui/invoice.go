@@ -286,11 +286,15 @@ func (v *invoiceScreen) settleWaiting() {
 			continue
 		}
 		v.waiting = nil
-		if p.State == billing.PaymentSucceeded {
+		switch {
+		case p.State == billing.PaymentSucceeded && p.RefundDue != nil:
+			v.say(lang.L("Payment received.")+" "+refundDueText(p), widget.WarningImportance)
+		case p.State == billing.PaymentSucceeded:
 			v.say(lang.L("Payment received. Thank you!"), widget.SuccessImportance)
-		} else {
+		default:
 			v.say(lang.L("The payment did not go through: {{.Reason}}. You can try again or choose another gateway.", map[string]any{"Reason": p.FailureReason}), widget.DangerImportance)
 		}
+		return // v.waiting is nil now: a later attempt in the list must not be compared with it
 	}
 }
 

@@ -238,6 +238,9 @@ func (d *invoiceDetails) updatePayments() {
 		if p.FailureReason != "" {
 			text += " (" + p.FailureReason + ")"
 		}
+		if p.RefundDue != nil {
+			text += "  ·  " + lang.L("{{.Amount}} not credited: to be refunded", map[string]any{"Amount": billing.Format(*p.RefundDue)})
+		}
 		l.SetText(text)
 		l.Show()
 	}
@@ -251,6 +254,19 @@ func taxRateText(r billing.TaxRate) string {
 		return "8%※"
 	}
 	return fmt.Sprintf("%d%%", r)
+}
+
+// refundDueText says that a payment brought money no invoice needed and
+// the account could not take, which is therefore owed back, not credit.
+func refundDueText(p api.Payment) string {
+	if p.RefundDue == nil {
+		return ""
+	}
+	if *p.RefundDue == p.Amount {
+		return lang.L("The invoice no longer needed it, so it was not added to your credit: it will be refunded to you.")
+	}
+	return lang.L("{{.Amount}} of it was more than the invoice needed and your credit can take: it will be refunded to you.",
+		map[string]any{"Amount": billing.Format(*p.RefundDue)})
 }
 
 func paymentStateText(s billing.PaymentState) string {
