@@ -20,7 +20,7 @@ type focusSeen struct {
 
 // followFocus scrolls the focused control into view whenever the focus
 // moves or the window changes size (a smaller window can leave it below
-// the fold). Fyne's scroll containers do not follow the keyboard, so Tab
+// the fold), and takes a tooltip away from a control that moved. Fyne's scroll containers do not follow the keyboard, so Tab
 // would go on to controls below the fold unseen; and Fyne tells no one
 // when the focus moves, so the window looks a few times a second (two
 // comparisons). A scroll by the mouse is left alone until one of them
@@ -39,6 +39,9 @@ func (f *frame) followFocus() {
 			f.run.do(func() {
 				if ctx.Err() != nil {
 					return
+				}
+				if f.tips != nil {
+					f.tips.keepWithOwner()
 				}
 				now := focusSeen{f.win.Canvas().Focused(), f.win.Canvas().Size()}
 				if now != f.seen {

@@ -479,6 +479,22 @@ func TestFormsStayReadableOnWideWindows(t *testing.T) {
 // A tooltip goes with its screen: the back button's, shown while it had
 // the focus, is not left over the tab the user goes to, nor over another
 // section.
+// A tooltip leaves when its control moves: Pay Now's stayed over the bank
+// details that appeared above the button's new place.
+func TestTooltipLeavesAControlThatMoved(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	f.openInvoice(t, f.serviceInvoice(t, 3_000))
+	tips := func() *tipLayer { return f.shell.win.Canvas().Content().(*tipLayer) }
+	var pay *button
+	f.rec.onUI(func() {
+		pay = f.invoice().pay
+		f.shell.win.Canvas().Focus(pay)
+	})
+	eventually(t, f, "Pay Now's tooltip", func() bool { return tips().shownTip() != "" })
+	f.rec.onUI(func() { pay.Move(pay.Position().AddXY(0, 120)) }) // as a layout change moves it
+	eventually(t, f, "the tooltip to leave the moved button", func() bool { return tips().shownTip() == "" })
+}
+
 func TestTooltipsLeaveWithTheirScreen(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	inv := f.serviceInvoice(t, 3_000)

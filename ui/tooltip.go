@@ -26,6 +26,7 @@ type tipLayer struct {
 	bg      *canvas.Rectangle
 	text    *canvas.Text
 	owner   fyne.CanvasObject // whose tooltip shows or is due
+	ownerAt fyne.Position     // where owner was when its tooltip showed
 	after   func(d time.Duration, f func())
 }
 
@@ -115,6 +116,18 @@ func (l *tipLayer) hide() {
 	l.Refresh()
 }
 
+// keepWithOwner hides a showing tooltip whose control moved or went away
+// (a screen that grew above Pay Now once the bank details showed left its
+// tooltip over them). The window calls it a few times a second.
+func (l *tipLayer) keepWithOwner() {
+	if l.owner == nil || !l.text.Visible() {
+		return
+	}
+	if !l.owner.Visible() || fyne.CurrentApp().Driver().AbsolutePositionForObject(l.owner) != l.ownerAt {
+		l.hide()
+	}
+}
+
 // shownTip is the tooltip's text, "" when none shows.
 func (l *tipLayer) shownTip() string {
 	if !l.text.Visible() {
@@ -135,7 +148,8 @@ func (l *tipLayer) show(o fyne.CanvasObject, text string) {
 	l.text.TextSize = theme.CaptionTextSize()
 	l.paint()
 	size := l.text.MinSize().AddWidthHeight(2*pad, 2*pad)
-	at := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(l))
+	l.ownerAt = d.AbsolutePositionForObject(o)
+	at := l.ownerAt.Subtract(d.AbsolutePositionForObject(l))
 	pos := fyne.NewPos(at.X, at.Y+o.Size().Height+ringOut+2)
 	if pos.Y+size.Height > l.Size().Height {
 		pos.Y = at.Y - size.Height - ringOut - 2
