@@ -322,3 +322,26 @@ func TestCustomerRowsKeepTheirCreditClear(t *testing.T) {
 		}
 	})
 }
+
+// The staff's Customers screen at 1024×640 stacks the list above the
+// customer, and both fill the screen: the list shows several customers and
+// the customer's account most of the rest (each was one row tall, and the
+// screen below them blank).
+func TestCustomersScreenFillsAStackedWindow(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	for range 3 {
+		env.NewCustomer(billing.JPY)
+	}
+	s, rec := startStaff(t, env, nil)
+	rec.wait(t, TaskCustomers, 0)
+	rec.onUI(func() { s.customers.results.Select(0) })
+	rec.wait(t, TaskCustomer, 0)
+	rec.onUI(func() {
+		s.win.Resize(fyne.NewSize(1920, 1080)) // lays the screen out again with the customer in it
+		s.win.Resize(fyne.NewSize(1024, 640))
+		list, panel := s.customers.results, s.customers.panel.object()
+		if list.Size().Height < 3*38 || panel.Size().Height < 250 {
+			t.Fatalf("list %v tall, customer %v tall, in a %v window", list.Size().Height, panel.Size().Height, s.win.Canvas().Size())
+		}
+	})
+}

@@ -12,7 +12,10 @@ import (
 // columnsLayout puts its objects side by side when the width gives each
 // its share (by weight) and at least minWidth; otherwise it stacks them,
 // in stackOrder. Its minimum width is that of the widest object alone, so
-// a screen built from it fits a small window and uses a large one.
+// a screen built from it fits a small window and uses a large one. Stacked
+// in a space taller than they need (a screen that does not scroll as a
+// whole, such as the staff's list beside a customer), the objects share
+// the rest of the height by weight too.
 //
 // Its minimum height depends on the width it was last laid out at (side
 // by side it is the tallest object, stacked the sum of them all), as a
@@ -53,7 +56,7 @@ func (l *columnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	widths, ok := l.shares(objects, size.Width-pad*float32(len(shown)-1))
 	if !ok {
-		l.layoutStacked(objects, size.Width)
+		l.layoutStacked(objects, size)
 		return
 	}
 	var x, height float32
@@ -77,16 +80,10 @@ func (l *columnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 // shares are the objects' widths side by side in the width; false when one
 // would get less than it needs.
 func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]float32, bool) {
-	weight := func(i int) float32 {
-		if i < len(l.weights) {
-			return l.weights[i]
-		}
-		return 1
-	}
 	var total float32
 	for i, o := range objects {
 		if o.Visible() {
-			total += weight(i)
+			total += l.weight(i)
 		}
 	}
 	widths := make([]float32, len(objects))
@@ -94,7 +91,7 @@ func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]fl
 		if !o.Visible() {
 			continue
 		}
-		widths[i] = width * weight(i) / total
+		widths[i] = width * l.weight(i) / total
 		if widths[i] < max(l.minWidth, o.MinSize().Width) {
 			return nil, false
 		}
@@ -102,19 +99,35 @@ func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]fl
 	return widths, true
 }
 
-func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, width float32) {
+func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Size) {
+	need := l.stackedHeight(objects)
+	var total float32
+	for i, o := range objects {
+		if o.Visible() {
+			total += l.weight(i)
+		}
+	}
+	extra := max(0, size.Height-need)
 	var y float32
 	for _, i := range l.order(len(objects)) {
 		o := objects[i]
 		if !o.Visible() {
 			continue
 		}
-		h := o.MinSize().Height
+		h := o.MinSize().Height + extra*l.weight(i)/total
 		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(width, h))
+		o.Resize(fyne.NewSize(size.Width, h))
 		y += h + theme.Padding()
 	}
-	l.height = y - theme.Padding()
+	l.height = need
+}
+
+// weight is object i's share.
+func (l *columnsLayout) weight(i int) float32 {
+	if i < len(l.weights) {
+		return l.weights[i]
+	}
+	return 1
 }
 
 func (l *columnsLayout) stackedHeight(objects []fyne.CanvasObject) float32 {
