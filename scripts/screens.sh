@@ -7,7 +7,8 @@
 # every screen: Invoices, Add Funds with an error and filled in, Pay Now
 # waiting for the browser, bank transfer details, an unpaid and a paid
 # invoice, Transactions, Archive before and after a sync, Settings, About, the
-# staff's Customers with a customer open, their Archive and Settings, and
+# staff's Customers with a customer open and one of the customer's unpaid
+# invoices, their Bank statements, Archive and Settings, and
 # sign-in. At each, the app says "tour: shot NAME" and waits; this script
 # takes the picture (OUT_DIR/WxH-LANG-THEME-NAME.png) and prints the size
 # the window has then.

@@ -130,6 +130,12 @@ func (s *staffShell) tour() []TourStep {
 		s.step("customer-open", func() {
 			c.results.Select(max(0, slices.IndexFunc(c.pages.items, func(cu api.Customer) bool { return cu.Currency == billing.JPY })))
 		}, func() bool { return c.panel.loaded }),
+		// One of their unpaid invoices, as staff open it from the panel.
+		s.step("customer-invoice", func() {
+			if len(c.panel.detail.invoices) > 0 {
+				c.panel.openInvoice(c.panel.detail.invoices[0])
+			}
+		}, func() bool { return c.panel.invoice.inv != nil || len(c.panel.detail.invoices) == 0 }),
 		s.step("statements", s.showScreen(s.statements), nil),
 	}
 	if s.archive != nil {
