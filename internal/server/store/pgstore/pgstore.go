@@ -122,7 +122,11 @@ func (p pool) Begin(ctx context.Context, readOnly bool) (store.Conn, error) {
 	}
 	begin := "BEGIN"
 	if readOnly {
-		begin = "BEGIN READ ONLY"
+		// One snapshot for the whole read, as SQLite's are: under READ
+		// COMMITTED each statement sees its own, and a read of an invoice
+		// and then of the balance could straddle a payment's commit. A
+		// read-only REPEATABLE READ transaction never fails to serialize.
+		begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 	}
 	return &conn{c: c, begin: begin}, nil
 }
