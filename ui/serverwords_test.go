@@ -81,3 +81,24 @@ func transferWaiting(t *testing.T, env *servertest.Env) (servertest.Customer, *a
 	cc := customerClient(t, env, cust)
 	return cust, cc, openTransfer(t, cc, 8_000)
 }
+
+// Every ledger entry is described in the UI's language from its facts:
+// the server writes its descriptions in English once, when it books them.
+func TestEveryLedgerEntryIsDescribedInTheUILanguage(t *testing.T) {
+	if err := LoadTranslations("ja"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = LoadTranslations("en") })
+	for kind, english := range map[billing.LedgerKind]string{
+		billing.LedgerDeposit:       "Deposit via card for INV-2026-000001",
+		billing.LedgerVoucher:       "Voucher WELCOME",
+		billing.LedgerCreditApplied: "Credit applied to INV-2026-000001",
+		billing.LedgerReversal:      "Card payment disputed by the bank (dp_1): unspent credit reversed",
+	} {
+		r := newLedgerRow(api.LedgerEntry{Kind: kind, Description: english, Reference: "INV-2026-000001",
+			Amount: billing.New(-500, billing.JPY), BalanceAfter: billing.New(0, billing.JPY)})
+		if strings.ContainsAny(r.description, "abcdefghijklmnopqrstuvwxyz") {
+			t.Errorf("%s in a Japanese UI: %q", kind, r.description)
+		}
+	}
+}

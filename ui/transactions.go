@@ -56,6 +56,8 @@ func newLedgerRow(e api.LedgerEntry) ledgerRow {
 		r.description = lang.L("Credit applied to {{.Invoice}}", map[string]any{"Invoice": e.Reference})
 	case billing.LedgerVoucher:
 		r.description = lang.L("Voucher {{.Code}}", map[string]any{"Code": e.Reference})
+	case billing.LedgerReversal:
+		r.description = lang.L("Card payment {{.Dispute}} disputed by the bank: unspent credit reversed", map[string]any{"Dispute": e.Reference})
 	}
 	return r
 }
