@@ -35,6 +35,10 @@ func fmtTime(t time.Time) string {
 	return t.Local().Format("15:04")
 }
 
+// fmtPeriod is a bank statement's period, from and to as fmtDay writes
+// them.
+func fmtPeriod(from, to string) string { return fmtDay(from) + " – " + fmtDay(to) }
+
 // fmtDay writes a calendar day kept as text (2026-12-05, as the archive
 // index has it) like fmtDate; text that is not such a day stays as it is.
 func fmtDay(day string) string {

@@ -82,7 +82,7 @@ func (s *statementsScreen) build() {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			st := s.list[i]
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(st.PeriodFrom + " – " + st.PeriodTo)
+			row.Objects[0].(*widget.Label).SetText(fmtPeriod(st.PeriodFrom, st.PeriodTo))
 			row.Objects[1].(*widget.Label).SetText(counts(st))
 		})
 	s.statements.OnSelected = func(i widget.ListItemID) { s.open(s.list[i].ID) }
@@ -201,7 +201,7 @@ func (s *statementsScreen) open(id string) {
 // show puts a statement and its deposits on the right.
 func (s *statementsScreen) show(st api.BankStatement) {
 	s.current = &st
-	head := newWrapped(fmt.Sprintf("%s\n%s – %s · %s · %s", st.Account, st.PeriodFrom, st.PeriodTo, st.UploadedBy, counts(st)))
+	head := newWrapped(fmt.Sprintf("%s\n%s · %s · %s", st.Account, fmtPeriod(st.PeriodFrom, st.PeriodTo), st.UploadedBy, counts(st)))
 	s.lines = newNavList(func() int { return len(s.current.Lines) },
 		func() fyne.CanvasObject {
 			amount := widget.NewLabelWithStyle("¥0,000,000", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
@@ -211,7 +211,7 @@ func (s *statementsScreen) show(st api.BankStatement) {
 			l := s.current.Lines[i]
 			row := o.(*fyne.Container)
 			text := row.Objects[0].(*fyne.Container)
-			text.Objects[0].(*widget.Label).SetText(l.Date + "  " + l.Remitter)
+			text.Objects[0].(*widget.Label).SetText(fmtDay(l.Date) + "  " + l.Remitter)
 			text.Objects[1].(*widget.Label).SetText(lineState(l))
 			row.Objects[1].(*widget.Label).SetText(billing.Format(l.Amount))
 		})

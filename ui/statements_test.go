@@ -130,6 +130,11 @@ func TestStaffReconcilesABankStatement(t *testing.T) {
 		if text := dump(s.detail); !strings.Contains(text, matched) || !strings.Contains(text, "¥29,560") {
 			t.Fatalf("lines on screen:\n%s", text)
 		}
+		// The period and the lines' days are written as every other date.
+		day := time.Now().UTC()
+		if text := dump(s.detail); strings.Count(text, day.Format("2 Jan 2006")) < 5 || strings.Contains(text, day.Format(time.DateOnly)) {
+			t.Fatalf("dates on screen (period, three lines):\n%s", text)
+		}
 		s.lines.Select(1) // ¥440 short
 	})
 	rec.until(t, "the short transfer chosen", func() bool { return s.queue.chosenTransfer() != nil })
