@@ -30,8 +30,9 @@ type account struct {
 	summary  *api.Summary // nil until loaded
 	link     link
 	invoices []*invoiceRow // newest first
-	// invoicesLoaded is set once the whole list has been fetched.
-	invoicesLoaded bool
+	// invoicesLoaded is set once the whole list has been fetched;
+	// invoicesLoading while a fetch is on its way.
+	invoicesLoaded, invoicesLoading bool
 	// ledger counts the changes to the ledger the app has learnt of; a
 	// screen that shows the ledger reloads when it is behind.
 	ledger uint64
@@ -127,6 +128,7 @@ func (a *account) setLink(l link) {
 // loadInvoices fetches every invoice (all pages) and formats the rows off
 // the UI goroutine; the screens only swap in the result.
 func (a *account) loadInvoices() {
+	a.invoicesLoading = true
 	started := time.Now()
 	var fetched time.Time
 	run(a.run, a.ctx, TaskInvoices, &a.invoicesGen, func(ctx context.Context) ([]*invoiceRow, error) {
@@ -140,6 +142,7 @@ func (a *account) loadInvoices() {
 		}
 		return rows, nil
 	}, func(rows []*invoiceRow, err error) {
+		a.invoicesLoading = false
 		if err != nil {
 			a.invoicesFailed.emit(err)
 			return
@@ -148,6 +151,14 @@ func (a *account) loadInvoices() {
 		a.log.Info("invoice list loaded", "rows", len(rows), "fetch_and_format_ms", fetched.Sub(started).Milliseconds(),
 			"shown_ms", time.Since(fetched).Milliseconds())
 	})
+}
+
+// ensureInvoices loads the list unless it is loaded or on its way (a
+// screen shown while the first fetch runs does not start a second).
+func (a *account) ensureInvoices() {
+	if !a.invoicesLoaded && !a.invoicesLoading {
+		a.loadInvoices()
+	}
 }
 
 // setInvoices replaces the whole list.

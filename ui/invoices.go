@@ -207,7 +207,8 @@ func (t *invoicesTab) build() {
 // account keeps it current.
 func (t *invoicesTab) refresh() {
 	if !t.acct.invoicesLoaded {
-		t.onReload()
+		t.status.SetText(lang.L("Loading…"))
+		t.acct.ensureInvoices()
 	}
 }
 
