@@ -6,6 +6,11 @@
 SHELL := /bin/bash
 GO ?= go
 export LANG := en_US.UTF-8
+# Every build path-independent, as release builds are (fyne package
+# --release): the checks, the smoke test's build and the packages then share
+# their compiled packages in the build cache instead of compiling each
+# dependency once per set of flags.
+export GOFLAGS := -trimpath $(GOFLAGS)
 # no_emoji: Fyne's bundled colour-emoji font (4 MB, parsed again for every
 # text style) is left out; a billing app shows no emoji, and any that come
 # in a customer's name still render from the system's fonts.
@@ -15,7 +20,7 @@ DEMO_DATA ?= $(HOME)/.local/share/billfold/demo-server
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps test-deps package-deps vet vet-darwin unit fuzz smoke bench build server package package-check clean
+.PHONY: run test deps test-deps package-deps vet vet-darwin unit fuzz smoke smoke-build bench build server package package-check clean
 
 # The version from git (scripts/version.sh), stamped into every binary.
 VERSION := $(shell scripts/version.sh)
@@ -61,7 +66,13 @@ test-deps:
 package-deps:
 	$(call apt_install,$(PACKAGE_PKGS))
 
-test: test-deps vet unit fuzz smoke package-check
+# Two lanes side by side (scripts/lanes.sh): the tests, and the static
+# checks with the builds the smoke test and the packages need; then the
+# smoke test, alone, so that its start-up times are not the other lanes'.
+test: test-deps
+	scripts/lanes.sh tests="$(MAKE) --no-print-directory unit fuzz" \
+	  checks="$(MAKE) --no-print-directory vet smoke-build package-check"
+	$(MAKE) --no-print-directory smoke
 
 $(FYNE):
 	GOBIN=$(CURDIR)/bin/tools $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_CLI_VERSION)
@@ -80,6 +91,9 @@ package-check: package-deps $(FYNE)
 # The real binary under Xvfb; screenshots in build/smoke/.
 smoke:
 	TAGS=$(TAGS) scripts/smoke.sh
+
+smoke-build:
+	TAGS=$(TAGS) scripts/smoke.sh --build-only
 
 vet: vet-darwin
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }

@@ -23,6 +23,7 @@ mkdir -p "$out"
 tags=${TAGS:-migrated_fynedo,no_emoji} # the tags of make build
 go build -tags "$tags" -o bin/billfold .
 go build -tags "$tags" -o bin/fynefloor ./scripts/fynefloor
+[[ ${1:-} != --build-only ]] || exit 0 # make smoke-build: compiled beside other work, run later
 
 niceness=${SMOKE_NICE:-0}
 . scripts/xvfb.sh # start_xvfb, stop_xvfb, launch, stop_app
