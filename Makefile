@@ -20,7 +20,7 @@ DEMO_DATA ?= $(HOME)/.local/share/billfold/demo-server
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test deps test-deps package-deps vet vet-darwin unit fuzz smoke bench build server package package-check clean
+.PHONY: run test deps test-deps package-deps vet vet-darwin unit fuzz smoke smoke-check bench build server package package-check clean
 
 # The version from git (scripts/version.sh), stamped into every binary.
 VERSION := $(shell scripts/version.sh)
@@ -66,13 +66,12 @@ test-deps:
 package-deps:
 	$(call apt_install,$(PACKAGE_PKGS))
 
-# Two lanes side by side (scripts/lanes.sh): the tests, and the static
-# checks, the smoke test and the package checks. The smoke test here only
-# checks (SMOKE_MEASURE=0): start-up and memory measured beside another lane
-# would say nothing; `make smoke` on a quiet machine measures them.
-test: test-deps
-	scripts/lanes.sh tests="$(MAKE) --no-print-directory unit fuzz" \
-	  checks="$(MAKE) --no-print-directory vet smoke SMOKE_MEASURE=0 package-check"
+# The smoke test here only checks (SMOKE_MEASURE=0); `make smoke` also
+# measures start-up and memory beside a bare Fyne window.
+test: test-deps vet unit fuzz smoke-check package-check
+
+smoke-check:
+	TAGS=$(TAGS) SMOKE_MEASURE=0 scripts/smoke.sh
 
 $(FYNE):
 	GOBIN=$(CURDIR)/bin/tools $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_CLI_VERSION)

@@ -12,8 +12,8 @@
 #   memory: MEMRUNS (3) runs each of an account with 10,000 invoices
 #     (resident memory 6 s after they are on screen, and after scrolling
 #     through them) and of the floor; medians.
-# With SMOKE_MEASURE=0 (make test, beside its other lane) it measures
-# nothing, and instead runs the account with 10,000 invoices once as a check.
+# With SMOKE_MEASURE=0 (make test) it measures nothing, and instead runs the
+# account with 10,000 invoices once as a check.
 # The numbers are reported, not asserted: they depend on the machine and on
 # how busy it is; on a shared machine, SMOKE_NICE=-10 (as root) runs the X
 # servers and the apps ahead of the other work. Screenshots and logs go to
