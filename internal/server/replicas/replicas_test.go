@@ -446,7 +446,11 @@ func killsUnderLoad(t *testing.T, c *cluster, ja api.Session) {
 	var wg sync.WaitGroup
 	for ci, cu := range customers {
 		invoices[ci] = map[string]bool{}
-		funds := api.AddFundsRequest{Amount: billing.New(5_000, cu.User.Currency), Gateway: "card", PolicyVersion: "2026-06-01"}
+		// The smallest deposit (¥1,000, $10.00): the load runs until the
+		// kills are done, so a fast machine pays more invoices, and at
+		// ¥5,000 / $50.00 one paid 200 of them and reached the $10,000
+		// balance cap, which refused the next add-funds.
+		funds := api.AddFundsRequest{Amount: billing.New(1_000, cu.User.Currency), Gateway: "card", PolicyVersion: "2026-06-01"}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
