@@ -2,21 +2,15 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"billfold/internal/server/servertest"
 	"billfold/internal/server/store/pgstore"
 )
 
 // Two replicas on one database never run the same background job at once;
 // another job's name is not held up; the claim ends with the job.
 func TestExclusiveJobRunsInOneReplicaAtATime(t *testing.T) {
-	dsn := os.Getenv(servertest.PostgresDSNEnv)
-	if dsn == "" {
-		t.Skip(servertest.PostgresDSNEnv + " is not set")
-	}
-	dsn = servertest.PostgresSchema(t, dsn)
+	dsn := pgSchema(t)
 	ctx := context.Background()
 	a, err := pgstore.Open(ctx, dsn)
 	if err != nil {

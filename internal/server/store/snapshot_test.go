@@ -2,10 +2,8 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"billfold/internal/server/servertest"
 	"billfold/internal/server/store"
 	"billfold/internal/server/store/pgstore"
 )
@@ -17,12 +15,8 @@ import (
 // (PostgreSQL's default READ COMMITTED gives each statement a snapshot of
 // its own).
 func TestReadTransactionSeesOneSnapshot(t *testing.T) {
-	dsn := os.Getenv(servertest.PostgresDSNEnv)
-	if dsn == "" {
-		t.Skip(servertest.PostgresDSNEnv + " is not set")
-	}
 	ctx := context.Background()
-	db, err := pgstore.Open(ctx, servertest.PostgresSchema(t, dsn))
+	db, err := pgstore.Open(ctx, pgSchema(t))
 	if err != nil {
 		t.Fatal(err)
 	}
