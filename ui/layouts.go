@@ -80,12 +80,7 @@ func (l *columnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 // shares are the objects' widths side by side in the width; false when one
 // would get less than it needs.
 func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]float32, bool) {
-	var total float32
-	for i, o := range objects {
-		if o.Visible() {
-			total += l.weight(i)
-		}
-	}
+	total := l.totalWeight(objects)
 	widths := make([]float32, len(objects))
 	for i, o := range objects {
 		if !o.Visible() {
@@ -101,12 +96,7 @@ func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]fl
 
 func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Size) {
 	need := l.stackedHeight(objects)
-	var total float32
-	for i, o := range objects {
-		if o.Visible() {
-			total += l.weight(i)
-		}
-	}
+	total := l.totalWeight(objects)
 	extra := max(0, size.Height-need)
 	var y float32
 	for _, i := range l.order(len(objects)) {
@@ -120,6 +110,16 @@ func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Siz
 		y += h + theme.Padding()
 	}
 	l.height = need
+}
+
+// totalWeight is the sum of the shown objects' weights.
+func (l *columnsLayout) totalWeight(objects []fyne.CanvasObject) (total float32) {
+	for i, o := range objects {
+		if o.Visible() {
+			total += l.weight(i)
+		}
+	}
+	return total
 }
 
 // weight is object i's share.
