@@ -23,6 +23,7 @@
 package anchor
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -69,6 +70,20 @@ func Sign(key ed25519.PrivateKey, kind Kind, doc []byte) (string, error) {
 		return "", errors.New("anchor: the document is signed already")
 	}
 	return base64.StdEncoding.EncodeToString(ed25519.Sign(key, message(kind, canon))), nil
+}
+
+// Attach returns the JSON object doc, which Sign signed as sig, with sig
+// as its Field, written last: the signature travels with the bytes that
+// were signed, which need not be read and written again.
+func Attach(doc []byte, sig string) []byte {
+	doc = bytes.TrimRight(doc, " \t\r\n")
+	body := doc[:len(doc)-1] // without its closing brace
+	out := make([]byte, 0, len(doc)+len(Field)+len(sig)+6)
+	out = append(out, body...)
+	if len(bytes.Trim(body, " \t\r\n")) > 1 { // more than the opening brace
+		out = append(out, ',')
+	}
+	return append(append(append(out, `"`+Field+`":"`...), sig...), `"}`...)
 }
 
 // SignValue is Sign of v's JSON encoding (with its signature field empty

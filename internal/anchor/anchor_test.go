@@ -39,14 +39,14 @@ func testKey(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 	return priv.Public().(ed25519.PublicKey), priv
 }
 
-// signed returns doc with its signature member added at the end.
+// signed returns doc with its signature attached.
 func signed(t testing.TB, priv ed25519.PrivateKey, kind Kind, doc string) string {
 	t.Helper()
 	sig, err := Sign(priv, kind, []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.TrimSuffix(doc, "}") + `,"signature":"` + sig + `"}`
+	return string(Attach([]byte(doc), sig))
 }
 
 func TestSignVerify(t *testing.T) {
@@ -89,6 +89,21 @@ func TestSignVerify(t *testing.T) {
 	}
 	if _, err := Sign(priv, Invoice, []byte(raw)); err == nil {
 		t.Error("signing a signed document again was accepted")
+	}
+}
+
+// TestAttach: a signature attached to an object, empty or not, with or
+// without trailing space, makes valid JSON that verifies.
+func TestAttach(t *testing.T) {
+	pub, priv := testKey(t)
+	for _, doc := range []string{`{}`, " { \n} \n", `{"a":1}`, "{\"a\":[{}]}\r\n"} {
+		raw := signed(t, priv, Invoice, doc)
+		if !json.Valid([]byte(raw)) {
+			t.Errorf("Attach(%q) = %q, not JSON", doc, raw)
+		}
+		if err := Verify(pub, Invoice, []byte(raw)); err != nil {
+			t.Errorf("Attach(%q) = %q: %v", doc, raw, err)
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"crypto/ed25519"
-	"encoding/json"
 	"regexp"
 
 	"billfold/api"
@@ -32,22 +31,17 @@ func (s *Service) signInvoice(v *api.Invoice) {
 	v.Signature = sig
 }
 
-// SignInvoiceJSON returns the JSON of an invoice with its signature as
-// of its content now. Bytes that are no invoice are returned as they are,
-// logged: the archive reports an invoice left unsigned.
+// SignInvoiceJSON returns the JSON of an unsigned invoice with its
+// signature as of its content now. Bytes that are no unsigned JSON object
+// are returned as they are, logged: the archive reports an invoice left
+// unsigned.
 func (s *Service) SignInvoiceJSON(body []byte) []byte {
-	var v api.Invoice
-	if err := json.Unmarshal(body, &v); err != nil {
-		s.cfg.Log.Error("sign invoice: not an invoice", "err", err)
-		return body
-	}
-	s.signInvoice(&v)
-	out, err := json.Marshal(v)
+	sig, err := anchor.Sign(s.cfg.SigningKey, anchor.Invoice, body)
 	if err != nil {
-		s.cfg.Log.Error("sign invoice", "invoice", v.ID, "err", err)
+		s.cfg.Log.Error("sign invoice: not an unsigned invoice", "err", err)
 		return body
 	}
-	return out
+	return anchor.Attach(body, sig)
 }
 
 // SigningKey is the public half of the server's signing key.
