@@ -49,7 +49,7 @@ type replica struct {
 
 func (r *replica) url() string { return "http://" + r.addr }
 
-func requireTools(t *testing.T) string {
+func requireTools(t testing.TB) string {
 	dsn := os.Getenv(servertest.PostgresDSNEnv)
 	ci := os.Getenv("CI") == "true" || os.Getenv("BILLFOLD_REQUIRE_HAPROXY") == "1"
 	if dsn == "" {
@@ -68,7 +68,7 @@ func requireTools(t *testing.T) string {
 }
 
 // freeAddr is a loopback address nothing listens on at the moment.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -81,14 +81,21 @@ func startCluster(t *testing.T) *cluster {
 	// Small pools: three replicas share the test cluster's connections
 	// with the other packages' tests.
 	dsn := servertest.PostgresSchema(t, requireTools(t)) + "&pool_max_conns=4"
+	return launch(t, dsn, 3, "--demo")
+}
 
+// launch starts n replicas on the database dsn, the first with firstArgs,
+// and HAProxy in front of them with deploy/haproxy.cfg. Its three servers
+// are the replicas; with fewer replicas, the last one fills the others.
+func launch(t testing.TB, dsn string, n int, firstArgs ...string) *cluster {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "billfold-server")
 	if out, err := exec.Command("go", "build", "-o", bin, "billfold/cmd/billfold-server").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	c := &cluster{bin: bin, dsn: dsn, logDir: dir, client: &http.Client{Timeout: time.Minute}}
-	for _, name := range []string{"a", "b", "c"} {
+	c := &cluster{bin: bin, dsn: dsn, logDir: dir, client: &http.Client{Timeout: time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	for _, name := range []string{"a", "b", "c"}[:n] {
 		f, err := os.Create(filepath.Join(dir, name+".log"))
 		if err != nil {
 			t.Fatal(err)
@@ -107,10 +114,10 @@ func startCluster(t *testing.T) *cluster {
 	})
 	// The first seeds the demo accounts; the others start together and
 	// find the schema migrated (one migration under the advisory lock).
-	if err := c.start(c.replicas[0], "--demo"); err != nil {
+	if err := c.start(c.replicas[0], firstArgs...); err != nil {
 		t.Fatal(err)
 	}
-	errs := make(chan error, 2)
+	errs := make(chan error, n)
 	for _, r := range c.replicas[1:] {
 		go func() { errs <- c.start(r) }()
 	}
@@ -121,8 +128,10 @@ func startCluster(t *testing.T) *cluster {
 	}
 	lb := freeAddr(t)
 	cmd := exec.Command("haproxy", "-db", "-f", "../../../deploy/haproxy.cfg")
-	cmd.Env = append(os.Environ(), "BILLFOLD_LB_LISTEN="+lb, "BILLFOLD_REPLICA_A="+c.replicas[0].addr,
-		"BILLFOLD_REPLICA_B="+c.replicas[1].addr, "BILLFOLD_REPLICA_C="+c.replicas[2].addr)
+	cmd.Env = append(os.Environ(), "BILLFOLD_LB_LISTEN="+lb)
+	for i, env := range []string{"BILLFOLD_REPLICA_A", "BILLFOLD_REPLICA_B", "BILLFOLD_REPLICA_C"} {
+		cmd.Env = append(cmd.Env, env+"="+c.replicas[min(i, n-1)].addr)
+	}
 	var lbLog bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &lbLog, &lbLog
 	if err := cmd.Start(); err != nil {
@@ -144,7 +153,7 @@ func startCluster(t *testing.T) *cluster {
 
 // start runs r's process and waits until it answers.
 func (c *cluster) start(r *replica, args ...string) error {
-	cmd := exec.Command(c.bin, append([]string{"--listen", r.addr, "--dsn", c.dsn, "--data", c.logDir, "--replicas", "3"}, args...)...)
+	cmd := exec.Command(c.bin, append([]string{"--listen", r.addr, "--dsn", c.dsn, "--data", c.logDir, "--replicas", fmt.Sprint(len(c.replicas))}, args...)...)
 	cmd.Stdout, cmd.Stderr = r.log, r.log
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", r.name, err)
