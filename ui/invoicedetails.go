@@ -133,7 +133,7 @@ const lineColumns = 5
 // cells per line. The item column takes the width left and wraps, so a
 // long description never widens the screen.
 func (d *invoiceDetails) buildLines() fyne.CanvasObject {
-	d.lines = container.New(&gridLayout{cols: lineColumns, flex: 0})
+	d.lines = container.New(&gridLayout{cols: lineColumns, flex: 0, stackBelow: 10 * theme.TextSize()})
 	for c, title := range []string{lang.L("Item"), lang.L("Qty"), lang.L("Unit price"), lang.L("Tax"), lang.L("Amount")} {
 		l := widget.NewLabelWithStyle(title, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 		if c == 0 {

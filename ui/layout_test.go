@@ -345,3 +345,37 @@ func TestCustomersScreenFillsAStackedWindow(t *testing.T) {
 		}
 	})
 }
+
+// An invoice line's description keeps a readable width: where the item
+// column would be narrower than stackBelow it takes a line of its own,
+// full width, above the line's numbers; where it has room, the line is
+// one row. (In the staff's 800×600 window it wrapped a word a line.)
+func TestInvoiceLinesStackWhenNarrow(t *testing.T) {
+	test.NewTempApp(t)
+	desc := newWrapped("アカウントクレジットのチャージ（前受金・不課税）")
+	amount := widget.NewLabel("¥10,000")
+	cells := []fyne.CanvasObject{desc, widget.NewLabel("1"), widget.NewLabel("¥10,000"), widget.NewLabel("none"), amount}
+	grid := container.New(&gridLayout{cols: lineColumns, flex: 0, stackBelow: 10 * theme.TextSize()}, cells...)
+	numbers := 4 * theme.Padding()
+	for _, c := range cells[1:] {
+		numbers += c.MinSize().Width
+	}
+
+	grid.Resize(fyne.NewSize(numbers+400, 300))
+	if desc.Position().Y != amount.Position().Y || desc.Size().Width < 400 {
+		t.Errorf("with room: description at %v, %v wide; amount at %v", desc.Position(), desc.Size().Width, amount.Position())
+	}
+
+	width := numbers + 60
+	grid.Resize(fyne.NewSize(width, 300))
+	switch {
+	case desc.Size().Width != width:
+		t.Errorf("narrow: description %v wide in %v", desc.Size().Width, width)
+	case amount.Position().Y < desc.Position().Y+desc.Size().Height:
+		t.Errorf("narrow: amount at %v, over the description (%v tall)", amount.Position(), desc.Size().Height)
+	case amount.Position().X+amount.Size().Width != width:
+		t.Errorf("narrow: amount ends at %v, not at the right edge %v", amount.Position().X+amount.Size().Width, width)
+	case grid.MinSize().Height < desc.Size().Height+amount.MinSize().Height:
+		t.Errorf("narrow: minimum height %v, under the description and the numbers", grid.MinSize().Height)
+	}
+}

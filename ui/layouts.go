@@ -2,6 +2,7 @@ package ui
 
 import (
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -210,7 +211,17 @@ func (l *leadingLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 // gridLayout lays cells out in rows of cols: every column as wide as its
 // widest cell, except column flex, which takes the width left over (its
 // cells wrap). A row whose first cell is hidden is left out.
-type gridLayout struct{ cols, flex int }
+//
+// When the width left for column flex is under stackBelow, each row puts
+// its flex cell on a line of its own, full width, with the row's other
+// cells under it against the right edge: in a narrow window an invoice
+// line's description then reads as a sentence instead of a word a line.
+// Like columnsLayout, its minimum height follows the width it last had.
+type gridLayout struct {
+	cols, flex int
+	stackBelow float32
+	stacked    bool // whether the last layout stacked
+}
 
 func (l *gridLayout) rows(objects []fyne.CanvasObject) [][]fyne.CanvasObject {
 	var rows [][]fyne.CanvasObject
@@ -233,6 +244,11 @@ func (l *gridLayout) widths(rows [][]fyne.CanvasObject) []float32 {
 	return w
 }
 
+// others is a row without its flex cell.
+func (l *gridLayout) others(row []fyne.CanvasObject) []fyne.CanvasObject {
+	return slices.Concat(row[:l.flex], row[l.flex+1:])
+}
+
 func (l *gridLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	rows := l.rows(objects)
 	var min fyne.Size
@@ -241,7 +257,11 @@ func (l *gridLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	min.Width += theme.Padding() * float32(l.cols-1)
 	for _, r := range rows {
-		min.Height += rowHeight(r)
+		if l.stacked {
+			min.Height += r[l.flex].MinSize().Height + rowHeight(l.others(r))
+		} else {
+			min.Height += rowHeight(r)
+		}
 	}
 	return min
 }
@@ -255,6 +275,11 @@ func (l *gridLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 			rest -= w
 		}
 	}
+	l.stacked = rest < l.stackBelow
+	if l.stacked {
+		l.layoutStacked(rows, widths, size)
+		return
+	}
 	widths[l.flex] = max(widths[l.flex], rest)
 	var y float32
 	for _, r := range rows {
@@ -264,6 +289,31 @@ func (l *gridLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 			o.Move(fyne.NewPos(x, y))
 			o.Resize(fyne.NewSize(widths[c], h))
 			x += widths[c] + theme.Padding()
+		}
+		y += h
+	}
+}
+
+func (l *gridLayout) layoutStacked(rows [][]fyne.CanvasObject, widths []float32, size fyne.Size) {
+	var y float32
+	for _, r := range rows {
+		flex := r[l.flex]
+		// A wrapping label's height follows its width: size it, then ask.
+		flex.Resize(fyne.NewSize(size.Width, flex.Size().Height))
+		flex.Move(fyne.NewPos(0, y))
+		flex.Resize(fyne.NewSize(size.Width, flex.MinSize().Height))
+		y += flex.Size().Height
+		others := l.others(r)
+		h := rowHeight(others)
+		x := size.Width
+		for c := l.cols - 1; c >= 0; c-- {
+			if c == l.flex {
+				continue
+			}
+			x -= widths[c]
+			r[c].Move(fyne.NewPos(x, y))
+			r[c].Resize(fyne.NewSize(widths[c], h))
+			x -= theme.Padding()
 		}
 		y += h
 	}
