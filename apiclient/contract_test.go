@@ -438,7 +438,7 @@ func TestStatementContract(t *testing.T) {
 			t.Fatalf("the same file made statement %s, then %s", st.ID, again.ID)
 		}
 		_, err = staff.StaffUploadStatement(ctx, []byte("not a statement"))
-		if e := apiErr(t, err); e.Code != api.CodeStatementUnreadable || !strings.Contains(e.Detail, "Line 1") {
+		if e := apiErr(t, err); e.Code != api.CodeStatementUnreadable || !strings.Contains(e.Detail, "line 1") {
 			t.Fatalf("unreadable file: %v", err)
 		}
 		if page := got(staff.StaffStatements(ctx, apiclient.PageQuery{Limit: 10})).ok(t); len(page.Items) != 1 || page.Items[0].ID != st.ID {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -42,7 +41,7 @@ func decodeCSV(data []byte) (text, encoding string, err error) {
 	if rest, ok := bytes.CutPrefix(data, utf8BOM); ok || utf8.Valid(data) {
 		for i, line := range bytes.Split(rest, []byte("\n")) {
 			if !utf8.Valid(line) {
-				return "", "", &Error{Line: i + 1, Msg: "the file starts with a UTF-8 byte order mark, but this line is not UTF-8"}
+				return "", "", &Error{Line: i + 1, Finding: found("the file starts with a UTF-8 byte order mark, but this line is not UTF-8")}
 			}
 		}
 		return string(rest), "UTF-8", nil
@@ -51,7 +50,7 @@ func decodeCSV(data []byte) (text, encoding string, err error) {
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		s, err := decodeShiftJIS(line)
 		if err != nil {
-			return "", "", &Error{Line: i + 1, Msg: "the line " + err.Error()}
+			return "", "", &Error{Line: i + 1, Finding: found("the line %v", findingOf(err))}
 		}
 		if i > 0 {
 			b.WriteByte('\n')
@@ -92,7 +91,7 @@ func mufgIndex(header []string) (mufgCols, error) {
 		{mufgColumns.out, &c.out}, {mufgColumns.in, &c.in}, {mufgColumns.balance, &c.balance}} {
 		i, ok := at[col.name]
 		if !ok {
-			return c, fmt.Errorf("the header has no %s column", col.name)
+			return c, found("the header has no %s column", col.name)
 		}
 		*col.to = i
 	}
@@ -115,7 +114,7 @@ func parseMUFG(data []byte) (*Statement, error) {
 	}
 	cols, err := mufgIndex(header)
 	if err != nil {
-		return nil, &Error{Line: 1, Msg: err.Error()}
+		return nil, &Error{Line: 1, Finding: findingOf(err)}
 	}
 	s := &Statement{Format: FormatMUFGCSV, Encoding: enc, Accounts: []Account{{}}}
 	acct := &s.Accounts[0]
@@ -146,34 +145,34 @@ func parseMUFG(data []byte) (*Statement, error) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &Error{Line: pe.Line, Msg: "the CSV is malformed: " + pe.Err.Error()}
+		return &Error{Line: pe.Line, Finding: found("the CSV is malformed: %v", pe.Err)}
 	}
-	return &Error{Msg: "the CSV is malformed: " + err.Error()}
+	return &Error{Finding: found("the CSV is malformed: %v", err)}
 }
 
 func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 	if len(row) < width {
-		return Line{}, &Error{Line: line, Msg: fmt.Sprintf("the row has %d fields; the header has %d", len(row), width)}
+		return Line{}, &Error{Line: line, Finding: found("the row has %d fields; the header has %d", len(row), width)}
 	}
 	for i, f := range row {
 		if err := cleanText(f); err != nil {
-			return Line{}, &Error{Line: line, Msg: fmt.Sprintf("field %d %v", i+1, err)}
+			return Line{}, &Error{Line: line, Finding: found("field %d %v", i+1, findingOf(err))}
 		}
 	}
-	fail := func(col, format string, args ...any) (Line, error) {
-		return Line{}, &Error{Line: line, Field: col, Msg: fmt.Sprintf(format, args...)}
+	fail := func(col string, what Finding) (Line, error) {
+		return Line{}, &Error{Line: line, Field: col, Finding: what}
 	}
 	date, err := time.Parse("2006/1/2", strings.TrimSpace(row[c.date]))
 	if err != nil {
-		return fail(mufgColumns.date+" (date)", "%q is not a date like 2026/7/24", row[c.date])
+		return fail(mufgColumns.date+" (date)", found("%q is not a date like 2026/7/24", row[c.date]))
 	}
 	out, okOut, err := yen(row[c.out])
 	if err != nil {
-		return fail(mufgColumns.out+" (amount out)", "%v", err)
+		return fail(mufgColumns.out+" (amount out)", findingOf(err))
 	}
 	in, okIn, err := yen(row[c.in])
 	if err != nil {
-		return fail(mufgColumns.in+" (amount in)", "%v", err)
+		return fail(mufgColumns.in+" (amount in)", findingOf(err))
 	}
 	l := Line{Number: line, Date: date, ValueDate: date, Kind: strings.TrimSpace(row[c.kind]),
 		Remitter: strings.TrimSpace(row[c.content])}
@@ -183,10 +182,10 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 	case okOut && !okIn && out > 0:
 		l.Direction, l.Amount = Withdrawal, billing.New(out, billing.JPY)
 	default:
-		return fail("", "exactly one of %s and %s must hold an amount above zero", mufgColumns.out, mufgColumns.in)
+		return fail("", found("exactly one of %s and %s must hold an amount above zero", mufgColumns.out, mufgColumns.in))
 	}
 	if b, ok, err := yen(row[c.balance]); err != nil {
-		return fail(mufgColumns.balance+" (balance)", "%v", err)
+		return fail(mufgColumns.balance+" (balance)", findingOf(err))
 	} else if ok {
 		bal := billing.New(b, billing.JPY)
 		l.Balance = &bal
@@ -206,11 +205,11 @@ func yen(s string) (n int64, ok bool, err error) {
 	neg := strings.HasPrefix(t, "-")
 	digits := strings.TrimPrefix(t, "-")
 	if digits == "" || len(digits) > 15 {
-		return 0, false, fmt.Errorf("%q is not an amount in yen", s)
+		return 0, false, found("%q is not an amount in yen", s)
 	}
 	for i := 0; i < len(digits); i++ {
 		if !isDigit(digits[i]) {
-			return 0, false, fmt.Errorf("%q is not an amount in yen", s)
+			return 0, false, found("%q is not an amount in yen", s)
 		}
 		n = n*10 + int64(digits[i]-'0')
 	}

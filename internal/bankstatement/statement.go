@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -34,7 +35,7 @@ var ErrTooLarge = fmt.Errorf("the file is larger than %d MB", MaxFileSize>>20)
 type Error struct {
 	Line  int
 	Field string // the field, as the format's documentation names it
-	Msg   string
+	Finding
 }
 
 func (e *Error) Error() string {
@@ -45,7 +46,34 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		s += e.Field + ": "
 	}
-	return s + e.Msg
+	return s + e.Finding.Error()
+}
+
+// Phrase is an English text of what the reader found, with fmt's verbs:
+// the key under which the server translates it (internal/server/words
+// holds the Japanese of every Phrase constant), filling in its arguments
+// after.
+type Phrase string
+
+// Finding is what the reader found wrong with a file: a phrase and its
+// arguments, of which a Phrase or a Finding is translated too.
+type Finding struct {
+	Phrase Phrase
+	Args   []any
+}
+
+func found(p Phrase, args ...any) Finding { return Finding{Phrase: p, Args: args} }
+
+// Error is the finding in English.
+func (f Finding) Error() string { return fmt.Sprintf(string(f.Phrase), f.Args...) }
+
+// findingOf is err as a Finding: the reader's own errors are Findings.
+func findingOf(err error) Finding {
+	var f Finding
+	if errors.As(err, &f) {
+		return f
+	}
+	return found("the reader failed: %v", err)
 }
 
 // Format is a statement file format.
@@ -151,10 +179,10 @@ func Parse(data []byte, opt Options) (*Statement, error) {
 		s, err = parseMUFG(data)
 	default:
 		if len(bytes.TrimSpace(data)) == 0 {
-			return nil, &Error{Msg: "the file is empty"}
+			return nil, &Error{Finding: found("the file is empty")}
 		}
-		return nil, &Error{Line: 1, Msg: "not a statement this server reads: expected a Zengin 入出金取引明細 file " +
-			"(200-byte records, the first starting with 1) or an MUFG 入出金明細 CSV (header 日付,摘要,摘要内容,支払い金額,預かり金額,差引残高)"}
+		return nil, &Error{Line: 1, Finding: found("it is neither a Zengin 入出金取引明細 file (200-byte records, the first starting with 1) " +
+			"nor an MUFG 入出金明細 CSV (header 日付,摘要,摘要内容,支払い金額,預かり金額,差引残高)")}
 	}
 	if err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package bankstatement
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,11 +17,11 @@ func decodeShiftJIS(b []byte) (string, error) {
 	}
 	out, err := japanese.ShiftJIS.NewDecoder().Bytes(b)
 	if err != nil {
-		return "", fmt.Errorf("is not Shift_JIS text: %w", err)
+		return "", found("is not Shift_JIS text: %v", err)
 	}
 	if strings.ContainsRune(string(out), utf8.RuneError) {
 		i := invalidAt(b)
-		return "", fmt.Errorf("is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character", i+1, b[i])
+		return "", found("is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character", i+1, b[i])
 	}
 	return string(out), nil
 }
@@ -84,7 +83,7 @@ func invalidAt(b []byte) int {
 func cleanText(s string) error {
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return fmt.Errorf("contains the control character %U", r)
+			return found("contains the control character %U", r)
 		}
 	}
 	return nil

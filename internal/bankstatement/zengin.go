@@ -98,9 +98,11 @@ type record struct {
 	era  int // year offset of two-digit years: 2018 (Reiwa) or 2000
 }
 
-func (r *record) fail(f field, format string, args ...any) {
+func (r *record) fail(f field, format Phrase, args ...any) { r.failed(f, found(format, args...)) }
+
+func (r *record) failed(f field, what Finding) {
 	if r.err == nil {
-		r.err = &Error{Line: r.line, Field: f.name, Msg: fmt.Sprintf(format, args...)}
+		r.err = &Error{Line: r.line, Field: f.name, Finding: what}
 	}
 }
 
@@ -128,7 +130,7 @@ func (r *record) num(f field) int64 {
 }
 
 // code reads a short code field as text, checked against allowed.
-func (r *record) code(f field, allowed func(string) bool, what string) string {
+func (r *record) code(f field, allowed func(string) bool, what Phrase) string {
 	if r.err != nil {
 		return ""
 	}
@@ -150,7 +152,7 @@ func (r *record) text(f field) string {
 		err = cleanText(s)
 	}
 	if err != nil {
-		r.fail(f, "%v", err)
+		r.failed(f, findingOf(err))
 		return ""
 	}
 	return strings.TrimRight(s, "\u3000")
@@ -235,7 +237,7 @@ func splitRecords(data []byte) ([]record, error) {
 	var out []record
 	if !bytes.ContainsAny(data, "\r\n") {
 		if n := len(data) % recordSize; n != 0 {
-			return nil, &Error{Line: len(data)/recordSize + 1, Msg: fmt.Sprintf(
+			return nil, &Error{Line: len(data)/recordSize + 1, Finding: found(
 				"the file has no line breaks and is %d bytes long: the last record has %d of its %d bytes", len(data), n, recordSize)}
 		}
 		for i := 0; i < len(data); i += recordSize {
@@ -250,7 +252,7 @@ func splitRecords(data []byte) ([]record, error) {
 			end = len(data)
 		}
 		if end != recordSize {
-			return nil, &Error{Line: line, Msg: fmt.Sprintf("the line is %d bytes long; Zengin records are %d bytes", end, recordSize)}
+			return nil, &Error{Line: line, Finding: found("the line is %d bytes long; Zengin records are %d bytes", end, recordSize)}
 		}
 		out = append(out, record{line: line, b: data[:end]})
 		if end == len(data) {
@@ -285,7 +287,7 @@ func parseZengin(data []byte, now time.Time) (*Statement, error) {
 		kind := r.b[0]
 		switch {
 		case ended:
-			return nil, &Error{Line: r.line, Msg: "there are records after the end record (data kind 9)"}
+			return nil, &Error{Line: r.line, Finding: found("there are records after the end record (data kind 9)")}
 		case kind == '1' && acct == nil:
 			a, created := readHeader(r)
 			if r.err != nil {
@@ -303,7 +305,7 @@ func parseZengin(data []byte, now time.Time) (*Statement, error) {
 				return nil, r.err
 			}
 			if l.Date.Before(acct.From) || l.Date.After(acct.To) {
-				return nil, &Error{Line: r.line, Field: dDate.name, Msg: fmt.Sprintf("%s is outside the header's range %s to %s",
+				return nil, &Error{Line: r.line, Field: dDate.name, Finding: found("%s is outside the header's range %s to %s",
 					l.Date.Format(time.DateOnly), acct.From.Format(time.DateOnly), acct.To.Format(time.DateOnly))}
 			}
 			tally := &in
@@ -324,31 +326,31 @@ func parseZengin(data []byte, now time.Time) (*Statement, error) {
 			}
 			ended = true
 		default:
-			return nil, &Error{Line: r.line, Field: hKind.name, Msg: unexpectedRecord(kind, acct != nil, len(s.Accounts) > 0)}
+			return nil, &Error{Line: r.line, Field: hKind.name, Finding: unexpectedRecord(kind, acct != nil, len(s.Accounts) > 0)}
 		}
 	}
 	if !ended {
-		return nil, &Error{Line: recs[len(recs)-1].line, Msg: "the file ends without its end record (data kind 9): it may be cut short"}
+		return nil, &Error{Line: recs[len(recs)-1].line, Finding: found("the file ends without its end record (data kind 9): it may be cut short")}
 	}
 	return s, nil
 }
 
-func unexpectedRecord(kind byte, inAccount, afterAccount bool) string {
+func unexpectedRecord(kind byte, inAccount, afterAccount bool) Finding {
 	switch {
 	case kind != '1' && kind != '2' && kind != '8' && kind != '9':
-		return fmt.Sprintf("%q is not a record kind (1 header, 2 data, 8 trailer, 9 end)", printable([]byte{kind}))
+		return found("%q is not a record kind (1 header, 2 data, 8 trailer, 9 end)", printable([]byte{kind}))
 	case inAccount:
-		return fmt.Sprintf("a record of kind %c inside an account; after the data records comes the trailer (8)", kind)
+		return found("a record of kind %c inside an account; after the data records comes the trailer (8)", kind)
 	case afterAccount:
-		return fmt.Sprintf("a record of kind %c after a trailer; next comes a header (1) or the end record (9)", kind)
+		return found("a record of kind %c after a trailer; next comes a header (1) or the end record (9)", kind)
 	}
-	return fmt.Sprintf("the file starts with a record of kind %c; it must start with a header (1)", kind)
+	return found("the file starts with a record of kind %c; it must start with a header (1)", kind)
 }
 
 func readHeader(r *record) (a Account, created time.Time) {
 	r.code(hType, func(s string) bool { return s == "03" }, "03 (入出金取引明細)")
 	if r.err != nil && string(r.raw(hType)) == "01" {
-		r.err.Msg = "01 is a 振込入金通知 (transfer notice) file; export the 入出金取引明細 (種別コード 03) instead"
+		r.err.Finding = found("01 is a 振込入金通知 (transfer notice) file; export the 入出金取引明細 (種別コード 03) instead")
 	}
 	r.code(hCode, func(s string) bool { return s == "0" }, "0 (JIS/Shift_JIS; EBCDIC files cannot be read)")
 	created = r.date(hCreated, false)
@@ -442,7 +444,7 @@ func checkTrailer(r *record, a *Account, in, out struct{ count, sum int64 }, lin
 			return r.err
 		}
 		if c.got != c.want {
-			return &Error{Line: r.line, Field: c.f.name, Msg: fmt.Sprintf("says %d, but the account's data records add up to %d", c.got, c.want)}
+			return &Error{Line: r.line, Field: c.f.name, Finding: found("says %d, but the account's data records add up to %d", c.got, c.want)}
 		}
 	}
 	closing := signed(r, tSign, r.num(tClosing))
@@ -450,7 +452,7 @@ func checkTrailer(r *record, a *Account, in, out struct{ count, sum int64 }, lin
 		return r.err
 	}
 	if want := a.Opening.Amount + in.sum - out.sum; closing != want {
-		return &Error{Line: r.line, Field: tClosing.name, Msg: fmt.Sprintf(
+		return &Error{Line: r.line, Field: tClosing.name, Finding: found(
 			"is %d, but 取引前残高 %d + deposits %d - withdrawals %d = %d", closing, a.Opening.Amount, in.sum, out.sum, want)}
 	}
 	a.Closing = billing.New(closing, billing.JPY)
@@ -468,7 +470,7 @@ func checkEnd(r *record, records, accounts int64) error {
 			return r.err
 		}
 		if c.got != c.want {
-			return &Error{Line: r.line, Field: c.f.name, Msg: fmt.Sprintf("says %d, but the file has %d", c.got, c.want)}
+			return &Error{Line: r.line, Field: c.f.name, Finding: found("says %d, but the file has %d", c.got, c.want)}
 		}
 	}
 	return nil

@@ -185,7 +185,7 @@ func TestZenginErrors(t *testing.T) {
 			if !errors.As(err, &pe) || s != nil {
 				t.Fatalf("err = %v", err)
 			}
-			if pe.Line != tc.line || !strings.Contains(pe.Field, tc.field) || !strings.Contains(pe.Msg, tc.msg) {
+			if pe.Line != tc.line || !strings.Contains(pe.Field, tc.field) || !strings.Contains(pe.Finding.Error(), tc.msg) {
 				t.Errorf("got %q (line %d, field %q)\nwant line %d, field %q, message with %q", err, pe.Line, pe.Field, tc.line, tc.field, tc.msg)
 			}
 			if !strings.HasPrefix(err.Error(), fmt.Sprintf("line %d: ", tc.line)) {
@@ -239,8 +239,8 @@ func TestParseLimitsAndDetection(t *testing.T) {
 	}{
 		"empty":           {nil, "the file is empty"},
 		"blank":           {[]byte(" \r\n"), "the file is empty"},
-		"a PDF":           {[]byte("%PDF-1.7\n"), "not a statement this server reads"},
-		"another CSV":     {[]byte("取引日,入出金(円),取引後残高(円),入出金内容\n"), "not a statement"},
+		"a PDF":           {[]byte("%PDF-1.7\n"), "it is neither a Zengin 入出金取引明細 file"},
+		"another CSV":     {[]byte("取引日,入出金(円),取引後残高(円),入出金内容\n"), "nor an MUFG 入出金明細 CSV"},
 		"a 120-byte 総合振込": {append([]byte("1210"), bytes.Repeat([]byte(" "), 116)...), "the file has no line breaks and is 120 bytes"},
 	} {
 		t.Run(name, func(t *testing.T) {

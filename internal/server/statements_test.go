@@ -290,17 +290,25 @@ func TestBadStatementsChangeNothing(t *testing.T) {
 			contentType string
 			status      int
 			code, want  string
+			language    string // Accept-Language
 		}{
-			"garbage":            {[]byte("hello, bank"), "text/plain", 400, api.CodeStatementUnreadable, "Line 1"},
-			"empty":              {[]byte{}, "application/octet-stream", 400, api.CodeStatementUnreadable, "empty"},
-			"amount tampered":    {broken, "application/octet-stream", 400, api.CodeStatementUnreadable, "Line 3: 入金額合計"},
-			"cut short":          {good[:len(good)-150], "application/octet-stream", 400, api.CodeStatementUnreadable, "Line"},
-			"eleven megabytes":   {bytes.Repeat([]byte("1"), 11<<20), "application/octet-stream", 413, api.CodeBodyTooLarge, "10 MB"},
-			"sent as JSON":       {good, "application/json", 415, api.CodeUnsupportedMediaType, "application/octet-stream"},
-			"sent as a web form": {good, "multipart/form-data; boundary=x", 415, api.CodeUnsupportedMediaType, "text/csv"},
+			"garbage":         {[]byte("hello, bank"), "text/plain", 400, api.CodeStatementUnreadable, "line 1: it is neither", ""},
+			"empty":           {[]byte{}, "application/octet-stream", 400, api.CodeStatementUnreadable, "reads: the file is empty.", ""},
+			"amount tampered": {broken, "application/octet-stream", 400, api.CodeStatementUnreadable, "line 3, 入金額合計 (deposit total): says 30000, but the account's data records add up to 30001", ""},
+			// The reader's finding speaks the answer's language too.
+			"amount tampered, in Japanese": {broken, "application/octet-stream", 400, api.CodeStatementUnreadable,
+				"入出金明細ではありません（3 行目、入金額合計 (deposit total)：30000 となっていますが、口座のデータレコードの合計は 30001 です）", "ja"},
+			"cut short":          {good[:len(good)-150], "application/octet-stream", 400, api.CodeStatementUnreadable, "line", ""},
+			"eleven megabytes":   {bytes.Repeat([]byte("1"), 11<<20), "application/octet-stream", 413, api.CodeBodyTooLarge, "10 MB", ""},
+			"sent as JSON":       {good, "application/json", 415, api.CodeUnsupportedMediaType, "application/octet-stream", ""},
+			"sent as a web form": {good, "multipart/form-data; boundary=x", 415, api.CodeUnsupportedMediaType, "text/csv", ""},
 		} {
 			t.Run(name, func(t *testing.T) {
-				r := e.Do("POST", "/v1/staff/bank-statements", staff.Token, tc.body, map[string]string{"Content-Type": tc.contentType})
+				headers := map[string]string{"Content-Type": tc.contentType}
+				if tc.language != "" {
+					headers["Accept-Language"] = tc.language
+				}
+				r := e.Do("POST", "/v1/staff/bank-statements", staff.Token, tc.body, headers)
 				if pr := wantProblem(t, r, tc.status, tc.code); !strings.Contains(pr.Detail, tc.want) {
 					t.Errorf("detail %q does not say %q", pr.Detail, tc.want)
 				}

@@ -75,19 +75,49 @@ func (s *Service) UploadStatement(ctx context.Context, actor string, file []byte
 	return st, created, err
 }
 
-// statementProblem is the refusal of a file bankstatement cannot read.
+// statementProblem is the refusal of a file bankstatement cannot read,
+// with the reader's finding in the language of the answer.
 func statementProblem(err error) error {
 	var pe *bankstatement.Error
 	switch {
 	case errors.Is(err, bankstatement.ErrTooLarge):
 		return StatementTooLarge()
 	case errors.As(err, &pe):
-		// The reader's finding (a line and a field of the bank's format)
-		// stays as the reader words it.
-		return problem.New(api.CodeStatementUnreadable, "This file is not a bank statement the server reads. %s. Upload the bank's Zengin 入出金取引明細 file, or its MUFG 入出金明細 CSV export, as it was downloaded.",
-			capitalise(pe.Error()))
+		return problem.New(api.CodeStatementUnreadable, "This file is not a bank statement the server reads: %s. Upload the bank's Zengin 入出金取引明細 file, or its MUFG 入出金明細 CSV export, as it was downloaded.",
+			statementFinding(pe))
 	}
 	return err
+}
+
+// statementFinding is where the reader found what, to be translated.
+func statementFinding(pe *bankstatement.Error) words.Msg {
+	what := findingMsg(pe.Finding)
+	switch {
+	case pe.Line > 0 && pe.Field != "":
+		return words.M("line %d, %s: %s", pe.Line, pe.Field, what)
+	case pe.Line > 0:
+		return words.M("line %d: %s", pe.Line, what)
+	case pe.Field != "":
+		return words.M("%s: %s", pe.Field, what)
+	}
+	return what
+}
+
+// findingMsg is f as a text of the catalogue: its phrase and the phrases
+// and findings among its arguments.
+func findingMsg(f bankstatement.Finding) words.Msg {
+	args := make([]any, len(f.Args))
+	for i, a := range f.Args {
+		switch a := a.(type) {
+		case bankstatement.Phrase:
+			args[i] = words.Text(a)
+		case bankstatement.Finding:
+			args[i] = findingMsg(a)
+		default:
+			args[i] = a
+		}
+	}
+	return words.M(words.Text(f.Phrase), args...)
 }
 
 // StatementTooLarge refuses a statement file over
@@ -95,13 +125,6 @@ func statementProblem(err error) error {
 func StatementTooLarge() error {
 	return problem.New(api.CodeBodyTooLarge, "The statement file is larger than %d MB. Download a shorter period from the bank and upload it in parts.",
 		bankstatement.MaxFileSize>>20)
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // recordStatement writes a new statement and its deposits, each matched,

@@ -14,13 +14,15 @@ import (
 
 // usedTexts are the server's texts: every constant of type Text in the
 // server's non-test code (a literal where a Text parameter takes it, a
-// typed constant, a map value), and the reasons billing's money parser
-// gives, which the HTTP layer passes on as field messages. Each maps to a
+// typed constant, a map value), every bankstatement.Phrase (what the
+// statement reader finds wrong with a file, which the server passes on),
+// and the reasons billing's money parser gives, which the HTTP layer
+// passes on as field messages. Each maps to a
 // place it is used, for the failure message.
 func usedTexts(t *testing.T) map[Text]string {
 	t.Helper()
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
-	pkgs, err := packages.Load(cfg, "billfold/internal/server/...", "billfold/billing")
+	pkgs, err := packages.Load(cfg, "billfold/internal/server/...", "billfold/billing", "billfold/internal/bankstatement")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +62,14 @@ func usedTexts(t *testing.T) map[Text]string {
 
 func isText(t types.Type) bool {
 	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "billfold/internal/server/words" && n.Obj().Name() == "Text"
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	switch n.Obj().Pkg().Path() + "." + n.Obj().Name() {
+	case "billfold/internal/server/words.Text", "billfold/internal/bankstatement.Phrase":
+		return true
+	}
+	return false
 }
 
 // verbs are a format's verbs, in order.
