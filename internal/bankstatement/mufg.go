@@ -159,20 +159,20 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 			return Line{}, &Error{Line: line, Finding: found("field %d %v", i+1, findingOf(err))}
 		}
 	}
-	fail := func(col string, what Finding) (Line, error) {
+	fail := func(col Phrase, what Finding) (Line, error) {
 		return Line{}, &Error{Line: line, Field: col, Finding: what}
 	}
 	date, err := time.Parse("2006/1/2", strings.TrimSpace(row[c.date]))
 	if err != nil {
-		return fail(mufgColumns.date+" (date)", found("%q is not a date like 2026/7/24", row[c.date]))
+		return fail("日付 (date)", found("%q is not a date like 2026/7/24", row[c.date]))
 	}
 	out, okOut, err := yen(row[c.out])
 	if err != nil {
-		return fail(mufgColumns.out+" (amount out)", findingOf(err))
+		return fail("支払い金額 (amount out)", findingOf(err))
 	}
 	in, okIn, err := yen(row[c.in])
 	if err != nil {
-		return fail(mufgColumns.in+" (amount in)", findingOf(err))
+		return fail("預かり金額 (amount in)", findingOf(err))
 	}
 	l := Line{Number: line, Date: date, ValueDate: date, Kind: strings.TrimSpace(row[c.kind]),
 		Remitter: strings.TrimSpace(row[c.content])}
@@ -185,7 +185,7 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 		return fail("", found("exactly one of %s and %s must hold an amount above zero", mufgColumns.out, mufgColumns.in))
 	}
 	if b, ok, err := yen(row[c.balance]); err != nil {
-		return fail(mufgColumns.balance+" (balance)", findingOf(err))
+		return fail("差引残高 (balance)", findingOf(err))
 	} else if ok {
 		bal := billing.New(b, billing.JPY)
 		l.Balance = &bal

@@ -34,7 +34,7 @@ var ErrTooLarge = fmt.Errorf("the file is larger than %d MB", MaxFileSize>>20)
 // a Zengin file without line breaks, line N is the N-th 200-byte record.
 type Error struct {
 	Line  int
-	Field string // the field, as the format's documentation names it
+	Field Phrase // the field, as the format's documentation names it
 	Finding
 }
 
@@ -44,7 +44,7 @@ func (e *Error) Error() string {
 		s = fmt.Sprintf("line %d: ", e.Line)
 	}
 	if e.Field != "" {
-		s += e.Field + ": "
+		s += string(e.Field) + ": "
 	}
 	return s + e.Finding.Error()
 }

@@ -23,8 +23,8 @@ import (
 const recordSize = 200
 
 type field struct {
-	name     string
-	from, to int // byte offsets, to exclusive
+	name     Phrase // the Japanese name, glossed in English
+	from, to int    // byte offsets, to exclusive
 }
 
 // Header record.

@@ -185,7 +185,7 @@ func TestZenginErrors(t *testing.T) {
 			if !errors.As(err, &pe) || s != nil {
 				t.Fatalf("err = %v", err)
 			}
-			if pe.Line != tc.line || !strings.Contains(pe.Field, tc.field) || !strings.Contains(pe.Finding.Error(), tc.msg) {
+			if pe.Line != tc.line || !strings.Contains(string(pe.Field), tc.field) || !strings.Contains(pe.Finding.Error(), tc.msg) {
 				t.Errorf("got %q (line %d, field %q)\nwant line %d, field %q, message with %q", err, pe.Line, pe.Field, tc.line, tc.field, tc.msg)
 			}
 			if !strings.HasPrefix(err.Error(), fmt.Sprintf("line %d: ", tc.line)) {

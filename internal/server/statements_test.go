@@ -297,7 +297,7 @@ func TestBadStatementsChangeNothing(t *testing.T) {
 			"amount tampered": {broken, "application/octet-stream", 400, api.CodeStatementUnreadable, "line 3, 入金額合計 (deposit total): says 30000, but the account's data records add up to 30001", ""},
 			// The reader's finding speaks the answer's language too.
 			"amount tampered, in Japanese": {broken, "application/octet-stream", 400, api.CodeStatementUnreadable,
-				"入出金明細ではありません（3 行目、入金額合計 (deposit total)：30000 となっていますが、口座のデータレコードの合計は 30001 です）", "ja"},
+				"入出金明細ではありません（3 行目、入金額合計：30000 となっていますが、口座のデータレコードの合計は 30001 です）", "ja"},
 			"cut short":          {good[:len(good)-150], "application/octet-stream", 400, api.CodeStatementUnreadable, "line", ""},
 			"eleven megabytes":   {bytes.Repeat([]byte("1"), 11<<20), "application/octet-stream", 413, api.CodeBodyTooLarge, "10 MB", ""},
 			"sent as JSON":       {good, "application/json", 415, api.CodeUnsupportedMediaType, "application/octet-stream", ""},

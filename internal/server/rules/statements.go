@@ -92,13 +92,14 @@ func statementProblem(err error) error {
 // statementFinding is where the reader found what, to be translated.
 func statementFinding(pe *bankstatement.Error) words.Msg {
 	what := findingMsg(pe.Finding)
+	field := words.Text(pe.Field)
 	switch {
-	case pe.Line > 0 && pe.Field != "":
-		return words.M("line %d, %s: %s", pe.Line, pe.Field, what)
+	case pe.Line > 0 && field != "":
+		return words.M("line %d, %s: %s", pe.Line, field, what)
 	case pe.Line > 0:
 		return words.M("line %d: %s", pe.Line, what)
-	case pe.Field != "":
-		return words.M("%s: %s", pe.Field, what)
+	case field != "":
+		return words.M("%s: %s", field, what)
 	}
 	return what
 }
