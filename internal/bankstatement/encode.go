@@ -50,7 +50,7 @@ func EncodeZengin(s *Statement, opt ZenginOptions) ([]byte, error) {
 		h.text(hBankName, a.BankName)
 		h.num(hBranchCode, a.BranchCode)
 		h.text(hBranchName, a.BranchName)
-		h.put(field{"ダミー", 59, 62}, "000")
+		h.put(hFiller, "000")
 		h.put(hAcctType, a.Type)
 		h.num(hAcctNumber, a.Number)
 		h.text(hAcctName, a.Name)

@@ -39,6 +39,7 @@ var (
 	hBankName   = field{"銀行名 (bank name)", 26, 41}
 	hBranchCode = field{"支店コード (branch code)", 41, 44}
 	hBranchName = field{"支店名 (branch name)", 44, 59}
+	hFiller     = field{"ダミー (filler)", 59, 62}
 	hAcctType   = field{"預金種目 (account type)", 62, 63}
 	hAcctNumber = field{"口座番号 (account number)", 63, 73}
 	hAcctName   = field{"口座名 (account name)", 73, 113}

@@ -239,6 +239,7 @@ var ja = map[Text]string{
 	"銀行コード (bank code)":                                                        "銀行コード",
 	"銀行名 (bank name)":                                                          "銀行名",
 	"支店コード (branch code)":                                                      "支店コード",
+	"ダミー (filler)":                                                             "ダミー",
 	"支店名 (branch name)":                                                        "支店名",
 	"預金種目 (account type)":                                                      "預金種目",
 	"口座番号 (account number)":                                                    "口座番号",
