@@ -48,9 +48,9 @@ func decodeCSV(data []byte) (text, encoding string, err error) {
 	}
 	var b strings.Builder
 	for i, line := range bytes.Split(data, []byte("\n")) {
-		s, err := decodeShiftJIS(line)
-		if err != nil {
-			return "", "", &Error{Line: i + 1, Finding: found("the line %v", findingOf(err))}
+		s, bad := decodeShiftJIS(line)
+		if bad != nil {
+			return "", "", &Error{Line: i + 1, Finding: found("the line %v", *bad)}
 		}
 		if i > 0 {
 			b.WriteByte('\n')
@@ -71,14 +71,14 @@ func looksLikeMUFG(data []byte) bool {
 	if err != nil {
 		return false
 	}
-	_, err = mufgIndex(header)
-	return err == nil
+	_, bad := mufgIndex(header)
+	return bad == nil
 }
 
 type mufgCols struct{ date, kind, content, out, in, balance, memo int }
 
 // mufgIndex finds the columns by name; メモ may be missing.
-func mufgIndex(header []string) (mufgCols, error) {
+func mufgIndex(header []string) (mufgCols, *Finding) {
 	at := map[string]int{}
 	for i, h := range header {
 		at[strings.TrimSpace(h)] = i
@@ -91,7 +91,7 @@ func mufgIndex(header []string) (mufgCols, error) {
 		{mufgColumns.out, &c.out}, {mufgColumns.in, &c.in}, {mufgColumns.balance, &c.balance}} {
 		i, ok := at[col.name]
 		if !ok {
-			return c, found("the header has no %s column", col.name)
+			return c, new(found("the header has no %s column", col.name))
 		}
 		*col.to = i
 	}
@@ -112,9 +112,9 @@ func parseMUFG(data []byte) (*Statement, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
-	cols, err := mufgIndex(header)
-	if err != nil {
-		return nil, &Error{Line: 1, Finding: findingOf(err)}
+	cols, bad := mufgIndex(header)
+	if bad != nil {
+		return nil, &Error{Line: 1, Finding: *bad}
 	}
 	s := &Statement{Format: FormatMUFGCSV, Encoding: enc, Accounts: []Account{{}}}
 	acct := &s.Accounts[0]
@@ -155,8 +155,8 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 		return Line{}, &Error{Line: line, Finding: found("the row has %d fields; the header has %d", len(row), width)}
 	}
 	for i, f := range row {
-		if err := cleanText(f); err != nil {
-			return Line{}, &Error{Line: line, Finding: found("field %d %v", i+1, findingOf(err))}
+		if bad := cleanText(f); bad != nil {
+			return Line{}, &Error{Line: line, Finding: found("field %d %v", i+1, *bad)}
 		}
 	}
 	fail := func(col Phrase, what Finding) (Line, error) {
@@ -166,13 +166,13 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 	if err != nil {
 		return fail("日付 (date)", found("%q is not a date like 2026/7/24", row[c.date]))
 	}
-	out, okOut, err := yen(row[c.out])
-	if err != nil {
-		return fail("支払い金額 (amount out)", findingOf(err))
+	out, okOut, bad := yen(row[c.out])
+	if bad != nil {
+		return fail("支払い金額 (amount out)", *bad)
 	}
-	in, okIn, err := yen(row[c.in])
-	if err != nil {
-		return fail("預かり金額 (amount in)", findingOf(err))
+	in, okIn, bad := yen(row[c.in])
+	if bad != nil {
+		return fail("預かり金額 (amount in)", *bad)
 	}
 	l := Line{Number: line, Date: date, ValueDate: date, Kind: strings.TrimSpace(row[c.kind]),
 		Remitter: strings.TrimSpace(row[c.content])}
@@ -184,8 +184,8 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 	default:
 		return fail("", found("exactly one of %s and %s must hold an amount above zero", mufgColumns.out, mufgColumns.in))
 	}
-	if b, ok, err := yen(row[c.balance]); err != nil {
-		return fail("差引残高 (balance)", findingOf(err))
+	if b, ok, bad := yen(row[c.balance]); bad != nil {
+		return fail("差引残高 (balance)", *bad)
 	} else if ok {
 		bal := billing.New(b, billing.JPY)
 		l.Balance = &bal
@@ -197,7 +197,7 @@ func mufgLine(row []string, c mufgCols, width, line int) (Line, error) {
 }
 
 // yen reads "1,234", "-1,234" or blank (ok false).
-func yen(s string) (n int64, ok bool, err error) {
+func yen(s string) (n int64, ok bool, bad *Finding) {
 	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
 	if t == "" {
 		return 0, false, nil
@@ -205,11 +205,11 @@ func yen(s string) (n int64, ok bool, err error) {
 	neg := strings.HasPrefix(t, "-")
 	digits := strings.TrimPrefix(t, "-")
 	if digits == "" || len(digits) > 15 {
-		return 0, false, found("%q is not an amount in yen", s)
+		return 0, false, new(found("%q is not an amount in yen", s))
 	}
 	for i := 0; i < len(digits); i++ {
 		if !isDigit(digits[i]) {
-			return 0, false, found("%q is not an amount in yen", s)
+			return 0, false, new(found("%q is not an amount in yen", s))
 		}
 		n = n*10 + int64(digits[i]-'0')
 	}

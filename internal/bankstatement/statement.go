@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -66,15 +65,6 @@ func found(p Phrase, args ...any) Finding { return Finding{Phrase: p, Args: args
 
 // Error is the finding in English.
 func (f Finding) Error() string { return fmt.Sprintf(string(f.Phrase), f.Args...) }
-
-// findingOf is err as a Finding: the reader's own errors are Findings.
-func findingOf(err error) Finding {
-	var f Finding
-	if errors.As(err, &f) {
-		return f
-	}
-	return found("the reader failed: %v", err)
-}
 
 // Format is a statement file format.
 type Format string

@@ -11,17 +11,17 @@ import (
 // decodeShiftJIS decodes Shift_JIS (Windows-31J, as Japanese banks write
 // it). The decoder turns bytes that are not Shift_JIS into U+FFFD, which
 // Shift_JIS itself cannot contain: finding one means the input was bad.
-func decodeShiftJIS(b []byte) (string, error) {
+func decodeShiftJIS(b []byte) (string, *Finding) {
 	if s, ok := decodeSingleBytes(b); ok {
 		return s, nil
 	}
 	out, err := japanese.ShiftJIS.NewDecoder().Bytes(b)
 	if err != nil {
-		return "", found("is not Shift_JIS text: %v", err)
+		return "", new(found("is not Shift_JIS text: %v", err))
 	}
 	if strings.ContainsRune(string(out), utf8.RuneError) {
 		i := invalidAt(b)
-		return "", found("is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character", i+1, b[i])
+		return "", new(found("is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character", i+1, b[i]))
 	}
 	return string(out), nil
 }
@@ -80,10 +80,10 @@ func invalidAt(b []byte) int {
 
 // cleanText checks decoded text the way the server checks all text at its
 // edge: no control characters (NUL included).
-func cleanText(s string) error {
+func cleanText(s string) *Finding {
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return found("contains the control character %U", r)
+			return new(found("contains the control character %U", r))
 		}
 	}
 	return nil

@@ -148,12 +148,12 @@ func (r *record) text(f field) string {
 		return ""
 	}
 	// No Shift_JIS trail byte is a space: trimming the bytes first is safe.
-	s, err := decodeShiftJIS(bytes.TrimRight(r.raw(f), " "))
-	if err == nil {
-		err = cleanText(s)
+	s, bad := decodeShiftJIS(bytes.TrimRight(r.raw(f), " "))
+	if bad == nil {
+		bad = cleanText(s)
 	}
-	if err != nil {
-		r.failed(f, findingOf(err))
+	if bad != nil {
+		r.failed(f, *bad)
 		return ""
 	}
 	return strings.TrimRight(s, "\u3000")
@@ -224,7 +224,7 @@ const (
 // printable shows a field's bytes in an error message: Shift_JIS decoded
 // where it can be, bytes as hex where not.
 func printable(b []byte) string {
-	if s, err := decodeShiftJIS(b); err == nil && cleanText(s) == nil {
+	if s, bad := decodeShiftJIS(b); bad == nil && cleanText(s) == nil {
 		return s
 	}
 	return fmt.Sprintf("% X", b)

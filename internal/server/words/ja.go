@@ -281,7 +281,6 @@ var ja = map[Text]string{
 	"the header has no %s column":                                              "見出し行に %s の列がありません",
 	"the file is empty":                                                        "ファイルが空です",
 	"it is neither a Zengin 入出金取引明細 file (200-byte records, the first starting with 1) nor an MUFG 入出金明細 CSV (header 日付,摘要,摘要内容,支払い金額,預かり金額,差引残高)": "全銀形式の入出金取引明細ファイル（200 バイトのレコードで、最初が 1 で始まるもの）でも、MUFG の入出金明細 CSV（見出し行 日付,摘要,摘要内容,支払い金額,預かり金額,差引残高）でもありません",
-	"the reader failed: %v":     "読み取りに失敗しました：%v",
 	"is not Shift_JIS text: %v": "Shift_JIS のテキストではありません：%v",
 	"is not Shift_JIS text: byte %d of the field (0x%02X) does not start a character": "Shift_JIS のテキストではありません：項目の %d バイト目（0x%02X）は文字の先頭になりません",
 	"contains the control character %U":                                               "制御文字 %U を含んでいます",
