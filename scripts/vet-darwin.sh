@@ -40,4 +40,5 @@ differ=$(diff <(GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $GO list -e -tags "$TAGS" 
 vet=($differ)
 echo "vet-darwin: ${#pure[@]} packages compile without cgo; vetting those built from other files than on Linux: ${vet[*]}"
 echo "vet-darwin: not checked, they need Fyne's cgo: ${cgo[*]}"
-CGO_ENABLED=0 $GO vet -tags "$TAGS" "${vet[@]}"
+# With no package named, go vet would vet the current directory's instead.
+if ((${#vet[@]} > 0)); then CGO_ENABLED=0 $GO vet -tags "$TAGS" "${vet[@]}"; fi

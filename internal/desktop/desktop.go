@@ -52,7 +52,8 @@ func Run(o Options) error {
 		demoStarted = startDemoAsync(o.DemoReset, log)
 	}
 	fa := app.NewWithID(appinfo.ID)
-	defer takeStopHook(fa.Lifecycle())() // after fa.Run: see stophook.go
+	atExit := takeStopHook(fa.Lifecycle()) // run after fa.Run: see stophook.go
+	defer atExit()
 	fa.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "ms_since_launch", time.Since(launched).Milliseconds())
 	})
