@@ -27,6 +27,12 @@ import (
 	"billfold/ui"
 )
 
+// icon is the window's icon: 128 px, 8-bit RGBA, which decodes to the
+// *image.NRGBA that GLFW hands to X as it is. The packages' 512 px, 16-bit
+// Icon.png cost 12 ms of the main thread as the window was created (PNG
+// decoding, a pixel-by-pixel conversion and 1 MB sent to the X server);
+// the desktop entry's icon, not this one, is what launchers show.
+//
 //go:embed icon.png
 var icon []byte
 
@@ -66,6 +72,11 @@ func Run(o Options) error {
 		return err
 	}
 	fa.Settings().SetTheme(ui.NewTheme(prefs.StringWithFallback(ui.PrefTheme, "system")))
+	// The fonts load while the window is created; nothing may measure or
+	// draw text until they are loaded (ui.WarmFonts says why), so the sign-in
+	// window is built, and Fyne's loop, which draws and runs fyne.Do, starts
+	// only once fontsLoaded is closed.
+	fontsLoaded := ui.WarmFonts()
 
 	store := secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"})
 	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
@@ -165,8 +176,10 @@ func Run(o Options) error {
 			})
 		}()
 	} else {
+		<-fontsLoaded
 		showSignIn()
 	}
+	<-fontsLoaded
 	fa.Run()
 	return nil
 }
