@@ -8,6 +8,7 @@ import (
 
 	"billfold/api"
 	"billfold/billing"
+	"billfold/internal/server"
 	"billfold/internal/server/servertest"
 )
 
@@ -204,4 +205,56 @@ func TestMalformedAcceptLanguageIsIgnored(t *testing.T) {
 			t.Errorf("Accept-Language %q: Content-Language %q", h, l)
 		}
 	}
+}
+
+// The ledger's descriptions that the server writes (deposits, credit
+// applied, vouchers, reversals) are read in the language each request asks
+// in, the customer's and the staff member's alike; a staff adjustment's
+// reason is shown as it was written.
+func TestLedgerInRequestLanguage(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		c := e.NewCustomer(billing.JPY)
+		staff := e.NewStaff()
+		inv := addFunds(t, e, c, 20_000, "bank_transfer")
+		p := pay(t, e, c, inv.ID, "bank_transfer")
+		e.MustJSON(e.Do("POST", "/v1/staff/payments/"+p.ID+"/confirm", staff.Token,
+			api.ConfirmRequest{Reference: p.NextAction.Instructions.Reference}, nil), http.StatusOK, &api.Payment{})
+		adjust(t, e, staff, c, 500, "障害のお詫び")
+		id := serviceInvoice(t, e, c, server.ServiceLine{Description: "VPS", Quantity: 1, UnitPrice: 1_000, TaxRate: 10})
+		var applied api.ApplyCreditResult
+		e.MustJSON(e.Do("POST", "/v1/invoices/"+id+"/apply-credit", c.Token, api.ApplyCreditRequest{Amount: billing.New(1_100, billing.JPY)},
+			withKey(lang("ja"))), http.StatusOK, &applied)
+		var service api.Invoice
+		e.MustJSON(e.Do("GET", "/v1/invoices/"+id, c.Token, nil, nil), http.StatusOK, &service)
+		if want := service.Number + " へ充当"; applied.Entry.Description != want {
+			t.Errorf("apply-credit in Japanese answers the entry %q, want %q", applied.Entry.Description, want)
+		}
+
+		want := map[string][]string{ // newest first
+			"ja": {service.Number + " へ充当", "障害のお詫び", inv.Number + " の入金（銀行振込）"},
+			"en": {"Credit applied to " + service.Number, "障害のお詫び", "Deposit via Bank transfer for " + inv.Number},
+		}
+		for _, tc := range languageCases {
+			t.Run(tc.header, func(t *testing.T) {
+				for who, path := range map[string]string{"customer": "/v1/ledger", "staff": "/v1/staff/customers/" + c.ID + "/ledger"} {
+					token := c.Token
+					if who == "staff" {
+						token = staff.Token
+					}
+					r := e.Do("GET", path, token, nil, lang(tc.header))
+					var page api.LedgerPage
+					e.MustJSON(r, http.StatusOK, &page)
+					var got []string
+					for _, en := range page.Items {
+						got = append(got, en.Description)
+					}
+					if !slices.Equal(got, want[tc.want]) {
+						t.Errorf("%s's ledger: %q, want %q", who, got, want[tc.want])
+					}
+					wantLanguage(t, r, tc.want)
+				}
+			})
+		}
+	})
 }

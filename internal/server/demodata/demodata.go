@@ -193,7 +193,7 @@ func (s seeder) history(tx *store.Tx, customerID string, now time.Time, lines fu
 			// Paid from account credit.
 			at := issued.AddDate(0, 0, 1)
 			if _, err := s.rs.Book(tx, u.ID, rules.Entry{Kind: billing.LedgerCreditApplied, Amount: -inv.Total.Amount,
-				Description: "Credit applied to " + inv.Number, Reference: inv.Number, Actor: u.Email, InvoiceID: inv.ID, At: at}); err != nil {
+				Phrase: rules.CreditApplied(inv.Number), Reference: inv.Number, Actor: u.Email, InvoiceID: inv.ID, At: at}); err != nil {
 				return err
 			}
 			if err := tx.AddCreditApplied(inv.ID, inv.Total.Amount, &at); err != nil {

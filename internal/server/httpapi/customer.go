@@ -48,7 +48,7 @@ func (h *Handler) handleGetPayment(w http.ResponseWriter, r *http.Request, p rul
 
 func (h *Handler) handleLedger(w http.ResponseWriter, r *http.Request, p rules.Principal) {
 	list(h, w, r, func(tx *store.Tx, page rules.Page) (api.LedgerPage, error) {
-		return h.rules.ListLedger(tx, p.User.ID, page)
+		return h.rules.ListLedger(tx, p.User.ID, page, speak(w, r))
 	})
 }
 
@@ -100,7 +100,7 @@ func (h *Handler) handleApplyCredit(w http.ResponseWriter, r *http.Request, p ru
 			rules.ApplyCreditInput
 		}{id, in},
 		run: func(tx *store.Tx) (api.ApplyCreditResult, error) {
-			return h.rules.ApplyCredit(tx, p.User.Email, p.User.ID, id, in)
+			return h.rules.ApplyCredit(tx, p.User.Email, p.User.ID, id, in, speak(w, r))
 		}})
 }
 
@@ -118,5 +118,5 @@ func (h *Handler) handleRedeem(w http.ResponseWriter, r *http.Request, p rules.P
 		return
 	}
 	mutate(h, w, r, p, change[api.LedgerResult]{lock: p.User.ID, key: keyOptional, req: in, status: http.StatusOK,
-		run: func(tx *store.Tx) (api.LedgerResult, error) { return h.rules.Redeem(tx, p.User.ID, in) }})
+		run: func(tx *store.Tx) (api.LedgerResult, error) { return h.rules.Redeem(tx, p.User.ID, in, speak(w, r)) }})
 }

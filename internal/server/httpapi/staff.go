@@ -59,7 +59,7 @@ func (h *Handler) handleStaffInvoices(w http.ResponseWriter, r *http.Request, p 
 
 func (h *Handler) handleStaffLedger(w http.ResponseWriter, r *http.Request, p rules.Principal) {
 	staffList(h, w, r, p, "customer.ledger", func(tx *store.Tx, cid string, page rules.Page) (api.LedgerPage, error) {
-		return h.rules.ListLedger(tx, cid, page)
+		return h.rules.ListLedger(tx, cid, page, speak(w, r))
 	})
 }
 
@@ -135,7 +135,7 @@ func (h *Handler) handleStaffApplyCredit(w http.ResponseWriter, r *http.Request,
 			rules.ApplyCreditInput
 		}{cid, id, in},
 		run: func(tx *store.Tx) (api.ApplyCreditResult, error) {
-			return h.rules.ApplyCredit(tx, p.User.Email, cid, id, in)
+			return h.rules.ApplyCredit(tx, p.User.Email, cid, id, in, speak(w, r))
 		},
 		audit: func(res api.ApplyCreditResult) (string, string) {
 			return "customer.apply_credit", res.Invoice.Number + " " + billing.Format(in.Amount)

@@ -27,8 +27,8 @@ func (in ApplyCreditInput) Clean() (ApplyCreditInput, error) {
 // ApplyCredit pays (part of) one of the customer's service invoices from
 // their available credit, in a transaction that holds the account's lock.
 // actor is who did it (the customer, or a staff member acting for them),
-// as the ledger entry records.
-func (s *Service) ApplyCredit(tx *store.Tx, actor, customerID, invoiceID string, in ApplyCreditInput) (api.ApplyCreditResult, error) {
+// as the ledger entry records; the entry answered is described in l.
+func (s *Service) ApplyCredit(tx *store.Tx, actor, customerID, invoiceID string, in ApplyCreditInput, l words.Lang) (api.ApplyCreditResult, error) {
 	in, err := in.Clean()
 	if err != nil {
 		return api.ApplyCreditResult{}, err
@@ -56,8 +56,9 @@ func (s *Service) ApplyCredit(tx *store.Tx, actor, customerID, invoiceID string,
 			Detail: words.M("The amount is more than the %s still due.", billing.Format(inv.BalanceDue)),
 			Fields: []problem.FieldError{problem.Field("amount.amount", api.CodeAmountExceedsDue, "exceeds the balance due")}}
 	}
+	phrase := CreditApplied(inv.Number)
 	entry, err := s.Book(tx, customer.ID, Entry{Kind: billing.LedgerCreditApplied, Amount: -in.Amount.Amount,
-		Description: "Credit applied to " + inv.Number, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID})
+		Phrase: phrase, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID})
 	if err != nil {
 		return api.ApplyCreditResult{}, err
 	}
@@ -73,5 +74,5 @@ func (s *Service) ApplyCredit(tx *store.Tx, actor, customerID, invoiceID string,
 	if err != nil {
 		return api.ApplyCreditResult{}, err
 	}
-	return api.ApplyCreditResult{Invoice: inv, Entry: entry, Balance: entry.BalanceAfter}, nil
+	return api.ApplyCreditResult{Invoice: inv, Entry: entryIn(entry, phrase, l), Balance: entry.BalanceAfter}, nil
 }

@@ -280,12 +280,12 @@ func (s *Service) receive(tx *store.Tx, pay store.Payment, actor string) error {
 		}
 	}
 	if credit > 0 {
-		desc := "Deposit via " + pay.Gateway + " for " + inv.Number
+		phrase := s.depositVia(pay.Gateway, inv.Number)
 		if inv.Kind != billing.KindAddFunds {
-			desc = "Overpayment of " + inv.Number + " credited to the account"
+			phrase = words.M(phraseOverpayment, inv.Number)
 		}
 		if _, err := s.Book(tx, pay.CustomerID, Entry{Kind: billing.LedgerDeposit, Amount: credit,
-			Description: desc, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID, PaymentID: pay.ID}); err != nil {
+			Phrase: phrase, Reference: inv.Number, Actor: actor, InvoiceID: inv.ID, PaymentID: pay.ID}); err != nil {
 			return err
 		}
 	}

@@ -240,8 +240,8 @@ func (s *Service) dispute(tx *store.Tx, gw string, ev gateway.Event, pay store.P
 	}
 	if reverse > 0 {
 		entry, err := s.Book(tx, pay.CustomerID, Entry{Kind: billing.LedgerReversal, Amount: -reverse,
-			Description: "Card payment disputed by the bank (" + d.ID + "): unspent credit reversed",
-			Reference:   d.ID, Actor: "gateway:" + gw, InvoiceID: pay.InvoiceID, PaymentID: pay.ID})
+			Phrase:    words.M(phraseReversal, d.ID),
+			Reference: d.ID, Actor: "gateway:" + gw, InvoiceID: pay.InvoiceID, PaymentID: pay.ID})
 		if err != nil {
 			return false, err
 		}

@@ -18,6 +18,7 @@ import (
 	"billfold/internal/server/rules"
 	"billfold/internal/server/store"
 	"billfold/internal/server/store/sqlitestore"
+	"billfold/internal/server/words"
 )
 
 // The rules on a real store and no HTTP: what a rule refuses, with which
@@ -155,7 +156,7 @@ func TestAddFundsRules(t *testing.T) {
 	wantRefusal(t, err, api.CodeOpenInvoiceExists, "")
 	// Credit cannot pay a deposit of credit.
 	_, err = change(t, f, cid, func(tx *store.Tx) (api.ApplyCreditResult, error) {
-		return f.rules.ApplyCredit(tx, "customer@example.test", cid, inv.ID, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)})
+		return f.rules.ApplyCredit(tx, "customer@example.test", cid, inv.ID, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)}, words.English)
 	})
 	wantRefusal(t, err, api.CodeCreditNotAllowed, "")
 }
@@ -191,12 +192,12 @@ func TestCreditAndAdjustmentRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = change(t, f, cid, func(tx *store.Tx) (api.ApplyCreditResult, error) {
-		return f.rules.ApplyCredit(tx, "customer@example.test", cid, id, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)})
+		return f.rules.ApplyCredit(tx, "customer@example.test", cid, id, rules.ApplyCreditInput{Amount: billing.New(100, billing.JPY)}, words.English)
 	})
 	wantRefusal(t, err, api.CodeInsufficientCredit, "amount.amount")
 	var page api.LedgerPage
 	if err := f.db.ReadTx(context.Background(), func(tx *store.Tx) (err error) {
-		page, err = f.rules.ListLedger(tx, cid, rules.Page{})
+		page, err = f.rules.ListLedger(tx, cid, rules.Page{}, words.English)
 		return err
 	}); err != nil || len(page.Items) != 2 || page.Items[0].BalanceAfter.Amount != 0 {
 		t.Fatalf("ledger after the refused debit: %+v, %v", page.Items, err)
@@ -215,7 +216,7 @@ func TestVoucherRules(t *testing.T) {
 	}
 	redeem := func(code string) (api.LedgerResult, error) {
 		return change(t, f, cid, func(tx *store.Tx) (api.LedgerResult, error) {
-			return f.rules.Redeem(tx, cid, rules.RedeemInput{Code: code})
+			return f.rules.Redeem(tx, cid, rules.RedeemInput{Code: code}, words.English)
 		})
 	}
 	if res, err := redeem(" Welcome "); err != nil || res.Balance.Amount != 500 || res.Entry.Kind != billing.LedgerVoucher {

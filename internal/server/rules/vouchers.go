@@ -27,8 +27,9 @@ func (in RedeemInput) Clean() (RedeemInput, error) {
 }
 
 // Redeem books a voucher's value as the customer's credit, once per
-// customer, in a transaction that holds the account's lock.
-func (s *Service) Redeem(tx *store.Tx, customerID string, in RedeemInput) (api.LedgerResult, error) {
+// customer, in a transaction that holds the account's lock. The entry
+// answered is described in l.
+func (s *Service) Redeem(tx *store.Tx, customerID string, in RedeemInput, l words.Lang) (api.LedgerResult, error) {
 	in, err := in.Clean()
 	if err != nil {
 		return api.LedgerResult{}, err
@@ -58,15 +59,16 @@ func (s *Service) Redeem(tx *store.Tx, customerID string, in RedeemInput) (api.L
 	if limit, _, ok := s.underCap(balance, v.Amount); !ok {
 		return api.LedgerResult{}, voucherProblem(api.CodeBalanceLimit, "Redeeming this voucher would take your credit over %s.", billing.Format(limit))
 	}
+	phrase := words.M(phraseVoucher, in.Code)
 	entry, err := s.Book(tx, u.ID, Entry{Kind: billing.LedgerVoucher, Amount: v.Amount.Amount,
-		Description: "Voucher " + in.Code, Reference: in.Code, Actor: u.Email})
+		Phrase: phrase, Reference: in.Code, Actor: u.Email})
 	if err != nil {
 		return api.LedgerResult{}, err
 	}
 	if err := tx.InsertRedemption(in.Code, u.ID, entry.ID, now); err != nil {
 		return api.LedgerResult{}, err
 	}
-	return api.LedgerResult{Entry: entry, Balance: entry.BalanceAfter}, nil
+	return api.LedgerResult{Entry: entryIn(entry, phrase, l), Balance: entry.BalanceAfter}, nil
 }
 
 // voucherProblem is a refusal of the voucher code.

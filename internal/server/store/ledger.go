@@ -12,7 +12,14 @@ import (
 // The append-only credit ledger and the balance cached on the customer.
 // Migration 0002 makes ledger_entries refuse UPDATE and DELETE.
 
-const ledgerColumns = `id, seq, kind, amount, currency, balance_after, description, reference, actor, invoice_id, payment_id, created_at`
+const ledgerColumns = `id, seq, kind, amount, currency, balance_after, description, reference, actor, invoice_id, payment_id, created_at, phrase`
+
+// Ledger is a ledger entry as stored: the entry, and its description's
+// phrase when the server wrote it (words.Msg.Store), "" when a person did.
+type Ledger struct {
+	api.LedgerEntry
+	Phrase string
+}
 
 // LedgerHead is the customer's balance, last sequence number and currency.
 func (t *Tx) LedgerHead(customerID string) (balance, seq int64, c billing.Currency, err error) {
@@ -25,11 +32,11 @@ func (t *Tx) LedgerHead(customerID string) (balance, seq int64, c billing.Curren
 // to e.BalanceAfter and the sequence to e.Seq. The caller holds the
 // account lock, so both follow LedgerHead exactly; the CHECK constraints
 // refuse a negative balance even if a caller forgot to test for it.
-func (t *Tx) AppendLedger(customerID string, e api.LedgerEntry) error {
+func (t *Tx) AppendLedger(customerID string, e Ledger) error {
 	err := t.write("append ledger", `INSERT INTO ledger_entries (id, customer_id, seq, kind, amount, currency, balance_after, description,
-		reference, actor, invoice_id, payment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		reference, actor, invoice_id, payment_id, created_at, phrase) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, customerID, e.Seq, string(e.Kind), e.Amount.Amount, string(e.Amount.Currency), e.BalanceAfter.Amount, e.Description,
-		e.Reference, e.Actor, nullable(e.InvoiceID), nullable(e.PaymentID), micro(e.CreatedAt))
+		e.Reference, e.Actor, nullable(e.InvoiceID), nullable(e.PaymentID), micro(e.CreatedAt), e.Phrase)
 	if err != nil {
 		return err
 	}
@@ -37,12 +44,13 @@ func (t *Tx) AppendLedger(customerID string, e api.LedgerEntry) error {
 	return t.write("update balance", `UPDATE users SET balance = ?, ledger_seq = ? WHERE id = ?`, e.BalanceAfter.Amount, e.Seq, customerID)
 }
 
-func scanLedger(row interface{ Scan(...any) error }) (api.LedgerEntry, error) {
-	var e api.LedgerEntry
+func scanLedger(row interface{ Scan(...any) error }) (Ledger, error) {
+	var e Ledger
 	var kind, cur string
 	var amount, after, created int64
 	var inv, pay sql.NullString
-	if err := row.Scan(&e.ID, &e.Seq, &kind, &amount, &cur, &after, &e.Description, &e.Reference, &e.Actor, &inv, &pay, &created); err != nil {
+	if err := row.Scan(&e.ID, &e.Seq, &kind, &amount, &cur, &after, &e.Description, &e.Reference, &e.Actor, &inv, &pay, &created,
+		&e.Phrase); err != nil {
 		return e, err
 	}
 	c := billing.Currency(cur)
@@ -54,7 +62,7 @@ func scanLedger(row interface{ Scan(...any) error }) (api.LedgerEntry, error) {
 // LedgerEntry reads one of the customer's entries; ErrNotFound for any other.
 func (t *Tx) LedgerEntry(customerID, id string) (api.LedgerEntry, error) {
 	e, err := scanLedger(t.QueryRow(`SELECT `+ledgerColumns+` FROM ledger_entries WHERE id = ? AND customer_id = ?`, id, customerID))
-	return e, one(err, "read ledger entry")
+	return e.LedgerEntry, one(err, "read ledger entry")
 }
 
 // Reversed reports whether the customer's entry id has a reversal.
@@ -67,7 +75,7 @@ func (t *Tx) Reversed(customerID, id string) (bool, error) {
 
 // LedgerPage pages through the customer's ledger, newest first. cursor is
 // "" for the first page, else a NextCursor this method returned.
-func (t *Tx) LedgerPage(customerID string, limit int, cursor string) ([]api.LedgerEntry, string, error) {
+func (t *Tx) LedgerPage(customerID string, limit int, cursor string) ([]Ledger, string, error) {
 	before := int64(1 << 62)
 	if cursor != "" {
 		var err error
@@ -81,7 +89,7 @@ func (t *Tx) LedgerPage(customerID string, limit int, cursor string) ([]api.Ledg
 		return nil, "", fmt.Errorf("query ledger: %w", err)
 	}
 	defer rows.Close()
-	out := []api.LedgerEntry{}
+	out := []Ledger{}
 	for rows.Next() {
 		e, err := scanLedger(rows)
 		if err != nil {
