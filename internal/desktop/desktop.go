@@ -50,6 +50,8 @@ func Run(o Options) error {
 		log = slog.New(slog.NewTextHandler(o.Log, nil))
 	}
 	launched := time.Now()
+	startedUp := holdGC()
+	defer startedUp()
 	// The demo server, its database and the sign-in start before Fyne, so
 	// that they run while the window is created (a third of a second of
 	// OpenGL set-up under Xvfb), not after it.
@@ -161,6 +163,7 @@ func Run(o Options) error {
 				r.err = r.session.Client.SetLanguage(opts.Language)
 			}
 			fyne.Do(func() {
+				defer startedUp()
 				ready = true
 				if r.err != nil {
 					ui.StartFailed(win, r.err)
@@ -178,6 +181,7 @@ func Run(o Options) error {
 	} else {
 		<-fontsLoaded
 		showSignIn()
+		startedUp()
 	}
 	<-fontsLoaded
 	fa.Run()
