@@ -70,7 +70,7 @@ func reclaimable() uint64 {
 }
 
 // startupHeap bounds the heap while collection is held off at start-up.
-const startupHeap = 128 << 20
+const startupHeap = 64 << 20
 
 // holdGC holds the garbage collector off until release is called (or the
 // heap reaches startupHeap), then restores the pacing it found. Start-up
