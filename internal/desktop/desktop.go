@@ -108,12 +108,15 @@ func Run(o Options) error {
 	}
 
 	if o.Demo {
-		// One window, the main one: created with its content when the demo
-		// is ready early enough (a later start), else shown at once and
-		// filled in when it is (see the select below).
+		// One window, the main one, shown at once and filled in when the
+		// session is ready: before it maps on later starts, a moment after
+		// on the first (the demo database is seeded meanwhile); a start
+		// slow enough to notice says what is happening.
 		win := fa.NewWindow("Billfold")
 		win.Resize(fyne.NewSize(1024, 640))
 		win.SetMaster()
+		win.Show()
+		fitScreen(win)
 		var srv *demo.Server
 		defer func() {
 			if srv != nil {
@@ -146,52 +149,35 @@ func Run(o Options) error {
 			return ui.New(d)
 		}
 		ready := false
-		// fill gives the window its content once the demo has started, on
-		// the UI goroutine.
-		fill := func(r demoStart) {
-			defer startedUp()
-			ready = true
+		time.AfterFunc(startingNotice, func() {
+			fyne.Do(func() {
+				if !ready {
+					win.SetContent(ui.Starting())
+				}
+			})
+		})
+		go func() {
+			r := <-demoStarted
 			if r.err == nil {
 				// The demo signed in before the translations were loaded.
 				r.err = r.session.Client.SetLanguage(opts.Language)
 			}
-			if r.err != nil {
-				ui.StartFailed(win, r.err)
-				return
-			}
-			srv = r.srv
-			main := openDemo(r.session)
-			log.Info("main window content", "ms_since_launch", time.Since(launched).Milliseconds())
-			if tour != nil {
-				tour(tourStart{app: fa, main: main, server: srv.URL, accounts: accounts, runner: runner,
-					open: func(s *session.Session) ui.Shell { return ui.New(deps(s, true, func() {}, nil)) }})
-			}
-		}
-		select {
-		case r := <-demoStarted:
-			// A later start: the demo database was there, and the sign-in
-			// took milliseconds. The window is created with its content and
-			// shows no empty frame.
-			<-fontsLoaded
-			fill(r)
-		case <-time.After(time.Until(launched.Add(demoGrace))):
-			// A first start seeds the demo database meanwhile: the window
-			// opens at once and is filled in when the demo has started,
-			// saying what is happening if that is slow enough to notice.
-			time.AfterFunc(startingNotice, func() {
-				fyne.Do(func() {
-					if !ready {
-						win.SetContent(ui.Starting())
-					}
-				})
+			fyne.Do(func() {
+				defer startedUp()
+				ready = true
+				if r.err != nil {
+					ui.StartFailed(win, r.err)
+					return
+				}
+				srv = r.srv
+				main := openDemo(r.session)
+				log.Info("main window content", "ms_since_launch", time.Since(launched).Milliseconds())
+				if tour != nil {
+					tour(tourStart{app: fa, main: main, server: srv.URL, accounts: accounts, runner: runner,
+						open: func(s *session.Session) ui.Shell { return ui.New(deps(s, true, func() {}, nil)) }})
+				}
 			})
-			go func() {
-				r := <-demoStarted
-				fyne.Do(func() { fill(r) })
-			}()
-		}
-		win.Show()
-		fitScreen(win)
+		}()
 	} else {
 		<-fontsLoaded
 		showSignIn()
@@ -205,12 +191,6 @@ func Run(o Options) error {
 // startingNotice is how long the demo window may stay empty before it says
 // that the demo is starting.
 const startingNotice = time.Second
-
-// demoGrace is how long after launch the window waits for the demo before
-// it opens without its content. On a later start the demo is signed in
-// ~10 ms after launch, before the app would create its window; a first
-// start seeds the database for tens of milliseconds.
-const demoGrace = 40 * time.Millisecond
 
 type demoStart struct {
 	srv     *demo.Server
