@@ -258,3 +258,44 @@ func TestLedgerInRequestLanguage(t *testing.T) {
 		}
 	})
 }
+
+// A bank transfer's note is in the language of the invoice it pays, like
+// the invoice and its PDF, whatever the request's Accept-Language: the
+// same payment is in every invoice and event that carries it.
+func TestBankTransferNoteInInvoiceLanguage(t *testing.T) {
+	e := servertest.New(t, servertest.Backends(t)[0])
+	ja := e.NewCustomer(billing.JPY)
+	en := servertest.Customer{Email: "english-yen@example.test", Password: "pw-english-yen", Currency: billing.JPY}
+	if _, err := e.Server.CreateUser(t.Context(), server.NewUser{Email: en.Email, Password: en.Password, Name: "Pat Example",
+		Role: billing.RoleCustomer, Locale: "en", Currency: billing.JPY}); err != nil {
+		t.Fatal(err)
+	}
+	en.Token = e.SignIn(en.Email, en.Password).AccessToken
+	for _, tc := range []struct {
+		who    servertest.Customer
+		asks   string
+		want   string
+		unwant string
+	}{
+		{ja, "en", "振込名義の前に参照番号を入力してください。", "Write the reference"},
+		{en, "ja", "Write the reference in the transfer's remitter name or memo field", "振込"},
+	} {
+		inv := addFunds(t, e, tc.who, 20_000, "bank_transfer")
+		var p api.Payment
+		e.MustJSON(e.Do("POST", "/v1/invoices/"+inv.ID+"/payments", tc.who.Token, api.PayRequest{Gateway: "bank_transfer"},
+			withKey(lang(tc.asks))), http.StatusCreated, &p)
+		var again api.Payment
+		e.MustJSON(e.Do("GET", "/v1/payments/"+p.ID, tc.who.Token, nil, lang(tc.asks)), http.StatusOK, &again)
+		var invoice api.Invoice
+		e.MustJSON(e.Do("GET", "/v1/invoices/"+inv.ID, tc.who.Token, nil, lang(tc.asks)), http.StatusOK, &invoice)
+		if len(invoice.Payments) != 1 {
+			t.Fatalf("invoice %s has %d payments, want 1", inv.Number, len(invoice.Payments))
+		}
+		for where, pay := range map[string]api.Payment{"POST payments": p, "GET payment": again, "the invoice's payment": invoice.Payments[0]} {
+			in := pay.NextAction.Instructions
+			if in == nil || !strings.HasPrefix(in.Note, tc.want) || strings.Contains(in.Note, tc.unwant) {
+				t.Errorf("%s, invoice in %s, asked in %s: note %+v, want it to start %q", where, inv.Language, tc.asks, in, tc.want)
+			}
+		}
+	}
+}

@@ -42,6 +42,12 @@ func (s *Service) paymentView(stored store.Payment) api.Payment {
 	return v
 }
 
+// bankTransferNote is how to pay by bank transfer, in the language of the
+// invoice it pays, like the invoice itself: it is printed on the invoice's
+// PDF, and the same payment is part of every invoice and event that
+// carries it, whoever asks.
+const bankTransferNote words.Text = "Write the reference in the transfer's remitter name or memo field so we can match your payment."
+
 // nextAction is what the customer must do to finish an open payment.
 func (s *Service) nextAction(p store.Payment) api.NextAction {
 	if p.State != billing.PaymentAwaitingAction && p.State != billing.PaymentCreated {
@@ -52,7 +58,7 @@ func (s *Service) nextAction(p store.Payment) api.NextAction {
 		return api.NextAction{Type: api.ActionInstructions, Instructions: &api.BankInstructions{
 			BankName: b.BankName, BranchName: b.BranchName, AccountType: b.AccountType, AccountNumber: b.AccountNumber,
 			AccountHolder: b.AccountHolder, Amount: p.Amount, Reference: p.Reference,
-			Note: "Write the reference in the transfer's remitter name or memo field so we can match your payment. 振込名義の前に参照番号を入力してください。",
+			Note: words.Negotiate(p.Language).T(bankTransferNote),
 		}}
 	}
 	if p.CheckoutURL != "" { // a provider's hosted checkout
@@ -122,7 +128,7 @@ func (s *Service) Pay(tx *store.Tx, customerID, invoiceID string, in PayInput, o
 	case gateway.Local:
 		start = g.Begin(now)
 	}
-	p := store.Payment{ID: id, InvoiceID: inv.ID, CustomerID: customerID, Gateway: g.Info().ID,
+	p := store.Payment{ID: id, InvoiceID: inv.ID, CustomerID: customerID, Gateway: g.Info().ID, Language: inv.Language,
 		State: billing.PaymentAwaitingAction, Amount: inv.BalanceDue, Reference: start.Reference, CheckoutToken: start.CheckoutToken,
 		CheckoutURL: start.URL, ProviderSession: start.Session, CreatedAt: store.Time(now), UpdatedAt: store.Time(now)}
 	if start.ExpiresAt != nil {

@@ -27,13 +27,15 @@ type Payment struct {
 	ProviderCharge                     string // the provider's id of the money taken, once paid
 	Challenge                          bool   // the sandbox card asked for 3-D Secure
 	FailureReason                      string
-	RefundDue                          int64 // minor units it brought that are owed back (migration 0009)
+	RefundDue                          int64  // minor units it brought that are owed back (migration 0009)
+	Language                           string // its invoice's language, which its instructions are in (read, not stored)
 	CreatedAt, UpdatedAt               time.Time
 	ExpiresAt                          *time.Time
 }
 
 func (t *Tx) queryPayments(query string, args ...any) ([]Payment, error) {
-	rows, err := t.Query(`SELECT `+paymentColumns+` FROM payments `+query, args...)
+	rows, err := t.Query(`SELECT `+paymentColumns+`, (SELECT language FROM invoices WHERE invoices.id = payments.invoice_id)
+		FROM payments `+query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query payments: %w", err)
 	}
@@ -47,7 +49,7 @@ func (t *Tx) queryPayments(query string, args ...any) ([]Payment, error) {
 		var challenge int
 		var expires sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.InvoiceID, &p.CustomerID, &p.Gateway, &state, &amount, &cur, &ref, &token,
-			&challenge, &p.FailureReason, &created, &updated, &expires, &checkoutURL, &session, &charge, &p.RefundDue); err != nil {
+			&challenge, &p.FailureReason, &created, &updated, &expires, &checkoutURL, &session, &charge, &p.RefundDue, &p.Language); err != nil {
 			return nil, fmt.Errorf("scan payment: %w", err)
 		}
 		p.State, p.Amount = billing.PaymentState(state), billing.New(amount, billing.Currency(cur))

@@ -319,6 +319,8 @@ var ja = map[Text]string{
 	"queued":   "未処理",
 	"resolved": "処理済み",
 
+	"Write the reference in the transfer's remitter name or memo field so we can match your payment.": "振込名義の前に参照番号を入力してください。お支払いの照合に使います。",
+
 	// Ledger entries the server describes (rules.Entry.Phrase).
 	"Deposit via %s for %s":                     "%[2]s の入金（%[1]s）",
 	"Overpayment of %s credited to the account": "%s の過払い分をクレジットに追加",
