@@ -95,12 +95,13 @@ func (t *Tx) queryInvoices(query string, args ...any) ([]Invoice, error) {
 		return nil, fmt.Errorf("query lines: %w", err)
 	}
 	lrows.Close()
-	pays, err := t.queryPayments(`WHERE invoice_id IN `+in+` ORDER BY created_at, id`, ids...)
+	pays, err := t.queryPaymentsWith(noLanguage, `WHERE invoice_id IN `+in+` ORDER BY created_at, id`, ids...)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range pays {
 		inv := &out[index[p.InvoiceID]]
+		p.Language = inv.Language
 		inv.Attempts = append(inv.Attempts, p)
 	}
 	return out, nil

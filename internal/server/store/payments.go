@@ -33,9 +33,20 @@ type Payment struct {
 	ExpiresAt                          *time.Time
 }
 
+// The language of a payment's invoice, which queryPayments reads with it;
+// a reader that has the invoices at hand takes it from them (noLanguage)
+// instead of looking each one up again.
+const (
+	invoiceLanguage = `(SELECT language FROM invoices WHERE invoices.id = payments.invoice_id)`
+	noLanguage      = `''`
+)
+
 func (t *Tx) queryPayments(query string, args ...any) ([]Payment, error) {
-	rows, err := t.Query(`SELECT `+paymentColumns+`, (SELECT language FROM invoices WHERE invoices.id = payments.invoice_id)
-		FROM payments `+query, args...)
+	return t.queryPaymentsWith(invoiceLanguage, query, args...)
+}
+
+func (t *Tx) queryPaymentsWith(language, query string, args ...any) ([]Payment, error) {
+	rows, err := t.Query(`SELECT `+paymentColumns+`, `+language+` FROM payments `+query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query payments: %w", err)
 	}
