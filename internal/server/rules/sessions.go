@@ -56,6 +56,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	now := s.now()
 	e, ok := s.auth.get(hash, now)
 	if !ok {
+		gen := s.auth.generation()
 		var sess store.Session
 		err := s.read(ctx, func(tx *store.Tx) (err error) {
 			sess, e.p.User, err = tx.SessionByAccessHash(hash)
@@ -68,7 +69,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 			return Principal{}, err
 		}
 		e.p.SessionID, e.p.AccessExpires, e.family, e.cachedAt = sess.ID, sess.AccessExpires, sess.Family, now
-		s.auth.put(hash, e)
+		s.auth.put(hash, e, gen)
 	}
 	if !now.Before(e.p.AccessExpires) {
 		return Principal{}, problem.New(api.CodeTokenExpired, "The access token has expired; refresh it or sign in again.")
