@@ -147,7 +147,7 @@ func (s *Service) headroomFor(balance int64, amount billing.Money, field string)
 
 // DepositLine is the line of an add-funds invoice, in the customer's language.
 func DepositLine(locale string) string {
-	if strings.HasPrefix(locale, "ja") {
+	if words.ForLocale(locale) == words.Japanese {
 		return "アカウントクレジットのチャージ（前受金・不課税）"
 	}
 	return "Account credit deposit (prepayment, not taxable)"

@@ -58,7 +58,7 @@ func (s *Service) nextAction(p store.Payment) api.NextAction {
 		return api.NextAction{Type: api.ActionInstructions, Instructions: &api.BankInstructions{
 			BankName: b.BankName, BranchName: b.BranchName, AccountType: b.AccountType, AccountNumber: b.AccountNumber,
 			AccountHolder: b.AccountHolder, Amount: p.Amount, Reference: p.Reference,
-			Note: words.Negotiate(p.Language).T(bankTransferNote),
+			Note: words.ForLocale(p.Language).T(bankTransferNote),
 		}}
 	}
 	if p.CheckoutURL != "" { // a provider's hosted checkout

@@ -92,7 +92,7 @@ func checkoutLine(inv api.Invoice, locale string) string {
 	if inv.Kind == billing.KindAddFunds {
 		return DepositLine(locale) + " — " + inv.Number
 	}
-	if locale == "ja" {
+	if words.ForLocale(locale) == words.Japanese {
 		return "請求書 " + inv.Number
 	}
 	return "Invoice " + inv.Number

@@ -16,6 +16,7 @@ package words
 
 import (
 	"fmt"
+	"strings"
 
 	"golang.org/x/text/language"
 )
@@ -58,6 +59,15 @@ func Negotiate(acceptLanguage string) Lang {
 		return English
 	}
 	return Langs[i]
+}
+
+// ForLocale is the language of an account's locale (its invoices',
+// "ja" or "en"): what its documents are written in, whoever reads them.
+func ForLocale(locale string) Lang {
+	if strings.HasPrefix(locale, "ja") {
+		return Japanese
+	}
+	return English
 }
 
 // T is text in l.

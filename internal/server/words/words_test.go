@@ -61,3 +61,11 @@ func TestMsgIn(t *testing.T) {
 		t.Errorf("fallback: %q", got)
 	}
 }
+
+func TestForLocale(t *testing.T) {
+	for locale, want := range map[string]Lang{"ja": Japanese, "ja-JP": Japanese, "en": English, "en-GB": English, "": English, "fr": English} {
+		if got := ForLocale(locale); got != want {
+			t.Errorf("ForLocale(%q) = %s, want %s", locale, got, want)
+		}
+	}
+}
