@@ -219,8 +219,8 @@ func startDemoAsync(reset bool, log *slog.Logger, begin <-chan struct{}) <-chan 
 // else once the fonts have loaded. On two cores, running all three at once
 // slowed the window down by what they took from it: a first start (which
 // seeds the demo database, ~15 ms of CPU) showed its content after a median
-// of 112 ms from launch with the demo beside the fonts and 99 ms with it
-// after them; later starts 106 and 103 ms (ten starts each).
+// of 114 ms from launch with the demo beside the fonts and 104 ms with it
+// after them; later starts 104 and 101 ms (fifteen starts each).
 func startAfter(begin chan<- struct{}, fontsLoaded <-chan struct{}, cpus int) {
 	if cpus <= 2 {
 		<-fontsLoaded
