@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -298,4 +299,36 @@ func TestBankTransferNoteInInvoiceLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The demo's seeded deposits read in the request's language too, as the
+// deposits the server books when a payment arrives do.
+func TestDemoLedgerInRequestLanguage(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		if _, err := e.Server.SeedDemo(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		tok := e.SignIn(server.DemoCustomerJA, server.DemoPassword).AccessToken
+		for _, c := range []struct{ header, prefix, suffix string }{
+			{"ja", "INV-", " の入金（銀行振込）"},
+			{"en", "Deposit via Bank transfer for INV-", ""},
+		} {
+			var page api.LedgerPage
+			e.MustJSON(e.Do("GET", "/v1/ledger?limit=100", tok, nil, lang(c.header)), http.StatusOK, &page)
+			deposits := 0
+			for _, en := range page.Items {
+				if en.Kind != billing.LedgerDeposit {
+					continue
+				}
+				deposits++
+				if !strings.HasPrefix(en.Description, c.prefix) || !strings.HasSuffix(en.Description, c.suffix) {
+					t.Errorf("%s: the deposit of %s reads %q", c.header, en.Reference, en.Description)
+				}
+			}
+			if deposits == 0 {
+				t.Fatalf("%s: the demo ledger has no deposit", c.header)
+			}
+		}
+	})
 }

@@ -233,7 +233,7 @@ func (s seeder) deposit(tx *store.Tx, u api.User, at time.Time) error {
 	if gw == "bank_transfer" {
 		actor = Staff
 	}
-	_, err = s.rs.Book(tx, u.ID, rules.Entry{Kind: billing.LedgerDeposit, Amount: amount.Amount, Description: "Deposit via " + gw + " for " + inv.Number,
+	_, err = s.rs.Book(tx, u.ID, rules.Entry{Kind: billing.LedgerDeposit, Amount: amount.Amount, Phrase: s.rs.DepositVia(gw, inv.Number),
 		Reference: inv.Number, Actor: actor, InvoiceID: inv.ID, PaymentID: payment, At: when})
 	return err
 }

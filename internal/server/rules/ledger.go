@@ -79,10 +79,10 @@ const (
 // numbered number.
 func CreditApplied(number string) words.Msg { return words.M(phraseCreditApplied, number) }
 
-// depositVia is the description of a deposit through gateway id for the
+// DepositVia is the description of a deposit through gateway id for the
 // invoice numbered number: the gateway by its name, translated, where the
 // server knows it.
-func (s *Service) depositVia(id, number string) words.Msg {
+func (s *Service) DepositVia(id, number string) words.Msg {
 	if g, ok := s.cfg.Gateways.Lookup(id); ok {
 		return words.M(phraseDeposit, words.Text(g.Info().Name), number)
 	}

@@ -286,7 +286,7 @@ func (s *Service) receive(tx *store.Tx, pay store.Payment, actor string) error {
 		}
 	}
 	if credit > 0 {
-		phrase := s.depositVia(pay.Gateway, inv.Number)
+		phrase := s.DepositVia(pay.Gateway, inv.Number)
 		if inv.Kind != billing.KindAddFunds {
 			phrase = words.M(phraseOverpayment, inv.Number)
 		}
