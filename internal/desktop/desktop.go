@@ -81,7 +81,9 @@ func Run(o Options) error {
 	// window is built, and Fyne's loop, which draws and runs fyne.Do, starts
 	// only once fontsLoaded is closed.
 	fontsLoaded := ui.WarmFonts()
-	go startAfter(demoGo, fontsLoaded, runtime.NumCPU())
+	if o.Demo {
+		go startAfter(demoGo, fontsLoaded, runtime.NumCPU())
+	}
 
 	store := secrets.NewKeyring(secrets.KeyringOptions{Service: "billfold"})
 	profiles := secrets.NewProfiles(fa.Storage().RootURI().Path(), store)
