@@ -20,6 +20,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"billfold/api"
@@ -245,8 +246,19 @@ type Server struct {
 	rules   *rules.Service
 	hub     *events.Hub
 	handler *httpapi.Handler
-	stop    context.CancelFunc
+	// jobs are the background jobs New starts. Close stops their rounds
+	// and waits for the one running to finish rather than cancel it: a
+	// transaction whose context ends is rolled back by database/sql on a
+	// goroutine of its own, which would still hold a connection (and
+	// SQLite's WAL files) after Close returned. Only a job still running
+	// after closeGrace (a database that stopped answering) is cancelled.
+	jobs      sync.WaitGroup
+	endRounds context.CancelFunc
+	abortJobs context.CancelFunc
 }
+
+// closeGrace is how long Close lets a running background job finish.
+const closeGrace = 10 * time.Second
 
 // New opens the database (applying migrations) and builds the server.
 func New(ctx context.Context, opts Options) (*Server, error) {
@@ -300,32 +312,36 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 			Failures: auth.NewFailures(time.Hour, opts.Now),
 		},
 	})
-	jctx, stop := context.WithCancel(context.Background())
-	s.stop = stop
-	go s.every(jctx, time.Hour, "purge idempotency keys", s.handler.PurgeIdempotencyKeys)
+	rounds, endRounds := context.WithCancel(context.Background())
+	jobs, abortJobs := context.WithCancel(context.Background())
+	s.endRounds, s.abortJobs = endRounds, abortJobs
+	s.every(rounds, jobs, time.Hour, "purge idempotency keys", s.handler.PurgeIdempotencyKeys)
 	// Also at start: a server that stopped may have left callbacks owed.
-	go s.every(jctx, rules.CallbackRetryAfter, "retry sandbox callbacks", rs.RetryOwedCallbacks)
+	s.every(rounds, jobs, rules.CallbackRetryAfter, "retry sandbox callbacks", rs.RetryOwedCallbacks)
 	// Also at start: an upload that stopped may have left matched
 	// statement lines whose payments are not completed yet.
-	go s.every(jctx, rules.CallbackRetryAfter, "complete matched statement lines", rs.MatchPendingLines)
+	s.every(rounds, jobs, rules.CallbackRetryAfter, "complete matched statement lines", rs.MatchPendingLines)
 	return s, nil
 }
 
-// every runs job at once, then at each interval until ctx ends; in one
-// replica at a time (store.DB.Exclusive), the others skip that round.
-func (s *Server) every(ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := s.db.Exclusive(ctx, what, job); err != nil && ctx.Err() == nil {
-			s.log.Warn(what, "err", err)
+// every starts running job under ctx at once, then at each interval until
+// rounds ends; in one replica at a time (store.DB.Exclusive), the others
+// skip that round.
+func (s *Server) every(rounds, ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
+	s.jobs.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for rounds.Err() == nil {
+			if _, err := s.db.Exclusive(ctx, what, job); err != nil && ctx.Err() == nil {
+				s.log.Warn(what, "err", err)
+			}
+			select {
+			case <-rounds.Done():
+				return
+			case <-t.C:
+			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // Handler is the HTTP handler of the whole API, sandbox included.
@@ -347,9 +363,14 @@ func (s *Server) SignWebhook(body []byte) string {
 // DB exposes the store to in-module tests and tools.
 func (s *Server) DB() *store.DB { return s.db }
 
-// Close stops event streams and closes the database.
+// Close stops the background jobs (letting a running one finish) and the
+// event streams, and closes the database.
 func (s *Server) Close() error {
-	s.stop()
+	s.endRounds()
+	abort := time.AfterFunc(closeGrace, s.abortJobs)
+	s.jobs.Wait()
+	abort.Stop()
+	s.abortJobs()
 	s.hub.Close()
 	return s.db.Close()
 }

@@ -54,9 +54,13 @@ type DB struct {
 	// SQLite's busy handler sleeps and wrecks tail latency.
 	writes     chan *writeReq
 	writerDone chan struct{}
-	closeMu    sync.RWMutex
-	closed     bool
-	commits    atomic.Uint64 // write transactions committed, for the checkpointer
+	// checkpointed closes when the checkpointer has ended, which Close
+	// waits for: a checkpoint still running after Close would hold a
+	// connection, and SQLite's WAL and shared-memory files with it.
+	checkpointed chan struct{}
+	closeMu      sync.RWMutex
+	closed       bool
+	commits      atomic.Uint64 // write transactions committed, for the checkpointer
 	// stmts caches prepared statements per pool (SQLite only; pgx caches
 	// its own). Parsing SQL is a large share of a request in the pure-Go
 	// SQLite, and the server issues a small fixed set of queries.
@@ -142,6 +146,7 @@ func Open(ctx context.Context, b Backend) (*DB, error) {
 		return nil, err
 	}
 	if db.dialect == SQLite {
+		db.checkpointed = make(chan struct{})
 		go db.checkpointer()
 	}
 	if b.Listen != nil {
@@ -171,6 +176,9 @@ func (db *DB) Close() error {
 		}
 		db.closeMu.Unlock()
 		<-db.writerDone
+		if db.checkpointed != nil {
+			<-db.checkpointed
+		}
 	}
 	db.stmtMu.Lock()
 	for _, m := range db.stmts {

@@ -158,6 +158,7 @@ func callSafely(fn func(*Tx) error, t *Tx) (err error) {
 // every 10 ms 18 ms, and SQLite's default (checkpointing inside a commit)
 // far worse: small, frequent checkpoints keep each fsync short.
 func (db *DB) checkpointer() {
+	defer close(db.checkpointed)
 	t := time.NewTicker(25 * time.Millisecond)
 	defer t.Stop()
 	var checkpointed uint64
