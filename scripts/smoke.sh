@@ -11,7 +11,8 @@
 #     app's log lines, timestamped as they arrive); medians;
 #   memory: MEMRUNS (3) runs each of an account with 10,000 invoices
 #     (resident memory 6 s after they are on screen, and after scrolling
-#     through them) and of the floor; medians.
+#     through them) and of the floor; medians, and of each, medians of where
+#     it is (its executable, anonymous memory, the other files it maps).
 # With SMOKE_MEASURE=0 (make test) it measures nothing, and instead runs the
 # account with 10,000 invoices once as a check, and the demo once more with
 # the binary built with the race detector (the fonts load on a goroutine
@@ -57,6 +58,16 @@ wait_logged() {
 
 since() { echo "$1 - $started" | bc; }
 rss_mb() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+# rss_split pid: where its resident memory is, in MB: the pages of its own
+# executable, anonymous memory (the Go and C heaps, Mesa's and SQLite's
+# buffers, stacks) and the other files it maps (shared libraries, X shared
+# memory); from /proc/PID/smaps.
+rss_split() {
+  local exe; exe=$(readlink "/proc/$1/exe" 2>/dev/null) || { echo "? ? ?"; return; }
+  awk -v exe="$exe" '/^[0-9a-f]+-[0-9a-f]+ / {path = (NF >= 6 ? $6 : "")}
+    /^Rss:/ {if (path == exe) own += $2; else if (path == "" || path ~ /^\[/) anon += $2; else files += $2}
+    END {printf "%d %d %d\n", own/1024, anon/1024, files/1024}' "/proc/$1/smaps" 2>/dev/null || echo "? ? ?"
+}
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "?"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 crashed() { grep -q -E '^[0-9.]+ (panic:|fatal error:|WARNING: DATA RACE)' "$out/$1.log"; }
 
@@ -74,6 +85,7 @@ run_once() { # name language geometry [invoices]: prints the RSS in MB last
   local pid rss scrolled=""
   pid=$(pgrep -s "$app" -x "$(basename "${bin:-bin/billfold}")" || true)
   rss=$(rss_mb "$pid")
+  rss_split "$pid" >"$out/split-$name"
   DISPLAY="$display" import -window root "$out/$name.png"
   if [[ $invoices -gt 0 ]]; then # scroll through the list, then let the app settle again
     DISPLAY="$display" xdotool mousemove 700 400
@@ -122,7 +134,9 @@ floor() {
   [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
   if [[ $what == time ]]; then since "$(head -1 "$out/floor.maps")"; return; fi
   sleep 6
-  rss_mb "$(pgrep -s "$app" -x fynefloor)"
+  local pid; pid=$(pgrep -s "$app" -x fynefloor)
+  rss_split "$pid" >>"$out/split-floor"
+  rss_mb "$pid"
 }
 
 echo "smoke: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs, niceness ${SMOKE_NICE:-0}"
@@ -156,7 +170,7 @@ done
 echo "smoke start-up floor (median of $starts): a bare Fyne window mapped ${floor_map}s after exec; all runs in $out/times-*"
 
 memruns=${MEMRUNS:-3}
-: >"$out/rss-large"; : >"$out/rss-floor"
+: >"$out/rss-large"; : >"$out/rss-floor"; rm -f "$out"/split-*
 for i in $(seq "$memruns"); do
   run_once "large-$i" en 1280x800 10000 >>"$out/rss-large" # an account with 10,000 invoices
   floor rss >>"$out/rss-floor"
@@ -164,4 +178,11 @@ done
 large=$(median <"$out/rss-large")
 floor=$(median <"$out/rss-floor")
 echo "smoke memory (median of $memruns): Billfold with 10,000 invoices ${large} MB resident (runs: $(paste -sd' ' "$out/rss-large")), a bare Fyne window at 1280x800 ${floor} MB (runs: $(paste -sd' ' "$out/rss-floor")): floor + $((large - floor)) MB"
+# split_medians what: the medians of where the runs of what had their memory.
+split_medians() {
+  local col names=(its-executable anonymous other-files) parts=()
+  for col in 1 2 3; do parts+=("${names[col-1]} $(cat "$out"/split-$1* | cut -d' ' -f"$col" | median)"); done
+  echo "${parts[*]}"
+}
+echo "smoke memory by mapping (medians, MB): Billfold $(split_medians large); the floor $(split_medians floor)"
 echo "smoke: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs"
