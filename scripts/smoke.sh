@@ -134,7 +134,7 @@ floor() {
   [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
   if [[ $what == time ]]; then since "$(head -1 "$out/floor.maps")"; return; fi
   sleep 6
-  local pid; pid=$(pgrep -s "$app" -x fynefloor)
+  local pid; pid=$(pgrep -s "$app" -x fynefloor || true)
   rss_split "$pid" >>"$out/split-floor"
   rss_mb "$pid"
 }
