@@ -313,26 +313,26 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		},
 	})
 	rounds, endRounds := context.WithCancel(context.Background())
-	jobs, abortJobs := context.WithCancel(context.Background())
+	jobCtx, abortJobs := context.WithCancel(context.Background())
 	s.endRounds, s.abortJobs = endRounds, abortJobs
-	s.every(rounds, jobs, time.Hour, "purge idempotency keys", s.handler.PurgeIdempotencyKeys)
+	s.every(rounds, jobCtx, time.Hour, "purge idempotency keys", s.handler.PurgeIdempotencyKeys)
 	// Also at start: a server that stopped may have left callbacks owed.
-	s.every(rounds, jobs, rules.CallbackRetryAfter, "retry sandbox callbacks", rs.RetryOwedCallbacks)
+	s.every(rounds, jobCtx, rules.CallbackRetryAfter, "retry sandbox callbacks", rs.RetryOwedCallbacks)
 	// Also at start: an upload that stopped may have left matched
 	// statement lines whose payments are not completed yet.
-	s.every(rounds, jobs, rules.CallbackRetryAfter, "complete matched statement lines", rs.MatchPendingLines)
+	s.every(rounds, jobCtx, rules.CallbackRetryAfter, "complete matched statement lines", rs.MatchPendingLines)
 	return s, nil
 }
 
-// every starts running job under ctx at once, then at each interval until
-// rounds ends; in one replica at a time (store.DB.Exclusive), the others
-// skip that round.
-func (s *Server) every(rounds, ctx context.Context, interval time.Duration, what string, job func(context.Context) error) {
+// every starts running job under jobCtx at once, then at each interval
+// until rounds ends; in one replica at a time (store.DB.Exclusive), the
+// others skip that round.
+func (s *Server) every(rounds, jobCtx context.Context, interval time.Duration, what string, job func(context.Context) error) {
 	s.jobs.Go(func() {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for rounds.Err() == nil {
-			if _, err := s.db.Exclusive(ctx, what, job); err != nil && ctx.Err() == nil {
+			if _, err := s.db.Exclusive(jobCtx, what, job); err != nil && jobCtx.Err() == nil {
 				s.log.Warn(what, "err", err)
 			}
 			select {
