@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unique"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,34 +17,34 @@ import (
 	"billfold/billing"
 )
 
-// invoiceRow is what the table needs of an invoice, formatted once, so
-// drawing a cell only assigns strings. It keeps no lines, parties or
-// payments: an account may have 10,000 invoices, and the invoice screen
-// fetches the whole invoice when one is opened.
+// invoiceRow is what the table needs of an invoice. It keeps no lines,
+// parties or payments (the invoice screen fetches the whole invoice when
+// one is opened), and no text the row can be drawn from: the dates, the
+// total and the words are formatted when a cell is drawn. An account may
+// have 10,000 invoices, and each formatted text kept per row cost the list
+// ~0.2 MB of heap (rowWords says why the words are not looked up per cell).
+// The few distinct languages, kinds, statuses and currencies are shared by
+// all rows rather than each row keeping the copy the JSON decoder made.
 type invoiceRow struct {
-	id                               string
-	kind                             billing.InvoiceKind
-	language                         string // the invoice's, whose calendar its dates are in
-	state                            billing.InvoiceStatus
-	issuedAt, dueAt                  time.Time
-	amount                           billing.Money
-	number, issued, due, total, what string
-	status                           string
-	statusLook                       widget.Importance
-	overdue                          bool
+	id, number      string
+	language        string // the invoice's, whose calendar its dates are in
+	kind            billing.InvoiceKind
+	state           billing.InvoiceStatus
+	issuedAt, dueAt time.Time
+	amount          billing.Money
+	overdue         bool
 }
 
 func newInvoiceRow(inv *api.Invoice) *invoiceRow {
-	r := &invoiceRow{id: inv.ID, kind: inv.Kind, language: inv.Language, state: inv.Status, issuedAt: inv.IssuedAt, dueAt: inv.DueAt, amount: inv.Total,
-		number: inv.Number, issued: fmtInvoiceDate(inv.IssuedAt, inv.Language), due: fmtInvoiceDate(inv.DueAt, inv.Language),
-		total: billing.Format(inv.Total), overdue: inv.Overdue}
-	r.status, r.statusLook = statusBadge(inv.Status, inv.Overdue)
-	r.what = lang.L("Service")
-	if inv.Kind == billing.KindAddFunds {
-		r.what = lang.L("Add funds")
-	}
-	return r
+	return &invoiceRow{id: inv.ID, number: inv.Number, language: shared(inv.Language), kind: shared(inv.Kind), state: shared(inv.Status),
+		issuedAt: inv.IssuedAt.UTC(), dueAt: inv.DueAt.UTC(), overdue: inv.Overdue,
+		amount: billing.Money{Amount: inv.Total.Amount, Currency: shared(inv.Total.Currency)}}
 }
+
+// shared is s as a string all equal values share (an invoice's time zone,
+// kept per row as the decoder parsed it, is dropped the same way by UTC:
+// the dates are drawn in the invoice language's calendar anyway).
+func shared[S ~string](s S) S { return S(unique.Make(string(s)).Value()) }
 
 // preview is the invoice as far as the row knows it, for the invoice
 // screen to show while it fetches the rest.
@@ -55,15 +56,23 @@ func (r *invoiceRow) preview() api.Invoice {
 // statusBadge is how an invoice's status reads and stands out, in the
 // list and on the invoice screen: overdue outranks unpaid.
 func statusBadge(s billing.InvoiceStatus, overdue bool) (string, widget.Importance) {
+	if overdue {
+		return lang.L("Overdue"), statusLook(s, overdue)
+	}
+	return statusText(s), statusLook(s, overdue)
+}
+
+// statusLook is how a status stands out.
+func statusLook(s billing.InvoiceStatus, overdue bool) widget.Importance {
 	switch {
 	case overdue:
-		return lang.L("Overdue"), widget.DangerImportance
+		return widget.DangerImportance
 	case s == billing.InvoiceUnpaid:
-		return statusText(s), widget.WarningImportance
+		return widget.WarningImportance
 	case s == billing.InvoicePaid:
-		return statusText(s), widget.SuccessImportance
+		return widget.SuccessImportance
 	}
-	return statusText(s), widget.LowImportance
+	return widget.LowImportance
 }
 
 func statusText(s billing.InvoiceStatus) string {
@@ -103,6 +112,7 @@ type invoicesTab struct {
 	sortBy int
 	desc   bool
 	titles []string
+	words  rowWords
 	table  *columnTable
 	prefs  fyne.Preferences // the columns' widths
 	status *widget.Label
@@ -125,31 +135,70 @@ func (t *invoicesTab) focusTarget() fyne.Focusable { return t.table }
 // columns.
 const PrefInvoiceColumns = "columns.invoices"
 
+// rowWords are the list's words for kinds and statuses, looked up once
+// per list: sizing the columns reads every cell of 10,000 rows, and a
+// translation lookup per cell would take longer than the rest of it.
+type rowWords struct {
+	service, addFunds string
+	status            map[billing.InvoiceStatus]string
+	overdue           string
+}
+
+func newRowWords() rowWords {
+	w := rowWords{service: lang.L("Service"), addFunds: lang.L("Add funds"), overdue: lang.L("Overdue"),
+		status: map[billing.InvoiceStatus]string{}}
+	for _, s := range []billing.InvoiceStatus{billing.InvoiceDraft, billing.InvoiceUnpaid, billing.InvoicePaid,
+		billing.InvoiceCancelled, billing.InvoiceRefunded} {
+		w.status[s] = statusText(s)
+	}
+	return w
+}
+
+// statusOf is how the row's status reads (overdue outranks unpaid, as in
+// statusBadge).
+func (w *rowWords) statusOf(r *invoiceRow) string {
+	if r.overdue {
+		return w.overdue
+	}
+	if s, ok := w.status[r.state]; ok {
+		return s
+	}
+	return statusText(r.state)
+}
+
+func (w *rowWords) kindOf(r *invoiceRow) string {
+	if r.kind == billing.KindAddFunds {
+		return w.addFunds
+	}
+	return w.service
+}
+
 // cell is the row's text in column col.
-func (r *invoiceRow) cell(col int) string {
+func (w *rowWords) cell(r *invoiceRow, col int) string {
 	switch col {
 	case colNumber:
 		return r.number
 	case colIssued:
-		return r.issued
+		return fmtInvoiceDate(r.issuedAt, r.language)
 	case colDue:
-		return r.due
+		return fmtInvoiceDate(r.dueAt, r.language)
 	case colTotal:
-		return r.total
+		return billing.Format(r.amount)
 	case colStatus:
-		return r.status
+		return w.statusOf(r)
 	}
-	return r.what
+	return w.kindOf(r)
 }
 
 func (t *invoicesTab) build() {
+	t.words = newRowWords()
 	t.titles = []string{lang.L("Number"), lang.L("Date"), lang.L("Due"), lang.L("Total"), lang.L("Status"), lang.L("Type")}
 	t.table = newColumnTable(t.prefs, PrefInvoiceColumns, t.titles, colKind, func() int { return len(t.rows) },
 		func() fyne.CanvasObject { return widget.NewLabel("INV-2026-000000") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			r := t.rows[id.Row]
-			l.Text = r.cell(id.Col)
+			l.Text = t.words.cell(r, id.Col)
 			l.Alignment = fyne.TextAlignLeading
 			l.Importance = widget.MediumImportance
 			l.TextStyle = fyne.TextStyle{}
@@ -161,7 +210,7 @@ func (t *invoicesTab) build() {
 			case colTotal:
 				l.Alignment = fyne.TextAlignTrailing
 			case colStatus:
-				l.Importance = r.statusLook
+				l.Importance = statusLook(r.state, r.overdue)
 				l.TextStyle.Bold = true
 			}
 			l.Refresh()
@@ -241,14 +290,14 @@ func (t *invoicesTab) onSort(col int) {
 // onInvoices shows the account's list as it now is.
 func (t *invoicesTab) onInvoices(rows []*invoiceRow) {
 	t.all = rows
-	t.table.setContent(t.titles, len(rows), func(row, col int) string { return rows[row].cell(col) })
+	t.table.setContent(t.titles, len(rows), func(row, col int) string { return t.words.cell(rows[row], col) })
 	t.apply()
 }
 
 // apply filters and sorts; cheap enough on the UI goroutine for 10,000 rows
-// (see BenchmarkInvoiceRows), since the rows are already formatted.
+// (see BenchmarkInvoiceList10k).
 func (t *invoicesTab) apply() {
-	t.rows = sortRows(filterRows(t.all, t.filter), t.sortBy, t.desc)
+	t.rows = t.words.sortRows(filterRows(t.all, t.filter), t.sortBy, t.desc)
 	unpaid := 0
 	for _, r := range t.all {
 		if r.state == billing.InvoiceUnpaid {
@@ -272,7 +321,7 @@ func filterRows(all []*invoiceRow, status string) []*invoiceRow {
 	return out
 }
 
-func sortRows(rows []*invoiceRow, col int, desc bool) []*invoiceRow {
+func (w *rowWords) sortRows(rows []*invoiceRow, col int, desc bool) []*invoiceRow {
 	cmp := func(a, b *invoiceRow) int {
 		switch col {
 		case colNumber:
@@ -282,9 +331,9 @@ func sortRows(rows []*invoiceRow, col int, desc bool) []*invoiceRow {
 		case colTotal:
 			return compareInt(a.amount.Amount, b.amount.Amount)
 		case colStatus:
-			return strings.Compare(a.status, b.status)
+			return strings.Compare(w.statusOf(a), w.statusOf(b))
 		case colKind:
-			return strings.Compare(a.what, b.what)
+			return strings.Compare(w.kindOf(a), w.kindOf(b))
 		}
 		return a.issuedAt.Compare(b.issuedAt)
 	}

@@ -234,8 +234,9 @@ func TestDatesReadTheSameEverywhere(t *testing.T) {
 	f.rec.onUI(f.shell.acct.loadInvoices)
 	f.rec.wait(t, TaskInvoices, loaded)
 	f.rec.onUI(func() {
-		if r := f.shell.billing.invoices.rows[0]; r.issued != "6 Dec 2026" || r.due != "20 Dec 2026" {
-			t.Errorf("list: issued %q, due %q", r.issued, r.due)
+		tab := f.shell.billing.invoices
+		if r := tab.rows[0]; tab.words.cell(r, colIssued) != "6 Dec 2026" || tab.words.cell(r, colDue) != "20 Dec 2026" {
+			t.Errorf("list: issued %q, due %q", tab.words.cell(r, colIssued), tab.words.cell(r, colDue))
 		}
 	})
 	f.openInvoice(t, inv)
