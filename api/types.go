@@ -230,6 +230,36 @@ type InvoicePage struct {
 	NextCursor string    `json:"next_cursor,omitempty"`
 }
 
+// InvoiceSummary is an invoice as GET /v1/invoice-summaries lists it:
+// what a list of invoices shows, without the parties, lines, payments and
+// signature that make a full Invoice ten times the size and the server's
+// signing most of the cost of listing one.
+type InvoiceSummary struct {
+	ID         string                `json:"id"`
+	Number     string                `json:"number"`
+	Kind       billing.InvoiceKind   `json:"kind"`
+	Status     billing.InvoiceStatus `json:"status"`
+	Currency   billing.Currency      `json:"currency"`
+	IssuedAt   time.Time             `json:"issued_at"`
+	DueAt      time.Time             `json:"due_at"`
+	Overdue    bool                  `json:"overdue"`
+	Total      billing.Money         `json:"total"`
+	BalanceDue billing.Money         `json:"balance_due"`
+	Language   string                `json:"language"`
+}
+
+// Summary is the invoice as a list of invoices shows it.
+func (inv *Invoice) Summary() InvoiceSummary {
+	return InvoiceSummary{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, Currency: inv.Currency,
+		IssuedAt: inv.IssuedAt, DueAt: inv.DueAt, Overdue: inv.Overdue, Total: inv.Total, BalanceDue: inv.BalanceDue, Language: inv.Language}
+}
+
+// InvoiceSummaryPage is one page of GET /v1/invoice-summaries.
+type InvoiceSummaryPage struct {
+	Items      []InvoiceSummary `json:"items"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
 // PayRequest is POST /v1/invoices/{id}/payments.
 type PayRequest struct {
 	Gateway string `json:"gateway"`

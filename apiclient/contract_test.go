@@ -160,8 +160,20 @@ func TestCustomerContract(t *testing.T) {
 		if len(page.Items) != 2 || page.NextCursor == "" {
 			t.Fatalf("first page: %d items, cursor %q", len(page.Items), page.NextCursor)
 		}
-		if all := collect(t, c.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 2})); len(all) != total || total != 8 {
+		all := collect(t, c.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 2}))
+		if len(all) != total || total != 8 {
 			t.Fatalf("all invoices: %d, server has %d", len(all), total)
+		}
+		// The summaries are the same invoices, in order, each as its full
+		// invoice has it.
+		sums := collect(t, c.AllInvoiceSummaries(ctx, apiclient.InvoiceQuery{Limit: 3}))
+		if len(sums) != total {
+			t.Fatalf("all summaries: %d, server has %d", len(sums), total)
+		}
+		for i := range all {
+			if want := all[i].Summary(); sums[i] != want {
+				t.Fatalf("summary %d: %+v, want %+v", i, sums[i], want)
+			}
 		}
 		// The raw page holds the same invoices, each exactly as GET
 		// /v1/invoices/{id} sends it.

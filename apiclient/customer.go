@@ -97,6 +97,12 @@ func (c *Client) Invoices(ctx context.Context, q InvoiceQuery) (api.InvoicePage,
 	return fetch[api.InvoicePage](ctx, c, call{op: "list invoices", method: http.MethodGet, path: "/v1/invoices", query: q.values()})
 }
 
+// InvoiceSummaries returns one page of the customer's invoices as a list
+// shows them, newest first, paged and filtered like Invoices.
+func (c *Client) InvoiceSummaries(ctx context.Context, q InvoiceQuery) (api.InvoiceSummaryPage, error) {
+	return fetch[api.InvoiceSummaryPage](ctx, c, call{op: "list invoices", method: http.MethodGet, path: "/v1/invoice-summaries", query: q.values()})
+}
+
 // Invoice returns one invoice with its lines, tax breakdown and payments.
 func (c *Client) Invoice(ctx context.Context, id string) (api.Invoice, error) {
 	const op = "load invoice"

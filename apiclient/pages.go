@@ -23,6 +23,16 @@ func (c *Client) AllInvoices(ctx context.Context, q InvoiceQuery) iter.Seq2[api.
 	})
 }
 
+// AllInvoiceSummaries yields every invoice matching q as a list shows it,
+// like AllInvoices.
+func (c *Client) AllInvoiceSummaries(ctx context.Context, q InvoiceQuery) iter.Seq2[api.InvoiceSummary, error] {
+	return pages(q.Cursor, func(cursor string) ([]api.InvoiceSummary, string, error) {
+		q.Cursor = cursor
+		p, err := c.InvoiceSummaries(ctx, q)
+		return p.Items, p.NextCursor, err
+	})
+}
+
 // AllLedger yields every ledger entry, newest first, like AllInvoices.
 func (c *Client) AllLedger(ctx context.Context, q PageQuery) iter.Seq2[api.LedgerEntry, error] {
 	return pages(q.Cursor, func(cursor string) ([]api.LedgerEntry, string, error) {

@@ -134,7 +134,7 @@ func (a *account) loadInvoices() {
 	run(a.run, a.ctx, TaskInvoices, &a.invoicesGen, func(ctx context.Context) ([]*invoiceRow, error) {
 		defer func() { fetched = time.Now() }()
 		var rows []*invoiceRow
-		for inv, err := range a.backend.AllInvoices(ctx, apiclient.InvoiceQuery{Limit: 500}) {
+		for inv, err := range a.backend.AllInvoiceSummaries(ctx, apiclient.InvoiceQuery{Limit: 500}) {
 			if err != nil {
 				return rows, err
 			}
@@ -178,7 +178,8 @@ func (a *account) invoiceUpdated(inv api.Invoice) {
 // putRow puts an invoice's row into the list (fresher data for the list
 // only: the invoice screen fetched it itself).
 func (a *account) putRow(inv api.Invoice) {
-	row := newInvoiceRow(&inv)
+	sum := inv.Summary()
+	row := newInvoiceRow(&sum)
 	if i := slices.IndexFunc(a.invoices, func(r *invoiceRow) bool { return r.id == inv.ID }); i >= 0 {
 		a.invoices[i] = row
 	} else {

@@ -18,7 +18,7 @@ type Backend interface {
 	Config(ctx context.Context) (api.Config, error)
 	AddFunds(ctx context.Context, key apiclient.IdempotencyKey, req api.AddFundsRequest) (api.Invoice, error)
 	RedeemVoucher(ctx context.Context, key apiclient.IdempotencyKey, code string) (api.LedgerResult, error)
-	AllInvoices(ctx context.Context, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error]
+	AllInvoiceSummaries(ctx context.Context, q apiclient.InvoiceQuery) iter.Seq2[api.InvoiceSummary, error]
 	Invoice(ctx context.Context, id string) (api.Invoice, error)
 	Pay(ctx context.Context, key apiclient.IdempotencyKey, invoiceID string, req api.PayRequest) (api.Payment, error)
 	ApplyCredit(ctx context.Context, key apiclient.IdempotencyKey, invoiceID string, req api.ApplyCreditRequest) (api.ApplyCreditResult, error)

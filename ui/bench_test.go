@@ -13,21 +13,21 @@ import (
 	"billfold/billing"
 )
 
-func benchInvoices(n int) []api.Invoice {
-	out := make([]api.Invoice, n)
+func benchInvoices(n int) []api.InvoiceSummary {
+	out := make([]api.InvoiceSummary, n)
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for i := range out {
 		issued := start.Add(-time.Duration(i) * 6 * time.Hour)
 		total := billing.New(int64(3_000+i%700), billing.JPY)
-		out[i] = api.Invoice{ID: fmt.Sprintf("inv_%06d", i), Number: fmt.Sprintf("INV-2026-%06d", i), Kind: billing.KindService,
+		out[i] = api.InvoiceSummary{ID: fmt.Sprintf("inv_%06d", i), Number: fmt.Sprintf("INV-2026-%06d", i), Kind: billing.KindService,
 			Status:   []billing.InvoiceStatus{billing.InvoicePaid, billing.InvoiceUnpaid, billing.InvoiceCancelled}[i%3],
-			Currency: billing.JPY, IssuedAt: issued, DueAt: issued.AddDate(0, 0, 14), Total: total, BalanceDue: total}
+			Currency: billing.JPY, IssuedAt: issued, DueAt: issued.AddDate(0, 0, 14), Total: total, BalanceDue: total, Language: "ja"}
 	}
 	return out
 }
 
 // benchTab is an invoice table in a 1024×640 window and 10,000 invoices.
-func benchTab(b *testing.B) ([]api.Invoice, *invoicesTab) {
+func benchTab(b *testing.B) ([]api.InvoiceSummary, *invoicesTab) {
 	_ = LoadTranslations("en")
 	fa := test.NewTempApp(b)
 	tab := newInvoicesTab(&account{}, nil, fa.Preferences())

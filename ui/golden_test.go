@@ -47,7 +47,7 @@ func TestGoldenScreens(t *testing.T) {
 				}
 			}
 			var rows []*invoiceRow
-			for inv, err := range f.client.AllInvoices(ctx, apiclient.InvoiceQuery{}) {
+			for inv, err := range f.client.AllInvoiceSummaries(ctx, apiclient.InvoiceQuery{}) {
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -15,7 +15,7 @@ import (
 // decoder's language, kind, status and currency strings with every other
 // row instead of keeping its own.
 func TestInvoiceRowIsOneAllocation(t *testing.T) {
-	inv := api.Invoice{ID: "inv_1", Number: "INV-2026-000001", Kind: billing.KindService, Status: billing.InvoiceUnpaid,
+	inv := api.InvoiceSummary{ID: "inv_1", Number: "INV-2026-000001", Kind: billing.KindService, Status: billing.InvoiceUnpaid,
 		Language: "ja", IssuedAt: time.Now(), DueAt: time.Now(), Total: billing.New(3_000, billing.JPY)}
 	if n := testing.AllocsPerRun(100, func() { _ = newInvoiceRow(&inv) }); n != 1 {
 		t.Errorf("a row costs %v allocations, want 1", n)
@@ -32,7 +32,7 @@ func TestInvoiceRowCells(t *testing.T) {
 	}
 	issued := time.Date(2026, 12, 5, 16, 0, 0, 0, time.UTC) // 6 December in Japan
 	w := newRowWords()
-	r := newInvoiceRow(&api.Invoice{ID: "inv_1", Number: "INV-1", Kind: billing.KindAddFunds, Status: billing.InvoiceUnpaid,
+	r := newInvoiceRow(&api.InvoiceSummary{ID: "inv_1", Number: "INV-1", Kind: billing.KindAddFunds, Status: billing.InvoiceUnpaid,
 		Language: "ja", IssuedAt: issued, DueAt: issued.AddDate(0, 0, 14), Overdue: true, Total: billing.New(30_000, billing.JPY)})
 	want := []string{colNumber: "INV-1", colIssued: "6 Dec 2026", colDue: "20 Dec 2026", colTotal: "¥30,000", colStatus: "Overdue", colKind: "Add funds"}
 	for col, text := range want {
@@ -40,7 +40,7 @@ func TestInvoiceRowCells(t *testing.T) {
 			t.Errorf("column %d: %q, want %q", col, got, text)
 		}
 	}
-	paid := newInvoiceRow(&api.Invoice{ID: "inv_2", Kind: billing.KindService, Status: billing.InvoicePaid, Language: "en",
+	paid := newInvoiceRow(&api.InvoiceSummary{ID: "inv_2", Kind: billing.KindService, Status: billing.InvoicePaid, Language: "en",
 		Total: billing.New(500, billing.USD)})
 	if got := w.cell(paid, colTotal); got != "$5.00" {
 		t.Errorf("a USD total reads %q", got)

@@ -17,9 +17,9 @@ import (
 	"billfold/billing"
 )
 
-// invoiceRow is what the table needs of an invoice. It keeps no lines,
-// parties or payments (the invoice screen fetches the whole invoice when
-// one is opened), and no text the row can be drawn from: the dates, the
+// invoiceRow is what the table needs of an invoice, from its summary (the
+// invoice screen fetches the whole invoice when one is opened). It keeps
+// no text the row can be drawn from: the dates, the
 // total and the words are formatted when a cell is drawn. An account may
 // have 10,000 invoices, and each formatted text kept per row cost the list
 // ~0.2 MB of heap (rowWords says why the words are not looked up per cell).
@@ -35,7 +35,7 @@ type invoiceRow struct {
 	overdue         bool
 }
 
-func newInvoiceRow(inv *api.Invoice) *invoiceRow {
+func newInvoiceRow(inv *api.InvoiceSummary) *invoiceRow {
 	return &invoiceRow{id: inv.ID, number: inv.Number, language: shared(inv.Language), kind: shared(inv.Kind), state: shared(inv.Status),
 		issuedAt: inv.IssuedAt.UTC(), dueAt: inv.DueAt.UTC(), overdue: inv.Overdue,
 		amount: billing.Money{Amount: inv.Total.Amount, Currency: shared(inv.Total.Currency)}}

@@ -18,9 +18,9 @@ type listCounter struct {
 	lists atomic.Int32
 }
 
-func (b *listCounter) AllInvoices(ctx context.Context, q apiclient.InvoiceQuery) iter.Seq2[api.Invoice, error] {
+func (b *listCounter) AllInvoiceSummaries(ctx context.Context, q apiclient.InvoiceQuery) iter.Seq2[api.InvoiceSummary, error] {
 	b.lists.Add(1)
-	return b.Backend.AllInvoices(ctx, q)
+	return b.Backend.AllInvoiceSummaries(ctx, q)
 }
 
 // The main window fetches the invoice list once when it opens: the

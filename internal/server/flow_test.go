@@ -280,9 +280,19 @@ func TestInvoicePaginationAndFilter(t *testing.T) {
 		for pages := 0; ; pages++ {
 			var page api.InvoicePage
 			e.MustJSON(e.Do("GET", "/v1/invoices?limit=5&status=unpaid&cursor="+cursor, c.Token, nil, nil), 200, &page)
-			for _, inv := range page.Items {
+			// The summaries page the same way: the same invoices, each as
+			// its full invoice has it, and the same next page.
+			var sums api.InvoiceSummaryPage
+			e.MustJSON(e.Do("GET", "/v1/invoice-summaries?limit=5&status=unpaid&cursor="+cursor, c.Token, nil, nil), 200, &sums)
+			if len(sums.Items) != len(page.Items) || sums.NextCursor != page.NextCursor {
+				t.Fatalf("summaries: %d, next %q; invoices: %d, next %q", len(sums.Items), sums.NextCursor, len(page.Items), page.NextCursor)
+			}
+			for i, inv := range page.Items {
 				if seen[inv.ID] || (!last.IsZero() && inv.IssuedAt.After(last)) || inv.Status != billing.InvoiceUnpaid {
 					t.Fatalf("page order/duplicate at %s", inv.Number)
+				}
+				if want := inv.Summary(); sums.Items[i] != want {
+					t.Fatalf("summary %+v, want %+v", sums.Items[i], want)
 				}
 				seen[inv.ID], last = true, inv.IssuedAt
 			}
@@ -293,9 +303,20 @@ func TestInvoicePaginationAndFilter(t *testing.T) {
 		if len(seen) != 23 {
 			t.Fatalf("saw %d invoices, want 23", len(seen))
 		}
-		wantProblem(t, e.Do("GET", "/v1/invoices?status=bogus", c.Token, nil, nil), 400, api.CodeValidation)
-		wantProblem(t, e.Do("GET", "/v1/invoices?limit=0", c.Token, nil, nil), 400, api.CodeValidation)
-		wantProblem(t, e.Do("GET", "/v1/invoices?cursor=!!", c.Token, nil, nil), 400, api.CodeValidation)
+		for _, path := range []string{"/v1/invoices", "/v1/invoice-summaries"} {
+			wantProblem(t, e.Do("GET", path+"?status=bogus", c.Token, nil, nil), 400, api.CodeValidation)
+			wantProblem(t, e.Do("GET", path+"?limit=0", c.Token, nil, nil), 400, api.CodeValidation)
+			wantProblem(t, e.Do("GET", path+"?limit=501", c.Token, nil, nil), 400, api.CodeValidation)
+			wantProblem(t, e.Do("GET", path+"?cursor=!!", c.Token, nil, nil), 400, api.CodeValidation)
+		}
+		// Another customer's list is their own (empty); staff have their
+		// own endpoints.
+		var other api.InvoiceSummaryPage
+		e.MustJSON(e.Do("GET", "/v1/invoice-summaries?limit=500", e.NewCustomer(billing.JPY).Token, nil, nil), 200, &other)
+		if len(other.Items) != 0 {
+			t.Fatalf("another customer sees %d invoices", len(other.Items))
+		}
+		wantProblem(t, e.Do("GET", "/v1/invoice-summaries", e.NewStaff().Token, nil, nil), 403, api.CodeForbidden)
 	})
 }
 
@@ -416,6 +437,14 @@ func TestDemoData(t *testing.T) {
 			}
 			if len(page.Items) != want || !rates[10] || !rates[8] {
 				t.Fatalf("%s: %d invoices, rates %v", email, len(page.Items), rates)
+			}
+			// Overdue, paid, partly credited: each summary as its invoice.
+			var sums api.InvoiceSummaryPage
+			e.MustJSON(e.Do("GET", "/v1/invoice-summaries?limit=500", tok, nil, nil), 200, &sums)
+			for i, inv := range page.Items {
+				if i >= len(sums.Items) || sums.Items[i] != inv.Summary() {
+					t.Fatalf("%s: summary %d of %d differs from %+v", email, i, len(sums.Items), inv.Summary())
+				}
 			}
 			checkLedger(t, e, tok)
 			var res api.LedgerResult

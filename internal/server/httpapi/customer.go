@@ -29,6 +29,13 @@ func (h *Handler) handleListInvoices(w http.ResponseWriter, r *http.Request, p r
 	})
 }
 
+func (h *Handler) handleListInvoiceSummaries(w http.ResponseWriter, r *http.Request, p rules.Principal) {
+	status := statusFilter(r)
+	list(h, w, r, func(tx *store.Tx, page rules.Page) (api.InvoiceSummaryPage, error) {
+		return h.rules.ListInvoiceSummaries(tx, p.User.ID, status, page)
+	})
+}
+
 // statusFilter is the status= of an invoice list, "all" when absent; an
 // empty status= is passed on, for the rules to refuse.
 func statusFilter(r *http.Request) string {

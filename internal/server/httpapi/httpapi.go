@@ -93,6 +93,7 @@ func (h *Handler) routes() http.Handler {
 	mux.Handle("POST /v1/funds", h.customer(h.handleAddFunds))
 	mux.Handle("POST /v1/vouchers/redeem", h.customer(h.handleRedeem))
 	mux.Handle("GET /v1/invoices", h.customer(h.handleListInvoices))
+	mux.Handle("GET /v1/invoice-summaries", h.customer(h.handleListInvoiceSummaries))
 	mux.Handle("GET /v1/invoices/{id}", h.customer(h.handleGetInvoice))
 	mux.Handle("POST /v1/invoices/{id}/payments", h.customer(h.handlePay))
 	mux.Handle("POST /v1/invoices/{id}/apply-credit", h.customer(h.handleApplyCredit))

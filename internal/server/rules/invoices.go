@@ -16,8 +16,8 @@ import (
 // and next actions as of now.
 func (s *Service) invoiceView(inv store.Invoice) api.Invoice {
 	v := inv.Invoice
-	v.BalanceDue = billing.New(v.Total.Amount-v.CreditApplied.Amount-v.AmountPaid.Amount, v.Currency)
-	v.Overdue = v.Status == billing.InvoiceUnpaid && s.now().After(v.DueAt)
+	v.BalanceDue = balanceDue(v.Total.Amount, v.CreditApplied.Amount, v.AmountPaid.Amount, v.Currency)
+	v.Overdue = s.overdue(v.Status, v.DueAt)
 	v.TaxByRate = invoiceTotals(v.Lines, v.Currency).ByRate
 	v.Payments = make([]api.Payment, len(inv.Attempts))
 	for i, p := range inv.Attempts {
@@ -51,18 +51,20 @@ func (s *Service) Invoice(tx *store.Tx, customerID, id string) (api.Invoice, err
 	return s.invoiceView(inv), nil
 }
 
+// balanceDue is what is left to pay of an invoice's total.
+func balanceDue(total, creditApplied, amountPaid int64, c billing.Currency) billing.Money {
+	return billing.New(total-creditApplied-amountPaid, c)
+}
+
+// overdue tells whether an invoice in status, due at due, is overdue now.
+func (s *Service) overdue(status billing.InvoiceStatus, due time.Time) bool {
+	return status == billing.InvoiceUnpaid && s.now().After(due)
+}
+
 // ListInvoices is one page of the customer's invoices, newest first;
 // status is "all" or an invoice status.
 func (s *Service) ListInvoices(tx *store.Tx, customerID, status string, page Page) (api.InvoicePage, error) {
-	var filter billing.InvoiceStatus
-	switch st := billing.InvoiceStatus(status); {
-	case status == "all":
-	case st.Valid():
-		filter = st
-	default:
-		return api.InvoicePage{}, problem.InvalidField("status", "invalid", "must be one of draft, unpaid, paid, cancelled, refunded, all")
-	}
-	cursor, err := page.cursor()
+	filter, cursor, err := invoicePageQuery(status, page)
 	if err != nil {
 		return api.InvoicePage{}, err
 	}
@@ -75,6 +77,40 @@ func (s *Service) ListInvoices(tx *store.Tx, customerID, status string, page Pag
 		out.Items[i] = s.invoiceView(inv)
 	}
 	return out, nil
+}
+
+// ListInvoiceSummaries is ListInvoices as a list shows the invoices.
+func (s *Service) ListInvoiceSummaries(tx *store.Tx, customerID, status string, page Page) (api.InvoiceSummaryPage, error) {
+	filter, cursor, err := invoicePageQuery(status, page)
+	if err != nil {
+		return api.InvoiceSummaryPage{}, err
+	}
+	list, next, err := tx.InvoiceSummaryPage(customerID, filter, page.Limit, cursor)
+	if err != nil {
+		return api.InvoiceSummaryPage{}, pageError(err)
+	}
+	out := api.InvoiceSummaryPage{Items: make([]api.InvoiceSummary, len(list)), NextCursor: encodeCursor(next)}
+	for i, inv := range list {
+		out.Items[i] = api.InvoiceSummary{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, Currency: inv.Currency,
+			IssuedAt: inv.IssuedAt, DueAt: inv.DueAt, Overdue: s.overdue(inv.Status, inv.DueAt), Total: billing.New(inv.Total, inv.Currency),
+			BalanceDue: balanceDue(inv.Total, inv.CreditApplied, inv.AmountPaid, inv.Currency), Language: inv.Language}
+	}
+	return out, nil
+}
+
+// invoicePageQuery reads a page of invoices' status filter ("all" or an
+// invoice status) and cursor.
+func invoicePageQuery(status string, page Page) (billing.InvoiceStatus, string, error) {
+	var filter billing.InvoiceStatus
+	switch st := billing.InvoiceStatus(status); {
+	case status == "all":
+	case st.Valid():
+		filter = st
+	default:
+		return "", "", problem.InvalidField("status", "invalid", "must be one of draft, unpaid, paid, cancelled, refunded, all")
+	}
+	cursor, err := page.cursor()
+	return filter, cursor, err
 }
 
 // NewInvoice is an invoice to issue.

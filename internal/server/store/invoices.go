@@ -155,8 +155,73 @@ func (t *Tx) UnpaidInvoices(customerID string, now time.Time) (Unpaid, error) {
 
 // InvoicePage pages through the customer's invoices, newest first, in
 // status ("" for every status). cursor is "" for the first page, else a
-// NextCursor this method returned.
+// NextCursor this method or InvoiceSummaryPage returned.
 func (t *Tx) InvoicePage(customerID string, status billing.InvoiceStatus, limit int, cursor string) ([]Invoice, string, error) {
+	where, args, err := invoicePageWhere(customerID, status, limit, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	list, err := t.queryInvoices(where, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	list, last := trimPage(list, limit)
+	if last == nil {
+		return list, "", nil
+	}
+	return list, invoiceCursor(last.IssuedAt, last.ID), nil
+}
+
+// InvoiceSummary is what a list shows of an invoice, as stored: the rules
+// derive its balance due and whether it is overdue.
+type InvoiceSummary struct {
+	ID, Number, Language             string
+	Kind                             billing.InvoiceKind
+	Status                           billing.InvoiceStatus
+	Currency                         billing.Currency
+	IssuedAt, DueAt                  time.Time
+	Total, CreditApplied, AmountPaid int64
+}
+
+// InvoiceSummaryPage is InvoicePage without the parties, lines and
+// payments: one query of the invoices table.
+func (t *Tx) InvoiceSummaryPage(customerID string, status billing.InvoiceStatus, limit int, cursor string) ([]InvoiceSummary, string, error) {
+	where, args, err := invoicePageWhere(customerID, status, limit, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := t.Query(`SELECT id, number, kind, status, currency, issued_at, due_at, total, credit_applied, amount_paid, language
+		FROM invoices `+where, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("query invoice summaries: %w", err)
+	}
+	defer rows.Close()
+	list := []InvoiceSummary{}
+	for rows.Next() {
+		var s InvoiceSummary
+		var kind, status, cur string
+		var issued, due int64
+		if err := rows.Scan(&s.ID, &s.Number, &kind, &status, &cur, &issued, &due, &s.Total, &s.CreditApplied, &s.AmountPaid, &s.Language); err != nil {
+			return nil, "", fmt.Errorf("scan invoice summary: %w", err)
+		}
+		s.Kind, s.Status, s.Currency = billing.InvoiceKind(kind), billing.InvoiceStatus(status), billing.Currency(cur)
+		s.IssuedAt, s.DueAt = fromMicro(issued), fromMicro(due)
+		list = append(list, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("query invoice summaries: %w", err)
+	}
+	list, last := trimPage(list, limit)
+	if last == nil {
+		return list, "", nil
+	}
+	return list, invoiceCursor(last.IssuedAt, last.ID), nil
+}
+
+// invoicePageWhere is the WHERE, ORDER BY and LIMIT of a page of the
+// customer's invoices (one more than limit, to tell whether another page
+// follows), with its arguments.
+func invoicePageWhere(customerID string, status billing.InvoiceStatus, limit int, cursor string) (string, []any, error) {
 	where := `WHERE customer_id = ?`
 	args := []any{customerID}
 	if status != "" {
@@ -167,21 +232,19 @@ func (t *Tx) InvoicePage(customerID string, status billing.InvoiceStatus, limit 
 		ts, id, ok := strings.Cut(cursor, ":")
 		issued, err := strconv.ParseInt(ts, 10, 64)
 		if !ok || err != nil {
-			return nil, "", ErrBadCursor
+			return "", nil, ErrBadCursor
 		}
 		// Keyset pagination: stable while new invoices arrive.
 		where += ` AND (issued_at < ? OR (issued_at = ? AND id < ?))`
 		args = append(args, issued, issued, id)
 	}
-	list, err := t.queryInvoices(where+` ORDER BY issued_at DESC, id DESC LIMIT ?`, append(args, limit+1)...)
-	if err != nil {
-		return nil, "", err
-	}
-	list, last := trimPage(list, limit)
-	if last == nil {
-		return list, "", nil
-	}
-	return list, strconv.FormatInt(micro(last.IssuedAt), 10) + ":" + last.ID, nil
+	return where + ` ORDER BY issued_at DESC, id DESC LIMIT ?`, append(args, limit+1), nil
+}
+
+// invoiceCursor is the cursor of the page after the invoice issued at
+// issued with id.
+func invoiceCursor(issued time.Time, id string) string {
+	return strconv.FormatInt(micro(issued), 10) + ":" + id
 }
 
 // InsertInvoice writes a new invoice and its lines. Its amounts paid and
