@@ -186,14 +186,14 @@ func measureColumns(titles []string, rows int, cell func(row, col int) string, e
 		measure(col, title, fyne.TextStyle{Bold: true}, extra)
 	}
 	longest := make([]string, len(titles))
+	longestRunes := make([]int, len(titles))
 	for i := range rows {
 		for col := range titles {
 			text := cell(i, col)
-			switch {
-			case i < measuredRows:
+			if i < measuredRows {
 				measure(col, text, fyne.TextStyle{}, 0)
-			case utf8.RuneCountInString(text) > utf8.RuneCountInString(longest[col]):
-				longest[col] = text
+			} else if n := utf8.RuneCountInString(text); n > longestRunes[col] {
+				longest[col], longestRunes[col] = text, n
 			}
 		}
 	}

@@ -12,17 +12,27 @@ import (
 // ("5 Dec 2026", "2026年12月5日"): lists, the invoice screen, payment
 // attempts, the archive and the ledger all go through these.
 
+// dateLayout is the UI language's layout of a day. A list formatting
+// thousands of dates looks it up once (a translation lookup costs more
+// than the formatting).
+func dateLayout() string { return lang.X("date-format", "2006-01-02") }
+
 // fmtDate is the day of a moment (a payment, a ledger entry) where the
 // user is.
 func fmtDate(t time.Time) string {
-	return t.Local().Format(lang.X("date-format", "2006-01-02"))
+	return t.Local().Format(dateLayout())
 }
 
 // fmtInvoiceDate is a calendar date of an invoice in language (issued,
 // due, paid): the day printed on the document, as the PDF and the archive
 // have it, wherever the user is.
 func fmtInvoiceDate(t time.Time, language string) string {
-	return t.In(billing.CalendarZone(language)).Format(lang.X("date-format", "2006-01-02"))
+	return fmtInvoiceDateAs(dateLayout(), t, language)
+}
+
+// fmtInvoiceDateAs is fmtInvoiceDate with the layout looked up already.
+func fmtInvoiceDateAs(layout string, t time.Time, language string) string {
+	return t.In(billing.CalendarZone(language)).Format(layout)
 }
 
 // fmtDateTime is a day and the time of day.

@@ -135,18 +135,20 @@ func (t *invoicesTab) focusTarget() fyne.Focusable { return t.table }
 // columns.
 const PrefInvoiceColumns = "columns.invoices"
 
-// rowWords are the list's words for kinds and statuses, looked up once
-// per list: sizing the columns reads every cell of 10,000 rows, and a
-// translation lookup per cell would take longer than the rest of it.
+// rowWords are the list's words for kinds and statuses and its date
+// layout, looked up once per list: sizing the columns reads every cell of
+// 10,000 rows, and a translation lookup per cell would take longer than
+// the rest of it.
 type rowWords struct {
 	service, addFunds string
 	status            map[billing.InvoiceStatus]string
 	overdue           string
+	dateLayout        string
 }
 
 func newRowWords() rowWords {
 	w := rowWords{service: lang.L("Service"), addFunds: lang.L("Add funds"), overdue: lang.L("Overdue"),
-		status: map[billing.InvoiceStatus]string{}}
+		status: map[billing.InvoiceStatus]string{}, dateLayout: dateLayout()}
 	for _, s := range []billing.InvoiceStatus{billing.InvoiceDraft, billing.InvoiceUnpaid, billing.InvoicePaid,
 		billing.InvoiceCancelled, billing.InvoiceRefunded} {
 		w.status[s] = statusText(s)
@@ -179,9 +181,9 @@ func (w *rowWords) cell(r *invoiceRow, col int) string {
 	case colNumber:
 		return r.number
 	case colIssued:
-		return fmtInvoiceDate(r.issuedAt, r.language)
+		return fmtInvoiceDateAs(w.dateLayout, r.issuedAt, r.language)
 	case colDue:
-		return fmtInvoiceDate(r.dueAt, r.language)
+		return fmtInvoiceDateAs(w.dateLayout, r.dueAt, r.language)
 	case colTotal:
 		return billing.Format(r.amount)
 	case colStatus:
