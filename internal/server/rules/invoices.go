@@ -64,38 +64,45 @@ func (s *Service) overdue(status billing.InvoiceStatus, due time.Time) bool {
 // ListInvoices is one page of the customer's invoices, newest first;
 // status is "all" or an invoice status.
 func (s *Service) ListInvoices(tx *store.Tx, customerID, status string, page Page) (api.InvoicePage, error) {
-	filter, cursor, err := invoicePageQuery(status, page)
-	if err != nil {
-		return api.InvoicePage{}, err
-	}
-	list, next, err := tx.InvoicePage(customerID, filter, page.Limit, cursor)
-	if err != nil {
-		return api.InvoicePage{}, pageError(err)
-	}
-	out := api.InvoicePage{Items: make([]api.Invoice, len(list)), NextCursor: encodeCursor(next)}
-	for i, inv := range list {
-		out.Items[i] = s.invoiceView(inv)
-	}
-	return out, nil
+	items, next, err := invoicePage(status, page, func(filter billing.InvoiceStatus, cursor string) ([]store.Invoice, string, error) {
+		return tx.InvoicePage(customerID, filter, page.Limit, cursor)
+	}, s.invoiceView)
+	return api.InvoicePage{Items: items, NextCursor: next}, err
 }
 
 // ListInvoiceSummaries is ListInvoices as a list shows the invoices.
 func (s *Service) ListInvoiceSummaries(tx *store.Tx, customerID, status string, page Page) (api.InvoiceSummaryPage, error) {
+	items, next, err := invoicePage(status, page, func(filter billing.InvoiceStatus, cursor string) ([]store.InvoiceSummary, string, error) {
+		return tx.InvoiceSummaryPage(customerID, filter, page.Limit, cursor)
+	}, s.summaryView)
+	return api.InvoiceSummaryPage{Items: items, NextCursor: next}, err
+}
+
+// summaryView is a stored invoice summary as the API shows it.
+func (s *Service) summaryView(inv store.InvoiceSummary) api.InvoiceSummary {
+	return api.InvoiceSummary{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, Currency: inv.Currency,
+		IssuedAt: inv.IssuedAt, DueAt: inv.DueAt, Overdue: s.overdue(inv.Status, inv.DueAt), Total: billing.New(inv.Total, inv.Currency),
+		BalanceDue: balanceDue(inv.Total, inv.CreditApplied, inv.AmountPaid, inv.Currency), Language: inv.Language}
+}
+
+// invoicePage reads one page of invoices in status ("all" or an invoice
+// status) with read and shows each with view; next is the next page's
+// cursor, "" on the last page.
+func invoicePage[S, V any](status string, page Page, read func(billing.InvoiceStatus, string) ([]S, string, error),
+	view func(S) V) (items []V, next string, err error) {
 	filter, cursor, err := invoicePageQuery(status, page)
 	if err != nil {
-		return api.InvoiceSummaryPage{}, err
+		return nil, "", err
 	}
-	list, next, err := tx.InvoiceSummaryPage(customerID, filter, page.Limit, cursor)
+	list, after, err := read(filter, cursor)
 	if err != nil {
-		return api.InvoiceSummaryPage{}, pageError(err)
+		return nil, "", pageError(err)
 	}
-	out := api.InvoiceSummaryPage{Items: make([]api.InvoiceSummary, len(list)), NextCursor: encodeCursor(next)}
+	items = make([]V, len(list))
 	for i, inv := range list {
-		out.Items[i] = api.InvoiceSummary{ID: inv.ID, Number: inv.Number, Kind: inv.Kind, Status: inv.Status, Currency: inv.Currency,
-			IssuedAt: inv.IssuedAt, DueAt: inv.DueAt, Overdue: s.overdue(inv.Status, inv.DueAt), Total: billing.New(inv.Total, inv.Currency),
-			BalanceDue: balanceDue(inv.Total, inv.CreditApplied, inv.AmountPaid, inv.Currency), Language: inv.Language}
+		items[i] = view(inv)
 	}
-	return out, nil
+	return items, encodeCursor(after), nil
 }
 
 // invoicePageQuery reads a page of invoices' status filter ("all" or an
