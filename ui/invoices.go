@@ -19,12 +19,12 @@ import (
 
 // invoiceRow is what the table needs of an invoice, from its summary (the
 // invoice screen fetches the whole invoice when one is opened). It keeps
-// no text the row can be drawn from: the dates, the
-// total and the words are formatted when a cell is drawn. An account may
-// have 10,000 invoices, and each formatted text kept per row cost the list
-// ~0.2 MB of heap (rowWords says why the words are not looked up per cell).
-// The few distinct languages, kinds, statuses and currencies are shared by
-// all rows rather than each row keeping the copy the JSON decoder made.
+// no text that can be made from the rest: the dates, the total and the
+// words are formatted when a cell is drawn (rowWords says why the words
+// are looked up once per list). An account may have 10,000 invoices, and
+// each text a row kept cost ~0.3 MB of heap per 10,000. The few distinct
+// languages, kinds, statuses and currencies are shared by all rows rather
+// than each row keeping the copy the JSON decoder made.
 type invoiceRow struct {
 	id, number      string
 	language        string // the invoice's, whose calendar its dates are in
