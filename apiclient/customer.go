@@ -100,7 +100,7 @@ func (c *Client) Invoices(ctx context.Context, q InvoiceQuery) (api.InvoicePage,
 // InvoiceSummaries returns one page of the customer's invoices as a list
 // shows them, newest first, paged and filtered like Invoices.
 func (c *Client) InvoiceSummaries(ctx context.Context, q InvoiceQuery) (api.InvoiceSummaryPage, error) {
-	return fetch[api.InvoiceSummaryPage](ctx, c, call{op: "list invoices", method: http.MethodGet, path: "/v1/invoice-summaries", query: q.values()})
+	return fetch[api.InvoiceSummaryPage](ctx, c, call{op: "list invoice summaries", method: http.MethodGet, path: "/v1/invoice-summaries", query: q.values()})
 }
 
 // Invoice returns one invoice with its lines, tax breakdown and payments.

@@ -96,7 +96,7 @@ run_once() { # name language geometry [invoices]: prints the RSS in MB last
   if ! kill -0 "$pid" 2>/dev/null; then echo "smoke $name: the app crashed" >&2; cat "$out/$name.log" >&2; return 1; fi
   stop_app
   if crashed "$name"; then echo "smoke $name: crash in log" >&2; cat "$out/$name.log" >&2; return 1; fi
-  echo "smoke $name: $(grep -o -m1 'rows=[0-9]* fetch_and_format_ms=[0-9]* shown_ms=[0-9]*' "$out/$name.log"); RSS ${rss} MB${scrolled}; screenshot $out/$name.png" >&2
+  echo "smoke $name: $(grep -o -m1 'rows=[0-9]* fetch_ms=[0-9]* shown_ms=[0-9]*' "$out/$name.log"); RSS ${rss} MB${scrolled}; screenshot $out/$name.png" >&2
   echo "$rss"
 }
 

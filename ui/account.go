@@ -125,8 +125,9 @@ func (a *account) setLink(l link) {
 	a.linkChanged.emit(l)
 }
 
-// loadInvoices fetches every invoice (all pages) and formats the rows off
-// the UI goroutine; the screens only swap in the result.
+// loadInvoices fetches every invoice's summary (all pages) and makes the
+// rows off the UI goroutine; the screens swap in the result, and format a
+// row's texts when they draw it.
 func (a *account) loadInvoices() {
 	a.invoicesLoading = true
 	started := time.Now()
@@ -148,7 +149,7 @@ func (a *account) loadInvoices() {
 			return
 		}
 		a.setInvoices(rows)
-		a.log.Info("invoice list loaded", "rows", len(rows), "fetch_and_format_ms", fetched.Sub(started).Milliseconds(),
+		a.log.Info("invoice list loaded", "rows", len(rows), "fetch_ms", fetched.Sub(started).Milliseconds(),
 			"shown_ms", time.Since(fetched).Milliseconds())
 	})
 }
@@ -192,7 +193,7 @@ func (a *account) putRow(inv api.Invoice) {
 func (a *account) kindOf(id string) billing.InvoiceKind {
 	for _, r := range a.invoices {
 		if r.id == id {
-			return r.kind
+			return r.kind.Value()
 		}
 	}
 	return ""

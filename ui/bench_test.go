@@ -38,7 +38,8 @@ func benchTab(b *testing.B) ([]api.InvoiceSummary, *invoicesTab) {
 }
 
 // BenchmarkInvoiceList10k: from 10,000 invoices as received to the table
-// showing them (format rows, filter, sort, refresh the visible cells).
+// showing them (make the rows, size the columns, filter, sort, refresh the
+// visible cells).
 // Target: under 300 ms.
 func BenchmarkInvoiceList10k(b *testing.B) {
 	invs, tab := benchTab(b)

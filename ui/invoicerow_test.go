@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
+	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"fyne.io/fyne/v2/test"
 
@@ -11,14 +15,37 @@ import (
 )
 
 // A listed invoice costs one allocation, its row: the dates, the total and
-// the words are formatted when a cell is drawn, and the row shares the
-// decoder's language, kind, status and currency strings with every other
-// row instead of keeping its own.
+// the words are formatted when a cell is drawn, and the row's language,
+// kind, status and currency are handles to copies all rows share.
 func TestInvoiceRowIsOneAllocation(t *testing.T) {
 	inv := api.InvoiceSummary{ID: "inv_1", Number: "INV-2026-000001", Kind: billing.KindService, Status: billing.InvoiceUnpaid,
 		Language: "ja", IssuedAt: time.Now(), DueAt: time.Now(), Total: billing.New(3_000, billing.JPY)}
+	listed := newInvoiceRow(&inv) // the shared copies live while a row holds them
 	if n := testing.AllocsPerRun(100, func() { _ = newInvoiceRow(&inv) }); n != 1 {
 		t.Errorf("a row costs %v allocations, want 1", n)
+	}
+	runtime.KeepAlive(listed)
+}
+
+// Two invoices decoded apart (each with its own copies of the strings)
+// make rows that share one copy of each.
+func TestInvoiceRowsShareTheirWords(t *testing.T) {
+	const doc = `{"id":"inv_%d","number":"INV-%d","kind":"add_funds","status":"unpaid","currency":"EUR","issued_at":"2026-12-05T16:00:00Z",
+		"due_at":"2026-12-19T16:00:00Z","overdue":false,"total":{"amount":1000,"currency":"EUR"},"balance_due":{"amount":1000,"currency":"EUR"},"language":"en"}`
+	var rows [2]*invoiceRow
+	for i := range rows {
+		var inv api.InvoiceSummary
+		if err := json.Unmarshal(fmt.Appendf(nil, doc, i, i), &inv); err != nil {
+			t.Fatal(err)
+		}
+		rows[i] = newInvoiceRow(&inv)
+	}
+	a, b := rows[0], rows[1]
+	if a.language != b.language || a.kind != b.kind || a.state != b.state || a.currency != b.currency {
+		t.Errorf("two rows keep copies of their own: %+v, %+v", a, b)
+	}
+	if unsafe.StringData(a.language.Value()) != unsafe.StringData(b.language.Value()) {
+		t.Error("the rows' languages are two strings")
 	}
 }
 
@@ -51,5 +78,10 @@ func TestInvoiceRowCells(t *testing.T) {
 	}
 	if rows = w.sortRows(rows, colKind, true); rows[0] != paid { // "Service" after "Add funds"
 		t.Errorf("sorted by kind, descending: %q first", w.kindOf(rows[0]))
+	}
+	// By the words shown, not by the kinds' codes (add_funds, service).
+	w.addFunds, w.service = "Zahlung", "Abo"
+	if rows = w.sortRows(rows, colKind, false); rows[0] != paid {
+		t.Errorf("sorted by kind: %q first", w.kindOf(rows[0]))
 	}
 }

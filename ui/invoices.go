@@ -22,35 +22,40 @@ import (
 // no text that can be made from the rest: the dates, the total and the
 // words are formatted when a cell is drawn (rowWords says why the words
 // are looked up once per list). An account may have 10,000 invoices, and
-// each text a row kept cost ~0.3 MB of heap per 10,000. The few distinct
-// languages, kinds, statuses and currencies are shared by all rows rather
-// than each row keeping the copy the JSON decoder made.
+// each text a row kept cost ~0.3 MB of heap per 10,000. Its language,
+// kind, status and currency, a few distinct values over all the rows, are
+// handles to one shared copy of each (8 bytes, against a string's 16 and
+// the copy the JSON decoder made for every invoice); the time zone the
+// decoder gave each date is dropped the same way (the dates are drawn in
+// the invoice language's calendar).
 type invoiceRow struct {
 	id, number      string
-	language        string // the invoice's, whose calendar its dates are in
-	kind            billing.InvoiceKind
-	state           billing.InvoiceStatus
+	language        unique.Handle[string] // the invoice's, whose calendar its dates are in
+	kind            unique.Handle[billing.InvoiceKind]
+	state           unique.Handle[billing.InvoiceStatus]
+	currency        unique.Handle[billing.Currency]
 	issuedAt, dueAt time.Time
-	amount          billing.Money
+	total           int64 // in currency's minor units
 	overdue         bool
 }
 
 func newInvoiceRow(inv *api.InvoiceSummary) *invoiceRow {
-	return &invoiceRow{id: inv.ID, number: inv.Number, language: shared(inv.Language), kind: shared(inv.Kind), state: shared(inv.Status),
-		issuedAt: inv.IssuedAt.UTC(), dueAt: inv.DueAt.UTC(), overdue: inv.Overdue,
-		amount: billing.Money{Amount: inv.Total.Amount, Currency: shared(inv.Total.Currency)}}
+	return &invoiceRow{id: inv.ID, number: inv.Number, language: unique.Make(inv.Language), kind: unique.Make(inv.Kind),
+		state: unique.Make(inv.Status), currency: unique.Make(inv.Total.Currency), issuedAt: inv.IssuedAt.UTC(), dueAt: inv.DueAt.UTC(),
+		total: inv.Total.Amount, overdue: inv.Overdue}
 }
 
-// shared is s as a string all equal values share (an invoice's time zone,
-// kept per row as the decoder parsed it, is dropped the same way by UTC:
-// the dates are drawn in the invoice language's calendar anyway).
-func shared[S ~string](s S) S { return S(unique.Make(string(s)).Value()) }
+func (r *invoiceRow) status() billing.InvoiceStatus { return r.state.Value() }
+
+func (r *invoiceRow) amount() billing.Money {
+	return billing.Money{Amount: r.total, Currency: r.currency.Value()}
+}
 
 // preview is the invoice as far as the row knows it, for the invoice
 // screen to show while it fetches the rest.
 func (r *invoiceRow) preview() api.Invoice {
-	return api.Invoice{ID: r.id, Number: r.number, Kind: r.kind, Language: r.language, Status: r.state, Currency: r.amount.Currency,
-		IssuedAt: r.issuedAt, DueAt: r.dueAt, Overdue: r.overdue, Total: r.amount}
+	return api.Invoice{ID: r.id, Number: r.number, Kind: r.kind.Value(), Language: r.language.Value(), Status: r.status(),
+		Currency: r.currency.Value(), IssuedAt: r.issuedAt, DueAt: r.dueAt, Overdue: r.overdue, Total: r.amount()}
 }
 
 // statusBadge is how an invoice's status reads and stands out, in the
@@ -162,14 +167,14 @@ func (w *rowWords) statusOf(r *invoiceRow) string {
 	if r.overdue {
 		return w.overdue
 	}
-	if s, ok := w.status[r.state]; ok {
+	if s, ok := w.status[r.status()]; ok {
 		return s
 	}
-	return statusText(r.state)
+	return statusText(r.status())
 }
 
 func (w *rowWords) kindOf(r *invoiceRow) string {
-	if r.kind == billing.KindAddFunds {
+	if r.kind.Value() == billing.KindAddFunds {
 		return w.addFunds
 	}
 	return w.service
@@ -181,11 +186,11 @@ func (w *rowWords) cell(r *invoiceRow, col int) string {
 	case colNumber:
 		return r.number
 	case colIssued:
-		return fmtInvoiceDateAs(w.dateLayout, r.issuedAt, r.language)
+		return fmtInvoiceDateAs(w.dateLayout, r.issuedAt, r.language.Value())
 	case colDue:
-		return fmtInvoiceDateAs(w.dateLayout, r.dueAt, r.language)
+		return fmtInvoiceDateAs(w.dateLayout, r.dueAt, r.language.Value())
 	case colTotal:
-		return billing.Format(r.amount)
+		return billing.Format(r.amount())
 	case colStatus:
 		return w.statusOf(r)
 	}
@@ -212,7 +217,7 @@ func (t *invoicesTab) build() {
 			case colTotal:
 				l.Alignment = fyne.TextAlignTrailing
 			case colStatus:
-				l.Importance = statusLook(r.state, r.overdue)
+				l.Importance = statusLook(r.status(), r.overdue)
 				l.TextStyle.Bold = true
 			}
 			l.Refresh()
@@ -302,7 +307,7 @@ func (t *invoicesTab) apply() {
 	t.rows = t.words.sortRows(filterRows(t.all, t.filter), t.sortBy, t.desc)
 	unpaid := 0
 	for _, r := range t.all {
-		if r.state == billing.InvoiceUnpaid {
+		if r.status() == billing.InvoiceUnpaid {
 			unpaid++
 		}
 	}
@@ -316,7 +321,7 @@ func filterRows(all []*invoiceRow, status string) []*invoiceRow {
 	}
 	out := make([]*invoiceRow, 0, len(all))
 	for _, r := range all {
-		if string(r.state) == status {
+		if string(r.status()) == status {
 			out = append(out, r)
 		}
 	}
@@ -331,7 +336,7 @@ func (w *rowWords) sortRows(rows []*invoiceRow, col int, desc bool) []*invoiceRo
 		case colDue:
 			return a.dueAt.Compare(b.dueAt)
 		case colTotal:
-			return compareInt(a.amount.Amount, b.amount.Amount)
+			return compareInt(a.total, b.total)
 		case colStatus:
 			return strings.Compare(w.statusOf(a), w.statusOf(b))
 		case colKind:

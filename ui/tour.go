@@ -62,7 +62,7 @@ func (s *customerShell) tour() []TourStep {
 		return func() {
 			tab(0)() // from the list, as the user would
 			for _, r := range s.acct.invoices {
-				if r.state == state && r.kind == kind {
+				if r.status() == state && r.kind.Value() == kind {
 					b.openInvoice(r.preview(), false)
 					return
 				}

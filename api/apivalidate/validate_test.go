@@ -269,6 +269,7 @@ func TestGoTypesMatchDocument(t *testing.T) {
 		{"POST", "/v1/funds", `{"amount":{"amount":10000,"currency":"JPY"},"gateway":"sandbox_card","policy_version":"2025-01"}`, idem, 201, inv},
 		{"POST", "/v1/vouchers/redeem", `{"code":"WELCOME"}`, nil, 200, api.LedgerResult{Entry: entry, Balance: jpy(10000)}},
 		{"GET", "/v1/invoices?status=unpaid&limit=10&cursor=abc", "", nil, 200, api.InvoicePage{Items: []api.Invoice{inv}, NextCursor: "next"}},
+		{"GET", "/v1/invoice-summaries?status=all&limit=500&cursor=abc", "", nil, 200, api.InvoiceSummaryPage{Items: []api.InvoiceSummary{inv.Summary()}, NextCursor: "next"}},
 		{"GET", "/v1/invoices/inv_1", "", nil, 200, inv},
 		{"POST", "/v1/invoices/inv_1/payments", `{"gateway":"sandbox_card"}`, idem, 201, inv.Payments[0]},
 		{"GET", "/v1/payments/pay_2", "", nil, 200, inv.Payments[1]},

@@ -438,12 +438,15 @@ func TestDemoData(t *testing.T) {
 			if len(page.Items) != want || !rates[10] || !rates[8] {
 				t.Fatalf("%s: %d invoices, rates %v", email, len(page.Items), rates)
 			}
-			// Overdue, paid, partly credited: each summary as its invoice.
+			// Overdue, unpaid, paid, credited: each summary as its invoice.
 			var sums api.InvoiceSummaryPage
 			e.MustJSON(e.Do("GET", "/v1/invoice-summaries?limit=500", tok, nil, nil), 200, &sums)
+			if len(sums.Items) != len(page.Items) {
+				t.Fatalf("%s: %d summaries of %d invoices", email, len(sums.Items), len(page.Items))
+			}
 			for i, inv := range page.Items {
-				if i >= len(sums.Items) || sums.Items[i] != inv.Summary() {
-					t.Fatalf("%s: summary %d of %d differs from %+v", email, i, len(sums.Items), inv.Summary())
+				if sums.Items[i] != inv.Summary() {
+					t.Fatalf("%s: summary %d is %+v, want %+v", email, i, sums.Items[i], inv.Summary())
 				}
 			}
 			checkLedger(t, e, tok)
