@@ -232,7 +232,7 @@ type InvoicePage struct {
 
 // InvoiceSummary is an invoice as GET /v1/invoice-summaries lists it:
 // what a list of invoices shows, without the parties, lines, payments and
-// signature that make a full Invoice ten times the size and the server's
+// signature that make a full Invoice six times the size and the server's
 // signing most of the cost of listing one.
 type InvoiceSummary struct {
 	ID         string                `json:"id"`
