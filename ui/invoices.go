@@ -146,31 +146,34 @@ const PrefInvoiceColumns = "columns.invoices"
 // the rest of it.
 type rowWords struct {
 	service, addFunds string
-	status            map[billing.InvoiceStatus]string
-	overdue           string
+	status            map[statusKey]string // statusBadge's text for each status, overdue or not
 	dateLayout        string
 }
 
+// statusKey is what decides how an invoice's status reads.
+type statusKey struct {
+	status  billing.InvoiceStatus
+	overdue bool
+}
+
 func newRowWords() rowWords {
-	w := rowWords{service: lang.L("Service"), addFunds: lang.L("Add funds"), overdue: lang.L("Overdue"),
-		status: map[billing.InvoiceStatus]string{}, dateLayout: dateLayout()}
+	w := rowWords{service: lang.L("Service"), addFunds: lang.L("Add funds"), status: map[statusKey]string{}, dateLayout: dateLayout()}
 	for _, s := range []billing.InvoiceStatus{billing.InvoiceDraft, billing.InvoiceUnpaid, billing.InvoicePaid,
 		billing.InvoiceCancelled, billing.InvoiceRefunded} {
-		w.status[s] = statusText(s)
+		for _, overdue := range []bool{false, true} {
+			w.status[statusKey{s, overdue}], _ = statusBadge(s, overdue)
+		}
 	}
 	return w
 }
 
-// statusOf is how the row's status reads (overdue outranks unpaid, as in
-// statusBadge).
+// statusOf is how the row's status reads, as statusBadge has it.
 func (w *rowWords) statusOf(r *invoiceRow) string {
-	if r.overdue {
-		return w.overdue
+	if text, ok := w.status[statusKey{r.status(), r.overdue}]; ok {
+		return text
 	}
-	if s, ok := w.status[r.status()]; ok {
-		return s
-	}
-	return statusText(r.status())
+	text, _ := statusBadge(r.status(), r.overdue)
+	return text
 }
 
 func (w *rowWords) kindOf(r *invoiceRow) string {
