@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"billfold/api"
 	"billfold/apiclient"
 	"billfold/billing"
+	"billfold/internal/bankstatement"
 	"billfold/internal/secrets"
 	"billfold/internal/server"
 	"billfold/internal/server/servertest"
@@ -36,15 +39,21 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 				if got := windowMinSize(w); got.Width > smallScreen.Width || got.Height > smallScreen.Height {
 					t.Errorf("%s needs a window of at least %v×%v, more than %v×%v", name, got.Width, got.Height, smallScreen.Width, smallScreen.Height)
 				}
-				w.Resize(smallScreen)
-				for _, o := range placedObjects(w) {
-					if _, ok := o.(*container.Split); ok {
-						t.Errorf("%s: a split's divider shows", name)
-					}
-					if c, ok := o.(*columnTable); ok && c.columnsWidth() > c.Size().Width {
-						t.Errorf("%s: a table's columns take %v of its %v: it scrolls sideways", name, c.columnsWidth(), c.Size().Width)
+				for _, size := range []fyne.Size{smallScreen, defaultWindow} {
+					w.Resize(size)
+					for _, o := range placedObjects(w) {
+						if _, ok := o.(*container.Split); ok {
+							t.Errorf("%s: a split's divider shows", name)
+						}
+						if c, ok := o.(*columnTable); ok && c.columnsWidth() > c.Size().Width+0.5 {
+							t.Errorf("%s: a table's columns take %v of its %v: it scrolls sideways", name, c.columnsWidth(), c.Size().Width)
+						}
+						if l, ok := o.(*widget.Label); ok && cutOff(l) {
+							t.Errorf("%s at %v×%v: %q is cut off: it needs %v wide and has %v", name, size.Width, size.Height, l.Text, l.MinSize().Width, l.Size().Width)
+						}
 					}
 				}
+				w.Resize(smallScreen)
 			}
 			t.Run("customer", func(t *testing.T) {
 				f := startTour(t, language)
@@ -52,10 +61,11 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 			})
 			t.Run("staff", func(t *testing.T) {
 				env := servertest.New(t, servertest.Backends(t)[0])
-				waitingTransfer(t, env)
+				p := waitingTransfer(t, env)
 				s, rec := startStaffIn(t, env, language, func(sc *apiclient.Client, d *Deps) {
 					d.Archive = testArchiver{c: sc}
 					d.Accounts = savedAccounts{}
+					uploadStatement(t, sc, p)
 				})
 				rec.wait(t, TaskCustomers, 0)
 				walkTour(t, rec, Tour(s), func(name string) { fits(t, name, s.win) })
@@ -75,6 +85,13 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 			})
 		})
 	}
+}
+
+// cutOff is whether a label that neither wraps nor truncates has been given
+// less width than its text needs: the end of its text is not drawn.
+func cutOff(l *widget.Label) bool {
+	return l.Wrapping == fyne.TextWrapOff && l.Truncation == fyne.TextTruncateOff && l.Size().Width > 0 &&
+		l.Size().Width+0.5 < l.MinSize().Width
 }
 
 // placedObjects lays the window's content out (as placeOf does) and lists
@@ -177,6 +194,21 @@ func waitingTransfer(t *testing.T, env *servertest.Env) api.Payment {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// uploadStatement has staff upload the bank's statement of a day with two
+// deposits: one pays p, the other matches nothing.
+func uploadStatement(t *testing.T, sc *apiclient.Client, p api.Payment) {
+	t.Helper()
+	file, err := os.ReadFile(zenginFile(t,
+		bankstatement.Line{Amount: p.Amount, Remitter: strings.ReplaceAll(p.NextAction.Instructions.Reference, "-", "")},
+		bankstatement.Line{Amount: billing.New(4_000, billing.JPY), Remitter: "ﾀﾞﾚｶ"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.StaffUploadStatement(context.Background(), file); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // savedAccounts is a computer with one saved account, for Settings and

@@ -75,6 +75,11 @@ type Shell interface {
 	Close()
 }
 
+// defaultWindow is the main window's size when it opens: it fits a
+// 1280×800 screen with room for a panel, and every screen's main action
+// shows in it without scrolling.
+var defaultWindow = fyne.NewSize(1024, 640)
+
 // New builds the main window for the signed-in account and starts loading
 // what it shows.
 func New(d Deps) Shell { return open(d) }
@@ -290,7 +295,7 @@ func newFrame(d Deps) *frame {
 	win := d.Window
 	if win == nil {
 		win = d.App.NewWindow("Billfold")
-		win.Resize(fyne.NewSize(1024, 640))
+		win.Resize(defaultWindow)
 	}
 	win.SetOnClosed(cancel)
 	if d.Browser == nil {

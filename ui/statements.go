@@ -76,14 +76,18 @@ func (s *statementsScreen) build() {
 	s.status = newWrapped("")
 	s.statements = newNavList(func() int { return len(s.list) },
 		func() fyne.CanvasObject {
-			return container.NewVBox(widget.NewLabelWithStyle("2026-01-01 – 2026-01-07", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-				widget.NewLabel("0 deposits: 0 matched, 0 queued"))
+			// The template shows what a row shows, in the UI's language, so
+			// that the list asks for the width its rows need and the
+			// columns stack rather than cut a row's counts off.
+			texts := statementTexts(statementTemplate)
+			return container.NewVBox(widget.NewLabelWithStyle(texts[0], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+				widget.NewLabel(texts[1]), widget.NewLabel(texts[2]))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			st := s.list[i]
 			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(fmtPeriod(st.PeriodFrom, st.PeriodTo))
-			row.Objects[1].(*widget.Label).SetText(counts(st))
+			for j, text := range statementTexts(s.list[i]) {
+				row.Objects[j].(*widget.Label).SetText(text)
+			}
 		})
 	s.statements.OnSelected = func(i widget.ListItemID) { s.open(s.list[i].ID) }
 	s.detail = container.NewStack(widget.NewLabel(lang.L("Choose a statement, or upload the bank's file.")))
@@ -102,9 +106,25 @@ func (s *statementsScreen) focusTarget() fyne.Focusable { return s.upload }
 // staff member may have uploaded one.
 func (s *statementsScreen) refresh() { s.load() }
 
+// counts is where a statement's deposits stand, on one line.
 func counts(st api.BankStatement) string {
-	return lang.L("{{.Deposits}} deposits: {{.Matched}} matched, {{.Queued}} queued, {{.Resolved}} resolved",
-		map[string]any{"Deposits": st.Deposits, "Matched": st.Matched, "Queued": st.Queued, "Resolved": st.Resolved})
+	texts := statementTexts(st)
+	return lang.L("{{.Deposits}}: {{.States}}", map[string]any{"Deposits": texts[1], "States": texts[2]})
+}
+
+// statementTemplate is a statement with the widest counts a week's
+// statement is likely to have, for sizing the list.
+var statementTemplate = api.BankStatement{PeriodFrom: "2026-12-28", PeriodTo: "2026-12-31", Deposits: 888, Matched: 888, Queued: 888, Resolved: 888}
+
+// statementTexts are a statement's lines in the list: its period, how many
+// deposits it has, and where they stand.
+func statementTexts(st api.BankStatement) [3]string {
+	return [3]string{
+		fmtPeriod(st.PeriodFrom, st.PeriodTo),
+		lang.N("{{.Count}} deposits", st.Deposits, map[string]any{"Count": st.Deposits}),
+		lang.L("{{.Matched}} matched · {{.Queued}} queued · {{.Resolved}} resolved",
+			map[string]any{"Matched": st.Matched, "Queued": st.Queued, "Resolved": st.Resolved}),
+	}
 }
 
 // load lists the newest statements (a provider uploads one or a few a

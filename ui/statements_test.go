@@ -118,7 +118,7 @@ func TestStaffReconcilesABankStatement(t *testing.T) {
 	upload()
 	rec.until(t, "the statement in the list", func() bool { return len(s.list) == 1 })
 	rec.onUI(func() {
-		if !strings.Contains(s.status.Text, "nyushukkin.txt uploaded. 3 deposits: 1 matched, 2 queued") || !s.progress.Hidden {
+		if !strings.Contains(s.status.Text, "nyushukkin.txt uploaded. 3 deposits: 1 matched · 2 queued") || !s.progress.Hidden {
 			t.Fatalf("status %q", s.status.Text)
 		}
 		m := s.current.Lines[0].Payment
