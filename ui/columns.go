@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -119,23 +121,38 @@ func (t *columnTable) columnsWidth() float32 {
 }
 
 // shrinkTo takes up to cut off the widths of the columns that may be cut
-// (and that the user has not set), each in proportion to what it has
-// above minShrunkWidth.
+// (and that the user has not set), the widest first: they are cut down to
+// one level, no lower than minShrunkWidth, and a column narrower than that
+// level keeps all its text. Cutting each in proportion cut a short
+// reference ("INV-2026-000…") while a long details column kept room its
+// other rows did not use.
 func (t *columnTable) shrinkTo(widths []float32, cut float32) {
-	var spare float32
+	var cuttable []int
 	for _, i := range append([]int{t.flex}, t.shrink...) {
-		if t.set[i] == 0 {
-			spare += max(0, widths[i]-minShrunkWidth)
+		if t.set[i] == 0 && widths[i] > minShrunkWidth {
+			cuttable = append(cuttable, i)
 		}
 	}
-	if spare <= 0 {
-		return
-	}
-	share := min(1, cut/spare)
-	for _, i := range append([]int{t.flex}, t.shrink...) {
-		if t.set[i] == 0 {
-			widths[i] -= max(0, widths[i]-minShrunkWidth) * share
+	// The level: lowered from the widest column's width until it frees
+	// cut, or reaches minShrunkWidth.
+	slices.SortFunc(cuttable, func(a, b int) int { return cmp.Compare(widths[b], widths[a]) })
+	level, freed := float32(0), float32(0)
+	for k, i := range cuttable {
+		next := float32(minShrunkWidth)
+		if k+1 < len(cuttable) {
+			next = max(next, widths[cuttable[k+1]])
 		}
+		// The k+1 widest columns come down together from widths[i] to next.
+		step := (widths[i] - next) * float32(k+1)
+		if freed+step >= cut {
+			level = widths[i] - (cut-freed)/float32(k+1)
+			break
+		}
+		freed += step
+		level = next
+	}
+	for _, i := range cuttable {
+		widths[i] = min(widths[i], level)
 	}
 }
 
