@@ -204,23 +204,32 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 }
 
 // buildBankCard is the bank transfer instructions, each with a button that
-// copies it and says so. Codes and figures (account number, amount,
-// reference) never wrap: one broken in two is easily mistyped. Names
-// (bank, branch, holder) wrap when the column is narrow.
+// copies it and says so. What this transfer alone has comes first, the
+// reference and the amount, so that it shows without scrolling on a
+// 1024×640 window beside the invoice; the provider's account follows.
+// Codes and figures (reference, amount, account number) never wrap: one
+// broken in two is easily mistyped. Names (bank, branch, holder) wrap when
+// the column is narrow.
 func (v *invoiceScreen) buildBankCard() fyne.CanvasObject {
 	f := widget.NewForm()
-	names := []string{lang.L("Bank"), lang.L("Branch"), lang.L("Account type"), lang.L("Account number"),
-		lang.L("Account holder"), lang.L("Amount"), lang.L("Reference")}
-	for i, name := range names {
-		var val textLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: i == len(names)-1})
-		if i == 0 || i == 1 || i == 4 { // bank, branch, holder
+	for _, field := range []struct {
+		name       string
+		bold, wrap bool
+	}{
+		{lang.L("Reference"), true, false}, {lang.L("Amount"), false, false}, {lang.L("Bank"), false, true},
+		{lang.L("Branch"), false, true}, {lang.L("Account type"), false, false}, {lang.L("Account number"), false, false},
+		{lang.L("Account holder"), false, true},
+	} {
+		var val textLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: field.bold})
+		if field.wrap {
 			val = newWrapped("")
 		}
-		copyButton := newButton("", theme.ContentCopyIcon(), nil).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": name}), nil)
+		i := len(v.bankValues)
+		copyButton := newButton("", theme.ContentCopyIcon(), nil).withTip(lang.L("Copy {{.Field}}", map[string]any{"Field": field.name}), nil)
 		copyButton.Importance = widget.LowImportance
-		copyButton.OnTapped = func() { v.onCopy(name, v.bankTexts[i], copyButton) }
+		copyButton.OnTapped = func() { v.onCopy(field.name, v.bankTexts[i], copyButton) }
 		v.bankValues = append(v.bankValues, val)
-		f.Append(name, container.NewBorder(nil, nil, nil, copyButton, val))
+		f.Append(field.name, container.NewBorder(nil, nil, nil, copyButton, val))
 	}
 	note := newWrapped(lang.L("Put the reference in the transfer's name or memo field. The invoice is marked paid once we receive the money."))
 	v.bankCopied = widget.NewLabel("")
@@ -373,8 +382,8 @@ func (v *invoiceScreen) updateActions() {
 	setVisible(v.bankCard, unpaid && bank != nil)
 	if bank != nil {
 		in := bank.NextAction.Instructions
-		v.bankTexts = []string{in.BankName, in.BranchName, in.AccountType, in.AccountNumber, in.AccountHolder,
-			billing.Format(in.Amount), in.Reference}
+		v.bankTexts = []string{in.Reference, billing.Format(in.Amount), in.BankName, in.BranchName, in.AccountType,
+			in.AccountNumber, in.AccountHolder}
 		for i, text := range v.bankTexts {
 			v.bankValues[i].SetText(text)
 		}

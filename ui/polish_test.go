@@ -317,7 +317,8 @@ func TestVoucherSendsANotification(t *testing.T) {
 }
 
 // Bank transfer details: the amount formatted as money, codes on one line,
-// and a copy says it copied, and what.
+// the reference and the amount in view without scrolling on the default
+// window, and a copy says it copied, and what.
 func TestBankDetailsCopyWhole(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	f.payFromInvoiceScreen(t, billing.New(30_000, billing.JPY), "bank_transfer")
@@ -325,9 +326,14 @@ func TestBankDetailsCopyWhole(t *testing.T) {
 		f.shell.win.Resize(fyne.NewSize(1024, 640))
 		v := f.invoice()
 		ref := v.openBankTransfer().NextAction.Instructions.Reference
-		amount, reference := v.bankValues[5].(*widget.Label), v.bankValues[6].(*widget.Label)
+		reference, amount := v.bankValues[0].(*widget.Label), v.bankValues[1].(*widget.Label)
 		if amount.Text != "¥30,000" || reference.Text != ref {
 			t.Fatalf("amount %q, reference %q (want ¥30,000, %s)", amount.Text, reference.Text, ref)
+		}
+		for _, l := range []*widget.Label{reference, amount} {
+			if r, clip := placeOf(f.shell.win, l); !clip.contains(r) {
+				t.Errorf("%q is at %v, outside what the window shows (%v)", l.Text, r, clip)
+			}
 		}
 		shown(f.shell.win.Content())
 		line := widget.NewLabelWithStyle(ref, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Height
@@ -489,6 +495,7 @@ func TestTooltipLeavesAControlThatMoved(t *testing.T) {
 	var pay *button
 	f.rec.onUI(func() {
 		pay = f.invoice().pay
+		f.shell.win.Canvas().Unfocus() // the invoice opened with Pay Now focused, quietly
 		f.shell.win.Canvas().Focus(pay)
 	})
 	eventually(t, f, "Pay Now's tooltip", func() bool { return tips().shownTip() != "" })
@@ -513,6 +520,35 @@ func TestTooltipsLeaveWithTheirScreen(t *testing.T) {
 				t.Errorf("the tooltip %q stayed", got)
 			}
 		})
+		f.rec.onUI(f.shell.showScreen(f.shell.billing))
+	}
+}
+
+// A screen that opens focuses its main control without that control's
+// tooltip, which lay over the invoice's title (Back to invoices) or the
+// Apply Credit heading (Pay Now!); Tab still shows the tooltip of the
+// control it reaches.
+func TestOpeningAScreenShowsNoTooltip(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	tips := func() *tipLayer { return f.shell.win.Canvas().Content().(*tipLayer) }
+	for _, inv := range []api.Invoice{f.serviceInvoice(t, 3_000), f.paidInvoice(t)} {
+		f.openInvoice(t, inv)
+		f.rec.onUI(func() {
+			if f.shell.win.Canvas().Focused() == nil {
+				t.Fatalf("invoice %s opened with nothing focused", inv.Number)
+			}
+			if tips().owner != nil {
+				t.Errorf("invoice %s opened with a tooltip due for the focused control", inv.Number)
+			}
+			for range 20 { // Tab to the next control that has a tooltip
+				f.shell.win.Canvas().FocusNext()
+				if b, ok := f.shell.win.Canvas().Focused().(*button); ok && b.tip != "" {
+					return
+				}
+			}
+			t.Fatal("Tab reached no control with a tooltip")
+		})
+		eventually(t, f, "the tooltip of the control Tab reached", func() bool { return tips().shownTip() != "" })
 		f.rec.onUI(f.shell.showScreen(f.shell.billing))
 	}
 }

@@ -149,11 +149,20 @@ func (e *env) dropTip() {
 	}
 }
 
-// focus gives f the keyboard focus, if f is on the window.
+// focus gives f the keyboard focus, if f is on the window, without
+// showing its tooltip: a screen that opens focuses its main control, and
+// the tooltip would lie over what the screen has just put there (an
+// invoice's title under Back to invoices, the Apply Credit heading under
+// Pay Now). Tab still shows the tooltip of the control it reaches.
 func (e *env) focus(f fyne.Focusable) {
-	if f != nil && f.(fyne.CanvasObject).Visible() {
-		e.win.Canvas().Focus(f)
+	if f == nil || !f.(fyne.CanvasObject).Visible() {
+		return
 	}
+	if l, ok := e.win.Canvas().Content().(*tipLayer); ok {
+		l.quiet = true
+		defer func() { l.quiet = false }()
+	}
+	e.win.Canvas().Focus(f)
 }
 
 // openURL opens u in the system browser or the file's application, off

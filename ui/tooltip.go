@@ -26,6 +26,7 @@ type tipLayer struct {
 	bg      *canvas.Rectangle
 	text    *canvas.Text
 	owner   fyne.CanvasObject // whose tooltip shows or is due
+	quiet   bool              // the app, not the user, is moving the focus
 	ownerAt fyne.Position     // where owner was when its tooltip showed
 	after   func(d time.Duration, f func())
 }
@@ -75,7 +76,7 @@ func focusedTips(o fyne.Focusable) *tipLayer {
 // showTip shows o's tooltip (o got the keyboard focus).
 func showTip(o fyne.Focusable, text string) {
 	l := focusedTips(o)
-	if l == nil || text == "" {
+	if l == nil || text == "" || l.quiet {
 		return
 	}
 	owner := o.(fyne.CanvasObject)
