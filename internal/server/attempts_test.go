@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"billfold/api"
 	"billfold/billing"
@@ -223,5 +225,54 @@ func TestServiceInvoiceExcessPastTheCapIsOwedBack(t *testing.T) {
 		var inv api.Invoice
 		e.MustJSON(e.Do("GET", "/v1/invoices/"+id, c.Token, nil, nil), http.StatusOK, &inv)
 		wantRefundDue(t, e, c, inv, first.ID, billing.New(1_100, billing.JPY))
+	})
+}
+
+// TestDepositPastTheCapIsOwedBack: credit that arrives while an add-funds
+// payment is on the gateway's page (the customer's own voucher, a staff
+// adjustment) uses the headroom the deposit was opened with; the deposit
+// is then credited as far as the balance cap allows and the rest is owed
+// back, so that the balance never passes the cap (it reached ¥1,001,000
+// and ¥1,400,000).
+func TestDepositPastTheCapIsOwedBack(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+		if err := e.Server.CreateVoucher(context.Background(), "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name      string
+			meanwhile func(c servertest.Customer)
+			owed      int64
+		}{
+			{"a voucher", func(c servertest.Customer) {
+				e.MustJSON(e.Do("POST", "/v1/vouchers/redeem", c.Token, api.RedeemRequest{Code: "WELCOME1000"}, nil), http.StatusOK, nil)
+			}, 1_000},
+			{"a staff adjustment", func(c servertest.Customer) { adjust(t, e, staff, c, 400_000, "Goodwill") }, 400_000},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				cust := e.NewCustomer(billing.JPY)
+				adjust(t, e, staff, cust, 500_000, "Opening balance")
+				inv := addFunds(t, e, cust, 500_000, "card")
+				p := pay(t, e, cust, inv.ID, "card")
+				c.meanwhile(cust)
+				if r := checkout(t, e, p, approveCard); r.Status != "succeeded" {
+					t.Fatalf("checkout: %+v", r)
+				}
+				entries := checkLedger(t, e, cust.Token)
+				if got := entries[0].BalanceAfter.Amount; got != 1_000_000 {
+					t.Fatalf("balance ¥%d after the deposit, want the cap's ¥1,000,000: %+v", got, entries)
+				}
+				e.MustJSON(e.Do("GET", "/v1/invoices/"+inv.ID, cust.Token, nil, nil), http.StatusOK, &inv)
+				if inv.Status != billing.InvoicePaid {
+					t.Fatalf("invoice %s, want paid", inv.Status)
+				}
+				wantRefundDue(t, e, cust, inv, p.ID, billing.New(c.owed, billing.JPY))
+				if owed := auditOf(t, e, staff, cust.ID, "payment.refund_due"); len(owed) != 1 || !strings.Contains(owed[0].Detail, p.ID) {
+					t.Fatalf("refund due not recorded for staff: %+v", owed)
+				}
+			})
+		}
 	})
 }

@@ -201,7 +201,7 @@ func (s *Service) payable(tx *store.Tx, customerID, invoiceID string, in PayInpu
 		// The headroom was there when the invoice was made; credit that
 		// arrived since (a voucher, an adjustment) may have used it.
 		// Refuse before any money moves: once the gateway has taken it,
-		// the deposit is credited whatever the cap.
+		// what the cap has no room for can only be owed back.
 		_, balance, err := s.customer(tx, customerID)
 		if err != nil {
 			return api.Invoice{}, nil, err
@@ -303,33 +303,41 @@ func (s *Service) receive(tx *store.Tx, pay store.Payment, actor string) error {
 }
 
 // creditOrRefund splits what pay brought beyond the applied part of inv.
-// Money received is never lost, nor does it beat the balance cap: an
-// add-funds invoice is paid once, so a capture for one already paid (a
-// second gateway's, a late bank transfer) is owed back to the customer.
-// Money the invoice no longer needs otherwise (a service invoice paid
-// meanwhile, a deposit cancelled while the customer was on the gateway's
-// page) becomes account credit when the balance cap has room for it, and
-// is owed back otherwise. The applied deposit of an add-funds invoice is
-// credit: its headroom was checked when the attempt opened.
+// Money received is never lost, nor does it beat the balance cap: what the
+// cap has no room for is owed back to the customer. An add-funds invoice's
+// headroom was checked when the attempt opened, but credit that came
+// while the customer was on the gateway's page (a voucher, a staff
+// adjustment, a bank transfer) may have used it since: the deposit is
+// credited as far as the cap allows. An add-funds invoice is paid once, so
+// a capture for one already paid (a second gateway's, a late bank
+// transfer) is owed back whole. Money the invoice no longer needs otherwise
+// (a service invoice paid meanwhile, a deposit cancelled while the customer
+// was on the gateway's page) becomes account credit when the cap has room
+// for all of it, and is owed back otherwise.
 func (s *Service) creditOrRefund(tx *store.Tx, pay store.Payment, inv api.Invoice, applied int64) (credit, refund int64, err error) {
-	if inv.Kind == billing.KindAddFunds {
-		credit = applied
-	}
 	excess := pay.Amount.Amount - applied
-	if excess == 0 {
-		return credit, 0, nil
-	}
-	if inv.Kind == billing.KindAddFunds && inv.Status == billing.InvoicePaid {
-		return credit, excess, nil
+	if inv.Kind != billing.KindAddFunds && excess == 0 {
+		return 0, 0, nil
 	}
 	_, balance, err := s.customer(tx, pay.CustomerID)
 	if err != nil {
 		return 0, 0, err
 	}
-	if _, _, ok := s.underCap(balance, billing.New(credit+excess, pay.Amount.Currency)); !ok {
-		return credit, excess, nil
+	_, room, _ := s.underCap(balance, billing.New(0, pay.Amount.Currency))
+	if inv.Kind == billing.KindAddFunds {
+		credit = min(applied, room.Amount)
+		refund = applied - credit
 	}
-	return credit + excess, 0, nil
+	switch {
+	case excess == 0:
+	case inv.Kind == billing.KindAddFunds && inv.Status == billing.InvoicePaid:
+		refund += excess
+	case excess <= room.Amount-credit:
+		credit += excess
+	default:
+		refund += excess
+	}
+	return credit, refund, nil
 }
 
 // refundDue records, on the payment (which the customer sees) and in the
