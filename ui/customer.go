@@ -120,7 +120,7 @@ func (s *customerShell) onPayment(p api.Payment) {
 	switch {
 	case p.RefundDue != nil:
 		title = lang.L("Payment received: {{.Amount}}", map[string]any{"Amount": billing.Format(p.Amount)})
-		body = refundDueText(p)
+		body = refundDueText(p, s.acct.kindOf(p.InvoiceID))
 	case s.acct.kindOf(p.InvoiceID) == billing.KindAddFunds:
 		title = lang.L("Credit added: {{.Amount}}", map[string]any{"Amount": billing.Format(p.Amount)})
 		body = lang.L("Your Available Credit has been updated.")

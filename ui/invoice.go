@@ -297,7 +297,7 @@ func (v *invoiceScreen) settleWaiting() {
 		v.waiting = nil
 		switch {
 		case p.State == billing.PaymentSucceeded && p.RefundDue != nil:
-			v.say(lang.L("Payment received.")+" "+refundDueText(p), widget.WarningImportance)
+			v.say(lang.L("Payment received.")+" "+refundDueText(p, v.inv.Kind), widget.WarningImportance)
 		case p.State == billing.PaymentSucceeded:
 			v.say(lang.L("Payment received. Thank you!"), widget.SuccessImportance)
 		default:

@@ -256,14 +256,19 @@ func taxRateText(r billing.TaxRate) string {
 	return fmt.Sprintf("%d%%", r)
 }
 
-// refundDueText says that a payment brought money no invoice needed and
-// the account could not take, which is therefore owed back, not credit.
-func refundDueText(p api.Payment) string {
-	if p.RefundDue == nil {
+// refundDueText says that a payment for an invoice of kind brought money
+// no invoice needed and the account could not take, which is therefore
+// owed back, not credit: a deposit part of which would have passed the
+// balance cap, or money the invoice no longer needed.
+func refundDueText(p api.Payment, kind billing.InvoiceKind) string {
+	switch {
+	case p.RefundDue == nil:
 		return ""
-	}
-	if *p.RefundDue == p.Amount {
+	case *p.RefundDue == p.Amount:
 		return lang.L("The invoice no longer needed it, so it was not added to your credit: it will be refunded to you.")
+	case kind == billing.KindAddFunds:
+		return lang.L("{{.Amount}} of it would have taken your credit past its limit, so it was not added: it will be refunded to you.",
+			map[string]any{"Amount": billing.Format(*p.RefundDue)})
 	}
 	return lang.L("{{.Amount}} of it was more than the invoice needed and your credit can take: it will be refunded to you.",
 		map[string]any{"Amount": billing.Format(*p.RefundDue)})

@@ -133,7 +133,7 @@ func startTour(t *testing.T, language string) *fixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	adjust(t, f, "障害のお詫び（2026年5月12日 東京リージョンのネットワーク障害による 3 時間の停止）")
+	adjust(t, f, billing.New(2_000, billing.JPY), "障害のお詫び（2026年5月12日 東京リージョンのネットワーク障害による 3 時間の停止）")
 	loaded := f.rec.mark(TaskInvoices)
 	f.rec.onUI(f.shell.acct.loadInvoices)
 	f.rec.wait(t, TaskInvoices, loaded)

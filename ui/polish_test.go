@@ -373,7 +373,7 @@ func findCopyButton(t *testing.T, card fyne.CanvasObject, value *widget.Label) *
 func TestLedgerShowsEntriesInFull(t *testing.T) {
 	f := start(t, billing.JPY, "ja")
 	reason := "障害のお詫び（2026年5月12日 東京リージョンのネットワーク障害による約3時間の停止）"
-	adjust(t, f, reason)
+	adjust(t, f, billing.New(2_000, billing.JPY), reason)
 	loaded := f.rec.mark(TaskLedger)
 	f.rec.onUI(func() {
 		f.shell.win.Resize(fyne.NewSize(1600, 900))
@@ -411,8 +411,8 @@ func TestLedgerShowsEntriesInFull(t *testing.T) {
 	})
 }
 
-// adjust records a staff adjustment of ¥2,000 for f's customer.
-func adjust(t *testing.T, f *fixture, reason string) {
+// adjust records a staff adjustment of amount for f's customer.
+func adjust(t *testing.T, f *fixture, amount billing.Money, reason string) {
 	t.Helper()
 	ctx := context.Background()
 	staff := f.env.NewStaff()
@@ -424,7 +424,7 @@ func adjust(t *testing.T, f *fixture, reason string) {
 		t.Fatal(err)
 	}
 	if _, err := sc.StaffAdjust(ctx, apiclient.NewIdempotencyKey(), f.user.ID,
-		api.AdjustmentRequest{Amount: billing.New(2_000, billing.JPY), Reason: reason}); err != nil {
+		api.AdjustmentRequest{Amount: amount, Reason: reason}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -69,3 +69,28 @@ func TestMoneyTheInvoiceNoLongerNeededIsNotCalledCredit(t *testing.T) {
 		}
 	})
 }
+
+// A deposit that arrives when credit booked meanwhile (here staff's) has
+// used the room under the balance cap is credited up to the cap; the
+// desktop says how much was not, and why, in the notification and on the
+// invoice.
+func TestADepositPastTheCapSaysWhatIsRefunded(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	adjust(t, f, billing.New(500_000, billing.JPY), "Opening balance")
+	f.payFromInvoiceScreen(t, billing.New(500_000, billing.JPY), "card")
+	var card api.Payment
+	f.rec.onUI(func() { card = *f.invoice().waiting })
+	adjust(t, f, billing.New(1_000, billing.JPY), "Goodwill")
+	const why = "¥1,000 of it would have taken your credit past its limit, so it was not added: it will be refunded to you."
+	test.AssertNotificationSent(t, fyne.NewNotification("Payment received: ¥500,000", why), func() {
+		resp, err := http.PostForm(card.NextAction.URL, url.Values{"action": {"approve"}, "card_number": {"4242424242424242"}})
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("card checkout: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		f.rec.until(t, "the credit at the cap and the notification", func() bool {
+			return f.shell.credit.credit.Text == "¥1,000,000" && f.browser.notified() >= 1
+		})
+	})
+	f.rec.until(t, "the invoice saying so", func() bool { return strings.Contains(f.invoice().message.Text, why) })
+}
