@@ -130,3 +130,39 @@ func TestConcurrentStaffApplyCreditNeverOverdraws(t *testing.T) {
 		}
 	})
 }
+
+// One staff key sent for two customers at once books one adjustment, and
+// the other request is refused as another request's key (or told it is in
+// flight), never a 500: on PostgreSQL the key's save collided only at the
+// commit, where nothing looked for it.
+func TestOneStaffKeyForTwoCustomersAtOnce(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+		for round := range 10 {
+			a, c := e.NewCustomer(billing.JPY), e.NewCustomer(billing.JPY)
+			key := servertest.Key()
+			results := make([]servertest.Response, 2)
+			parallel(2, func(i int) {
+				who := []servertest.Customer{a, c}[i]
+				results[i] = e.Do("POST", "/v1/staff/customers/"+who.ID+"/adjustments", staff.Token,
+					api.AdjustmentRequest{Amount: billing.New(1_000, billing.JPY), Reason: "Goodwill"}, key)
+			})
+			booked := 0
+			for _, r := range results {
+				switch {
+				case r.Status == http.StatusCreated:
+					booked++
+				case r.Status == 422 && r.Problem().Code == api.CodeIdempotencyMismatch,
+					r.Status == 409 && r.Problem().Code == api.CodeIdempotencyInFlight:
+				default:
+					t.Fatalf("round %d: %d %s", round, r.Status, r.Body)
+				}
+			}
+			entries := len(checkLedger(t, e, a.Token)) + len(checkLedger(t, e, c.Token))
+			if booked != 1 || entries != 1 {
+				t.Fatalf("round %d: %d answered booked, %d ledger entries; want 1 and 1", round, booked, entries)
+			}
+		}
+	})
+}

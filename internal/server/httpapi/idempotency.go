@@ -73,46 +73,56 @@ func mutate[T any](h *Handler, w http.ResponseWriter, r *http.Request, p rules.P
 
 	var resp store.StoredResponse
 	replayed := false
-	err = h.db.WriteTx(r.Context(), c.lock, func(tx *store.Tx) error {
-		if key != "" {
-			prev, err := tx.IdempotentResponse(p.User.ID, key)
-			switch {
-			case err == nil && prev.Fingerprint != fingerprint:
-				return problem.New(api.CodeIdempotencyMismatch,
-					"This Idempotency-Key was already used for a different request. Use a new key for a new action.")
-			case err == nil:
-				resp, replayed = prev, true
+	once := func() error {
+		return h.db.WriteTx(r.Context(), c.lock, func(tx *store.Tx) error {
+			replayed = false
+			if key != "" {
+				prev, err := tx.IdempotentResponse(p.User.ID, key)
+				switch {
+				case err == nil && prev.Fingerprint != fingerprint:
+					return problem.New(api.CodeIdempotencyMismatch,
+						"This Idempotency-Key was already used for a different request. Use a new key for a new action.")
+				case err == nil:
+					resp, replayed = prev, true
+					return nil
+				case !errors.Is(err, store.ErrNotFound):
+					return err
+				}
+			}
+			result, err := c.run(tx)
+			if err != nil {
+				return err
+			}
+			if c.audit != nil {
+				action, detail := c.audit(result)
+				if err := tx.Audit(p.User.Email, action, c.lock, detail, h.now()); err != nil {
+					return err
+				}
+			}
+			resp = store.StoredResponse{Fingerprint: fingerprint, Status: c.status}
+			if resp.Body, err = json.Marshal(result); err != nil {
+				return fmt.Errorf("encode response: %w", err)
+			}
+			// An invoice number the transaction takes is known at its commit.
+			tx.AfterCommit(func() { resp.Body = tx.Resolve(resp.Body) })
+			if key == "" {
 				return nil
-			case !errors.Is(err, store.ErrNotFound):
-				return err
 			}
+			return tx.SaveIdempotentResponse(p.User.ID, key, resp, h.now())
+		})
+	}
+	err = once()
+	if key != "" && errors.Is(err, store.ErrDuplicate) {
+		// The same key raced under another account's lock (one staff key
+		// sent for two customers at once) and was saved first: the save
+		// collides at once on SQLite and at the commit on PostgreSQL,
+		// which holds writes until then. Nothing of this transaction
+		// stayed: run it again, to replay the stored answer or refuse it
+		// as another request's.
+		if err = once(); errors.Is(err, store.ErrDuplicate) {
+			err = problem.New(api.CodeIdempotencyInFlight, "A request with this Idempotency-Key is in progress; retry shortly.")
 		}
-		result, err := c.run(tx)
-		if err != nil {
-			return err
-		}
-		if c.audit != nil {
-			action, detail := c.audit(result)
-			if err := tx.Audit(p.User.Email, action, c.lock, detail, h.now()); err != nil {
-				return err
-			}
-		}
-		resp = store.StoredResponse{Fingerprint: fingerprint, Status: c.status}
-		if resp.Body, err = json.Marshal(result); err != nil {
-			return fmt.Errorf("encode response: %w", err)
-		}
-		// An invoice number the transaction takes is known at its commit.
-		tx.AfterCommit(func() { resp.Body = tx.Resolve(resp.Body) })
-		if key == "" {
-			return nil
-		}
-		err = tx.SaveIdempotentResponse(p.User.ID, key, resp, h.now())
-		if errors.Is(err, store.ErrDuplicate) {
-			// The same staff key raced on another customer's lock.
-			return problem.New(api.CodeIdempotencyInFlight, "A request with this Idempotency-Key is in progress; retry shortly.")
-		}
-		return err
-	})
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
