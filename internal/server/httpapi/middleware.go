@@ -75,23 +75,35 @@ func (h *Handler) logged(next http.Handler) http.Handler {
 
 // logPath is the request path with checkout tokens cut out: a checkout URL
 // is a bearer credential for paying the invoice and must not reach logs.
+// The path is cut wherever it names a checkout or a token, not only at the
+// canonical prefix: "//sandbox/checkout/cko_…" and
+// "/sandbox/./checkout/cko_…" are answered with a redirect, and logged.
 func logPath(r *http.Request) string {
-	const prefix = "/sandbox/checkout/"
-	if strings.HasPrefix(r.URL.Path, prefix) {
-		return prefix + "{token}"
+	p := r.URL.Path
+	cut := len(p)
+	if i := strings.Index(p, "checkout/"); i >= 0 {
+		cut = i + len("checkout/")
 	}
-	return r.URL.Path
+	if i := strings.Index(p, "cko_"); i >= 0 && i < cut {
+		cut = i
+	}
+	if cut == len(p) {
+		return p
+	}
+	return p[:cut] + "{token}"
 }
 
 // principalHandler serves an authenticated caller.
 type principalHandler func(http.ResponseWriter, *http.Request, rules.Principal)
 
 // bearer is the request's bearer token; "" for none or another scheme.
+// The scheme's name is case-insensitive (RFC 9110, section 11.1).
 func bearer(r *http.Request) string {
-	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return token
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
 	}
-	return ""
+	return token
 }
 
 // authed lets through a request with a valid access token.

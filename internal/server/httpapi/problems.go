@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -102,6 +103,15 @@ func writeProblem(w http.ResponseWriter, r *http.Request, e *problem.Error) {
 // whose code the table lacks, a bug) as a logged 500 whose body reveals
 // nothing internal.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client hung up (or the server is stopping) and its work was
+		// rolled back: no fault of ours to log as an error, nor a 500 to
+		// count, and nobody reads an answer. The access log records the
+		// status nginx gives this, 499.
+		h.log.InfoContext(r.Context(), "request abandoned by the client", "method", r.Method, "path", logPath(r), "err", err)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	var e *problem.Error
 	if errors.As(err, &e) {
 		if _, ok := statusOf[e.Code]; ok {
@@ -112,6 +122,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", logPath(r), "err", err)
 	writeProblem(w, r, errInternal())
 }
+
+// statusClientClosed is the status of a request whose client went away
+// before its answer (nginx's 499; HTTP has none).
+const statusClientClosed = 499
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
