@@ -107,5 +107,18 @@ func TestEveryInvoiceLeavesSigned(t *testing.T) {
 		other := e.NewCustomer(billing.JPY)
 		staffIssued := e.Do("POST", "/v1/staff/customers/"+other.ID+"/funds", e.NewStaff().Token, body, servertest.Key())
 		verify("issued by staff", staffIssued.Body)
+
+		// A cancel answers with the invoice, signed once, fresh or
+		// replayed: it was signed twice over, which failed and logged an
+		// error at every cancel.
+		k = servertest.Key()
+		cancelled := e.Do("POST", "/v1/invoices/"+inv.ID+"/cancel", c.Token, nil, k)
+		if got := verify("cancelled", cancelled.Body); got.Status != billing.InvoiceCancelled {
+			t.Fatalf("cancel answered %s", got.Status)
+		}
+		verify("cancel replayed", e.Do("POST", "/v1/invoices/"+inv.ID+"/cancel", c.Token, nil, k).Body)
+		if logs := e.Logs.String(); strings.Contains(logs, "ERROR") {
+			t.Fatalf("errors logged:\n%s", logs)
+		}
 	})
 }
