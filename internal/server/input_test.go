@@ -190,6 +190,11 @@ func TestBadAdjustmentInputChangesNothing(t *testing.T) {
 			{"no reason", `{"amount":{"amount":1000,"currency":"JPY"}}`, 400, api.CodeValidation, "reason"},
 			{"repeated reason", `{"amount":{"amount":1000,"currency":"JPY"},` + reason + `,"reason":"other"}`, 400, api.CodeValidation, "reason"},
 			{"NUL in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill\u0000"}`, 400, api.CodeValidation, "reason"},
+			// What the customer reads must show as it reads: a
+			// right-to-left override, an escape sequence, a line break.
+			{"direction override in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Refund \u202e0001 JPY"}`, 400, api.CodeValidation, "reason"},
+			{"escape in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill\u001b[2J"}`, 400, api.CodeValidation, "reason"},
+			{"line break in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill\nfor you"}`, 400, api.CodeValidation, "reason"},
 			{"unknown field", `{"amount":{"amount":1000,"currency":"JPY"},` + reason + `,"approved":true}`, 400, api.CodeValidation, "approved"},
 		}, malformedBodies...))
 		if s := summary(t, e, c.Token); s.AvailableCredit.Amount != 1_000 {

@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"billfold/api"
@@ -67,15 +68,16 @@ func (s *Service) AuditTrail(tx *store.Tx, customerID string, page Page) (api.Au
 type AdjustInput api.AdjustmentRequest
 
 // Clean trims the reason and checks that the amount is not zero and the
-// reason, which the customer sees, is 3 to 500 characters.
+// reason, which the customer sees, is one line of 3 to 500 characters
+// (checkReason).
 func (in AdjustInput) Clean() (AdjustInput, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	var fields []problem.FieldError
 	if in.Amount.Currency == "" || in.Amount.Amount == 0 {
 		fields = append(fields, problem.Field("amount", "required", "must be a non-zero amount"))
 	}
-	if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
-		fields = append(fields, problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it"))
+	if f := checkReason(in.Reason, true); f != nil {
+		fields = append(fields, *f)
 	}
 	if len(fields) > 0 {
 		return in, problem.Invalid("Give a non-zero amount and a reason.", fields...)
@@ -187,4 +189,30 @@ func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID stri
 		return api.Payment{}, err
 	}
 	return s.Payment(tx, customerID, paymentID)
+}
+
+// checkReason checks a reason staff give: 3 to 500 characters on one line
+// that reads as it shows, without control characters (line breaks, escape
+// sequences), bidirectional controls, which can make a text show as
+// another (a reason the customer reads in their transactions), or line
+// separators. seen says that the customer sees it.
+func checkReason(reason string, seen bool) *problem.FieldError {
+	var f problem.FieldError
+	switch n := utf8.RuneCountInString(reason); {
+	case (n < 3 || n > 500) && seen:
+		f = problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it")
+	case n < 3 || n > 500:
+		f = problem.Field("reason", "invalid", "must be 3 to 500 characters")
+	case strings.IndexFunc(reason, hiddenRune) >= 0:
+		f = problem.Field("reason", "invalid_text", "must be one line of text, without control or direction characters")
+	default:
+		return nil
+	}
+	return &f
+}
+
+// hiddenRune reports characters that act on the text around them rather
+// than show.
+func hiddenRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }

@@ -338,12 +338,12 @@ func (in ResolveLineInput) Clean() (ResolveLineInput, error) {
 		need("payment_id", in.PaymentID, "is required: the pending bank transfer the money is for")
 	case api.ActionCredit:
 		need("customer_id", in.CustomerID, "is required: the customer to credit")
-		if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
-			fields = append(fields, problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it"))
+		if f := checkReason(in.Reason, true); f != nil {
+			fields = append(fields, *f)
 		}
 	case api.ActionNotOurs:
-		if n := utf8.RuneCountInString(in.Reason); n < 3 || n > 500 {
-			fields = append(fields, problem.Field("reason", "invalid", "must be 3 to 500 characters"))
+		if f := checkReason(in.Reason, false); f != nil {
+			fields = append(fields, *f)
 		}
 	default:
 		fields = append(fields, problem.Field("action", "invalid", "must be assign, accept_shortfall, credit or not_ours"))
