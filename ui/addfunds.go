@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -175,8 +176,17 @@ func (t *addFundsTab) onConfig() {
 		t.policyLink.OnTapped = func() { t.env.openURL(u, nil) }
 	}
 	setVisible(t.policyLink, err == nil)
-	t.policyLink.SetText(lang.L("Account Credit Handling Policy (version {{.Version}})", map[string]any{"Version": c.CreditPolicy.Version}))
+	t.policyLink.SetText(policyTitle(c.CreditPolicy.Version))
 	t.validate()
+}
+
+// policyTitle names the credit policy and its version: a version that is a
+// day (the provider's, 2026-06-01) is written as every other date is.
+func policyTitle(version string) string {
+	if day, err := time.ParseInLocation(time.DateOnly, version, time.Local); err == nil {
+		return lang.L("Account Credit Handling Policy of {{.Date}}", map[string]any{"Date": fmtDate(day)})
+	}
+	return lang.L("Account Credit Handling Policy (version {{.Version}})", map[string]any{"Version": version})
 }
 
 func quickAmounts(c billing.Currency) []int64 {

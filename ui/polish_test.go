@@ -552,3 +552,24 @@ func TestOpeningAScreenShowsNoTooltip(t *testing.T) {
 		f.rec.onUI(f.shell.showScreen(f.shell.billing))
 	}
 }
+
+// The credit policy's version, a day, is written as every other date is
+// (it showed as "version 2026-06-01" among "1 Jun 2026"s).
+func TestPolicyVersionIsADate(t *testing.T) {
+	for language, want := range map[string][2]string{
+		"en": {"Account Credit Handling Policy of 1 Jun 2026", "Account Credit Handling Policy (version v3)"},
+		"ja": {"アカウントクレジット取扱ポリシー（2026年6月1日版）", "アカウントクレジット取扱ポリシー（第v3版）"},
+	} {
+		t.Run(language, func(t *testing.T) {
+			f := start(t, billing.JPY, language)
+			f.rec.onUI(func() {
+				if got := f.shell.billing.addFunds.policyLink.Text; got != want[0] {
+					t.Fatalf("policy link %q, want %q", got, want[0])
+				}
+			})
+			if got := policyTitle("v3"); got != want[1] {
+				t.Fatalf("a version that is no day: %q, want %q", got, want[1])
+			}
+		})
+	}
+}
