@@ -112,7 +112,8 @@ func TestPresentQueryParametersNeedValues(t *testing.T) {
 	c := e.NewCustomer(billing.JPY)
 	staff := e.NewStaff()
 	for _, path := range []string{"/v1/invoices?limit=", "/v1/invoices?status=", "/v1/ledger?limit=", "/v1/invoices?limit=x",
-		"/v1/invoice-summaries?limit=", "/v1/invoice-summaries?status="} {
+		"/v1/invoice-summaries?limit=", "/v1/invoice-summaries?status=",
+		"/v1/invoices?limit=1&limit=2", "/v1/invoice-summaries?status=paid&status=unpaid"} { // which one was meant?
 		wantProblem(t, e.Do("GET", path, c.Token, nil, nil), 400, api.CodeValidation)
 	}
 	for _, path := range []string{"/v1/staff/customers?limit=", "/v1/staff/audit?limit=", "/v1/staff/customers/" + c.ID + "/invoices?status="} {

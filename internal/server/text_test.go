@@ -35,7 +35,8 @@ type textCase struct {
 // TestTextIsCheckedAtTheEdge sends NUL and invalid UTF-8 in every text
 // input of every documented route (path parameters, query parameters, the
 // headers read as data, JSON and form body fields, and an undocumented
-// query parameter, so that a route without inputs is swept too): each is
+// query parameter, so that a route without inputs is swept too), and each
+// query parameter and the checkout's action given twice: each is
 // 400, the same answer on SQLite and PostgreSQL, and nothing reaches a
 // database (which PostgreSQL answered with a 500).
 func TestTextIsCheckedAtTheEdge(t *testing.T) {
@@ -112,6 +113,14 @@ func textCases(op apivalidate.Operation, ids map[string]string) []textCase {
 			tc.path = path("", "")
 		}
 		out = append(out, tc)
+	}
+	// A name given twice: which value was meant? (A checkout form with
+	// action=decline&action=approve was declined.)
+	for _, name := range op.Params["query"] {
+		add("query "+name+" twice", textCase{path: path("", "") + "?" + name + "=x&" + name + "=y"})
+	}
+	if op.Body == "application/x-www-form-urlencoded" {
+		add("form action twice", textCase{body: "action=decline&action=approve", contentType: op.Body})
 	}
 	for _, bad := range badText {
 		for _, name := range op.Params["path"] {

@@ -61,7 +61,8 @@ func requestText(r *http.Request) *problem.Error {
 }
 
 // valuesText checks the names and values of a query or a form (what), in
-// name order so that the answer does not depend on map order.
+// name order so that the answer does not depend on map order: each name
+// once, and text.
 func valuesText(vs url.Values, what string) *problem.Error {
 	names := make([]string, 0, len(vs))
 	for name := range vs {
@@ -71,6 +72,11 @@ func valuesText(vs url.Values, what string) *problem.Error {
 	for _, name := range names {
 		if !validText(name) {
 			return errInvalidText(what)
+		}
+		if len(vs[name]) > 1 {
+			// As a key twice in a JSON object: which one was meant?
+			// (A checkout form with action=decline&action=approve.)
+			return problem.InvalidField(name, "duplicate", "appears more than once")
 		}
 		for _, v := range vs[name] {
 			if !validText(v) {
