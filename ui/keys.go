@@ -84,8 +84,8 @@ func isActivate(k fyne.KeyName) bool {
 }
 
 // button is widget.Button as the keyboard expects it: Enter activates it
-// as Space does and keeps the focus where it was, focus draws a ring, and
-// hovering or focusing it shows its tooltip.
+// as Space does and keeps the focus where it was, focus draws a ring (and
+// only a ring), and hovering or focusing it shows its tooltip.
 type button struct {
 	widget.Button
 	tip     string // what the tooltip says; the text with its shortcut
@@ -119,15 +119,19 @@ func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	b.OnTapped()
 }
 
+// FocusGained draws the ring, and not Fyne's focused fill as well: the
+// ring shows the focus on its own, and the fill, a wash darker than the
+// button, made a focused button look pressed or disabled (text on it
+// fell to about 4.6:1 in light).
 func (b *button) FocusGained() {
 	b.focused = true
-	b.Button.FocusGained()
+	b.Refresh()
 	showTip(b, b.tip)
 }
 
 func (b *button) FocusLost() {
 	b.focused = false
-	b.Button.FocusLost()
+	b.Refresh()
 	hideTip(b)
 }
 

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/billing"
@@ -514,5 +515,44 @@ func eventually(t *testing.T, f *fixture, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A focused button shows a ring and keeps its own colour: Fyne's focused
+// fill on top of the ring made it look pressed or disabled.
+func TestFocusedButtonShowsARingOnly(t *testing.T) {
+	for _, mode := range []string{"light", "dark"} {
+		t.Run(mode, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			a.Settings().SetTheme(NewTheme(mode))
+			for _, imp := range []widget.Importance{widget.LowImportance, widget.MediumImportance, widget.HighImportance} {
+				b := newButton("Back to invoices", theme.NavigateBackIcon(), func() {})
+				b.Importance = imp
+				w := test.NewWindow(b)
+				r := test.WidgetRenderer(b).(*ringRenderer)
+				fill := func() color.Color {
+					for _, o := range r.Objects() {
+						if rect, ok := o.(*canvas.Rectangle); ok && rect != r.ring {
+							return rect.FillColor
+						}
+					}
+					t.Fatal("no background")
+					return nil
+				}
+				before := fill()
+				w.Canvas().Focus(b)
+				if r.ring.Hidden {
+					t.Errorf("importance %d: no ring on the focused button", imp)
+				}
+				if after := fill(); after != before {
+					t.Errorf("importance %d: focus changed the fill from %v to %v", imp, before, after)
+				}
+				w.Canvas().Unfocus()
+				if !r.ring.Hidden {
+					t.Errorf("importance %d: the ring stayed after the focus left", imp)
+				}
+				w.Close()
+			}
+		})
 	}
 }
