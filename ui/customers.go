@@ -78,10 +78,12 @@ func (c *customersScreen) build() {
 			c.pages.seen(i)
 		})
 	c.results.OnSelected = c.onSelect
-	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, c.results)
+	results := container.New(&listRowsLayout{rows: func() int { return len(c.pages.items) }, most: 6}, c.results)
+	left := container.NewBorder(container.NewVBox(c.search, c.status), nil, nil, nil, results)
 	// Side by side at fixed shares, not a split: its divider moved
-	// nothing a user needs, and showed as a stray bar.
-	c.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{2, 3}}, left, c.panel.object())
+	// nothing a user needs, and showed as a stray bar. Stacked, the
+	// customer's panel takes the height the list's rows leave.
+	c.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{2, 3}, stackWeights: []float32{0, 1}}, left, c.panel.object())
 }
 
 func (c *customersScreen) object() fyne.CanvasObject { return c.root }

@@ -356,9 +356,10 @@ func TestCustomerRowsKeepTheirCreditClear(t *testing.T) {
 }
 
 // The staff's Customers screen at 1024×640 stacks the list above the
-// customer, and both fill the screen: the list shows several customers and
-// the customer's account most of the rest (each was one row tall, and the
-// screen below them blank).
+// customer, and both fill the screen: the list shows its customers, no
+// more rows than it has, and the customer's account the rest (each was one
+// row tall, and the screen below them blank; then the list took two
+// fifths of the height, empty rows above the customer).
 func TestCustomersScreenFillsAStackedWindow(t *testing.T) {
 	env := servertest.New(t, servertest.Backends(t)[0])
 	for range 3 {
@@ -372,8 +373,11 @@ func TestCustomersScreenFillsAStackedWindow(t *testing.T) {
 		s.win.Resize(fyne.NewSize(1920, 1080)) // lays the screen out again with the customer in it
 		s.win.Resize(fyne.NewSize(1024, 640))
 		list, panel := s.customers.results, s.customers.panel.object()
-		if list.Size().Height < 3*38 || panel.Size().Height < 250 {
-			t.Fatalf("list %v tall, customer %v tall, in a %v window", list.Size().Height, panel.Size().Height, s.win.Canvas().Size())
+		row := list.MinSize().Height // a list's minimum is one row's
+		rows := (list.Size().Height + theme.Padding()) / (row + theme.Padding())
+		if rows < 2.99 || rows > 3.01 || panel.Size().Height < 300 {
+			t.Fatalf("list %v tall (%.2f rows of 3 customers), customer %v tall, in a %v window",
+				list.Size().Height, rows, panel.Size().Height, s.win.Canvas().Size())
 		}
 	})
 }

@@ -26,7 +26,9 @@ type columnsLayout struct {
 	minWidth   float32
 	weights    []float32 // one per object; nil: equal shares
 	stackOrder []int     // object indexes top to bottom when stacked; nil: as given
-	height     float32   // what the last layout needed; 0 before the first
+	// stackWeights share the height left over when stacked; nil: weights.
+	stackWeights []float32
+	height       float32 // what the last layout needed; 0 before the first
 }
 
 // newColumns lays objects out side by side, or stacked when narrower than
@@ -97,7 +99,12 @@ func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]fl
 
 func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Size) {
 	need := l.stackedHeight(objects)
-	total := l.totalWeight(objects)
+	weights := l.weights
+	if l.stackWeights != nil {
+		weights = l.stackWeights
+	}
+	stacked := columnsLayout{weights: weights}
+	total := stacked.totalWeight(objects)
 	extra := max(0, size.Height-need)
 	var y float32
 	for _, i := range l.order(len(objects)) {
@@ -105,7 +112,10 @@ func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Siz
 		if !o.Visible() {
 			continue
 		}
-		h := o.MinSize().Height + extra*l.weight(i)/total
+		h := o.MinSize().Height
+		if total > 0 {
+			h += extra * stacked.weight(i) / total
+		}
 		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
 		y += h + theme.Padding()
@@ -449,4 +459,24 @@ func (l *capLayout) MinSize(objects []fyne.CanvasObject) fyne.Size { return obje
 func (l *capLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	objects[0].Move(fyne.NewPos(0, 0))
 	objects[0].Resize(fyne.NewSize(min(size.Width, max(l.max, objects[0].MinSize().Width)), size.Height))
+}
+
+// listRowsLayout asks for the height of the list's rows, up to most of
+// them: a list stacked above other content takes the room its few rows
+// need, not a share of the window (two customers left three empty rows
+// above the customer's panel), and scrolls past most rows.
+type listRowsLayout struct {
+	rows func() int
+	most int
+}
+
+func (l *listRowsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	row := objects[0].MinSize() // a list's minimum is one row's
+	n := float32(min(max(l.rows(), 1), l.most))
+	return fyne.NewSize(row.Width, n*row.Height+(n-1)*theme.Padding())
+}
+
+func (l *listRowsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(size)
 }
