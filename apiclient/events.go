@@ -117,7 +117,13 @@ type eventLoop struct {
 	out      chan<- Update
 	lastID   string
 	hint     time.Duration // the server's retry hint
-	failures int           // connects failed in a row
+	failures int           // streams in a row that failed or ended before they were of use
+	// reauthed: the last stream ended with reauthenticate, and the next
+	// connect refreshes the token first; a stream that ends so again
+	// before any event is a failure like any other, not a reason to
+	// reconnect at once (a server that always said so was reconnected to
+	// tens of thousands of times a second).
+	reauthed bool
 }
 
 func (l *eventLoop) run(ctx context.Context) {
@@ -127,9 +133,10 @@ func (l *eventLoop) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if errors.Is(err, errReauthenticate) {
+		if errors.Is(err, errReauthenticate) && !l.reauthed {
 			// The stream's token expired (or its session ended): connect
 			// refreshes it, or says that the session is over.
+			l.reauthed = true
 			continue
 		}
 		if final(err) {
@@ -224,7 +231,16 @@ func (l *eventLoop) stream(ctx context.Context) error {
 	}
 	body := resp.RawBody()
 	defer body.Close()
-	l.failures = 0
+	// The stream counts as working, and the backoff starts over, once an
+	// event came or it stayed up as long as the longest backoff: a server
+	// that accepts and hangs up at once is backed off from and, after a
+	// while, polled instead.
+	since := time.Now()
+	defer func() {
+		if time.Since(since) >= l.o.ReconnectMax {
+			l.failures, l.reauthed = 0, false
+		}
+	}()
 	if !l.send(ctx, Update{State: StreamLive}) {
 		return ctx.Err()
 	}
@@ -244,6 +260,7 @@ func (l *eventLoop) stream(ctx context.Context) error {
 			return errReauthenticate
 		}
 		l.lastID = m.id
+		l.failures, l.reauthed = 0, false
 		ev, err := decodeEvent(m)
 		if err != nil {
 			// Replaying it would fail the same way; the next balance event
@@ -269,6 +286,8 @@ func (l *eventLoop) streamEnd(ctx context.Context, err error, idle bool) error {
 		e.Detail = "the stream ended"
 	case errors.Is(err, bufio.ErrTooLong):
 		e.Kind, e.Detail = KindBadResponse, "the stream sent an oversized line"
+	case errors.Is(err, errSSETooLarge):
+		e.Kind, e.Detail = KindBadResponse, "the stream sent an oversized event"
 	}
 	return e
 }
@@ -278,6 +297,13 @@ func (l *eventLoop) connect(ctx context.Context) (*resty.Response, error) {
 	c := l.c
 	for refreshed := false; ; refreshed = true {
 		token := c.auth.access()
+		if l.reauthed && !refreshed && token != "" {
+			// The server ended the last stream for its token.
+			if err := c.refresh(ctx, eventsOp, token); err != nil {
+				return nil, err
+			}
+			token = c.auth.access()
+		}
 		if token == "" {
 			if !c.SignedIn() {
 				return nil, notSignedIn(eventsOp)
@@ -301,8 +327,7 @@ func (l *eventLoop) connect(ctx context.Context) (*resty.Response, error) {
 		if status == http.StatusOK && isEventStream(resp.Header().Get("Content-Type")) {
 			return resp, nil
 		}
-		body, _ := io.ReadAll(io.LimitReader(resp.RawBody(), 64<<10))
-		resp.RawBody().Close()
+		body := readErrorBody(resp.RawBody(), c.opts.AttemptTimeout)
 		switch {
 		case status == http.StatusUnauthorized && !refreshed:
 			if err := c.refresh(ctx, eventsOp, token); err != nil {
@@ -317,6 +342,18 @@ func (l *eventLoop) connect(ctx context.Context) (*resty.Response, error) {
 		}
 		return nil, errorFromResponse(eventsOp, status, resp.Header(), body, time.Now())
 	}
+}
+
+// readErrorBody reads up to 64 KiB of an answer that is no stream, for
+// at most timeout, and closes it: the stream's connection has no deadline
+// of its own, and a server that sent its headers and then nothing held
+// the live updates, and their polling, for as long as the app ran.
+func readErrorBody(body io.ReadCloser, timeout time.Duration) []byte {
+	stop := time.AfterFunc(timeout, func() { body.Close() })
+	defer stop.Stop()
+	data, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+	body.Close()
+	return data
 }
 
 func isEventStream(contentType string) bool {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"billfold/api"
 )
 
 func TestRedact(t *testing.T) {
@@ -122,5 +124,69 @@ func TestSSEReader(t *testing.T) {
 	}
 	if m, err = r.next(); !errors.Is(err, io.EOF) {
 		t.Fatalf("an unterminated message was dispatched: %+v %v", m, err)
+	}
+}
+
+// An event whose data lines never end in a blank line is refused once it
+// outgrows maxSSEEvent (it grew to 920 MiB in a second), and an id with a
+// control character is not kept: sent back as Last-Event-ID, it made
+// every reconnect's request invalid.
+func TestSSEReaderRefusesWhatItCannotKeep(t *testing.T) {
+	line := "data: " + strings.Repeat("x", 64<<10) + "\n"
+	endless := io.MultiReader(strings.NewReader(strings.Repeat(line, 2*maxSSEEvent/len(line))), strings.NewReader("\n"))
+	if _, err := newSSEReader(endless).next(); !errors.Is(err, errSSETooLarge) {
+		t.Fatalf("an endless event: %v, want errSSETooLarge", err)
+	}
+	r := newSSEReader(strings.NewReader("id: 7\ndata: a\n\nid: 8\x1b[2J\ndata: b\n\nid: 9 9\ndata: c\n\n"))
+	for _, want := range []string{"7", "7", "7"} {
+		if m, err := r.next(); err != nil || m.id != want {
+			t.Fatalf("message %+v, %v; want id %s", m, err, want)
+		}
+	}
+}
+
+// A cursor the server hands out again, however many pages later, ends the
+// walk with an error: A, B, A… fetched 5,000 pages in 0.3 s and never
+// stopped.
+func TestPagesRefuseACursorCycle(t *testing.T) {
+	next := map[string]string{"": "A", "A": "B", "B": "A"}
+	fetched := 0
+	var last error
+	for _, err := range pages("", func(cursor string) ([]int, string, error) {
+		fetched++
+		return []int{fetched}, next[cursor], nil
+	}) {
+		last = err
+	}
+	if e, ok := AsError(last); !ok || e.Kind != KindBadResponse || fetched != 3 {
+		t.Fatalf("after %d pages: %v", fetched, last)
+	}
+}
+
+// A success answer that is null, or an empty object where an invoice,
+// payment, summary or ledger result belongs, is no answer: AddFunds and
+// Pay returned empty values, and the UI took the money as moved. A
+// decoder's error quotes the server briefly, not 16 MB of it.
+func TestDecodeRefusesHollowAnswers(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		out  any
+	}{
+		{"null", &api.Invoice{}}, {" null ", &api.Summary{}}, {"{}", &api.Invoice{}}, {"{}", &api.Payment{}},
+		{"{}", &api.Summary{}}, {"{}", &api.LedgerResult{}}, {"{}", &api.ApplyCreditResult{}},
+		{`{"id":"inv_1","number":"INV-1"}`, &api.Invoice{}},
+	} {
+		if err := decodeJSON([]byte(c.body), c.out); err == nil {
+			t.Errorf("%s as %T: accepted", c.body, c.out)
+		}
+	}
+	var inv api.Invoice
+	if err := decodeJSON([]byte(`{"id":"inv_1","number":"INV-1","currency":"JPY"}`), &inv); err != nil {
+		t.Fatalf("a whole invoice: %v", err)
+	}
+	var s api.Summary
+	err := decodeJSON([]byte(`{"as_of":"`+strings.Repeat("9", 8<<20)+`"}`), &s)
+	if err == nil || len(err.Error()) > 400 {
+		t.Fatalf("the error is %d bytes long", len(err.Error()))
 	}
 }

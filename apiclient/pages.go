@@ -83,6 +83,7 @@ func (c *Client) StaffAllAudit(ctx context.Context, q AuditQuery) iter.Seq2[api.
 func pages[T any](start string, page func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		cursor := start // per walk, so that the sequence can be ranged over again
+		seen := map[string]bool{cursor: true}
 		for {
 			items, next, err := page(cursor)
 			if err != nil {
@@ -98,12 +99,14 @@ func pages[T any](start string, page func(cursor string) ([]T, string, error)) i
 			if next == "" {
 				return
 			}
-			if next == cursor {
-				// A server handing out the same cursor again would loop forever.
+			if seen[next] {
+				// A server handing out a cursor again (A, B, A…) would
+				// loop forever, filling the list as it went.
 				var zero T
 				yield(zero, &Error{Op: "list", Kind: KindBadResponse, Detail: "the server repeated a page cursor"})
 				return
 			}
+			seen[next] = true
 			cursor = next
 		}
 	}

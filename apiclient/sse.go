@@ -2,14 +2,23 @@ package apiclient
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// maxSSELine bounds one line of the event stream; an event is a few KiB.
-const maxSSELine = 1 << 20
+// maxSSELine bounds one line of the event stream, and maxSSEEvent the data
+// of one event however many lines carry it; an event is a few KiB.
+const (
+	maxSSELine  = 1 << 20
+	maxSSEEvent = 1 << 20
+)
+
+// errSSETooLarge ends a stream whose event outgrew maxSSEEvent: data lines
+// that no blank line ever dispatched grew without bound.
+var errSSETooLarge = errors.New("apiclient: an event of the stream is too large")
 
 // sseMessage is one dispatched Server-Sent Events message.
 type sseMessage struct {
@@ -58,11 +67,14 @@ func (r *sseReader) next() (sseMessage, error) {
 		case "event":
 			m.event = value
 		case "data":
+			if data.Len()+len(value)+1 > maxSSEEvent {
+				return sseMessage{}, errSSETooLarge
+			}
 			data.WriteString(value)
 			data.WriteByte('\n')
 			hasData = true
 		case "id":
-			if !strings.ContainsRune(value, 0) {
+			if eventID(value) {
 				r.lastID = value
 			}
 		case "retry":
@@ -75,6 +87,22 @@ func (r *sseReader) next() (sseMessage, error) {
 		return sseMessage{}, err
 	}
 	return sseMessage{}, io.EOF
+}
+
+// eventID reports whether an id can go back as Last-Event-ID: visible
+// ASCII, at most 64 bytes (the server's are digits). Anything else, a
+// control character above all, would make every reconnect's request
+// invalid; the standard ignores only NUL, this client all of them.
+func eventID(v string) bool {
+	if len(v) > 64 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseRetryField reads "retry: <milliseconds>" (ASCII digits only).
