@@ -40,6 +40,16 @@ func fmtDateTime(t time.Time) string {
 	return fmtDate(t) + " " + fmtTime(t)
 }
 
+// fmtUntil is when a wait that began at now ends: the time to the second
+// later today, with its date on another day (a wait of hours read as a
+// time later today).
+func fmtUntil(now, end time.Time) string {
+	if y, m, d := end.Local().Date(); y == now.Local().Year() && m == now.Local().Month() && d == now.Local().Day() {
+		return end.Local().Format("15:04:05")
+	}
+	return fmtDateTime(end)
+}
+
 // fmtTime is the time of day.
 func fmtTime(t time.Time) string {
 	return t.Local().Format("15:04")

@@ -573,3 +573,18 @@ func TestPolicyVersionIsADate(t *testing.T) {
 		})
 	}
 }
+
+// A wait for the rate limit that ends on another day says which: a bare
+// time of day read as later today.
+func TestWaitUntilTomorrowSaysTheDay(t *testing.T) {
+	if err := LoadTranslations("en"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 23, 0, 0, 0, time.Local)
+	if got := fmtUntil(now, now.Add(30*time.Second)); got != "23:00:30" {
+		t.Errorf("30 s: %q", got)
+	}
+	if got := fmtUntil(now, now.Add(2*time.Hour)); got != "7 Dec 2026 01:00" {
+		t.Errorf("2 h: %q", got)
+	}
+}

@@ -175,8 +175,10 @@ func TestSignInChoosesTheRememberedAccount(t *testing.T) {
 	}
 }
 
-// retryTime is the time of day a rate-limited sign-in may be tried again.
-var retryTime = regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}\b`)
+// retryTime is when a rate-limited sign-in may be tried again: a time of
+// day to the second, or with its date when that is tomorrow (a test run
+// shortly before midnight).
+var retryTime = regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}\b|(\d{4}|\d{1,2}日) \d{2}:\d{2}\b`)
 
 // The sign-in window says why a sign-in failed, in the UI's language: the
 // server's reason, or what stood between the app and the server.

@@ -110,7 +110,7 @@ func kindMessage(e *apiclient.Error) string {
 	case apiclient.KindRateLimited:
 		if e.RetryAfter > 0 {
 			return lang.L("Too many attempts. Try again after {{.Time}}.",
-				map[string]any{"Time": time.Now().Add(e.RetryAfter).Format("15:04:05")})
+				map[string]any{"Time": fmtUntil(time.Now(), time.Now().Add(e.RetryAfter))})
 		}
 		return lang.L("Too many attempts. Wait a moment, then try again.")
 	case apiclient.KindForbidden:
