@@ -63,6 +63,23 @@ func CheckRedirectURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// CheckRedirectURL vets an address the server sent for the browser, as
+// the package's CheckRedirectURL does, and more strictly for a client of a
+// server elsewhere: plain http to this machine only when the billing
+// server is on this machine too. A server on the internet has no business
+// opening the user's local services (a printer's or a router's admin page)
+// in their browser.
+func (c *Client) CheckRedirectURL(raw string) (*url.URL, error) {
+	u, err := CheckRedirectURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme == "http" && !strings.HasPrefix(c.base, "http://") {
+		return nil, fmt.Errorf("apiclient: redirect: %w: plain http is allowed only when the billing server is on this machine; use https", ErrUnsafeURL)
+	}
+	return u, nil
+}
+
 func checkURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {

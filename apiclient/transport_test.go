@@ -120,3 +120,36 @@ func otherCA(t *testing.T) []byte {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
+
+// A client of a server elsewhere opens no plain http address, not even
+// on this machine: a server on the internet could otherwise send the
+// browser to a local service's admin page. A client of a server on this
+// machine (the demo) may.
+func TestClientCheckRedirectURLFollowsItsServer(t *testing.T) {
+	remote, err := apiclient.New("https://billing.example.jp", apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := apiclient.New("http://127.0.0.1:8080", apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		client *apiclient.Client
+		url    string
+		ok     bool
+	}{
+		{remote, "https://pay.example.com/checkout/x", true},
+		{remote, "http://localhost:631/admin", false},
+		{remote, "http://127.0.0.1:8080/sandbox/checkout/x", false},
+		{remote, "javascript:alert(1)", false},
+		{local, "http://127.0.0.1:8080/sandbox/checkout/x", true},
+		{local, "https://pay.example.com/checkout/x", true},
+		{local, "http://pay.example.com/x", false},
+	} {
+		_, err := c.client.CheckRedirectURL(c.url)
+		if (err == nil) != c.ok || (err != nil && !errors.Is(err, apiclient.ErrUnsafeURL)) {
+			t.Errorf("%s from %s: %v", c.url, c.client.BaseURL(), err)
+		}
+	}
+}

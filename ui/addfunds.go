@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"billfold/api"
-	"billfold/apiclient"
 	"billfold/billing"
 )
 
@@ -170,7 +169,7 @@ func (t *addFundsTab) onConfig() {
 	t.policyText.SetText(c.CreditPolicy.Summary)
 	// The address comes from the server: vetted like a payment page, and
 	// opened through the app's browser so that a failure is told.
-	u, err := apiclient.CheckRedirectURL(c.CreditPolicy.URL)
+	u, err := t.backend.CheckRedirectURL(c.CreditPolicy.URL)
 	if err == nil {
 		t.policyLink.SetURL(u)
 		t.policyLink.OnTapped = func() { t.env.openURL(u, nil) }

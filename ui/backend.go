@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"iter"
+	"net/url"
 
 	"billfold/api"
 	"billfold/apiclient"
@@ -28,4 +29,7 @@ type Backend interface {
 	SignOut(ctx context.Context) error
 	// SetLanguage asks the server to answer in the UI's language from now.
 	SetLanguage(tag string) error
+	// CheckRedirectURL vets an address the server sent before the browser
+	// opens it (apiclient.Client.CheckRedirectURL).
+	CheckRedirectURL(raw string) (*url.URL, error)
 }

@@ -22,7 +22,6 @@ import (
 	"golang.org/x/text/language"
 
 	"billfold/api"
-	"billfold/apiclient"
 	"billfold/billing"
 )
 
@@ -519,12 +518,12 @@ func (v *invoiceScreen) onPay() {
 }
 
 // openPaymentPage opens a payment's checkout page in the browser: the URL
-// that apiclient.CheckRedirectURL returns, never the server's string as
+// that Backend.CheckRedirectURL returns, never the server's string as
 // sent. A refused URL is not opened, and the screen says why; so it does
 // when the browser could not be opened, and the address stays on screen
 // to copy.
 func (v *invoiceScreen) openPaymentPage(p api.Payment) bool {
-	u, err := apiclient.CheckRedirectURL(p.NextAction.URL)
+	u, err := v.backend.CheckRedirectURL(p.NextAction.URL)
 	if err != nil {
 		v.say(lang.L("The payment page address is not safe to open."), widget.DangerImportance)
 		return false
@@ -614,7 +613,7 @@ func (v *invoiceScreen) onSupport() {
 	if c == nil || c.SupportURL == "" {
 		return
 	}
-	u, err := supportURL(c.SupportURL, v.inv)
+	u, err := supportURL(v.backend.CheckRedirectURL, c.SupportURL, v.inv)
 	if err != nil {
 		v.say(lang.L("The support page address is not safe to open."), widget.DangerImportance)
 		return
@@ -625,8 +624,8 @@ func (v *invoiceScreen) onSupport() {
 // supportURL is the server's support address with the invoice filled in.
 // The address comes from the server, so it is vetted like a payment page:
 // https, or http to this machine.
-func supportURL(base string, inv api.Invoice) (*url.URL, error) {
-	u, err := apiclient.CheckRedirectURL(base)
+func supportURL(check func(string) (*url.URL, error), base string, inv api.Invoice) (*url.URL, error) {
+	u, err := check(base)
 	if err != nil {
 		return nil, fmt.Errorf("support URL: %w", err)
 	}

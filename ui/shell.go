@@ -167,7 +167,7 @@ func (e *env) focus(f fyne.Focusable) {
 
 // openURL opens u in the system browser or the file's application, off
 // the UI goroutine. It takes a parsed URL, not a string, so that what a
-// caller vetted (a payment page through apiclient.CheckRedirectURL) is
+// caller vetted (a payment page through Backend.CheckRedirectURL) is
 // exactly what opens. When the desktop could not open it, failed is told
 // why; a nil failed shows a dialog that says so, with the address to copy.
 func (e *env) openURL(u *url.URL, failed func(error)) {

@@ -848,7 +848,7 @@ func (s *countingStaff) StaffCustomerPage(ctx context.Context, q apiclient.Custo
 
 func TestSupportURLIsVettedAndFilledIn(t *testing.T) {
 	inv := api.Invoice{Number: "INV-2026-000011", Status: billing.InvoiceUnpaid, Payments: []api.Payment{{ID: "pay_1"}, {ID: "pay_2"}}}
-	u, err := supportURL("https://help.example.jp/tickets/new?lang=ja", inv)
+	u, err := supportURL(apiclient.CheckRedirectURL, "https://help.example.jp/tickets/new?lang=ja", inv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -858,7 +858,7 @@ func TestSupportURLIsVettedAndFilledIn(t *testing.T) {
 		t.Fatalf("support URL %s", u)
 	}
 	for _, bad := range []string{"javascript:alert(1)", "file:///etc/passwd", "http://help.example.jp/", "https://user@help.example.jp/"} {
-		if u, err := supportURL(bad, inv); err == nil {
+		if u, err := supportURL(apiclient.CheckRedirectURL, bad, inv); err == nil {
 			t.Errorf("%q: opened as %s", bad, u)
 		}
 	}
