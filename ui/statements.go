@@ -91,10 +91,12 @@ func (s *statementsScreen) build() {
 		})
 	s.statements.OnSelected = func(i widget.ListItemID) { s.open(s.list[i].ID) }
 	s.detail = container.NewStack(widget.NewLabel(lang.L("Choose a statement, or upload the bank's file.")))
-	left := container.NewBorder(container.NewVBox(s.upload, s.progress, s.status), nil, nil, nil, s.statements)
+	statements := container.New(&listRowsLayout{rows: func() int { return len(s.list) }, most: 4}, s.statements)
+	left := container.NewBorder(container.NewVBox(s.upload, s.progress, s.status), nil, nil, nil, statements)
 	// Side by side at fixed shares, as the customers are: a split's
-	// divider moved nothing staff need.
-	s.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{1, 2}}, left, s.detail)
+	// divider moved nothing staff need. Stacked, the statement open takes
+	// the height the list's rows leave.
+	s.root = container.New(&columnsLayout{minWidth: 240, weights: []float32{1, 2}, stackWeights: []float32{0, 1}}, left, s.detail)
 }
 
 func (s *statementsScreen) object() fyne.CanvasObject { return s.root }

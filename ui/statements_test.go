@@ -118,6 +118,15 @@ func TestStaffReconcilesABankStatement(t *testing.T) {
 	upload()
 	rec.until(t, "the statement in the list", func() bool { return len(s.list) == 1 })
 	rec.onUI(func() {
+		// Stacked on a small screen, the list is as tall as its one
+		// statement, and the statement open below takes the rest.
+		a.win.Resize(smallScreen)
+		placedObjects(a.win)
+		if h, row := s.statements.Size().Height, s.statements.MinSize().Height; h > row+1 {
+			t.Errorf("the list of one statement is %v tall, a row %v", h, row)
+		}
+	})
+	rec.onUI(func() {
 		if !strings.Contains(s.status.Text, "nyushukkin.txt uploaded. 3 deposits: 1 matched · 2 queued") || !s.progress.Hidden {
 			t.Fatalf("status %q", s.status.Text)
 		}
