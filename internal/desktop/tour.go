@@ -46,7 +46,8 @@ func runTour(t tourStart) {
 
 func walkTour(t tourStart, dir string) error {
 	ctx := context.Background()
-	staff, err := apiclient.New(t.server, apiclient.Options{})
+	// The staff member reads the UI's language, as one signing in does.
+	staff, err := apiclient.New(t.server, apiclient.Options{Language: ui.Language()})
 	if err != nil {
 		return err
 	}
