@@ -195,6 +195,7 @@ func TestBadAdjustmentInputChangesNothing(t *testing.T) {
 			{"direction override in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Refund \u202e0001 JPY"}`, 400, api.CodeValidation, "reason"},
 			{"escape in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill\u001b[2J"}`, 400, api.CodeValidation, "reason"},
 			{"line break in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill\nfor you"}`, 400, api.CodeValidation, "reason"},
+			{"half a surrogate pair in the reason", `{"amount":{"amount":1000,"currency":"JPY"},"reason":"Goodwill \ud800 now"}`, 400, api.CodeValidation, "reason"},
 			{"unknown field", `{"amount":{"amount":1000,"currency":"JPY"},` + reason + `,"approved":true}`, 400, api.CodeValidation, "approved"},
 		}, malformedBodies...))
 		if s := summary(t, e, c.Token); s.AvailableCredit.Amount != 1_000 {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"billfold/internal/server/problem"
 )
@@ -21,11 +22,20 @@ import (
 //   - a key that appears twice in one object, at any depth: encoding/json
 //     keeps the last ({"amount":1,"amount":1000000} would be a million);
 //   - a string, key or value, holding a NUL character (JSON's \u0000), which
-//     is no text (see validText).
+//     is no text (see validText);
+//   - a string holding half of a surrogate pair (\ud800 alone), which
+//     encoding/json turns into U+FFFD without a word: the text stored would
+//     not be the text sent.
 //
 // Malformed JSON is left for the decoder to report.
 func exactKeys(body []byte, t reflect.Type) error {
-	if err := walkKeys(json.NewDecoder(bytes.NewReader(body)), t, ""); !errors.Is(err, errMalformed) {
+	// A U+FFFD the body does not hold, as a character or as \ufffd, came
+	// from a lone surrogate.
+	sent := sync.OnceValue(func() bool {
+		return bytes.ContainsRune(body, utf8.RuneError) || bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`))
+	})
+	text := func(s string) bool { return validText(s) && (!strings.ContainsRune(s, utf8.RuneError) || sent()) }
+	if err := walkKeys(json.NewDecoder(bytes.NewReader(body)), t, "", text); !errors.Is(err, errMalformed) {
 		return err
 	}
 	return nil
@@ -35,7 +45,7 @@ func exactKeys(body []byte, t reflect.Type) error {
 // decoder reports it.
 var errMalformed = errors.New("malformed JSON")
 
-func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
+func walkKeys(dec *json.Decoder, t reflect.Type, path string, text func(string) bool) error {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -54,7 +64,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 			}
 			key, _ := kt.(string)
 			switch {
-			case !validText(key):
+			case !text(key):
 				return errInvalidText(cmp.Or(path, "body")) // not the key itself: it is no text
 			case seen[key]:
 				return problem.InvalidField(joinPath(path, key), "duplicate", "appears more than once")
@@ -74,7 +84,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 					ft = t.Elem()
 				}
 			}
-			if err := walkKeys(dec, ft, joinPath(path, key)); err != nil {
+			if err := walkKeys(dec, ft, joinPath(path, key), text); err != nil {
 				return err
 			}
 		}
@@ -85,13 +95,13 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 			et = t.Elem()
 		}
 		for dec.More() {
-			if err := walkKeys(dec, et, path); err != nil {
+			if err := walkKeys(dec, et, path, text); err != nil {
 				return err
 			}
 		}
 		_, _ = dec.Token() // ']'
 	default:
-		if s, ok := tok.(string); ok && !validText(s) {
+		if s, ok := tok.(string); ok && !text(s) {
 			return errInvalidText(path)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,27 @@ func TestAbandonedRequestIsNoServerError(t *testing.T) {
 	served.ServeHTTP(w, httptest.NewRequest("POST", "/v1/funds", nil).WithContext(ctx))
 	if w.Code != statusClientClosed || strings.Contains(logs.String(), `"level":"ERROR"`) || !strings.Contains(logs.String(), `"status":499`) {
 		t.Fatalf("status %d, log:\n%s", w.Code, logs.String())
+	}
+}
+
+// Half of a surrogate pair (\ud800 alone) is refused: encoding/json made
+// it U+FFFD, so the text stored was not the text sent. A whole pair and a
+// U+FFFD the client sent are text.
+func TestLoneSurrogatesAreNoText(t *testing.T) {
+	type body struct {
+		Reason string `json:"reason"`
+	}
+	for raw, ok := range map[string]bool{
+		`{"reason":"a \ud800 b"}`:        false,
+		`{"reason":"a \udc00"}`:          false,
+		`{"\ud800":"a"}`:                 false,
+		`{"reason":"a \ud83d\ude00 b"}`:  true,
+		`{"reason":"a \ufffd b"}`:        true,
+		`{"reason":"a \uFFFD \ud800 b"}`: true, // the client sent one: a lone half cannot be told apart
+		"{\"reason\":\"a \uFFFD b\"}":    true,
+	} {
+		if err := exactKeys([]byte(raw), reflect.TypeFor[body]()); (err == nil) != ok {
+			t.Errorf("%s: %v", raw, err)
+		}
 	}
 }
