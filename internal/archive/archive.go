@@ -70,6 +70,11 @@ func Open(dir string) (*Archive, error) {
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: create folder: %w", err)
 	}
+	for _, name := range []string{lockName, IndexFile, AuditFile} {
+		if err := plainFile(filepath.Join(abs, name)); err != nil {
+			return nil, err
+		}
+	}
 	lf, err := os.OpenFile(filepath.Join(abs, lockName), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
@@ -312,6 +317,44 @@ func sameContent(path string, data []byte) error {
 
 // abs turns a stored relative path (with /) into a path on disk.
 func (a *Archive) abs(rel string) string { return filepath.Join(a.dir, filepath.FromSlash(rel)) }
+
+// plainFile refuses a path that is there as something other than a regular
+// file: a link could point outside the folder (audit.jsonl linked to
+// another file had sync append to it, and opening the folder cut its last
+// line), and a folder or a device is no file of the archive. A path that
+// is not there yet is fine.
+func plainFile(path string) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("archive: %w", err)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("archive: %s is not a plain file (%s): refusing to use the folder", path, fi.Mode().Type())
+	}
+	return nil
+}
+
+// localPath reports whether rel, a path the index holds, is one sync
+// writes: "<year>/<name>", inside the folder. The index is a file in the
+// folder too, and anyone who can write the folder can change it: a base
+// of "../elsewhere/x" made sync write outside the folder, and search hand
+// out a file outside it to open.
+func localPath(rel string) bool {
+	year, name, ok := strings.Cut(rel, "/")
+	return ok && year != "" && name != "" && year != "." && year != ".." && name != "." && name != ".." &&
+		!strings.ContainsAny(rel, "\\:\x00") && !strings.Contains(name, "/") && filepath.IsLocal(filepath.FromSlash(rel))
+}
+
+// archivedFile is the disk path of a stored path that should name a file
+// with extension ext ("" when it does not: the index was changed).
+func (a *Archive) archivedFile(rel, ext string) string {
+	if !localPath(rel) || !strings.HasSuffix(rel, ext) {
+		return ""
+	}
+	return a.abs(rel)
+}
 
 // readLines splits data into newline-terminated lines; a last line without
 // a newline (a torn append) is returned separately.

@@ -141,7 +141,7 @@ func (a *Archive) Search(ctx context.Context, q Query) ([]Entry, error) {
 		e.Status = billing.InvoiceStatus(status)
 		e.Total = billing.New(total, billing.Currency(currency))
 		e.IssuedAt, _ = time.Parse(time.RFC3339Nano, issued)
-		e.PDFPath, e.JSONPath = a.abs(pdf), a.abs(js)
+		e.PDFPath, e.JSONPath = a.archivedFile(pdf, ".pdf"), a.archivedFile(js, ".json")
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -163,7 +163,7 @@ func (a *Archive) Versions(ctx context.Context, invoiceID string) ([]Version, er
 			return nil, err
 		}
 		v.Status = billing.InvoiceStatus(status)
-		v.PDFPath, v.JSONPath = a.abs(pdf), a.abs(js)
+		v.PDFPath, v.JSONPath = a.archivedFile(pdf, ".pdf"), a.archivedFile(js, ".json")
 		v.ArchivedAt, _ = time.Parse(time.RFC3339Nano, at)
 		out = append(out, v)
 	}
@@ -199,7 +199,9 @@ func ExportCSV(w io.Writer, entries []Entry, o CSVOptions) error {
 		return err
 	}
 	for _, e := range entries {
-		if err := cw.Write([]string{cell(e.Number), e.IssueDate, e.DueDate, e.PaidDate, string(e.Status),
+		// Every text the server sent goes through cell: a status of
+		// "=HYPERLINK(…)" was exported as a live formula.
+		if err := cw.Write([]string{cell(e.Number), cell(e.IssueDate), cell(e.DueDate), cell(e.PaidDate), cell(string(e.Status)),
 			string(e.Total.Currency), billing.FormatPlain(e.Total), cell(e.Seller), cell(e.Buyer), cell(e.BuyerCompany),
 			cell(e.CustomerID), strconv.Itoa(e.Version), cell(e.PDFPath), cell(e.JSONPath), e.JSONSHA256, e.PDFSHA256}); err != nil {
 			return err

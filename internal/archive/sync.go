@@ -96,6 +96,14 @@ func (a *Archive) Sync(ctx context.Context, src InvoiceSource, opts SyncOptions)
 	}
 	a.syncMu.Lock()
 	defer a.syncMu.Unlock()
+	// An append that failed in an earlier sync of this open archive (a
+	// full disk) left the file short of the index, or with a torn line:
+	// mended here, not only when the folder is opened, since the app keeps
+	// it open across syncs, and appending after the gap broke the chain
+	// for good.
+	if err := a.repairAuditFile(ctx); err != nil {
+		return SyncResult{}, err
+	}
 	pub, err := a.pinKey(ctx, src)
 	if err != nil {
 		return SyncResult{}, err
@@ -320,6 +328,9 @@ func (a *Archive) loadKnown(ctx context.Context) (map[string]known, error) {
 		if err := rows.Scan(&id, &k.base, &k.latest, &k.jsonSum); err != nil {
 			return nil, err
 		}
+		if !localPath(k.base) {
+			return nil, fmt.Errorf("archive: the index names %q for invoice %s, outside the folder: it was changed; run verify", k.base, id)
+		}
 		m[id] = k
 	}
 	return m, rows.Err()
@@ -425,13 +436,21 @@ func (m *dirMaker) ensure(rel string) (string, error) {
 	if m.made[rel] {
 		return abs, nil
 	}
-	if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+	fi, err := os.Lstat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		if err := os.Mkdir(abs, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 			return "", err
 		}
 		if err := syncDir(m.root); err != nil {
 			return "", err
 		}
+	case err != nil:
+		return "", err
+	case !fi.IsDir():
+		// A link to a folder elsewhere would take the invoices out of the
+		// archive, with verify none the wiser.
+		return "", fmt.Errorf("%s is not a plain folder (%s)", rel, fi.Mode().Type())
 	}
 	m.made[rel] = true
 	return abs, nil

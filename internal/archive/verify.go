@@ -197,6 +197,10 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 			return rep, err
 		}
 		rep.Files++
+		if !localPath(f.path) {
+			add(f.path, IndexMismatch, "the index names a file outside the archive folder")
+			continue
+		}
 		sum, err := fileSum(a.abs(f.path))
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -208,6 +212,9 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 		default:
 			intact[f.path] = true
 		}
+	}
+	if err := a.verifyBases(ctx, add); err != nil {
+		return rep, err
 	}
 	if err := a.verifySearchEntries(ctx, intact, add); err != nil {
 		return rep, err
@@ -347,4 +354,24 @@ func fileSum(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// verifyBases reports invoices whose next versions the index would have
+// sync write outside the folder (sync refuses to).
+func (a *Archive) verifyBases(ctx context.Context, add func(string, ProblemKind, string, ...any)) error {
+	rows, err := a.db.QueryContext(ctx, `SELECT number, base FROM invoices ORDER BY base`)
+	if err != nil {
+		return fmt.Errorf("archive: verify: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var number, base string
+		if err := rows.Scan(&number, &base); err != nil {
+			return fmt.Errorf("archive: verify: %w", err)
+		}
+		if !localPath(base) {
+			add(IndexFile+" (invoices)", IndexMismatch, "%s would be archived as %q, outside the archive folder", number, base)
+		}
+	}
+	return rows.Err()
 }
