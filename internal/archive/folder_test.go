@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -195,5 +196,18 @@ func TestExportDefusesEveryServerText(t *testing.T) {
 	}
 	if strings.Contains(b.String(), `,"=HYPERLINK(`) || !strings.Contains(b.String(), `"'=HYPERLINK(`) {
 		t.Fatalf("export:\n%s", b.String())
+	}
+}
+
+// One invoice whose issue date is no date fails alone: it failed every
+// sync, as "an item without an id", and nothing else was archived.
+func TestOneBadIssueDateFailsOnlyItsInvoice(t *testing.T) {
+	src := newMemSource("dates@example.jp")
+	src.put("", memInvoice("", 1, time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC), "VPS", 1000))
+	src.lists[""] = append(src.lists[""], json.RawMessage(`{"id":"inv_bad","number":"X-1","issued_at":"yesterday"}`))
+	ar := openArchive(t, t.TempDir())
+	res, err := ar.Sync(context.Background(), src, archive.SyncOptions{})
+	if res.New != 1 || len(res.Failed) != 1 || res.Failed[0].Number != "X-1" || err == nil || !strings.Contains(err.Error(), "issue date") {
+		t.Fatalf("sync: %+v %v", res, err)
 	}
 }

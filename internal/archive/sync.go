@@ -179,10 +179,10 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 			}
 			for _, raw := range page.Items {
 				var head struct {
-					ID       string    `json:"id"`
-					Number   string    `json:"number"`
-					IssuedAt time.Time `json:"issued_at"`
-					Language string    `json:"language"`
+					ID       string `json:"id"`
+					Number   string `json:"number"`
+					IssuedAt string `json:"issued_at"`
+					Language string `json:"language"`
 				}
 				if err := json.Unmarshal(raw, &head); err != nil || head.ID == "" {
 					return res, fmt.Errorf("archive: list invoices: an item without an id: %v", err)
@@ -192,6 +192,17 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 				}
 				seen[head.ID] = true
 				res.Listed++
+				var issued time.Time // none: filed under year 0001, as before
+				if head.IssuedAt != "" {
+					issued, err = time.Parse(time.RFC3339Nano, head.IssuedAt)
+				}
+				if err != nil {
+					// This invoice cannot be filed under its year; the
+					// others still can (one bad date failed every sync).
+					res.Failed = append(res.Failed, Failure{InvoiceID: head.ID, Number: head.Number,
+						Err: fmt.Errorf("its issue date %q is no date", head.IssuedAt)})
+					continue
+				}
 				s := sha256.Sum256(raw)
 				j := job{id: head.ID, number: head.Number, raw: raw, sum: hex.EncodeToString(s[:])}
 				if k, ok := state[head.ID]; ok {
@@ -201,7 +212,7 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 					}
 					j.base, j.version = k.base, k.latest+1
 				} else {
-					j.base, j.version = newBase(bases, head.Number, head.ID, issueDate(head.IssuedAt, head.Language)), 1
+					j.base, j.version = newBase(bases, head.Number, head.ID, issueDate(issued, head.Language)), 1
 				}
 				jobs = append(jobs, j)
 			}
