@@ -3,8 +3,9 @@ package archivecli
 import (
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"billfold/internal/textcontrol"
 )
 
 // printable makes text from the archive (names and numbers a customer or
@@ -14,7 +15,7 @@ import (
 // and bytes that are not UTF-8 as \xNN. Everything else, Japanese
 // included, is printed as it is.
 func printable(s string) string {
-	if strings.IndexFunc(s, unsafeRune) < 0 && utf8.ValidString(s) {
+	if strings.IndexFunc(s, textcontrol.Is) < 0 && utf8.ValidString(s) {
 		return s
 	}
 	var b strings.Builder
@@ -23,7 +24,7 @@ func printable(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])|0x100, 16)[1:])
-		case unsafeRune(r):
+		case textcontrol.Is(r):
 			q := strconv.QuoteRuneToASCII(r)
 			b.WriteString(q[1 : len(q)-1])
 		default:
@@ -32,10 +33,4 @@ func printable(s string) string {
 		i += size
 	}
 	return b.String()
-}
-
-// unsafeRune reports characters a terminal acts on or that reorder or
-// break the text around them.
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }

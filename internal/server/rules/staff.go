@@ -3,7 +3,6 @@ package rules
 import (
 	"errors"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"billfold/api"
@@ -12,6 +11,7 @@ import (
 	"billfold/internal/server/problem"
 	"billfold/internal/server/store"
 	"billfold/internal/server/words"
+	"billfold/internal/textcontrol"
 )
 
 // Staff act on any customer. What they may do is here; that every staff
@@ -203,16 +203,10 @@ func checkReason(reason string, seen bool) *problem.FieldError {
 		f = problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it")
 	case n < 3 || n > 500:
 		f = problem.Field("reason", "invalid", "must be 3 to 500 characters")
-	case strings.IndexFunc(reason, hiddenRune) >= 0:
+	case strings.IndexFunc(reason, textcontrol.Is) >= 0:
 		f = problem.Field("reason", "invalid_text", "must be one line of text, without control or direction characters")
 	default:
 		return nil
 	}
 	return &f
-}
-
-// hiddenRune reports characters that act on the text around them rather
-// than show.
-func hiddenRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }
