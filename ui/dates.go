@@ -44,7 +44,7 @@ func fmtDateTime(t time.Time) string {
 // later today, with its date on another day (a wait of hours read as a
 // time later today).
 func fmtUntil(now, end time.Time) string {
-	if y, m, d := end.Local().Date(); y == now.Local().Year() && m == now.Local().Month() && d == now.Local().Day() {
+	if end.Local().Format(time.DateOnly) == now.Local().Format(time.DateOnly) {
 		return end.Local().Format("15:04:05")
 	}
 	return fmtDateTime(end)
