@@ -298,11 +298,13 @@ func (l *eventLoop) connect(ctx context.Context) (*resty.Response, error) {
 	for refreshed := false; ; refreshed = true {
 		token := c.auth.access()
 		if l.reauthed && !refreshed && token != "" {
-			// The server ended the last stream for its token.
+			// The server ended the last stream for its token. Refreshed
+			// once: a 401 for the new token is an answer, not a reason to
+			// refresh again.
 			if err := c.refresh(ctx, eventsOp, token); err != nil {
 				return nil, err
 			}
-			token = c.auth.access()
+			token, refreshed = c.auth.access(), true
 		}
 		if token == "" {
 			if !c.SignedIn() {
