@@ -99,12 +99,12 @@ func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]fl
 
 func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Size) {
 	need := l.stackedHeight(objects)
-	weights := l.weights
-	if l.stackWeights != nil {
-		weights = l.stackWeights
+	var total float32
+	for i, o := range objects {
+		if o.Visible() {
+			total += l.stackWeight(i)
+		}
 	}
-	stacked := columnsLayout{weights: weights}
-	total := stacked.totalWeight(objects)
 	extra := max(0, size.Height-need)
 	var y float32
 	for _, i := range l.order(len(objects)) {
@@ -114,7 +114,7 @@ func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Siz
 		}
 		h := o.MinSize().Height
 		if total > 0 {
-			h += extra * stacked.weight(i) / total
+			h += extra * l.stackWeight(i) / total
 		}
 		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
@@ -131,6 +131,17 @@ func (l *columnsLayout) totalWeight(objects []fyne.CanvasObject) (total float32)
 		}
 	}
 	return total
+}
+
+// stackWeight is object i's share of the height left over when stacked.
+func (l *columnsLayout) stackWeight(i int) float32 {
+	if l.stackWeights == nil {
+		return l.weight(i)
+	}
+	if i < len(l.stackWeights) {
+		return l.stackWeights[i]
+	}
+	return 1
 }
 
 // weight is object i's share.
