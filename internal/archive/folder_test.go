@@ -204,10 +204,40 @@ func TestExportDefusesEveryServerText(t *testing.T) {
 func TestOneBadIssueDateFailsOnlyItsInvoice(t *testing.T) {
 	src := newMemSource("dates@example.jp")
 	src.put("", memInvoice("", 1, time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC), "VPS", 1000))
-	src.lists[""] = append(src.lists[""], json.RawMessage(`{"id":"inv_bad","number":"X-1","issued_at":"yesterday"}`))
+	src.lists[""] = append(src.lists[""], json.RawMessage(`{"id":"inv_bad","number":"X-1","customer_id":"usr_dates@example.jp","issued_at":"yesterday"}`))
 	ar := openArchive(t, t.TempDir())
 	res, err := ar.Sync(context.Background(), src, archive.SyncOptions{})
 	if res.New != 1 || len(res.Failed) != 1 || res.Failed[0].Number != "X-1" || err == nil || !strings.Contains(err.Error(), "issue date") {
 		t.Fatalf("sync: %+v %v", res, err)
+	}
+}
+
+// An invoice the server signed is archived only under its own customer:
+// the signature does not say whose archive it belongs in, and one made out
+// to another customer was filed as the account's own (and, for staff,
+// under the customer whose listing it came in).
+func TestAnotherCustomersInvoiceIsNotArchived(t *testing.T) {
+	ctx := context.Background()
+	issued := time.Date(2026, 3, 1, 1, 0, 0, 0, time.UTC)
+
+	src := newMemSource("own@example.jp")
+	src.put("", memInvoice("", 1, issued, "VPS", 1000))
+	src.put("", memInvoice("usr_other@example.jp", 2, issued, "someone else's", 2000))
+	ar := openArchive(t, t.TempDir())
+	res, err := ar.Sync(ctx, src, archive.SyncOptions{})
+	if res.New != 1 || len(res.Failed) != 1 || res.Failed[0].Number != "INV-2026-2" || err == nil || !strings.Contains(err.Error(), "usr_other@example.jp") {
+		t.Fatalf("own sync: %+v %v", res, err)
+	}
+
+	staff := newMemSource("staff@example.jp")
+	staff.put("cus_a", memInvoice("cus_a", 1, issued, "VPS", 1000))
+	staff.put("cus_a", memInvoice("cus_b", 2, issued, "cus_b's, listed as cus_a's", 2000))
+	sar := openArchive(t, t.TempDir())
+	res, err = sar.Sync(ctx, staff, archive.SyncOptions{Customers: []string{"cus_a"}})
+	if res.New != 1 || len(res.Failed) != 1 || res.Failed[0].Number != "INV-2026-2" || err == nil {
+		t.Fatalf("staff sync: %+v %v", res, err)
+	}
+	if es, err := sar.Search(ctx, archive.Query{CustomerID: "cus_b"}); err != nil || len(es) != 0 {
+		t.Fatalf("cus_b's invoice archived: %+v %v", es, err)
 	}
 }

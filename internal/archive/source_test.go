@@ -100,8 +100,12 @@ func (m *memSource) InvoicePage(ctx context.Context, customerID, cursor string, 
 	return p, nil
 }
 
-// put adds or replaces (by id) an invoice of customerID.
+// put adds or replaces (by id) an invoice of customerID; the account's
+// own ("") are made out to the owner.
 func (m *memSource) put(customerID string, inv api.Invoice) json.RawMessage {
+	if customerID == "" && inv.CustomerID == "" {
+		inv.CustomerID = m.owner.UserID
+	}
 	raw := signed(m.key, anchor.Invoice, &inv, &inv.Signature)
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -112,7 +112,7 @@ func (a *Archive) Sync(ctx context.Context, src InvoiceSource, opts SyncOptions)
 	if len(customers) == 0 {
 		customers = []string{""} // the account's own
 	}
-	res, err := a.sync(ctx, src, customers, pub, opts)
+	res, err := a.sync(ctx, src, me, customers, pub, opts)
 	if ctx.Err() == nil {
 		// What was archived is anchored, even when some invoices failed.
 		if aerr := a.anchorHead(ctx, src, pub, me); aerr != nil && err == nil {
@@ -152,7 +152,7 @@ type done struct {
 }
 
 // sync lists and archives; the caller holds syncMu.
-func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []string, pub ed25519.PublicKey, opts SyncOptions) (SyncResult, error) {
+func (a *Archive) sync(ctx context.Context, src InvoiceSource, me Owner, customers []string, pub ed25519.PublicKey, opts SyncOptions) (SyncResult, error) {
 	var res SyncResult
 	state, err := a.loadKnown(ctx)
 	if err != nil {
@@ -168,6 +168,14 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 	var jobs []job
 	seen := map[string]bool{}
 	for _, customer := range customers {
+		// Whose invoices this listing must hold: the signature says only
+		// that the server issued an invoice, not that it is this account's,
+		// and a server (or a proxy replaying another account's answers)
+		// must not file one customer's invoice in another's archive.
+		whose := customer
+		if whose == "" {
+			whose = me.UserID
+		}
 		cursor := ""
 		// A listing ends at its last page, or where a cursor comes again:
 		// a source going round in a circle must not keep Sync busy.
@@ -179,10 +187,11 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 			}
 			for _, raw := range page.Items {
 				var head struct {
-					ID       string `json:"id"`
-					Number   string `json:"number"`
-					IssuedAt string `json:"issued_at"`
-					Language string `json:"language"`
+					ID         string `json:"id"`
+					Number     string `json:"number"`
+					CustomerID string `json:"customer_id"`
+					IssuedAt   string `json:"issued_at"`
+					Language   string `json:"language"`
 				}
 				if err := json.Unmarshal(raw, &head); err != nil || head.ID == "" {
 					return res, fmt.Errorf("archive: list invoices: an item without an id: %v", err)
@@ -192,6 +201,11 @@ func (a *Archive) sync(ctx context.Context, src InvoiceSource, customers []strin
 				}
 				seen[head.ID] = true
 				res.Listed++
+				if head.CustomerID != whose {
+					res.Failed = append(res.Failed, Failure{InvoiceID: head.ID, Number: head.Number,
+						Err: fmt.Errorf("it is customer %q's invoice, not %q's", head.CustomerID, whose)})
+					continue
+				}
 				var issued time.Time // none: filed under year 0001, as before
 				if head.IssuedAt != "" {
 					issued, err = time.Parse(time.RFC3339Nano, head.IssuedAt)
