@@ -305,7 +305,16 @@ func adopted(target string, same error) error {
 // when it holds something else, and the error of reading it otherwise
 // (fs.ErrNotExist when there is no such file).
 func sameContent(path string, data []byte) error {
-	old, err := os.ReadFile(path)
+	f, err := openPlain(path)
+	var notPlain *notPlainError
+	if errors.As(err, &notPlain) {
+		return errTaken // a pipe or a link there is not this version's file
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	old, err := io.ReadAll(io.LimitReader(f, int64(len(data))+1))
 	switch {
 	case err != nil:
 		return err
@@ -334,6 +343,53 @@ func plainFile(path string) error {
 		return fmt.Errorf("archive: %s is not a plain file (%s): refusing to use the folder", path, fi.Mode().Type())
 	}
 	return nil
+}
+
+// openPlain opens a file of the archive for reading, only when it is a
+// regular file: a named pipe in its place blocked verify (and sync) for
+// good in the open, and a link to /dev/zero in the read.
+func openPlain(path string) (*os.File, error) {
+	before, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !before.Mode().IsRegular() {
+		return nil, &notPlainError{before.Mode().Type()}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	// Replaced between the two looks: refused as well.
+	if now, err := f.Stat(); err != nil || !os.SameFile(before, now) {
+		f.Close()
+		return nil, &notPlainError{fs.ModeIrregular}
+	}
+	return f, nil
+}
+
+// notPlainError is an archive file found as something other than a
+// regular file.
+type notPlainError struct{ mode fs.FileMode }
+
+func (e *notPlainError) Error() string {
+	return fmt.Sprintf("it is not a plain file but %s", describeMode(e.mode))
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a link"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "something that changed while it was opened"
 }
 
 // localPath reports whether rel, a path the index holds, is one sync

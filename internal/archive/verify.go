@@ -202,9 +202,12 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 			continue
 		}
 		sum, err := fileSum(a.abs(f.path))
+		var notPlain *notPlainError
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			add(f.path, Missing, "the file is gone")
+		case errors.As(err, &notPlain):
+			add(f.path, Altered, "%v", err)
 		case err != nil:
 			add(f.path, Missing, "cannot read: %v", err)
 		case sum != f.sum:
@@ -344,7 +347,7 @@ func (a *Archive) indexChain(ctx context.Context, add func(string, ProblemKind, 
 
 // fileSum is the hex SHA-256 of a file.
 func fileSum(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openPlain(path)
 	if err != nil {
 		return "", err
 	}
