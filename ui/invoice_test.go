@@ -74,3 +74,17 @@ func TestInvoiceReloadKeepsWhatTheUserIsEditing(t *testing.T) {
 		}
 	})
 }
+
+// A line without consumption tax says so in words the deposit's own line
+// uses ("not taxable"); English showed "none" under Tax.
+func TestUntaxedLineSaysNotTaxable(t *testing.T) {
+	t.Cleanup(func() { _ = LoadTranslations("en") })
+	for l, want := range map[string]string{"en": "not taxable", "ja": "対象外"} {
+		if err := LoadTranslations(l); err != nil {
+			t.Fatal(err)
+		}
+		if got := taxRateText(0); got != want {
+			t.Errorf("%s: %q, want %q", l, got, want)
+		}
+	}
+}

@@ -249,7 +249,7 @@ func (d *invoiceDetails) updatePayments() {
 func taxRateText(r billing.TaxRate) string {
 	switch {
 	case r == 0:
-		return lang.L("none")
+		return lang.L("not taxable") // as the deposit line says; the PDF prints "—" with a legend
 	case r == 8:
 		return "8%※"
 	}
