@@ -51,6 +51,8 @@ type Archive struct {
 	dir  string
 	db   *sql.DB
 	lock *os.File
+	// readOnly: opened by OpenReadOnly; Sync refuses.
+	readOnly bool
 
 	syncMu  sync.Mutex // one Sync at a time
 	auditMu sync.Mutex // appends to the audit log

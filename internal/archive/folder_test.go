@@ -241,3 +241,32 @@ func TestAnotherCustomersInvoiceIsNotArchived(t *testing.T) {
 		t.Fatalf("cus_b's invoice archived: %+v %v", es, err)
 	}
 }
+
+// A folder opened for reading only: it reads while no writer has it
+// open, and never syncs.
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	src, dir := archivedFolder(t, 2)
+	w := openArchive(t, dir)
+	if _, err := archive.OpenReadOnly(dir); err != archive.ErrLocked {
+		t.Fatalf("opened while a sync may write: %v", err)
+	}
+	w.Close()
+	r, err := archive.OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if es, err := r.Search(ctx, archive.Query{}); err != nil || len(es) != 2 {
+		t.Fatalf("search: %d, %v", len(es), err)
+	}
+	if rep, err := r.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+	if _, err := r.Sync(ctx, src, archive.SyncOptions{}); err == nil {
+		t.Fatal("synced into a folder opened for reading")
+	}
+	if _, err := archive.Open(dir); err != archive.ErrLocked {
+		t.Fatalf("a writer opened the folder a reader has open: %v", err)
+	}
+}

@@ -11,7 +11,17 @@ import (
 // lockFile takes an exclusive, non-blocking lock on f: one process at a
 // time writes an archive. The kernel releases it when the process dies.
 func lockFile(f *os.File) error {
-	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	return flock(f, syscall.LOCK_EX)
+}
+
+// shareLock takes a shared, non-blocking lock on f: readers of a folder no
+// writer has open.
+func shareLock(f *os.File) error {
+	return flock(f, syscall.LOCK_SH)
+}
+
+func flock(f *os.File, how int) error {
+	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
 		return ErrLocked
 	}

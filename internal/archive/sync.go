@@ -78,6 +78,9 @@ type Failure struct {
 // owner; a sync by another account is refused with an *OwnerError. One
 // Sync runs at a time; Verify waits for it, Search does not.
 func (a *Archive) Sync(ctx context.Context, src InvoiceSource, opts SyncOptions) (SyncResult, error) {
+	if a.readOnly {
+		return SyncResult{}, errReadOnly
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}

@@ -392,9 +392,10 @@ func (o options) findProfile() (secrets.Profile, *secrets.Profiles, secrets.Stor
 	return secrets.Profile{}, nil, nil, fmt.Errorf("%d saved profiles match %q: give the profile's id", len(match), o.profile)
 }
 
-// openExisting opens the archive of an offline command: the folder must
-// hold one (a mistyped --dir is an error, not an empty archive), and when
-// an account is given, be that account's.
+// openExisting opens the archive of an offline command, for reading only
+// (a copy on read-only media opens, and verify changes nothing it checks):
+// the folder must hold one (a mistyped --dir is an error, not an empty
+// archive), and when an account is given, be that account's.
 func openExisting(ctx context.Context, o options) (*archive.Archive, error) {
 	if err := o.checkAccountFlags(); err != nil {
 		return nil, err
@@ -410,7 +411,7 @@ func openExisting(ctx context.Context, o options) (*archive.Archive, error) {
 		}
 		want = archive.Owner{Server: p.ServerURL, Email: p.Email}
 	}
-	ar, err := archive.Open(o.dir)
+	ar, err := archive.OpenReadOnly(o.dir)
 	if err != nil {
 		return nil, err
 	}

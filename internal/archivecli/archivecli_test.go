@@ -3,7 +3,10 @@ package archivecli
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,8 +150,20 @@ func TestSyncSearchExportVerify(t *testing.T) {
 		t.Fatalf("csv %v, %v", rows, err)
 	}
 
+	// The offline commands write nothing into the folder: a copy on
+	// read-only media opens, and verify leaves what it checks as it was.
+	// (As a copy that left the lock file behind: the commands made one.)
+	if err := os.Remove(filepath.Join(dir, ".lock")); err != nil {
+		t.Fatal(err)
+	}
+	before := folderState(t, dir)
 	cli(t, "verify", "--dir", dir).want(t, ExitOK, "OK: 6 files and 3 audit records verified", "")
 	cli(t, "verify", "--dir", dir).want(t, ExitOK, "chain last signed at record 3", "")
+	cli(t, "search", "--dir", dir).want(t, ExitOK, "3 invoices", "")
+	cli(t, "export", "--dir", dir, "--out", "-").want(t, ExitOK, "number,", "")
+	if after := folderState(t, dir); after != before {
+		t.Fatalf("the offline commands changed the folder:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
 
 	// A forged PDF dropped in an invoice folder fails verify.
 	years, _ := filepath.Glob(filepath.Join(dir, "2026"))
@@ -232,4 +247,31 @@ func TestMessagesNameTheCommand(t *testing.T) {
 	}
 	run("verify", "--dir", t.TempDir()).want(t, ExitFailure, "", "'billfold-archive sync --dir ")
 	cli(t, "--version").want(t, ExitOK, "billfold archive devel\n", "")
+}
+
+// folderState lists every file under dir with its size, modification time
+// and content hash.
+func folderState(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(&b, "%s %d %s %x\n", rel, fi.Size(), fi.ModTime().Format(time.RFC3339Nano), sha256.Sum256(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
