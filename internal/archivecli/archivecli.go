@@ -289,8 +289,8 @@ func syncCmd(ctx context.Context, o options, stdout, stderr io.Writer) (int, err
 	}
 	start := time.Now()
 	res, err := ar.Sync(ctx, apisource.New(c), opts)
-	fmt.Fprintf(stdout, "%d invoices listed: %d new, %d changed (new version), %d unchanged, %d failed in %s\n",
-		res.Listed, res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%s listed: %d new, %d changed (new version), %d unchanged, %d failed in %s\n",
+		count(res.Listed, "invoice"), res.New, res.Changed, res.Unchanged, len(res.Failed), time.Since(start).Round(time.Millisecond))
 	for _, f := range res.Failed {
 		fmt.Fprintf(stderr, "failed: %s (%s): %s\n", printable(f.Number), printable(f.InvoiceID), printable(f.Err.Error()))
 	}
@@ -450,7 +450,7 @@ func searchCmd(ctx context.Context, o options, q archive.Query, export bool, std
 	if err := tw.Flush(); err != nil {
 		return ExitFailure, err
 	}
-	fmt.Fprintf(stdout, "%d invoices\n", len(es))
+	fmt.Fprintln(stdout, count(len(es), "invoice"))
 	return ExitOK, nil
 }
 
@@ -477,7 +477,7 @@ func exportCSV(out string, es []archive.Entry, stdout io.Writer) (int, error) {
 	if err != nil {
 		return ExitFailure, fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(stdout, "%d invoices written to %s\n", len(es), out)
+	fmt.Fprintf(stdout, "%s written to %s\n", count(len(es), "invoice"), out)
 	return ExitOK, nil
 }
 
@@ -498,12 +498,21 @@ func verifyCmd(ctx context.Context, o options, stdout io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "UNTRACKED\t%s\tat the folder's top, not in the archive (not a failure)\n", printable(u))
 	}
 	if !rep.OK() {
-		return ExitFailure, fmt.Errorf("verify: %d problems in %s (%d files, %d audit records checked)", len(rep.Problems), ar.Dir(), rep.Files, rep.Records)
+		return ExitFailure, fmt.Errorf("verify: %s in %s (%s, %s checked)", count(len(rep.Problems), "problem"), ar.Dir(), count(rep.Files, "file"), count(rep.Records, "audit record"))
 	}
-	fmt.Fprintf(stdout, "OK: %d files and %d audit records verified; chain head %s\n", rep.Files, rep.Records, rep.Head)
+	fmt.Fprintf(stdout, "OK: %s and %s verified; chain head %s\n", count(rep.Files, "file"), count(rep.Records, "audit record"), rep.Head)
 	if rep.Records > 0 {
 		fmt.Fprintf(stdout, "invoices and chain signed by the server's key %s; chain last signed at record %d on %s\n",
 			rep.KeyID, rep.Anchored, rep.AnchoredAt.Format(time.RFC3339))
 	}
 	return ExitOK, nil
+}
+
+// count is "1 invoice", "2 invoices": the messages read as sentences
+// ("verify: 1 problems" did not).
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

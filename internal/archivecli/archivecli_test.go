@@ -128,7 +128,7 @@ func TestSyncSearchExportVerify(t *testing.T) {
 		t.Errorf("search output:\n%s", r.stdout)
 	}
 	cli(t, "search", "--dir", dir, "--from", "2026-01-01", "--to", "2026-12-31", "--min", "1000", "--max", "60000",
-		"--counterparty", "山田", "--status", "unpaid").want(t, ExitOK, "1 invoices", "")
+		"--counterparty", "山田", "--status", "unpaid").want(t, ExitOK, "1 invoice\n", "")
 	cli(t, "search", "--dir", dir, "--min", "20000").want(t, ExitOK, "2 invoices", "")
 	cli(t, "search", "--dir", dir, "--status", "paid").want(t, ExitOK, "0 invoices", "")
 	cli(t, "search", "--dir", dir, "--counterparty", "ＢＩＬＬＦＯＬＤ").want(t, ExitOK, "3 invoices", "")
@@ -174,7 +174,7 @@ func TestSyncSearchExportVerify(t *testing.T) {
 	if err := os.WriteFile(forged, []byte("%PDF-1.7 forged"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cli(t, "verify", "--dir", dir).want(t, ExitFailure, "UNTRACKED\t2026/INV-2026-999999.pdf", "billfold archive: verify: 1 problems")
+	cli(t, "verify", "--dir", dir).want(t, ExitFailure, "UNTRACKED\t2026/INV-2026-999999.pdf", "billfold archive: verify: 1 problem in")
 	if err := os.Remove(forged); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestSyncSearchExportVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel, _ := filepath.Rel(dir, es[0].PDFPath)
-	cli(t, "verify", "--dir", dir).want(t, ExitFailure, "ALTERED\t"+filepath.ToSlash(rel), "billfold archive: verify: 1 problems")
+	cli(t, "verify", "--dir", dir).want(t, ExitFailure, "ALTERED\t"+filepath.ToSlash(rel), "billfold archive: verify: 1 problem in")
 }
 
 func TestProfileAndStaff(t *testing.T) {

@@ -34,7 +34,7 @@ func TestSearchEscapesControlCharacters(t *testing.T) {
 	t.Setenv(PasswordEnv, password)
 	cli(t, "sync", "--dir", dir, "--server", env.URL, "--email", email).want(t, ExitOK, "1 new", "")
 	r := cli(t, "search", "--dir", dir)
-	r.want(t, ExitOK, "1 invoices", "")
+	r.want(t, ExitOK, "1 invoice\n", "")
 	if strings.ContainsAny(r.stdout, "\x1b\x07\r\u202e\u009b") {
 		t.Fatalf("search printed control characters raw: %q", r.stdout)
 	}
