@@ -27,7 +27,7 @@ out=build/smoke
 mkdir -p "$out"
 tags=${TAGS:-migrated_fynedo,no_emoji} # the tags of make build
 go build -tags "$tags" -o bin/billfold .
-go build -tags "$tags" -o bin/fynefloor ./scripts/fynefloor
+[[ ${SMOKE_MEASURE:-1} == 0 ]] || go build -tags "$tags" -o bin/fynefloor ./scripts/fynefloor
 
 niceness=${SMOKE_NICE:-0}
 . scripts/xvfb.sh # start_xvfb, stop_xvfb, launch, stop_app
