@@ -148,9 +148,14 @@ func checkReversal(tx *store.Tx, customerID string, in AdjustInput) error {
 // ConfirmInput is staff's word that a bank transfer arrived.
 type ConfirmInput api.ConfirmRequest
 
-// Clean trims and upper-cases the reference, as the payment's is written.
+// Clean trims and upper-cases the reference, as the payment's is written,
+// and checks the note, which goes into the audit trail.
 func (in ConfirmInput) Clean() (ConfirmInput, error) {
 	in.Reference = strings.ToUpper(strings.TrimSpace(in.Reference))
+	in.Note = strings.TrimSpace(in.Note)
+	if f := checkNote("note", in.Note); f != nil {
+		return in, problem.InvalidFields(*f)
+	}
 	return in, nil
 }
 
@@ -189,6 +194,25 @@ func (s *Service) ConfirmPayment(tx *store.Tx, actor, customerID, paymentID stri
 		return api.Payment{}, err
 	}
 	return s.Payment(tx, customerID, paymentID)
+}
+
+// checkNote checks an optional text staff add to an action, which the
+// audit trail keeps: none, or one line of at most 500 characters without
+// control or direction characters (a line break in it forged a line of
+// the trail).
+func checkNote(field, note string) *problem.FieldError {
+	var f problem.FieldError
+	switch {
+	case note == "":
+		return nil
+	case utf8.RuneCountInString(note) > 500:
+		f = problem.Field(field, "invalid", "must be at most 500 characters")
+	case strings.IndexFunc(note, textcontrol.Is) >= 0:
+		f = problem.Field(field, "invalid_text", "must be one line of text, without control or direction characters")
+	default:
+		return nil
+	}
+	return &f
 }
 
 // checkReason checks a reason staff give: 3 to 500 characters on one line

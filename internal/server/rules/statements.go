@@ -336,6 +336,9 @@ func (in ResolveLineInput) Clean() (ResolveLineInput, error) {
 	switch in.Action {
 	case api.ActionAssign, api.ActionAcceptShortfall:
 		need("payment_id", in.PaymentID, "is required: the pending bank transfer the money is for")
+		if f := checkNote("reason", in.Reason); f != nil {
+			fields = append(fields, *f)
+		}
 	case api.ActionCredit:
 		need("customer_id", in.CustomerID, "is required: the customer to credit")
 		if f := checkReason(in.Reason, true); f != nil {

@@ -215,6 +215,7 @@ var ja = map[Text]string{
 	"is required: the pending bank transfer the money is for":                         "必須です。入金の対象となる確認待ちの銀行振込を指定してください",
 	"is required: the customer to credit":                                             "必須です。クレジットを追加する顧客を指定してください",
 	"must be 3 to 500 characters":                                                     "3〜500 文字にしてください",
+	"must be at most 500 characters":                                                  "500 文字以内にしてください",
 	"must be one line of text, without control or direction characters":               "制御文字や方向制御文字を含まない 1 行の文字列にしてください",
 	"must be assign, accept_shortfall, credit or not_ours":                            "assign、accept_shortfall、credit、not_ours のいずれかにしてください",
 	"Line %d of that statement is %s already; nothing was changed.":                   "その明細の %d 行目はすでに%sです。何も変更していません。",
