@@ -405,3 +405,63 @@ func TestQueuedLineResolvedTwiceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestALargeStatementIsRecordedInParts: a statement's deposits are recorded
+// a part at a time, so that a year's statement does not hold SQLite's one
+// writer for seconds (a 60,000-line file kept a customer's deposit waiting
+// 6 s). The same large file uploaded twice at once records every deposit
+// once, one upload continuing what the other began, with one audit record
+// of the upload; a transfer among them is credited once.
+func TestALargeStatementIsRecordedInParts(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+		c := e.NewCustomer(billing.JPY)
+		p := pendingTransfer(t, e, c, 20_000)
+		const n = 1_201 // three parts
+		lines := make([]bankstatement.Line, n)
+		for i := range lines {
+			lines[i] = transfer(1_000+int64(i), fmt.Sprintf("ﾃｽﾄ ﾀﾛｳ %04d", i))
+		}
+		lines[n-1] = transfer(20_000, squash(p.NextAction.Instructions.Reference)+" ﾔﾏﾀﾞ")
+		file := statementFile(t, e.Clock.Now(), lines...)
+		answers := make([]api.BankStatement, 2)
+		parallel(len(answers), func(i int) {
+			r := upload(e, staff, file)
+			if r.Status != http.StatusCreated && r.Status != http.StatusOK {
+				t.Errorf("upload %d: %d %s", i, r.Status, r.Body)
+				return
+			}
+			e.MustJSON(r, r.Status, &answers[i])
+		})
+		if answers[0].ID != answers[1].ID || answers[0].Deposits != n || answers[1].Deposits != n {
+			t.Fatalf("answers: %s %d, %s %d", answers[0].ID, answers[0].Deposits, answers[1].ID, answers[1].Deposits)
+		}
+		var st api.BankStatement
+		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements/"+answers[0].ID, staff.Token, nil, nil), http.StatusOK, &st)
+		seen := map[int]bool{}
+		for _, l := range st.Lines {
+			if seen[l.Line] {
+				t.Fatalf("line %d recorded twice", l.Line)
+			}
+			seen[l.Line] = true
+		}
+		if len(seen) != n || st.Matched != 1 {
+			t.Fatalf("%d lines recorded, %d matched", len(seen), st.Matched)
+		}
+		if s := summary(t, e, c.Token); s.AvailableCredit.Amount != 20_000 {
+			t.Fatalf("credit %+v", s.AvailableCredit)
+		}
+		var audit api.AuditPage
+		e.MustJSON(e.Do("GET", "/v1/staff/audit?limit=200", staff.Token, nil, nil), http.StatusOK, &audit)
+		uploads := 0
+		for _, a := range audit.Items {
+			if a.Action == "bank_statement.upload" && strings.Contains(a.Detail, fmt.Sprintf("%d deposits, 1 matched", n)) {
+				uploads++
+			}
+		}
+		if uploads != 1 {
+			t.Fatalf("%d upload records: %+v", uploads, audit.Items)
+		}
+	})
+}

@@ -45,21 +45,36 @@ func (s *Service) UploadStatement(ctx context.Context, actor string, file []byte
 		return api.BankStatement{}, false, statementProblem(err)
 	}
 	var id string
+	var complete bool
 	err = s.db.WriteTx(ctx, "", func(tx *store.Tx) error {
 		if err := tx.LockStatements(); err != nil {
 			return err
 		}
-		known, err := tx.StatementIDByHash(parsed.SHA256)
+		known, done, err := tx.StatementIDByHash(parsed.SHA256)
 		switch {
-		case err == nil:
-			id, created = known, false
+		case err == nil && done:
+			id, created, complete = known, false, true
 			return tx.Audit(actor, "bank_statement.upload", "", known+" uploaded again (same file); nothing changed", s.now())
+		case err == nil:
+			// An upload of this file still recording, or cut short: this
+			// one records what is left.
+			id, created = known, false
+			return nil
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
 		id, created = auth.NewID("bst_"), true
-		return s.recordStatement(tx, actor, id, parsed)
+		return tx.InsertStatement(s.statementOf(actor, id, parsed))
 	})
+	// The deposits go in parts, each its own transaction: on SQLite every
+	// write waits for the one before it, and a year's statement recorded
+	// in one transaction kept customers' payments waiting for seconds.
+	for err == nil && !complete {
+		err = s.db.WriteTx(ctx, "", func(tx *store.Tx) (err error) {
+			complete, err = s.recordStatementPart(tx, actor, id, parsed)
+			return err
+		})
+	}
 	if err != nil {
 		return api.BankStatement{}, false, err
 	}
@@ -128,9 +143,8 @@ func StatementTooLarge() error {
 		bankstatement.MaxFileSize>>20)
 }
 
-// recordStatement writes a new statement and its deposits, each matched,
-// queued or a duplicate of a line recorded before.
-func (s *Service) recordStatement(tx *store.Tx, actor, id string, parsed *bankstatement.Statement) error {
+// statementOf is the statement row of a parsed file.
+func (s *Service) statementOf(actor, id string, parsed *bankstatement.Statement) api.BankStatement {
 	st := api.BankStatement{ID: id, Format: string(parsed.Format), Encoding: parsed.Encoding, SHA256: parsed.SHA256,
 		Size: int64(parsed.Size), Account: accountsLabel(parsed.Accounts), UploadedBy: actor, UploadedAt: store.Time(s.now())}
 	st.PeriodFrom, st.PeriodTo = period(parsed)
@@ -139,41 +153,75 @@ func (s *Service) recordStatement(tx *store.Tx, actor, id string, parsed *bankst
 			st.Withdrawals++
 		}
 	}
-	if err := tx.InsertStatement(st); err != nil {
-		return err
+	return st
+}
+
+// statementPart is how many deposits one transaction records.
+const statementPart = 500
+
+// recordStatementPart records the next deposits of a statement after the
+// last one recorded, each matched, queued or a duplicate of a line recorded
+// before, and once none is left marks the statement complete. Every part
+// starts from what the index holds, so two uploads of one file at once
+// take turns and never record a line twice.
+func (s *Service) recordStatementPart(tx *store.Tx, actor, id string, parsed *bankstatement.Statement) (complete bool, err error) {
+	if err := tx.LockStatements(); err != nil {
+		return false, err
 	}
-	deposits, matched := 0, 0
+	if _, done, err := tx.StatementIDByHash(parsed.SHA256); err != nil || done {
+		return done, err
+	}
+	last, err := tx.LastRecordedLine(id)
+	if err != nil {
+		return false, err
+	}
+	// The open transfers of an amount, looked up once per part: they do
+	// not change within the transaction (which lines claim them does, and
+	// classify asks that for each line).
+	open := map[billing.Money][]store.OpenTransfer{}
+	recorded := 0
 	for _, l := range parsed.Lines {
-		if l.Direction != bankstatement.Deposit {
+		if l.Direction != bankstatement.Deposit || l.Number <= last {
 			continue
 		}
-		deposits++
+		if recorded == statementPart {
+			return false, nil
+		}
+		recorded++
 		row := store.StatementLine{ID: auth.NewID("bsl_"), StatementID: id, Line: l.Number, Fingerprint: l.Fingerprint,
 			Date: l.Date.Format(time.DateOnly), Amount: l.Amount, Remitter: l.Remitter, Description: joinNonEmpty(" / ", l.Description, l.EDI)}
 		original, err := tx.OriginalLine(l.Fingerprint)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if original != "" {
 			row.State, row.DuplicateOf = "duplicate", original
-		} else if err := s.classify(tx, &row); err != nil {
-			return err
-		}
-		if row.State == api.LinePending {
-			matched++
+		} else if err := s.classify(tx, &row, open); err != nil {
+			return false, err
 		}
 		if err := tx.InsertStatementLine(row); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return tx.Audit(actor, "bank_statement.upload", "", fmt.Sprintf("%s %s %s: %d deposits, %d matched to pending transfers",
-		id, st.Format, st.SHA256[:12], deposits, matched), s.now())
+	if err := tx.CompleteStatement(id); err != nil {
+		return false, err
+	}
+	st, err := tx.Statement(id)
+	if err != nil {
+		return false, err
+	}
+	matched, err := tx.MatchedOnUpload(id)
+	if err != nil {
+		return false, err
+	}
+	return true, tx.Audit(actor, "bank_statement.upload", "", fmt.Sprintf("%s %s %s: %d deposits, %d matched to pending transfers",
+		id, st.Format, st.SHA256[:12], st.Deposits, matched), s.now())
 }
 
 // classify decides what a new deposit is: pending (its reference and
 // amount are a pending transfer's: the transfer completes next), or queued
 // with the reason and, when one looks like it, the payment.
-func (s *Service) classify(tx *store.Tx, l *store.StatementLine) error {
+func (s *Service) classify(tx *store.Tx, l *store.StatementLine, openOf map[billing.Money][]store.OpenTransfer) error {
 	refs := bankstatement.FindReferences(l.Remitter + " " + l.Description)
 	if len(refs) > 0 {
 		l.Reference = refs[0]
@@ -201,9 +249,13 @@ func (s *Service) classify(tx *store.Tx, l *store.StatementLine) error {
 		}
 		return nil
 	}
-	open, err := tx.OpenTransfersOf(l.Amount)
-	if err != nil {
-		return err
+	open, ok := openOf[l.Amount]
+	if !ok {
+		var err error
+		if open, err = tx.OpenTransfersOf(l.Amount); err != nil {
+			return err
+		}
+		openOf[l.Amount] = open
 	}
 	remitter := bankstatement.NormalizeName(l.Remitter)
 	for _, o := range open {

@@ -45,17 +45,44 @@ type StatementLine struct {
 	EntryID         string
 }
 
-// StatementIDByHash is the id of the statement uploaded with this SHA-256.
-func (t *Tx) StatementIDByHash(sha string) (string, error) {
-	var id string
-	err := t.QueryRow(`SELECT id FROM bank_statements WHERE sha256 = ?`, sha).Scan(&id)
-	return id, one(err, "look up statement")
+// StatementIDByHash is the id of the statement uploaded with this SHA-256,
+// and whether all of its deposits are recorded.
+func (t *Tx) StatementIDByHash(sha string) (id string, complete bool, err error) {
+	var c int
+	err = t.QueryRow(`SELECT id, complete FROM bank_statements WHERE sha256 = ?`, sha).Scan(&id, &c)
+	return id, c == 1, one(err, "look up statement")
 }
 
-// InsertStatement records an uploaded statement (without its lines).
+// LastRecordedLine is the number of the statement's last deposit recorded
+// so far (0: none).
+func (t *Tx) LastRecordedLine(statementID string) (int, error) {
+	var n int
+	err := t.QueryRow(`SELECT COALESCE(MAX(line_no), 0) FROM bank_statement_lines WHERE statement_id = ?`, statementID).Scan(&n)
+	return n, one(err, "last recorded line")
+}
+
+// MatchedOnUpload counts the statement's own deposits (not duplicates)
+// that were matched to a pending transfer as they were recorded.
+func (t *Tx) MatchedOnUpload(statementID string) (int, error) {
+	var n int
+	err := t.QueryRow(`SELECT COUNT(*) FROM bank_statement_lines WHERE statement_id = ? AND duplicate_of IS NULL
+		AND state IN ('pending', 'matched')`, statementID).Scan(&n)
+	return n, one(err, "count matched lines")
+}
+
+// CompleteStatement marks every deposit of the statement recorded.
+func (t *Tx) CompleteStatement(id string) error {
+	if _, err := t.Exec(`UPDATE bank_statements SET complete = 1 WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("complete statement: %w", err)
+	}
+	return nil
+}
+
+// InsertStatement records an uploaded statement, without its lines, as
+// not complete until CompleteStatement.
 func (t *Tx) InsertStatement(s api.BankStatement) error {
 	_, err := t.Exec(`INSERT INTO bank_statements (id, sha256, format, encoding, size, account, period_from, period_to, withdrawals,
-		uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uploaded_by, uploaded_at, complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 		s.ID, s.SHA256, s.Format, s.Encoding, s.Size, s.Account, s.PeriodFrom, s.PeriodTo, s.Withdrawals, s.UploadedBy, micro(s.UploadedAt))
 	if err != nil {
 		return fmt.Errorf("insert statement: %w", err)
