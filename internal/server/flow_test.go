@@ -220,6 +220,13 @@ func TestVouchers(t *testing.T) {
 		// A USD customer has no JPY voucher.
 		u := e.NewCustomer(billing.USD)
 		wantProblem(t, e.Do("POST", "/v1/vouchers/redeem", u.Token, api.RedeemRequest{Code: "WELCOME1000"}, nil), 422, api.CodeVoucherInvalid)
+		// Typed with a Japanese input method: full-width, an ideographic
+		// space after it. It was not valid.
+		j := e.NewCustomer(billing.JPY)
+		e.MustJSON(e.Do("POST", "/v1/vouchers/redeem", j.Token, api.RedeemRequest{Code: "ｗｅｌｃｏｍｅ１０００　"}, nil), 200, &res)
+		if res.Balance.Amount != 1_000 {
+			t.Fatalf("full-width code: %+v", res)
+		}
 		checkLedger(t, e, c.Token)
 	})
 }

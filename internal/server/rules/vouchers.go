@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"billfold/api"
 	"billfold/billing"
 	"billfold/internal/server/problem"
@@ -19,7 +21,7 @@ type RedeemInput api.RedeemRequest
 
 // Clean upper-cases and trims the code, which must be 1 to 64 characters.
 func (in RedeemInput) Clean() (RedeemInput, error) {
-	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
+	in.Code = voucherCode(in.Code)
 	if in.Code == "" || utf8.RuneCountInString(in.Code) > 64 {
 		return in, problem.InvalidField("code", "invalid", "must be a voucher code")
 	}
@@ -79,9 +81,16 @@ func voucherProblem(code string, detail words.Text, args ...any) error {
 // CreateVoucher adds a voucher code worth amount in its currency; a zero
 // expiry never expires. A code may exist once per currency.
 func (s *Service) CreateVoucher(ctx context.Context, code string, amount billing.Money, expires time.Time) error {
-	v := store.Voucher{Code: strings.ToUpper(code), Amount: amount}
+	v := store.Voucher{Code: voucherCode(code), Amount: amount}
 	if !expires.IsZero() {
 		v.ExpiresAt = &expires
 	}
 	return s.db.WriteTx(ctx, "", func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+}
+
+// voucherCode is a code as vouchers are kept and looked up: NFKC (a code
+// typed with a Japanese input method comes full-width, "ＷＥＬＣＯＭＥ１０００",
+// and was not valid), without surrounding spaces, upper case.
+func voucherCode(code string) string {
+	return strings.ToUpper(strings.TrimSpace(norm.NFKC.String(code)))
 }
