@@ -62,20 +62,15 @@ type Archive struct {
 // temporary files left behind by an interrupted sync and brings the audit
 // log file up to date with the index after a crash between the two.
 func Open(dir string) (*Archive, error) {
-	if dir == "" {
-		return nil, errors.New("archive: no folder given")
-	}
-	abs, err := filepath.Abs(dir)
+	abs, err := absFolder(dir)
 	if err != nil {
-		return nil, fmt.Errorf("archive: %w", err)
+		return nil, err
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: create folder: %w", err)
 	}
-	for _, name := range []string{lockName, IndexFile, AuditFile} {
-		if err := plainFile(filepath.Join(abs, name)); err != nil {
-			return nil, err
-		}
+	if err := plainArchiveFiles(abs); err != nil {
+		return nil, err
 	}
 	lf, err := os.OpenFile(filepath.Join(abs, lockName), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -328,6 +323,29 @@ func sameContent(path string, data []byte) error {
 
 // abs turns a stored relative path (with /) into a path on disk.
 func (a *Archive) abs(rel string) string { return filepath.Join(a.dir, filepath.FromSlash(rel)) }
+
+// absFolder is the archive folder dir as an absolute path.
+func absFolder(dir string) (string, error) {
+	if dir == "" {
+		return "", errors.New("archive: no folder given")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	return abs, nil
+}
+
+// plainArchiveFiles refuses a folder whose lock, index or audit log is
+// there as something other than a regular file (plainFile).
+func plainArchiveFiles(abs string) error {
+	for _, name := range []string{lockName, IndexFile, AuditFile} {
+		if err := plainFile(filepath.Join(abs, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // plainFile refuses a path that is there as something other than a regular
 // file: a link could point outside the folder (audit.jsonl linked to

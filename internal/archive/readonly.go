@@ -21,17 +21,12 @@ var errReadOnly = errors.New("archive: the folder was opened for reading only")
 // An index that an interrupted write left unfinished, or that an older
 // billfold made, needs Open once.
 func OpenReadOnly(dir string) (*Archive, error) {
-	if dir == "" {
-		return nil, errors.New("archive: no folder given")
-	}
-	abs, err := filepath.Abs(dir)
+	abs, err := absFolder(dir)
 	if err != nil {
-		return nil, fmt.Errorf("archive: %w", err)
+		return nil, err
 	}
-	for _, name := range []string{lockName, IndexFile, AuditFile} {
-		if err := plainFile(filepath.Join(abs, name)); err != nil {
-			return nil, err
-		}
+	if err := plainArchiveFiles(abs); err != nil {
+		return nil, err
 	}
 	index := filepath.Join(abs, IndexFile)
 	if _, err := os.Stat(index); err != nil {
