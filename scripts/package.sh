@@ -157,7 +157,7 @@ build_windows() {
   CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $GO build -C "$src" -trimpath -ldflags "-s -w" \
     -o "$win/billfold-archive.exe" ./cmd/billfold-archive &
   local archive_build=$!
-  CC=x86_64-w64-mingw32-gcc GOARCH=amd64 fyne_package windows
+  CC=x86_64-w64-mingw32-gcc GOARCH=amd64 fyne_package windows || { kill "$archive_build" 2>/dev/null; wait "$archive_build"; exit 1; }
   wait "$archive_build" || { echo "package.sh: billfold-archive.exe did not build" >&2; exit 1; }
   mv "$src/Billfold.exe" "$win/Billfold.exe"
   licences "$win/THIRD-PARTY-LICENSES.txt" windows amd64 1 .

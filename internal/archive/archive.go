@@ -209,7 +209,7 @@ BEGIN SELECT RAISE(ABORT, 'archived versions are never removed'); END;
 `
 
 func (a *Archive) openIndex() error {
-	dsn := "file:" + filepath.ToSlash(filepath.Join(a.dir, IndexFile)) +
+	dsn := sqliteURI(filepath.Join(a.dir, IndexFile)) +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -324,6 +324,19 @@ func sameContent(path string, data []byte) error {
 // abs turns a stored relative path (with /) into a path on disk.
 func (a *Archive) abs(rel string) string { return filepath.Join(a.dir, filepath.FromSlash(rel)) }
 
+// sqliteURI is the file: URI of an absolute path. SQLite reads '?' as
+// the query, '#' as a fragment and %XX as an escape, and a host after
+// "//": unescaped, a folder named "Client #2" opened "Client " beside it,
+// a new empty index, and a Windows share (\\server\share) was an error.
+func sqliteURI(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/… → file:///C:/…
+	}
+	// A share's //server/share becomes file:////server/share: no host.
+	return "file://" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
 // absFolder is the archive folder dir as an absolute path.
 func absFolder(dir string) (string, error) {
 	if dir == "" {
@@ -359,7 +372,7 @@ func plainFile(path string) error {
 		return nil
 	case err != nil:
 		return fmt.Errorf("archive: %w", err)
-	case !fi.Mode().IsRegular():
+	case !regular(fi.Mode()):
 		return fmt.Errorf("archive: %s is not a plain file (%s): refusing to use the folder", path, fi.Mode().Type())
 	}
 	return nil
@@ -373,19 +386,29 @@ func openPlain(path string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !before.Mode().IsRegular() {
+	if !regular(before.Mode()) {
 		return nil, &notPlainError{before.Mode().Type()}
 	}
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|openNoBlock, 0)
 	if err != nil {
 		return nil, err
 	}
 	// Replaced between the two looks: refused as well.
-	if now, err := f.Stat(); err != nil || !os.SameFile(before, now) {
+	if now, err := f.Stat(); err != nil || !regular(now.Mode()) || !os.SameFile(before, now) {
 		f.Close()
 		return nil, &notPlainError{fs.ModeIrregular}
 	}
 	return f, nil
+}
+
+// readPlain reads a file of the archive that openPlain accepts.
+func readPlain(path string) ([]byte, error) {
+	f, err := openPlain(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // notPlainError is an archive file found as something other than a

@@ -142,7 +142,7 @@ func (a *Archive) noteAuditFileLines(ctx context.Context, n int64) error {
 // is for verify to report. Existing complete lines are never changed.
 func (a *Archive) repairAuditFile(ctx context.Context) error {
 	path := filepath.Join(a.dir, AuditFile)
-	data, err := os.ReadFile(path)
+	data, err := readPlain(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("archive: audit log: %w", err)
 	}

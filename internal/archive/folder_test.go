@@ -270,3 +270,89 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Fatalf("a writer opened the folder a reader has open: %v", err)
 	}
 }
+
+// A folder whose name SQLite would read as more than a path: "#" began a
+// fragment, so the index opened was "Client " beside the folder, new and
+// empty, and %41 was read as "A".
+func TestAFolderNameIsOnlyAPath(t *testing.T) {
+	ctx := context.Background()
+	name := "Client #2 100%41"
+	if runtime.GOOS != "windows" {
+		name += " a?b"
+	}
+	parent := t.TempDir()
+	dir := filepath.Join(parent, name)
+	src := newMemSource("names@example.jp")
+	for i := range 2 {
+		src.put("", memInvoice("", i+1, time.Date(2026, 3, i+1, 1, 0, 0, 0, time.UTC), "VPS", 1000))
+	}
+	ar := openArchive(t, dir)
+	if res, err := ar.Sync(ctx, src, archive.SyncOptions{}); err != nil || res.New != 2 {
+		t.Fatalf("sync: %+v %v", res, err)
+	}
+	ar.Close()
+	for what, open := range map[string]func(string) (*archive.Archive, error){"Open": archive.Open, "OpenReadOnly": archive.OpenReadOnly} {
+		a, err := open(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		es, err := a.Search(ctx, archive.Query{})
+		a.Close()
+		if err != nil || len(es) != 2 {
+			t.Fatalf("%s, search: %d invoices, %v", what, len(es), err)
+		}
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+		t.Fatalf("beside the folder: %v", entries)
+	}
+}
+
+// A sync killed before its index's checkpoint leaves its last commits in
+// the write-ahead log, and a copy of the folder taken then has no lock
+// file: the offline commands read all of it (an immutable reader had
+// missed those commits and refused).
+func TestAKilledSyncsCopyReadsWhole(t *testing.T) {
+	ctx := context.Background()
+	src := newMemSource("killed@example.jp")
+	for i := range 3 {
+		src.put("", memInvoice("", i+1, time.Date(2026, 3, i+1, 1, 0, 0, 0, time.UTC), "VPS", 1000))
+	}
+	dir := t.TempDir()
+	ar := openArchive(t, dir)
+	if _, err := ar.Sync(ctx, src, archive.SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The copy, taken while the writer still has the folder open.
+	cp := t.TempDir()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.Name() == ".lock" {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(cp, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(cp, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(cp, archive.IndexFile+"-wal")); err != nil || fi.Size() == 0 {
+		t.Skipf("the writer checkpointed already: %v", err)
+	}
+	r, err := archive.OpenReadOnly(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if es, err := r.Search(ctx, archive.Query{}); err != nil || len(es) != 3 {
+		t.Fatalf("search: %d, %v", len(es), err)
+	}
+	if _, err := archive.Open(cp); err != archive.ErrLocked {
+		t.Fatalf("a writer opened the copy a reader has open: %v", err)
+	}
+}

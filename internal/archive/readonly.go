@@ -18,8 +18,10 @@ var errReadOnly = errors.New("archive: the folder was opened for reading only")
 // and verify leaves what it checks as it found it (Open brings a crashed
 // sync's audit log up to date first; here verify reports it). While a
 // billfold process has the folder open for writing, it answers ErrLocked.
-// An index that an interrupted write left unfinished, or that an older
-// billfold made, needs Open once.
+// It writes only an empty lock file where the folder has none and can
+// take one, and SQLite's shared-memory file beside an index a killed sync
+// left with commits in its write-ahead log. An index an older billfold
+// made needs Open once.
 func OpenReadOnly(dir string) (*Archive, error) {
 	abs, err := absFolder(dir)
 	if err != nil {
@@ -34,35 +36,45 @@ func OpenReadOnly(dir string) (*Archive, error) {
 	}
 	a := &Archive{dir: abs, readOnly: true}
 	// A writer's lock: the index is read as it stands, so no sync may be
-	// writing it meanwhile. No lock file (a copy without it) needs none.
-	if lf, err := os.Open(filepath.Join(abs, lockName)); err == nil {
+	// writing it meanwhile. A folder without the lock file (a copy) gets
+	// one where it can; on read-only media no writer can come either.
+	lf, err := os.Open(filepath.Join(abs, lockName))
+	if errors.Is(err, fs.ErrNotExist) {
+		lf, err = os.OpenFile(filepath.Join(abs, lockName), os.O_RDONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			lf, err = nil, nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive: %w", err)
+	}
+	if lf != nil {
 		if err := shareLock(lf); err != nil {
 			lf.Close()
 			return nil, err
 		}
 		a.lock = lf
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("archive: %w", err)
 	}
-	// Commits still in the write-ahead log are invisible to an immutable
-	// reader: such an index is opened (and so completed) by Open.
+	// Immutable, SQLite takes no locks and keeps no journal or shared
+	// memory beside the index, which a read-only folder could not hold
+	// (the folder lock stands in for its locks). But an immutable reader
+	// does not see the commits a writer killed before its checkpoint left
+	// in the write-ahead log: then the index is read through it, which
+	// needs the folder writable for SQLite's shared-memory file.
+	params := "mode=ro&immutable=1"
 	if fi, err := os.Stat(index + "-wal"); err == nil && fi.Size() > 0 {
-		a.Close()
-		return nil, fmt.Errorf("archive: the index has writes a sync did not finish (%s-wal): open the folder for syncing once to complete them", IndexFile)
+		params = "mode=ro"
 	}
-	if err := a.openIndexReadOnly(index); err != nil {
+	if err := a.openIndexReadOnly(index, params); err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// openIndexReadOnly opens the index as immutable: SQLite then takes no
-// locks and keeps no journal or shared-memory file beside it, which a
-// read-only folder could not hold (the folder lock stands in for its
-// locks).
-func (a *Archive) openIndexReadOnly(index string) error {
-	dsn := "file:" + filepath.ToSlash(index) + "?mode=ro&immutable=1&_pragma=query_only(1)"
+// openIndexReadOnly opens the index with SQLite's URI parameters.
+func (a *Archive) openIndexReadOnly(index, params string) error {
+	dsn := sqliteURI(index) + "?" + params + "&_pragma=query_only(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return fmt.Errorf("archive: open index: %w", err)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -216,7 +215,7 @@ func checkVersion(pub ed25519.PublicKey, abs func(string) string, v versionFiles
 	if !intact[v.json] {
 		return nil // reported already
 	}
-	data, err := os.ReadFile(abs(v.json))
+	data, err := readPlain(abs(v.json))
 	if err != nil {
 		return []Problem{{v.json, Missing, fmt.Sprintf("cannot read: %v", err)}}
 	}
@@ -231,7 +230,7 @@ func checkVersion(pub ed25519.PublicKey, abs func(string) string, v versionFiles
 	if err := json.Unmarshal(data, &inv); err != nil {
 		return append(out, Problem{v.json, IndexMismatch, fmt.Sprintf("the archived JSON cannot be read back: %v", err)})
 	}
-	pdf, err := os.ReadFile(abs(v.pdf))
+	pdf, err := readPlain(abs(v.pdf))
 	if err != nil {
 		return append(out, Problem{v.pdf, Missing, fmt.Sprintf("cannot read: %v", err)})
 	}

@@ -106,7 +106,7 @@ func (a *Archive) Verify(ctx context.Context) (Report, error) {
 	}
 
 	// The file's copy, which must equal the index's line for line.
-	data, err := os.ReadFile(filepath.Join(a.dir, AuditFile))
+	data, err := readPlain(filepath.Join(a.dir, AuditFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return rep, fmt.Errorf("archive: verify: %w", err)
 	}
@@ -279,7 +279,7 @@ func (a *Archive) verifySearchEntries(ctx context.Context, intact map[string]boo
 		if !intact[jsonPath] {
 			continue
 		}
-		data, err := os.ReadFile(a.abs(jsonPath))
+		data, err := readPlain(a.abs(jsonPath))
 		if err != nil {
 			return fmt.Errorf("archive: verify: %w", err)
 		}
