@@ -227,10 +227,8 @@ func checkReason(reason string, seen bool) *problem.FieldError {
 		f = problem.Field("reason", "invalid", "must be 3 to 500 characters; the customer sees it")
 	case n < 3 || n > 500:
 		f = problem.Field("reason", "invalid", "must be 3 to 500 characters")
-	case strings.IndexFunc(reason, textcontrol.Is) >= 0:
-		f = problem.Field("reason", "invalid_text", "must be one line of text, without control or direction characters")
 	default:
-		return nil
+		return checkNote("reason", reason) // and one line of text
 	}
 	return &f
 }
