@@ -83,7 +83,7 @@ func (l *columnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 // shares are the objects' widths side by side in the width; false when one
 // would get less than it needs.
 func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]float32, bool) {
-	total := l.totalWeight(objects)
+	total := totalWeight(objects, l.weight)
 	widths := make([]float32, len(objects))
 	for i, o := range objects {
 		if !o.Visible() {
@@ -99,12 +99,7 @@ func (l *columnsLayout) shares(objects []fyne.CanvasObject, width float32) ([]fl
 
 func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Size) {
 	need := l.stackedHeight(objects)
-	var total float32
-	for i, o := range objects {
-		if o.Visible() {
-			total += l.stackWeight(i)
-		}
-	}
+	total := totalWeight(objects, l.stackWeight)
 	extra := max(0, size.Height-need)
 	var y float32
 	for _, i := range l.order(len(objects)) {
@@ -123,11 +118,12 @@ func (l *columnsLayout) layoutStacked(objects []fyne.CanvasObject, size fyne.Siz
 	l.height = need
 }
 
-// totalWeight is the sum of the shown objects' weights.
-func (l *columnsLayout) totalWeight(objects []fyne.CanvasObject) (total float32) {
+// totalWeight is the sum of the shown objects' weights, side by side
+// (weight) or stacked (stackWeight).
+func totalWeight(objects []fyne.CanvasObject, weight func(int) float32) (total float32) {
 	for i, o := range objects {
 		if o.Visible() {
-			total += l.weight(i)
+			total += weight(i)
 		}
 	}
 	return total
