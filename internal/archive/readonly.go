@@ -12,16 +12,15 @@ import (
 // errReadOnly is Sync's answer in an archive opened with OpenReadOnly.
 var errReadOnly = errors.New("archive: the folder was opened for reading only")
 
-// OpenReadOnly opens an existing archive for search, export and verify
-// without writing to the folder: no lock file, journal or index is created
-// and nothing is repaired, so a copy on read-only media or a share opens,
-// and verify leaves what it checks as it found it (Open brings a crashed
-// sync's audit log up to date first; here verify reports it). While a
+// OpenReadOnly opens an existing archive for search, export and verify.
+// Nothing is repaired and no index journal is written, so a copy on
+// read-only media or a share opens, and verify leaves what it checks as it
+// found it (Open brings a crashed sync's audit log up to date first; here
+// verify reports it). The only files it may write are an empty lock file
+// where a writable folder has none, and SQLite's shared-memory file beside
+// an index a killed sync left with commits in its write-ahead log. While a
 // billfold process has the folder open for writing, it answers ErrLocked.
-// It writes only an empty lock file where the folder has none and can
-// take one, and SQLite's shared-memory file beside an index a killed sync
-// left with commits in its write-ahead log. An index an older billfold
-// made needs Open once.
+// An index an older billfold made needs Open once.
 func OpenReadOnly(dir string) (*Archive, error) {
 	abs, err := absFolder(dir)
 	if err != nil {
