@@ -7,9 +7,8 @@ import (
 
 // WarmFonts has Fyne load the faces of the two text styles Billfold draws,
 // regular and bold, on a goroutine, and closes the channel it returns when
-// they are loaded. Loading them (parsing the theme's face, Fyne's Noto Sans
-// and the system's fallback font for each style, and reading the system
-// font index) is ~20 ms of CPU that the first screen otherwise spends on
+// they are loaded. Loading them (parsing the theme's face and Fyne's Noto
+// Sans for each style) is ~15 ms of CPU that the first screen otherwise spends on
 // the main goroutine after the window is created; started before the
 // window, it runs while OpenGL sets the window up.
 //

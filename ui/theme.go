@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"billfold/assets"
+	_ "billfold/internal/nosystemfonts" // the faces below draw every text; Fyne adds no system face
 )
 
 // Theme is Billfold's look: colours that meet WCAG 2.1 AA in light and
