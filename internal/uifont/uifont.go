@@ -25,9 +25,10 @@
 // 12,239-glyph IPAexGothic, 6.6 MB for its 7,250 CP932 glyphs. It keeps
 // CFF charstrings as bytes instead and interprets a glyph when it draws
 // it, so the same glyphs as CFF cost 2.5 MB per style (charstring converts
-// them exactly). Characters outside the face (JIS X 0213 kanji beyond
-// CP932) are drawn by the system's fonts when it has any; the PDFs keep
-// the full font.
+// them exactly). Characters outside the face and Noto Sans (JIS X 0213
+// kanji beyond CP932, Hangul) show as boxes: the app has Fyne load no
+// system fonts (internal/nosystemfonts says why); the PDFs keep the full
+// font.
 package uifont
 
 import (
