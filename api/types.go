@@ -500,22 +500,27 @@ type DisputePage struct {
 // itself (GET /v1/staff/bank-statements/{id} and the upload's answer) and
 // not in lists.
 type BankStatement struct {
-	ID          string              `json:"id"`
-	Format      string              `json:"format"`   // zengin | mufg_csv
-	Encoding    string              `json:"encoding"` // Shift_JIS | UTF-8
-	SHA256      string              `json:"sha256"`
-	Size        int64               `json:"size"`
-	Account     string              `json:"account"`
-	PeriodFrom  string              `json:"period_from,omitempty"` // YYYY-MM-DD
-	PeriodTo    string              `json:"period_to,omitempty"`
-	UploadedBy  string              `json:"uploaded_by"`
-	UploadedAt  time.Time           `json:"uploaded_at"`
-	Deposits    int                 `json:"deposits"`
-	Withdrawals int                 `json:"withdrawals"` // not reconciled, counted only
-	Matched     int                 `json:"matched"`
-	Queued      int                 `json:"queued"`
-	Resolved    int                 `json:"resolved"`
-	Lines       []BankStatementLine `json:"lines,omitempty"`
+	ID          string    `json:"id"`
+	Format      string    `json:"format"`   // zengin | mufg_csv
+	Encoding    string    `json:"encoding"` // Shift_JIS | UTF-8
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	Account     string    `json:"account"`
+	PeriodFrom  string    `json:"period_from,omitempty"` // YYYY-MM-DD
+	PeriodTo    string    `json:"period_to,omitempty"`
+	UploadedBy  string    `json:"uploaded_by"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+	Deposits    int       `json:"deposits"`
+	Withdrawals int       `json:"withdrawals"` // not reconciled, counted only
+	Matched     int       `json:"matched"`
+	Queued      int       `json:"queued"`
+	Resolved    int       `json:"resolved"`
+	// Complete is false while the statement's deposits are being recorded
+	// (a large file takes a few seconds), and after an upload that stopped
+	// before it recorded them all: uploading the same file again records
+	// the rest, none twice. Deposits and the counts are those recorded.
+	Complete bool                `json:"complete"`
+	Lines    []BankStatementLine `json:"lines,omitempty"`
 }
 
 // BankStatementLine is one deposit of a statement.

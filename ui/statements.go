@@ -110,23 +110,31 @@ func (s *statementsScreen) refresh() { s.load() }
 
 // counts is where a statement's deposits stand, on one line.
 func counts(st api.BankStatement) string {
-	texts := statementTexts(st)
-	return lang.L("{{.Deposits}}: {{.States}}", map[string]any{"Deposits": texts[1], "States": texts[2]})
+	return lang.L("{{.Deposits}}: {{.States}}", map[string]any{"Deposits": depositCount(st), "States": depositStates(st)})
+}
+
+func depositCount(st api.BankStatement) string {
+	return lang.N("{{.Count}} deposits", st.Deposits, map[string]any{"Count": st.Deposits})
+}
+
+func depositStates(st api.BankStatement) string {
+	return lang.L("{{.Matched}} matched · {{.Queued}} queued · {{.Resolved}} resolved",
+		map[string]any{"Matched": st.Matched, "Queued": st.Queued, "Resolved": st.Resolved})
 }
 
 // statementTemplate is a statement with the widest counts a week's
 // statement is likely to have, for sizing the list.
-var statementTemplate = api.BankStatement{PeriodFrom: "2026-12-28", PeriodTo: "2026-12-31", Deposits: 888, Matched: 888, Queued: 888, Resolved: 888}
+var statementTemplate = api.BankStatement{PeriodFrom: "2026-12-28", PeriodTo: "2026-12-31", Deposits: 888, Matched: 888, Queued: 888, Resolved: 888, Complete: true}
 
 // statementTexts are a statement's lines in the list: its period, how many
-// deposits it has, and where they stand.
+// deposits it has, and where they stand, or, while not all of them are
+// recorded, what to do about it.
 func statementTexts(st api.BankStatement) [3]string {
-	return [3]string{
-		fmtPeriod(st.PeriodFrom, st.PeriodTo),
-		lang.N("{{.Count}} deposits", st.Deposits, map[string]any{"Count": st.Deposits}),
-		lang.L("{{.Matched}} matched · {{.Queued}} queued · {{.Resolved}} resolved",
-			map[string]any{"Matched": st.Matched, "Queued": st.Queued, "Resolved": st.Resolved}),
+	texts := [3]string{fmtPeriod(st.PeriodFrom, st.PeriodTo), depositCount(st), depositStates(st)}
+	if !st.Complete {
+		texts[2] = lang.L("Not complete: upload the file again")
 	}
+	return texts
 }
 
 // load lists the newest statements (a provider uploads one or a few a
@@ -169,9 +177,9 @@ func (s *statementsScreen) uploadFrom(r fyne.URIReadCloser) {
 	s.progress.Show()
 	s.progress.Start()
 	s.status.SetText(lang.L("Uploading {{.Name}}…", map[string]any{"Name": name}))
-	known := map[string]bool{}
+	known := map[string]api.BankStatement{} // what the list said before
 	for _, st := range s.list {
-		known[st.ID] = true
+		known[st.ID] = st
 	}
 	run(s.env.run, s.env.ctx, TaskUploadStatement, nil, func(ctx context.Context) (api.BankStatement, error) {
 		file, err := io.ReadAll(io.LimitReader(r, bankstatement.MaxFileSize+1))
@@ -196,8 +204,12 @@ func (s *statementsScreen) uploadFrom(r fyne.URIReadCloser) {
 		case err != nil:
 			s.status.SetText(lang.L("{{.Name}} was not uploaded: {{.Error}}", map[string]any{"Name": name, "Error": describe(err)}))
 			return
-		case known[st.ID]:
+		}
+		switch before, ok := known[st.ID]; {
+		case ok && before.Complete:
 			s.status.SetText(lang.L("{{.Name}} was uploaded before; nothing changed.", map[string]any{"Name": name}))
+		case ok:
+			s.status.SetText(lang.L("{{.Name}}: the rest of its deposits recorded.", map[string]any{"Name": name}) + " " + counts(st))
 		default:
 			s.status.SetText(lang.L("{{.Name}} uploaded.", map[string]any{"Name": name}) + " " + counts(st))
 		}
@@ -223,7 +235,11 @@ func (s *statementsScreen) open(id string) {
 // show puts a statement and its deposits on the right.
 func (s *statementsScreen) show(st api.BankStatement) {
 	s.current = &st
-	head := newWrapped(fmt.Sprintf("%s\n%s · %s · %s", st.Account, fmtPeriod(st.PeriodFrom, st.PeriodTo), st.UploadedBy, counts(st)))
+	text := fmt.Sprintf("%s\n%s · %s · %s", st.Account, fmtPeriod(st.PeriodFrom, st.PeriodTo), st.UploadedBy, counts(st))
+	if !st.Complete {
+		text += "\n" + lang.L("Not all of this statement's deposits are recorded: its upload is still running, or it stopped. Upload the same file again to record the rest; none is recorded twice.")
+	}
+	head := newWrapped(text)
 	s.lines = newNavList(func() int { return len(s.current.Lines) },
 		func() fyne.CanvasObject {
 			amount := widget.NewLabelWithStyle("¥0,000,000", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})

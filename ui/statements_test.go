@@ -16,6 +16,7 @@ import (
 	"billfold/billing"
 	"billfold/internal/bankstatement"
 	"billfold/internal/server/servertest"
+	"billfold/internal/server/store"
 )
 
 // customerClient signs cust in with a client of its own.
@@ -187,4 +188,63 @@ func TestStaffReconcilesABankStatement(t *testing.T) {
 	if sum, err := exactClient.Summary(context.Background()); err != nil || sum.AvailableCredit.Amount != 30_000 {
 		t.Fatalf("credit after two uploads: %v %v", sum.AvailableCredit, err)
 	}
+}
+
+// TestAnUnfinishedStatementSaysWhatToDo: a statement whose upload stopped
+// before its deposits were all recorded says so in the list and on
+// itself, and uploading its file again records the rest and says that.
+func TestAnUnfinishedStatementSaysWhatToDo(t *testing.T) {
+	env := servertest.New(t, servertest.Backends(t)[0])
+	path := zenginFile(t, bankstatement.Line{Amount: billing.New(4_000, billing.JPY), Remitter: "ﾀﾞﾚｶ"})
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := bankstatement.Parse(file, bankstatement.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := api.BankStatement{ID: "bst_cut", Format: string(parsed.Format), Encoding: parsed.Encoding, SHA256: parsed.SHA256,
+		Size: int64(parsed.Size), Account: "0005-001-1234567", UploadedBy: "staff", UploadedAt: time.Now(),
+		PeriodFrom: time.Now().UTC().Format(time.DateOnly), PeriodTo: time.Now().UTC().Format(time.DateOnly)}
+	if err := env.Server.DB().WriteTx(context.Background(), "", func(tx *store.Tx) error { return tx.InsertStatement(cut) }); err != nil {
+		t.Fatal(err)
+	}
+
+	a, rec := startStaff(t, env, nil)
+	var s *statementsScreen
+	rec.onUI(func() {
+		s = a.statements
+		a.nav.Select(1)
+	})
+	rec.wait(t, TaskStatements, 0)
+	rec.until(t, "the statement in the list", func() bool { return len(s.list) == 1 })
+	rec.onUI(func() {
+		if text := dump(s.statements); !strings.Contains(text, "Not complete: upload the file again") {
+			t.Fatalf("the list:\n%s", text)
+		}
+		s.statements.Select(0)
+	})
+	rec.until(t, "the statement open", func() bool { return s.current != nil })
+	rec.onUI(func() {
+		if text := dump(s.detail); !strings.Contains(text, "Upload the same file again to record") {
+			t.Fatalf("the statement:\n%s", text)
+		}
+	})
+	r, err := storage.Reader(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploaded := rec.mark(TaskUploadStatement)
+	rec.onUI(func() { s.uploadFrom(r) })
+	rec.wait(t, TaskUploadStatement, uploaded)
+	rec.until(t, "the list reloaded", func() bool { return len(s.list) == 1 && s.list[0].Complete })
+	rec.onUI(func() {
+		if want := "nyushukkin.txt: the rest of its deposits recorded. 1 deposit: 0 matched · 1 queued"; !strings.HasPrefix(s.status.Text, want) {
+			t.Fatalf("status %q, want %q…", s.status.Text, want)
+		}
+		if text := dump(s.statements) + dump(s.detail); strings.Contains(text, "Not complete") || strings.Contains(text, "Upload the same file again") {
+			t.Fatalf("finished, still says it is not:\n%s", text)
+		}
+	})
 }

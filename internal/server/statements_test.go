@@ -14,6 +14,7 @@ import (
 	"billfold/internal/bankstatement"
 	"billfold/internal/server"
 	"billfold/internal/server/servertest"
+	"billfold/internal/server/store"
 )
 
 // Bank statements: files written by bankstatement.EncodeZengin as a bank
@@ -462,6 +463,51 @@ func TestALargeStatementIsRecordedInParts(t *testing.T) {
 		}
 		if uploads != 1 {
 			t.Fatalf("%d upload records: %+v", uploads, audit.Items)
+		}
+	})
+}
+
+// A statement whose upload stopped before all its deposits were recorded
+// says so, in the list and on itself, until the same file uploaded again
+// records the rest; a statement recorded whole says it is complete.
+func TestAnUnfinishedStatementSaysSo(t *testing.T) {
+	each(t, func(t *testing.T, b servertest.Backend) {
+		e := servertest.New(t, b)
+		staff := e.NewStaff()
+		file := statementFile(t, e.Clock.Now(), transfer(1_000, "ﾃｽﾄ ﾀﾛｳ"), transfer(2_000, "ﾃｽﾄ ｼﾞﾛｳ"))
+		parsed, err := bankstatement.Parse(file, bankstatement.Options{Now: e.Clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What an upload cut short after its first transaction leaves: the
+		// statement, none of its deposits.
+		cut := api.BankStatement{ID: "bst_cut", Format: string(parsed.Format), Encoding: parsed.Encoding, SHA256: parsed.SHA256,
+			Size: int64(parsed.Size), Account: "0005-001-1234567", UploadedBy: staff.ID, UploadedAt: e.Clock.Now()}
+		if err := e.Server.DB().WriteTx(context.Background(), "", func(tx *store.Tx) error { return tx.InsertStatement(cut) }); err != nil {
+			t.Fatal(err)
+		}
+		var list api.BankStatementPage
+		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements", staff.Token, nil, nil), http.StatusOK, &list)
+		if len(list.Items) != 1 || list.Items[0].Complete || list.Items[0].Deposits != 0 {
+			t.Fatalf("cut short, listed as %+v", list.Items)
+		}
+		var st api.BankStatement
+		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements/bst_cut", staff.Token, nil, nil), http.StatusOK, &st)
+		if st.Complete {
+			t.Fatalf("cut short, read as complete: %+v", st)
+		}
+		e.MustJSON(upload(e, staff, file), http.StatusOK, &st)
+		if st.ID != "bst_cut" || !st.Complete || st.Deposits != 2 {
+			t.Fatalf("uploaded again: %s complete=%v, %d deposits", st.ID, st.Complete, st.Deposits)
+		}
+		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements", staff.Token, nil, nil), http.StatusOK, &list)
+		if len(list.Items) != 1 || !list.Items[0].Complete {
+			t.Fatalf("finished, listed as %+v", list.Items)
+		}
+		fresh := statementFile(t, e.Clock.Now(), transfer(3_000, "ﾃｽﾄ ｻﾌﾞﾛｳ"))
+		e.MustJSON(upload(e, staff, fresh), http.StatusCreated, &st)
+		if !st.Complete {
+			t.Fatalf("a new statement's answer: %+v", st)
 		}
 	})
 }

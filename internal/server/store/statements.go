@@ -233,14 +233,16 @@ const statementColumns = `s.id, s.format, s.encoding, s.sha256, s.size, s.accoun
 	(SELECT COUNT(*) FROM bank_statement_lines l LEFT JOIN bank_statement_lines o ON o.id = l.duplicate_of
 		WHERE l.statement_id = s.id AND COALESCE(o.state, l.state) = 'queued'),
 	(SELECT COUNT(*) FROM bank_statement_lines l LEFT JOIN bank_statement_lines o ON o.id = l.duplicate_of
-		WHERE l.statement_id = s.id AND COALESCE(o.state, l.state) = 'resolved')`
+		WHERE l.statement_id = s.id AND COALESCE(o.state, l.state) = 'resolved'),
+	s.complete`
 
 func scanStatement(row interface{ Scan(...any) error }) (api.BankStatement, error) {
 	var s api.BankStatement
 	var at int64
+	var complete int
 	err := row.Scan(&s.ID, &s.Format, &s.Encoding, &s.SHA256, &s.Size, &s.Account, &s.PeriodFrom, &s.PeriodTo, &s.Withdrawals,
-		&s.UploadedBy, &at, &s.Deposits, &s.Matched, &s.Queued, &s.Resolved)
-	s.UploadedAt = fromMicro(at)
+		&s.UploadedBy, &at, &s.Deposits, &s.Matched, &s.Queued, &s.Resolved, &complete)
+	s.UploadedAt, s.Complete = fromMicro(at), complete == 1
 	return s, err
 }
 
