@@ -35,7 +35,7 @@ type addFundsTab struct {
 	policyLink  *widget.Hyperlink
 	accept      *widget.Check
 	submit      *button
-	progress    *widget.ProgressBarInfinite
+	progress    *spinner
 	result      *wrapLabel
 	openCard    *widget.Card
 	openText    *wrapLabel
@@ -96,7 +96,7 @@ func (t *addFundsTab) build() {
 	t.submit = newButton(lang.L("Add Funds"), theme.ContentAddIcon(), t.onSubmit)
 	t.submit.Importance = widget.HighImportance
 	t.submit.Disable()
-	t.progress = widget.NewProgressBarInfinite()
+	t.progress = newSpinner()
 	t.progress.Hide()
 	t.result = newWrapped("")
 	t.result.Hide()

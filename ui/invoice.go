@@ -71,6 +71,7 @@ type invoiceScreen struct {
 	pay         *button
 	waitBox     *fyne.Container
 	payAddress  *copyField // the checkout page's address, to copy into a browser
+	waitSpin    *spinner   // in waitBox; hidden with it, for a hidden box's children still animate
 	bankCard    *widget.Card
 	bankValues  []textLabel   // bank, branch, type, number, holder, amount, reference
 	bankTexts   []string      // what they show, to copy
@@ -118,9 +119,12 @@ func newInvoiceScreen(e *env, b Backend, a *account, nav navigator, renderPDF fu
 func (v *invoiceScreen) object() fyne.CanvasObject { return v.root }
 
 // close ends the screen: its fetches and actions are dropped, its
-// subscriptions end.
+// subscriptions end, and its spinner stops.
 func (v *invoiceScreen) close() {
 	v.cancel()
+	if v.waitSpin != nil {
+		v.waitSpin.Hide()
+	}
 	for _, u := range v.unsub {
 		u()
 	}
@@ -196,7 +200,8 @@ func (v *invoiceScreen) buildPayCard() fyne.CanvasObject {
 	v.payAddress = newCopyField(v.env.app, "")
 	hint := newWrapped(lang.L("If no browser opened, copy this address into one:"))
 	// The buttons wrap onto a second row rather than widen the window.
-	v.waitBox = container.NewVBox(widget.NewProgressBarInfinite(), wait, hint, v.payAddress, newFlow(again, stop))
+	v.waitSpin = newSpinner()
+	v.waitBox = container.NewVBox(v.waitSpin, wait, hint, v.payAddress, newFlow(again, stop))
 	v.payCard = widget.NewCard(lang.L("Pay Now!"), "", container.NewVBox(v.amountDue,
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Gateway")), nil, v.gateway), v.pay, v.waitBox))
 	return v.payCard
@@ -428,6 +433,7 @@ func (v *invoiceScreen) updatePayCard() {
 		v.gateway.SetSelected(names[0])
 	}
 	setVisible(v.waitBox, v.waiting != nil)
+	setVisible(v.waitSpin, v.waiting != nil)
 	if v.payPage != nil {
 		v.payAddress.set(v.payPage.String())
 	}

@@ -50,7 +50,7 @@ type signInScreen struct {
 	password *widget.Entry
 	remember *widget.Check
 	submit   *button
-	progress *widget.ProgressBarInfinite
+	progress *spinner
 	status   *wrapLabel
 }
 
@@ -74,7 +74,7 @@ func (s *signInScreen) build() {
 	s.remember.SetChecked(true)
 	s.status = newWrapped("")
 	s.status.Importance = widget.DangerImportance
-	s.progress = widget.NewProgressBarInfinite()
+	s.progress = newSpinner()
 	s.progress.Hide()
 	s.profile = widget.NewSelect(nil, s.onProfile)
 	s.profile.PlaceHolder = lang.L("New account")

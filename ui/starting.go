@@ -10,10 +10,11 @@ import (
 
 // Starting is what the main window shows while the demo is still starting
 // when that takes long enough to notice (the first start seeds the demo
-// database).
-func Starting() fyne.CanvasObject {
+// database). Call done when it is replaced: it stops the screen's spinner.
+func Starting() (screen fyne.CanvasObject, done func()) {
 	title := widget.NewLabelWithStyle("Billfold", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	return container.NewCenter(container.NewVBox(title, widget.NewLabel(lang.L("Starting the demo…")), widget.NewProgressBarInfinite()))
+	spin := newSpinner()
+	return container.NewCenter(container.NewVBox(title, widget.NewLabel(lang.L("Starting the demo…")), spin)), spin.Hide
 }
 
 // StartFailed turns the window into an error the user can read.

@@ -50,7 +50,7 @@ type statementsScreen struct {
 	list       []api.BankStatement
 	statements *navList
 	upload     *widget.Button
-	progress   *widget.ProgressBarInfinite
+	progress   *spinner
 	status     *wrapLabel
 	detail     *fyne.Container
 	current    *api.BankStatement
@@ -70,8 +70,7 @@ func newStatementsScreen(e *env, staff StaffBackend) *statementsScreen {
 func (s *statementsScreen) build() {
 	s.upload = widget.NewButtonWithIcon(lang.L("Upload statement…"), theme.UploadIcon(), s.onUpload)
 	s.upload.Importance = widget.HighImportance
-	s.progress = widget.NewProgressBarInfinite()
-	s.progress.Stop()
+	s.progress = newSpinner()
 	s.progress.Hide()
 	s.status = newWrapped("")
 	s.statements = newNavList(func() int { return len(s.list) },
@@ -175,7 +174,6 @@ func (s *statementsScreen) uploadFrom(r fyne.URIReadCloser) {
 	name := r.URI().Name()
 	s.upload.Disable()
 	s.progress.Show()
-	s.progress.Start()
 	s.status.SetText(lang.L("Uploading {{.Name}}…", map[string]any{"Name": name}))
 	known := map[string]api.BankStatement{} // what the list said before
 	for _, st := range s.list {
@@ -194,7 +192,6 @@ func (s *statementsScreen) uploadFrom(r fyne.URIReadCloser) {
 		}
 		return s.staff.StaffUploadStatement(ctx, file)
 	}, func(st api.BankStatement, err error) {
-		s.progress.Stop()
 		s.progress.Hide()
 		s.upload.Enable()
 		switch {

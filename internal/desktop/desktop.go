@@ -129,17 +129,26 @@ func Run(o Options) error {
 			}
 		}()
 		var openDemo func(s *session.Session) ui.Shell
+		// showStarting says the demo is starting; startingDone stops that
+		// screen's spinner once something replaces it.
+		startingDone := func() {}
+		showStarting := func() {
+			var screen fyne.CanvasObject
+			screen, startingDone = ui.Starting()
+			win.SetContent(screen)
+		}
 		// restartDemo signs in again on the running demo server after the
 		// user signed out of the demo and chose to start it again, in the
 		// window that said the demo ended.
 		restartDemo := func() {
-			win.SetContent(ui.Starting())
+			showStarting()
 			running, language := srv, ui.Language()
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 				defer cancel()
 				s, err := demoSignIn(ctx, running, apiclient.Options{Language: language})
 				fyne.Do(func() {
+					startingDone()
 					if err != nil {
 						ui.StartFailed(win, err)
 						return
@@ -157,7 +166,7 @@ func Run(o Options) error {
 		time.AfterFunc(startingNotice, func() {
 			fyne.Do(func() {
 				if !ready {
-					win.SetContent(ui.Starting())
+					showStarting()
 				}
 			})
 		})
@@ -170,6 +179,7 @@ func Run(o Options) error {
 			fyne.Do(func() {
 				defer startedUp()
 				ready = true
+				startingDone()
 				if r.err != nil {
 					ui.StartFailed(win, r.err)
 					return

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A spinner sweeps while it is shown and drawn, and not once hidden, also
+// when it was hidden before it was first drawn. Fyne's infinite progress
+// bar kept sweeping after Hide and restarted whenever its renderer was made.
+func TestASpinnerAnimatesOnlyWhileShown(t *testing.T) {
+	test.NewTempApp(t)
+	shown, hidden := newSpinner(), newSpinner()
+	hidden.Hide()
+	w := test.NewWindow(container.NewVBox(shown, hidden))
+	defer w.Close()
+	w.Resize(fyne.NewSize(300, 200))
+	if !shown.animating() || hidden.animating() {
+		t.Fatalf("drawn: shown sweeps %v, hidden sweeps %v", shown.animating(), hidden.animating())
+	}
+	shown.Hide()
+	hidden.Show()
+	if shown.animating() || !hidden.animating() {
+		t.Fatalf("swapped: the one hidden sweeps %v, the one shown %v", shown.animating(), hidden.animating())
+	}
+	hidden.Refresh() // a theme change refreshes hidden widgets too
+	shown.Refresh()
+	if shown.animating() {
+		t.Fatal("a hidden spinner started sweeping when refreshed")
+	}
+}
+
+// The "Starting the demo…" screen's spinner stops when the screen is done
+// with, although nothing hides it: the main window's content replaces it.
+func TestStartingScreenStopsItsSpinner(t *testing.T) {
+	test.NewTempApp(t)
+	screen, done := Starting()
+	w := test.NewWindow(screen)
+	defer w.Close()
+	var spin *spinner
+	var find func(o fyne.CanvasObject)
+	find = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *spinner:
+			spin = o
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				find(c)
+			}
+		}
+	}
+	find(screen)
+	if spin == nil || !spin.animating() {
+		t.Fatalf("the starting screen's spinner: %v", spin)
+	}
+	done()
+	w.SetContent(widget.NewLabel("main window"))
+	if spin.animating() {
+		t.Fatal("the spinner sweeps on after the starting screen was replaced")
+	}
+}
