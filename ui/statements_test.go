@@ -70,6 +70,20 @@ func zenginFile(t *testing.T, deposits ...bankstatement.Line) string {
 	return path
 }
 
+// openStatements starts the staff app on the Bank statements screen, its
+// list loaded.
+func openStatements(t *testing.T, env *servertest.Env) (*staffShell, *statementsScreen, *recorder) {
+	t.Helper()
+	a, rec := startStaff(t, env, nil)
+	var s *statementsScreen
+	rec.onUI(func() {
+		s = a.statements
+		a.nav.Select(1)
+	})
+	rec.wait(t, TaskStatements, 0)
+	return a, s, rec
+}
+
 // TestStaffReconcilesABankStatement: staff open the Bank statements
 // screen, upload the bank's file (the file dialog hands it over): the
 // transfer with the reference is matched and shows its customer, invoice
@@ -87,13 +101,7 @@ func TestStaffReconcilesABankStatement(t *testing.T) {
 		bankstatement.Line{Amount: billing.New(29_560, billing.JPY), Remitter: "ﾃｽﾄ " + squash(short)},
 		bankstatement.Line{Amount: billing.New(4_000, billing.JPY), Remitter: "ﾀﾞﾚｶ"})
 
-	a, rec := startStaff(t, env, nil)
-	var s *statementsScreen
-	rec.onUI(func() {
-		s = a.statements
-		a.nav.Select(1)
-	})
-	rec.wait(t, TaskStatements, 0)
+	a, s, rec := openStatements(t, env)
 	rec.onUI(func() {
 		test.Tap(s.upload)
 		if a.win.Canvas().Overlays().Top() == nil {
@@ -211,13 +219,7 @@ func TestAnUnfinishedStatementSaysWhatToDo(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a, rec := startStaff(t, env, nil)
-	var s *statementsScreen
-	rec.onUI(func() {
-		s = a.statements
-		a.nav.Select(1)
-	})
-	rec.wait(t, TaskStatements, 0)
+	_, s, rec := openStatements(t, env)
 	rec.until(t, "the statement in the list", func() bool { return len(s.list) == 1 })
 	rec.onUI(func() {
 		if text := dump(s.statements); !strings.Contains(text, "Not complete: upload the file again") {
