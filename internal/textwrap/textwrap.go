@@ -42,13 +42,15 @@ func Lines(text string, maxWidth float64, width func(string) float64) []string {
 
 // Kinsoku sets (JIS X 4051 classes 2, 5, 6, 7, 9, 11 and the small kana
 // of the strict rule): characters that must not begin a line.
-const noLineStart = ")）]］}｝〕〉》」』】〙〗〟’”｠»" + // closing brackets
-	"、。，．,.・：；:;？！?!‼⁇⁈⁉" + // punctuation and separators
+const noLineStart = closers +
 	"ヽヾゝゞ々〻ー" + // iteration marks, prolonged sound mark
 	"ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ" + // small kana
 	"‐゠–〜～" + // hyphens and wave dashes
 	"%％‰℃°′″" + // units after a number
 	"/／"
+
+// closers are the closing brackets and the punctuation and separators.
+const closers = ")）]］}｝〕〉》」』】〙〗〟’”｠»" + "、。，．,.・：；:;？！?!‼⁇⁈⁉"
 
 // noLineEnd are the characters that must not end a line: opening brackets
 // (class 1) and the currency and number signs written before a number.
@@ -156,21 +158,22 @@ func segments(para string, width func(string) float64) []segment {
 	return segs
 }
 
-// appendParagraph fills lines greedily with the paragraph's segments.
+// appendParagraph fills lines greedily with the paragraph's segments, then
+// keeps its last line from being a stray character (keepLastLineFull).
 func appendParagraph(lines []string, para string, maxWidth float64, width func(string) float64) []string {
-	var line strings.Builder
+	var paraLines [][]segment
+	var line []segment
 	lineW := 0.0 // trailing spaces included
 	emit := func() {
-		lines = append(lines, strings.TrimRightFunc(line.String(), isSpace))
-		line.Reset()
-		lineW = 0
+		paraLines = append(paraLines, line)
+		line, lineW = nil, 0
 	}
 	put := func(s segment) {
-		line.WriteString(s.text)
+		line = append(line, s)
 		lineW += s.w
 	}
 	for _, s := range segments(para, width) {
-		if line.Len() > 0 {
+		if len(line) > 0 {
 			if lineW+s.cw <= maxWidth {
 				put(s)
 				continue
@@ -189,7 +192,61 @@ func appendParagraph(lines []string, para string, maxWidth float64, width func(s
 		}
 	}
 	emit()
+	keepLastLineFull(paraLines, maxWidth)
+	for _, l := range paraLines {
+		var b strings.Builder
+		for _, s := range l {
+			b.WriteString(s.text)
+		}
+		lines = append(lines, strings.TrimRightFunc(b.String(), isSpace))
+	}
 	return lines
+}
+
+// keepLastLineFull moves the end of the line before a paragraph's last
+// line down to it while the last line is a single Japanese character with
+// its punctuation (「す。」 under a full line reads as a stray; Japanese
+// editors avoid it), as long as the line before keeps a piece and the
+// last line still fits.
+func keepLastLineFull(lines [][]segment, maxWidth float64) {
+	if len(lines) < 2 {
+		return
+	}
+	prev, last := &lines[len(lines)-2], &lines[len(lines)-1]
+	for stray(*last) && len(*prev) > 1 {
+		moved := (*prev)[len(*prev)-1]
+		w := moved.w
+		for i, s := range *last {
+			if i == len(*last)-1 {
+				w += s.cw
+			} else {
+				w += s.w
+			}
+		}
+		if w > maxWidth {
+			return
+		}
+		*prev = (*prev)[:len(*prev)-1]
+		*last = append([]segment{moved}, *last...)
+	}
+}
+
+// stray reports whether a line is one Japanese character and the
+// punctuation and closing brackets after it.
+func stray(line []segment) bool {
+	chars := 0
+	for _, s := range line {
+		for _, r := range s.text[:s.core] {
+			switch {
+			case isSpace(r) || strings.ContainsRune(closers, r) && chars > 0:
+			case isCJK(r) && !isAlnum(r):
+				chars++
+			default:
+				return false
+			}
+		}
+	}
+	return chars == 1
 }
 
 // cut splits a segment wider than maxWidth into pieces of at least one

@@ -47,11 +47,11 @@ func TestLinesKinsoku(t *testing.T) {
 	runLineCases(t, []lineCase{
 		// Without kinsoku the 。 would begin the second line: the
 		// character before it goes along (oidashi).
-		{"full stop", "あいうえお。", 10, []string{"あいうえ", "お。"}},
+		{"full stop", "あいうえお。かき", 10, []string{"あいうえ", "お。かき"}},
 		{"comma", "あいうえお、かきく", 10, []string{"あいうえ", "お、かきく"}},
-		{"closing bracket and stop", "あいう「えお」。", 10, []string{"あいう「え", "お」。"}},
+		{"closing bracket and stop", "あいう「えお」。かき", 10, []string{"あいう「え", "お」。かき"}},
 		{"opening bracket", "あいう「えお」", 8, []string{"あいう", "「えお」"}},
-		{"question and exclamation", "ほんとうですか？！", 14, []string{"ほんとうです", "か？！"}},
+		{"question and exclamation", "ほんとうですか？！はい", 14, []string{"ほんとうです", "か？！はい"}},
 		{"prolonged sound mark", "サーバー", 4, []string{"サー", "バー"}},
 		{"small kana", "チェック", 4, []string{"チェ", "ック"}},
 		{"forced when nothing else fits", "サー", 2, []string{"サ", "ー"}},
@@ -61,11 +61,21 @@ func TestLinesKinsoku(t *testing.T) {
 		{"inseparable ellipsis", "あ……い", 4, []string{"あ", "……", "い"}},
 		// A number stays with its counter, full-width digits too.
 		{"counter", "VPS 2026年11月分", 10, []string{"VPS 2026年", "11月分"}},
-		{"full-width number", "合計１２３４５円です", 14, []string{"合計", "１２３４５円で", "す"}},
+		{"full-width number", "合計１２３４５円ですね", 14, []string{"合計", "１２３４５円で", "すね"}},
 		// A space does not open a way around kinsoku.
 		{"space before closing bracket", "(see the note )", 13, []string{"(see the", "note )"}},
 		{"space after opening bracket", "「 あいう」", 6, []string{"「 あ", "いう」"}},
 		{"yen sign before number", "合計 ¥ 1,000", 8, []string{"合計", "¥ 1,000"}},
+		// A paragraph does not end on one character and its punctuation:
+		// the line before gives it its last character, or more.
+		{"stray last character", "サインは保管されます。", 18, []string{"サインは保管され", "ます。"}},
+		{"stray after a full stop", "あいうえお。", 10, []string{"あいう", "えお。"}},
+		{"stray with closing brackets", "あいう「えお」。", 10, []string{"あいう", "「えお」。"}},
+		{"stray question", "ほんとうですか？！", 14, []string{"ほんとうで", "すか？！"}},
+		{"stray stays when nothing can move", "人々の", 4, []string{"人々", "の"}},
+		{"stray stays when moving would not fit", "あいう。", 4, []string{"あい", "う。"}},
+		{"a two-character last line stays", "あいうえおかき", 10, []string{"あいうえお", "かき"}},
+		{"a short Latin last line stays", "ドメインの a", 10, []string{"ドメインの", "a"}},
 	})
 }
 
