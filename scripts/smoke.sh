@@ -62,7 +62,12 @@ since() { echo "$1 - $started" | bc; }
 rss_mb() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 # cpu_ticks pid: the CPU time it has used, user and system, in clock ticks
 # (the fields after the parenthesised command name, which may hold spaces).
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# Fails when there is no such process.
+cpu_ticks() {
+  local stat
+  [[ -n $1 ]] && stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  sed 's/^.*) //' <<<"$stat" | awk '{print $12 + $13}'
+}
 # rss_split pid: where its resident memory is, in MB: the pages of its own
 # executable, anonymous memory (the Go and C heaps, Mesa's and SQLite's
 # buffers, stacks) and the other files it maps (shared libraries, X shared
@@ -89,6 +94,7 @@ run_once() { # name language geometry [invoices]: prints the RSS in MB last
   sleep 6 # let the window settle (and start-up garbage go back to the OS) before measuring
   local pid rss scrolled=""
   pid=$(pgrep -s "$app" -x "$(basename "${bin:-bin/billfold}")" || true)
+  if [[ -z $pid ]]; then echo "smoke $name: the app is gone" >&2; cat "$out/$name.log" >&2; return 1; fi
   rss=$(rss_mb "$pid")
   rss_split "$pid" >"$out/split-$name"
   DISPLAY="$display" import -window root "$out/$name.png"
@@ -98,9 +104,13 @@ run_once() { # name language geometry [invoices]: prints the RSS in MB last
   # change it (the race build is left out: its detector works when idle).
   local idle=""
   if [[ $name != race ]]; then
-    local ticks; ticks=$(cpu_ticks "$pid")
-    sleep 5
-    idle=$((($(cpu_ticks "$pid") - ticks) * 100 / (5 * $(getconf CLK_TCK))))
+    local ticks now
+    if ! ticks=$(cpu_ticks "$pid") || ! sleep 5 || ! now=$(cpu_ticks "$pid"); then
+      echo "smoke $name: the app crashed" >&2
+      cat "$out/$name.log" >&2
+      return 1
+    fi
+    idle=$(((now - ticks) * 100 / (5 * $(getconf CLK_TCK))))
     if ((idle > ${SMOKE_IDLE_MAX:-25})); then
       echo "smoke $name: the idle window used ${idle}% of a core for 5 s (a redraw that never stops?)" >&2
       return 1
