@@ -81,6 +81,13 @@ func (s *billingScreen) refresh() {
 	s.shownTab().refresh()
 }
 
+// leave stops the open invoice's spinner while another section is shown.
+func (s *billingScreen) leave() {
+	if s.invoice != nil {
+		s.invoice.leave()
+	}
+}
+
 func (s *billingScreen) shownTab() screen {
 	return []screen{s.invoices, s.addFunds, s.transactions}[s.tabs.Selected()]
 }

@@ -118,13 +118,19 @@ func newInvoiceScreen(e *env, b Backend, a *account, nav navigator, renderPDF fu
 
 func (v *invoiceScreen) object() fyne.CanvasObject { return v.root }
 
+// leave stops the waiting spinner of a screen no longer shown; refresh
+// (when it is shown again) shows it again while the payment is awaited.
+func (v *invoiceScreen) leave() {
+	if v.waitSpin != nil {
+		v.waitSpin.Hide()
+	}
+}
+
 // close ends the screen: its fetches and actions are dropped, its
 // subscriptions end, and its spinner stops.
 func (v *invoiceScreen) close() {
 	v.cancel()
-	if v.waitSpin != nil {
-		v.waitSpin.Hide()
-	}
+	v.leave()
 	for _, u := range v.unsub {
 		u()
 	}
@@ -504,6 +510,9 @@ func (v *invoiceScreen) onPay() {
 		return v.backend.Pay(ctx, key, req.invoiceID, api.PayRequest{Gateway: req.gateway})
 	}, func(p api.Payment, err error) {
 		v.payKey.done(key, err)
+		if v.ctx.Err() != nil {
+			return // the screen was closed: no page to open for it
+		}
 		if err != nil {
 			v.say(describe(err), widget.DangerImportance)
 			return

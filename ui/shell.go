@@ -430,9 +430,17 @@ func (f *frame) fileMenu(first ...*command) menu {
 	return menu{name: lang.L("File"), commands: cmds}
 }
 
+// leaver is a screen with something to stop while another is shown: an
+// animation nobody sees still redraws the window. Showing it again
+// refreshes it, which starts what it shows again.
+type leaver interface{ leave() }
+
 // show puts a section's screen in the window and lets it load.
 func (f *frame) show(s screen) {
 	f.dropTip()
+	if l, ok := f.shown.(leaver); ok && f.shown != s {
+		l.leave()
+	}
 	f.shown = s
 	f.content.Objects = []fyne.CanvasObject{s.object()}
 	f.content.Refresh()

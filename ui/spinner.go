@@ -143,6 +143,8 @@ func (r *spinnerRenderer) Objects() []fyne.CanvasObject { return r.objects }
 
 // Destroy stops the sweep of a spinner Fyne no longer draws.
 func (r *spinnerRenderer) Destroy() {
-	r.s.stop()
-	r.s.renderer = nil
+	if r.s.renderer == r { // not a renderer replaced since
+		r.s.stop()
+		r.s.renderer = nil
+	}
 }

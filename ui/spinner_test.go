@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"billfold/billing"
 )
 
 // A spinner sweeps while it is shown and drawn, and not once hidden, also
@@ -62,4 +64,29 @@ func TestStartingScreenStopsItsSpinner(t *testing.T) {
 	if spin.animating() {
 		t.Fatal("the spinner sweeps on after the starting screen was replaced")
 	}
+}
+
+// The spinner of an invoice waiting for its payment stops while another
+// section is shown (the screen is kept, not closed, so nothing hid it)
+// and sweeps again when Billing is shown again.
+func TestAWaitingInvoicesSpinnerStopsInAnotherSection(t *testing.T) {
+	f := start(t, billing.USD, "en")
+	f.payFromInvoiceScreen(t, billing.New(50_00, billing.USD), "card")
+	f.rec.onUI(func() {
+		if v := f.invoice(); v.waiting == nil || !v.waitSpin.animating() {
+			t.Fatalf("waiting %v, spinner sweeping %v", v.waiting != nil, v.waitSpin.animating())
+		}
+		f.shell.showSection(len(f.shell.sections) - 1) // About
+		if f.invoice().waitSpin.animating() {
+			t.Fatal("the waiting spinner sweeps on behind About")
+		}
+	})
+	reloaded := f.rec.mark(TaskInvoice)
+	f.rec.onUI(func() { f.shell.showSection(0) })
+	f.rec.wait(t, TaskInvoice, reloaded)
+	f.rec.onUI(func() {
+		if v := f.invoice(); v.waiting == nil || !v.waitSpin.animating() {
+			t.Fatalf("back on Billing: waiting %v, spinner sweeping %v", v.waiting != nil, v.waitSpin.animating())
+		}
+	})
 }
