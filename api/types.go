@@ -515,12 +515,13 @@ type BankStatement struct {
 	Matched     int       `json:"matched"`
 	Queued      int       `json:"queued"`
 	Resolved    int       `json:"resolved"`
-	// Complete is false while the statement's deposits are being recorded
+	// Incomplete is true while the statement's deposits are being recorded
 	// (a large file takes a few seconds), and after an upload that stopped
 	// before it recorded them all: uploading the same file again records
-	// the rest, none twice. Deposits and the counts are those recorded.
-	Complete bool                `json:"complete"`
-	Lines    []BankStatementLine `json:"lines,omitempty"`
+	// the rest, none twice. Deposits and the counts are those recorded. It
+	// is absent otherwise, so that a server from before it reads as complete.
+	Incomplete bool                `json:"incomplete,omitempty"`
+	Lines      []BankStatementLine `json:"lines,omitempty"`
 }
 
 // BankStatementLine is one deposit of a statement.

@@ -123,14 +123,14 @@ func depositStates(st api.BankStatement) string {
 
 // statementTemplate is a statement with the widest counts a week's
 // statement is likely to have, for sizing the list.
-var statementTemplate = api.BankStatement{PeriodFrom: "2026-12-28", PeriodTo: "2026-12-31", Deposits: 888, Matched: 888, Queued: 888, Resolved: 888, Complete: true}
+var statementTemplate = api.BankStatement{PeriodFrom: "2026-12-28", PeriodTo: "2026-12-31", Deposits: 888, Matched: 888, Queued: 888, Resolved: 888}
 
 // statementTexts are a statement's lines in the list: its period, how many
 // deposits it has, and where they stand, or, while not all of them are
 // recorded, what to do about it.
 func statementTexts(st api.BankStatement) [3]string {
 	texts := [3]string{fmtPeriod(st.PeriodFrom, st.PeriodTo), depositCount(st), depositStates(st)}
-	if !st.Complete {
+	if st.Incomplete {
 		texts[2] = lang.L("Not complete: upload the file again")
 	}
 	return texts
@@ -203,7 +203,7 @@ func (s *statementsScreen) uploadFrom(r fyne.URIReadCloser) {
 			return
 		}
 		switch before, ok := known[st.ID]; {
-		case ok && before.Complete:
+		case ok && !before.Incomplete:
 			s.status.SetText(lang.L("{{.Name}} was uploaded before; nothing changed.", map[string]any{"Name": name}))
 		case ok:
 			s.status.SetText(lang.L("{{.Name}}: the rest of its deposits recorded.", map[string]any{"Name": name}) + " " + counts(st))
@@ -233,7 +233,7 @@ func (s *statementsScreen) open(id string) {
 func (s *statementsScreen) show(st api.BankStatement) {
 	s.current = &st
 	text := fmt.Sprintf("%s\n%s · %s · %s", st.Account, fmtPeriod(st.PeriodFrom, st.PeriodTo), st.UploadedBy, counts(st))
-	if !st.Complete {
+	if st.Incomplete {
 		text += "\n" + lang.L("Not all of this statement's deposits are recorded: its upload is still running, or it stopped. Upload the same file again to record the rest; none is recorded twice.")
 	}
 	head := newWrapped(text)

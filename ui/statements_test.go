@@ -240,7 +240,7 @@ func TestAnUnfinishedStatementSaysWhatToDo(t *testing.T) {
 	uploaded := rec.mark(TaskUploadStatement)
 	rec.onUI(func() { s.uploadFrom(r) })
 	rec.wait(t, TaskUploadStatement, uploaded)
-	rec.until(t, "the list reloaded", func() bool { return len(s.list) == 1 && s.list[0].Complete })
+	rec.until(t, "the list reloaded", func() bool { return len(s.list) == 1 && !s.list[0].Incomplete })
 	rec.onUI(func() {
 		if want := "nyushukkin.txt: the rest of its deposits recorded. 1 deposit: 0 matched · 1 queued"; !strings.HasPrefix(s.status.Text, want) {
 			t.Fatalf("status %q, want %q…", s.status.Text, want)

@@ -488,25 +488,28 @@ func TestAnUnfinishedStatementSaysSo(t *testing.T) {
 		}
 		var list api.BankStatementPage
 		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements", staff.Token, nil, nil), http.StatusOK, &list)
-		if len(list.Items) != 1 || list.Items[0].Complete || list.Items[0].Deposits != 0 {
+		if len(list.Items) != 1 || !list.Items[0].Incomplete || list.Items[0].Deposits != 0 {
 			t.Fatalf("cut short, listed as %+v", list.Items)
 		}
 		var st api.BankStatement
 		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements/bst_cut", staff.Token, nil, nil), http.StatusOK, &st)
-		if st.Complete {
+		if !st.Incomplete {
 			t.Fatalf("cut short, read as complete: %+v", st)
 		}
+		st = api.BankStatement{} // "incomplete" is left out when false
 		e.MustJSON(upload(e, staff, file), http.StatusOK, &st)
-		if st.ID != "bst_cut" || !st.Complete || st.Deposits != 2 {
-			t.Fatalf("uploaded again: %s complete=%v, %d deposits", st.ID, st.Complete, st.Deposits)
+		if st.ID != "bst_cut" || st.Incomplete || st.Deposits != 2 {
+			t.Fatalf("uploaded again: %s incomplete=%v, %d deposits", st.ID, st.Incomplete, st.Deposits)
 		}
+		list = api.BankStatementPage{}
 		e.MustJSON(e.Do("GET", "/v1/staff/bank-statements", staff.Token, nil, nil), http.StatusOK, &list)
-		if len(list.Items) != 1 || !list.Items[0].Complete {
+		if len(list.Items) != 1 || list.Items[0].Incomplete {
 			t.Fatalf("finished, listed as %+v", list.Items)
 		}
 		fresh := statementFile(t, e.Clock.Now(), transfer(3_000, "ﾃｽﾄ ｻﾌﾞﾛｳ"))
+		st = api.BankStatement{}
 		e.MustJSON(upload(e, staff, fresh), http.StatusCreated, &st)
-		if !st.Complete {
+		if st.Incomplete {
 			t.Fatalf("a new statement's answer: %+v", st)
 		}
 	})

@@ -242,7 +242,7 @@ func scanStatement(row interface{ Scan(...any) error }) (api.BankStatement, erro
 	var complete int
 	err := row.Scan(&s.ID, &s.Format, &s.Encoding, &s.SHA256, &s.Size, &s.Account, &s.PeriodFrom, &s.PeriodTo, &s.Withdrawals,
 		&s.UploadedBy, &at, &s.Deposits, &s.Matched, &s.Queued, &s.Resolved, &complete)
-	s.UploadedAt, s.Complete = fromMicro(at), complete == 1
+	s.UploadedAt, s.Incomplete = fromMicro(at), complete == 0
 	return s, err
 }
 
