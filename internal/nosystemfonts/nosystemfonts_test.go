@@ -18,6 +18,7 @@ func TestFyneScansNoSystemFonts(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)
 	t.Setenv("HOME", t.TempDir()) // where the cache is on macOS
+	t.Setenv("LocalAppData", cache) // and on Windows
 	test.NewTempApp(t)
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Monospace: true}} {
 		fyne.MeasureText("Billfold 請求書 Ω Ж", 14, style)
