@@ -17,7 +17,7 @@ import (
 func TestFyneScansNoSystemFonts(t *testing.T) {
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)
-	t.Setenv("HOME", t.TempDir()) // where the cache is on macOS
+	t.Setenv("HOME", t.TempDir())   // where the cache is on macOS
 	t.Setenv("LocalAppData", cache) // and on Windows
 	test.NewTempApp(t)
 	for _, style := range []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Monospace: true}} {
