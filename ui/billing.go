@@ -75,6 +75,7 @@ func (s *billingScreen) onTab(i int) {
 // refresh brings the shown screen up to date.
 func (s *billingScreen) refresh() {
 	if s.invoice != nil {
+		s.invoice.shownAgain()
 		s.invoice.refresh()
 		return
 	}

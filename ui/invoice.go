@@ -72,6 +72,7 @@ type invoiceScreen struct {
 	waitBox     *fyne.Container
 	payAddress  *copyField // the checkout page's address, to copy into a browser
 	waitSpin    *spinner   // in waitBox; hidden with it, for a hidden box's children still animate
+	away        bool       // another section is shown: events still update the screen, the spinner stays stopped
 	bankCard    *widget.Card
 	bankValues  []textLabel   // bank, branch, type, number, holder, amount, reference
 	bankTexts   []string      // what they show, to copy
@@ -118,13 +119,18 @@ func newInvoiceScreen(e *env, b Backend, a *account, nav navigator, renderPDF fu
 
 func (v *invoiceScreen) object() fyne.CanvasObject { return v.root }
 
-// leave stops the waiting spinner of a screen no longer shown; refresh
-// (when it is shown again) shows it again while the payment is awaited.
+// leave stops the waiting spinner while another section is shown, until
+// shownAgain.
 func (v *invoiceScreen) leave() {
+	v.away = true
 	if v.waitSpin != nil {
 		v.waitSpin.Hide()
 	}
 }
+
+// shownAgain is the screen shown again: the next update shows the spinner again
+// while the payment is awaited.
+func (v *invoiceScreen) shownAgain() { v.away = false }
 
 // close ends the screen: its fetches and actions are dropped, its
 // subscriptions end, and its spinner stops.
@@ -439,7 +445,7 @@ func (v *invoiceScreen) updatePayCard() {
 		v.gateway.SetSelected(names[0])
 	}
 	setVisible(v.waitBox, v.waiting != nil)
-	setVisible(v.waitSpin, v.waiting != nil)
+	setVisible(v.waitSpin, v.waiting != nil && !v.away)
 	if v.payPage != nil {
 		v.payAddress.set(v.payPage.String())
 	}

@@ -77,6 +77,7 @@ func TestAWaitingInvoicesSpinnerStopsInAnotherSection(t *testing.T) {
 			t.Fatalf("waiting %v, spinner sweeping %v", v.waiting != nil, v.waitSpin.animating())
 		}
 		f.shell.showSection(len(f.shell.sections) - 1) // About
+		f.invoice().update()                           // as a live update does meanwhile
 		if f.invoice().waitSpin.animating() {
 			t.Fatal("the waiting spinner sweeps on behind About")
 		}
