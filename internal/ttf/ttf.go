@@ -6,99 +6,57 @@ import (
 	"encoding/binary"
 	"slices"
 	"sort"
+	"unicode"
 )
 
-// CmapTable maps runes[i] (sorted) to glyph i+1: a (3,1) format 4
-// subtable for the BMP, which every reader knows, and a (3,10) format 12
-// subtable when there are characters beyond it. Consecutive runes share a
-// segment.
-func CmapTable(runes []rune) []byte {
-	bmp := len(runes)
-	for i, r := range runes {
-		if r > 0xFFFF {
-			bmp = i
-			break
-		}
-	}
-	f4 := cmapFormat4(runes[:bmp])
-	var f12 []byte
-	if bmp < len(runes) {
-		f12 = cmapFormat12(runes)
-	}
-	n := 1
-	if f12 != nil {
-		n = 2
-	}
-	b := make([]byte, 4+8*n, 4+8*n+len(f4)+len(f12))
-	binary.BigEndian.PutUint16(b[2:], uint16(n))
-	binary.BigEndian.PutUint16(b[4:], 3) // Windows
-	binary.BigEndian.PutUint16(b[6:], 1) // Unicode BMP
-	binary.BigEndian.PutUint32(b[8:], uint32(len(b)))
-	if f12 != nil {
-		binary.BigEndian.PutUint16(b[12:], 3)  // Windows
-		binary.BigEndian.PutUint16(b[14:], 10) // Unicode full repertoire
-		binary.BigEndian.PutUint32(b[16:], uint32(len(b)+len(f4)))
-	}
-	b = append(b, f4...)
-	return append(b, f12...)
-}
-
-type cmapSeg struct{ start, end, gid int }
-
-// segments groups sorted runes (runes[i] → glyph i+1) into ranges.
-func segments(runes []rune) []cmapSeg {
-	var segs []cmapSeg
-	for i, r := range runes {
-		if k := len(segs) - 1; k >= 0 && segs[k].end+1 == int(r) {
-			segs[k].end++
+// CmapTable maps runes[i] (sorted) to glyph i+1 and every other code
+// point notdef reports (nil: none) to glyph 0, the .notdef: a single
+// (0,6) format 13 subtable ("Unicode full repertoire", many-to-one), the
+// one format that maps a range of characters to one glyph. go-text, the
+// only reader of the fonts Billfold builds this way, takes it; a face that
+// Windows or macOS should install would need a (3,1) or (3,10) subtable.
+func CmapTable(runes []rune, notdef func(rune) bool) []byte {
+	var groups []cmapGroup
+	next := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		gid := -1
+		switch {
+		case next < len(runes) && runes[next] == r:
+			next++
+			gid = next
+		case notdef != nil && notdef(r):
+			gid = 0
+		default:
 			continue
 		}
-		segs = append(segs, cmapSeg{int(r), int(r), i + 1})
-	}
-	return segs
-}
-
-func cmapFormat4(runes []rune) []byte {
-	segs := append(segments(runes), cmapSeg{0xFFFF, 0xFFFF, 0}) // required terminator
-	nseg := len(segs)
-	s := make([]byte, 16+8*nseg)
-	binary.BigEndian.PutUint16(s, 4)
-	binary.BigEndian.PutUint16(s[2:], uint16(len(s)))
-	binary.BigEndian.PutUint16(s[6:], uint16(2*nseg))
-	sr, es := 1, 0
-	for sr*2 <= nseg {
-		sr *= 2
-		es++
-	}
-	binary.BigEndian.PutUint16(s[8:], uint16(2*sr))
-	binary.BigEndian.PutUint16(s[10:], uint16(es))
-	binary.BigEndian.PutUint16(s[12:], uint16(2*nseg-2*sr))
-	for i, sg := range segs {
-		binary.BigEndian.PutUint16(s[14+2*i:], uint16(sg.end))
-		binary.BigEndian.PutUint16(s[16+2*nseg+2*i:], uint16(sg.start))
-		delta := uint16(1) // 0xFFFF + 1 wraps to glyph 0
-		if sg.gid != 0 {
-			delta = uint16(sg.gid - sg.start)
+		if k := len(groups) - 1; gid == 0 && k >= 0 && groups[k].gid == 0 && groups[k].end+1 == r {
+			groups[k].end = r
+			continue
 		}
-		binary.BigEndian.PutUint16(s[16+4*nseg+2*i:], delta)
-		// idRangeOffset stays 0.
+		groups = append(groups, cmapGroup{r, r, gid})
 	}
-	return s
+	b := make([]byte, 12, 12+16+12*len(groups))
+	binary.BigEndian.PutUint16(b[2:], 1)  // one subtable
+	binary.BigEndian.PutUint16(b[4:], 0)  // Unicode
+	binary.BigEndian.PutUint16(b[6:], 6)  // full repertoire, format 13
+	binary.BigEndian.PutUint32(b[8:], 12) // where it starts
+	b = binary.BigEndian.AppendUint16(b, 13)
+	b = binary.BigEndian.AppendUint16(b, 0) // reserved
+	b = binary.BigEndian.AppendUint32(b, uint32(16+12*len(groups)))
+	b = binary.BigEndian.AppendUint32(b, 0) // language
+	b = binary.BigEndian.AppendUint32(b, uint32(len(groups)))
+	for _, g := range groups {
+		b = binary.BigEndian.AppendUint32(b, uint32(g.start))
+		b = binary.BigEndian.AppendUint32(b, uint32(g.end))
+		b = binary.BigEndian.AppendUint32(b, uint32(g.gid))
+	}
+	return b
 }
 
-func cmapFormat12(runes []rune) []byte {
-	segs := segments(runes)
-	s := make([]byte, 16+12*len(segs))
-	binary.BigEndian.PutUint16(s, 12)
-	binary.BigEndian.PutUint32(s[4:], uint32(len(s)))
-	binary.BigEndian.PutUint32(s[12:], uint32(len(segs)))
-	for i, sg := range segs {
-		g := s[16+12*i:]
-		binary.BigEndian.PutUint32(g, uint32(sg.start))
-		binary.BigEndian.PutUint32(g[4:], uint32(sg.end))
-		binary.BigEndian.PutUint32(g[8:], uint32(sg.gid))
-	}
-	return s
+// cmapGroup maps start…end to glyph gid.
+type cmapGroup struct {
+	start, end rune
+	gid        int
 }
 
 // Write lays out a font file with the tables in tag order, in buf's

@@ -9,26 +9,32 @@
 // that tall. IPAexGothic's line box (hhea ascender 1802, descender −246
 // per 2048) is shallower than its own Latin descenders (g, p, q, y reach
 // −401) and lower than its accented capitals (Å reaches 1905), so Fyne cut
-// them off in every text style and size. Fyne draws each character with
-// the theme's face if it has it, else with its bundled Noto Sans of the
-// same style (regular, bold, italic, bold italic). So this face leaves all
-// Latin to Noto Sans, which draws it in real bold and italic (CSS font
-// stacks mix the two the same way: "Noto Sans", then a Japanese face), and
-// carries Noto Sans' line box (1069, −293 per 1000), which holds Noto's
-// glyphs and IPAexGothic's kana and kanji alike. It keeps the space
+// them off in every text style and size. The app has Fyne draw each
+// character with its bundled Noto Sans of the text's style (regular, bold,
+// italic, bold italic) where that has it, else with this face. So this
+// face leaves all Latin to Noto Sans, which draws it in real bold and
+// italic (CSS font stacks mix the two the same way: "Noto Sans", then a
+// Japanese face), and carries Noto Sans' line box (1069, −293 per 1000),
+// which holds Noto's glyphs and IPAexGothic's kana and kanji alike (Fyne
+// places a text's baseline by the face of its first run). It keeps the space
 // because go-text's segmenter draws a space with the face of the text
 // around it and assumes every face has one.
 //
-// Why a subset in CFF: Fyne parses the theme face once for every text style
-// it draws (regular and bold at least), and go-text decodes every TrueType
-// outline into point structs up front: ~14 MB of heap per style for the
+// Why a subset in CFF: go-text, which Fyne draws text with, decodes every
+// TrueType outline into point structs up front: ~14 MB of heap for the
 // 12,239-glyph IPAexGothic, 6.6 MB for its 7,250 CP932 glyphs. It keeps
 // CFF charstrings as bytes instead and interprets a glyph when it draws
-// it, so the same glyphs as CFF cost 2.5 MB per style (charstring converts
-// them exactly). Characters outside the face and Noto Sans (JIS X 0213
-// kanji beyond CP932, Hangul) show as boxes: the app has Fyne load no
-// system fonts (internal/nosystemfonts says why); the PDFs keep the full
-// font.
+// it, so the same glyphs as CFF cost 2.3 MB (charstring converts them
+// exactly), once for all text styles (internal/fynefallback).
+//
+// Every other character, one that neither this face nor all the Latin
+// faces draw, maps to the .notdef, a box (a Hangul name, the JIS X 0213
+// kanji beyond CP932; the PDFs keep the full font): Fyne asks its font
+// map of the system's fonts for a character none of a style's faces maps,
+// the map (this face, in the app) answers with a face even when none has
+// the character, and Fyne adds that face to the style's once more on every
+// such lookup. Mapped here, the character is found in the face Fyne has,
+// and never looked up.
 package uifont
 
 import (
@@ -38,11 +44,13 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/go-text/typesetting/font"
 	"github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/harfbuzz"
 	"golang.org/x/text/encoding/japanese"
 
 	"billfold/internal/ttf"
@@ -147,10 +155,22 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
 	return ttf.Write(nil, map[string][]byte{
-		"CFF ": cff, "OS/2": os2, "cmap": ttf.CmapTable(runes), "head": head, "hhea": hhea, "hmtx": hmtx,
+		"CFF ": cff, "OS/2": os2, "cmap": ttf.CmapTable(runes, func(r rune) bool { return !inLatin(r) && !shaperSkips(r) }), "head": head, "hhea": hhea, "hmtx": hmtx,
 		"maxp": binary.BigEndian.AppendUint16([]byte{0, 0, 0x50, 0}, uint16(n)), // version 0.5, for CFF outlines
 		"name": name, "post": post,
 	}), nil
+}
+
+// shaperSkips reports the characters go-text's shaper draws with the face
+// of the text around them, never asking which face has them (its
+// shaping.ignoreFaceChange): controls, surrogates, line, paragraph and
+// space separators, and the default-ignorable characters (joiners,
+// variation selectors). The face leaves them to the faces that have them
+// (and HarfBuzz draws a space it lacks as a space), instead of drawing them
+// as boxes.
+func shaperSkips(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Cs, unicode.Zl, unicode.Zp) ||
+		(unicode.Is(unicode.Zs, r) && r != '\u1680') || harfbuzz.IsDefaultIgnorable(r)
 }
 
 // Repertoire is every character of Windows-31J (CP932), the Shift_JIS

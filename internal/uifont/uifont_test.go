@@ -97,7 +97,6 @@ func TestCoverage(t *testing.T) {
 	for _, b := range latinFaces() {
 		latin = append(latin, parse(t, b))
 	}
-	has := func(f *font.Face, r rune) bool { _, ok := f.NominalGlyph(r); return ok }
 	for _, r := range translationRunes(t) {
 		for _, l := range latin {
 			if !has(face, r) && !has(l, r) {
@@ -127,7 +126,7 @@ func TestCoverage(t *testing.T) {
 	n := 0
 	for r := range rune(0x30000) {
 		gid, ok := face.NominalGlyph(r)
-		if !ok {
+		if !ok || gid == 0 {
 			continue
 		}
 		n++
@@ -159,7 +158,7 @@ func TestOutlinesMatchTheOriginal(t *testing.T) {
 	face, orig := parse(t, assets.UIFont), parse(t, assets.JapaneseFont)
 	var sample []rune
 	for r := range rune(0x30000) {
-		if _, ok := face.NominalGlyph(r); ok && (r%29 == 0 || strings.ContainsRune("あ漢髙﨑①㈱〒（、。「ｱ￥〓※", r)) {
+		if has(face, r) && (r%29 == 0 || strings.ContainsRune("あ漢髙﨑①㈱〒（、。「ｱ￥〓※", r)) {
 			sample = append(sample, r)
 		}
 	}
@@ -181,6 +180,34 @@ func TestOutlinesMatchTheOriginal(t *testing.T) {
 		}
 		if ink > 0 && diff*100 > ink {
 			t.Errorf("%q (%U): the CFF outline differs from the original by %.1f %% of its ink", r, r, 100*float64(diff)/float64(ink))
+		}
+	}
+}
+
+// has reports whether f has a glyph of its own for r, not the .notdef.
+func has(f *font.Face, r rune) bool {
+	gid, ok := f.NominalGlyph(r)
+	return ok && gid != 0
+}
+
+// Fyne asks its system font map for a character none of a style's faces
+// maps (Billfold's is the UI face: internal/fynefallback), which answers
+// with some face even when none has it, and Fyne adds that face to the
+// style's for good, once more each time. So the UI face maps every
+// character that reaches Fyne's lookup and no bundled face draws to its
+// .notdef, a box, and Fyne never looks further; it leaves what the shaper
+// draws with the face around it (spaces, joiners, variation selectors) and
+// what the Latin faces draw to them.
+func TestEveryOtherCharacterIsABox(t *testing.T) {
+	face := parse(t, assets.UIFont)
+	for _, r := range []rune{'한', '😀', '\u0378', '\uE000', '\U0010FFFD', '𠀋', 'ᚠ'} {
+		if gid, ok := face.NominalGlyph(r); !ok || gid != 0 {
+			t.Errorf("%q (%U): glyph %d, %v; want the .notdef", r, r, gid, ok)
+		}
+	}
+	for _, r := range []rune{'A', 'é', '€', '\u2003', '\u200D', '\uFE0F', '\U000E0100', '\n'} {
+		if _, ok := face.NominalGlyph(r); ok {
+			t.Errorf("%q (%U) is mapped; it is for the Latin faces or the shaper", r, r)
 		}
 	}
 }
