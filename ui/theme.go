@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"billfold/assets"
-	_ "billfold/internal/nosystemfonts" // the faces below draw every text; Fyne adds no system face
+	"billfold/internal/fynefallback"
 )
 
 // Theme is Billfold's look: colours that meet WCAG 2.1 AA in light and
@@ -27,7 +27,12 @@ type Theme struct {
 }
 
 // NewTheme returns the app theme; mode is "system", "light" or "dark".
+// The first call makes the UI face Fyne's fallback: call it before Fyne
+// draws any text.
 func NewTheme(mode string) *Theme {
+	if err := fynefallback.Use(uiFace); err != nil {
+		fyne.LogError("Japanese will show as boxes", err)
+	}
 	t := &Theme{}
 	switch mode {
 	case "light":
@@ -41,21 +46,20 @@ func NewTheme(mode string) *Theme {
 }
 
 // uiFace is the Japanese face of every text style (assets.UIFont): kana,
-// kanji, Japanese punctuation and the space, no other Latin, and Noto Sans'
-// line box. Fyne draws each character with the theme's face where that has
-// it and with its bundled Noto Sans of the same style (regular, bold,
-// italic) where not, and takes every line's height from the face with the
-// space: so Latin is Noto Sans', and every line box holds the descenders of
-// g, j, p, q and y, which IPAexGothic's own line box cut off
-// (internal/uifont explains). One resource for all themes and styles.
+// kanji, Japanese punctuation and the space, no other Latin, a box for
+// every character no face has, and Noto Sans' line box. Fyne draws each
+// character with its bundled Noto Sans of the text's style (regular, bold,
+// italic) where that has it, and with this face, its fallback in every
+// style (internal/fynefallback), where not: so Latin is Noto Sans', in
+// real bold and italic, and every line box holds the descenders of g, j,
+// p, q and y, which IPAexGothic's own line box cut off (internal/uifont
+// explains).
 var uiFace = fyne.NewStaticResource(assets.UIFontFile, assets.UIFont)
 
-// Font implements fyne.Theme.
+// Font implements fyne.Theme: Fyne's own faces, which it parses once per
+// style; the UI face is their fallback, parsed once for all (NewTheme).
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
-	if s.Monospace || s.Symbol {
-		return theme.DefaultTheme().Font(s)
-	}
-	return uiFace
+	return theme.DefaultTheme().Font(s)
 }
 
 // Color implements fyne.Theme.

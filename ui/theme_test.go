@@ -27,8 +27,8 @@ import (
 // than its glyphs loses their descenders (g, j, p, q, y) and the tops of
 // accented capitals. The test renders each glyph alone with the software
 // painter, measures its ink, and compares that with the glyph's outline
-// in the face Fyne draws it with (the theme's face, else Fyne's bundled
-// face of the style).
+// in the face Fyne draws it with (its bundled face of the style, else the
+// UI face).
 func TestGlyphsAreNotClipped(t *testing.T) {
 	a := test.NewTempApp(t)
 	th := NewTheme("light")
@@ -37,7 +37,7 @@ func TestGlyphsAreNotClipped(t *testing.T) {
 	styles := map[string]fyne.TextStyle{"regular": {}, "bold": {Bold: true}, "italic": {Italic: true}, "bold italic": {Bold: true, Italic: true}}
 	sizes := []fyne.ThemeSizeName{theme.SizeNameCaptionText, theme.SizeNameText, theme.SizeNameSubHeadingText, theme.SizeNameHeadingText}
 	for name, style := range styles {
-		faces := []fyne.Resource{th.Font(style), fyneFace(style)}
+		faces := []fyne.Resource{th.Font(style), uiFace}
 		for _, size := range sizes {
 			for _, r := range "gjpqyÅÉ漢あ（" {
 				f := drawingFace(t, faces, r)
@@ -69,6 +69,42 @@ func TestSpaceBetweenJapaneseWords(t *testing.T) {
 			t.Errorf("%q draws %d separate marks, want 2 (the space must be blank)", s, n)
 		}
 	}
+}
+
+// Fyne parses a theme's face once for every text style it draws (2.3 MB
+// each for the UI face), so the theme gives Fyne its own faces, and the
+// UI face is their fallback, parsed once for all (internal/fynefallback):
+// Japanese is drawn with it in every style, bold as regular, since it has
+// no bold.
+func TestEveryStyleDrawsJapaneseWithTheUIFace(t *testing.T) {
+	a := test.NewTempApp(t)
+	th := NewTheme("light")
+	a.Settings().SetTheme(th)
+	regular := renderText("漢あ", fyne.TextStyle{}, theme.TextSize(), 2)
+	for _, style := range []fyne.TextStyle{{Bold: true}, {Italic: true}, {Bold: true, Italic: true}} {
+		if th.Font(style) != fyneFace(style) {
+			t.Errorf("%+v: the theme's face is %s, which Fyne would parse again for the style", style, th.Font(style).Name())
+		}
+		if !bytes.Equal(pixels(renderText("漢あ", style, theme.TextSize(), 2)), pixels(regular)) {
+			t.Errorf("%+v draws 漢あ unlike the regular style: another face than the UI face", style)
+		}
+	}
+	if bytes.Equal(pixels(renderText("漢", fyne.TextStyle{}, theme.TextSize(), 2)), pixels(renderText("あ", fyne.TextStyle{}, theme.TextSize(), 2))) {
+		t.Error("漢 and あ look alike: boxes")
+	}
+}
+
+// pixels is an image's pixels, row by row, as RGBA.
+func pixels(img image.Image) []byte {
+	b := img.Bounds()
+	out := make([]byte, 0, 4*b.Dx()*b.Dy())
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, a := img.At(x, y).RGBA()
+			out = append(out, byte(r>>8), byte(g>>8), byte(bl>>8), byte(a>>8))
+		}
+	}
+	return out
 }
 
 // inkedColumnRuns counts the runs of adjacent pixel columns with ink.
@@ -109,7 +145,7 @@ func drawingFace(t *testing.T, faces []fyne.Resource, r rune) *font.Face {
 		if err != nil {
 			t.Fatalf("%s: %v", res.Name(), err)
 		}
-		if _, ok := f.NominalGlyph(r); ok {
+		if gid, ok := f.NominalGlyph(r); ok && gid != 0 {
 			return f
 		}
 	}
