@@ -41,7 +41,7 @@ func Start(ctx context.Context, dir string, reset bool, log *slog.Logger, extraI
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("demo data directory: %w", err)
 	}
-	srv, err := server.New(ctx, server.Options{DataDir: dir, Logger: log, SQLiteCacheKiB: 256})
+	srv, err := server.New(ctx, server.Options{DataDir: dir, Logger: log, SQLiteCacheKiB: 64})
 	if err != nil {
 		return nil, fmt.Errorf("start demo server: %w", err)
 	}
