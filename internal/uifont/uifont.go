@@ -27,14 +27,15 @@
 // it, so the same glyphs as CFF cost 2.3 MB (charstring converts them
 // exactly), once for all text styles (internal/fynefallback).
 //
-// Every other character, one that neither this face nor all the Latin
-// faces draw, maps to the .notdef, a box (a Hangul name, the JIS X 0213
-// kanji beyond CP932; the PDFs keep the full font): Fyne asks its font
-// map of the system's fonts for a character none of a style's faces maps,
-// the map (this face, in the app) answers with a face even when none has
-// the character, and Fyne adds that face to the style's once more on every
-// such lookup. Mapped here, the character is found in the face Fyne has,
-// and never looked up.
+// Every other character maps to the .notdef, which Fyne draws as a box or
+// as "�" (a Hangul name, the JIS X 0213 kanji beyond CP932; the PDFs keep
+// the full font): Fyne asks its font map of the system's fonts for a
+// character none of a style's faces maps, the map (this face, in the app)
+// answers with a face even when none has the character, and Fyne adds
+// that face to the style's once more on every such lookup. Mapped here,
+// the character is found in the face Fyne has, and never looked up. Latin
+// included: Fyne tries a style's own faces first, and the monospace and
+// symbol styles' own faces lack much of what Noto Sans draws.
 package uifont
 
 import (
@@ -155,7 +156,7 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 		return nil, fmt.Errorf("uifont: %w", err)
 	}
 	return ttf.Write(nil, map[string][]byte{
-		"CFF ": cff, "OS/2": os2, "cmap": ttf.CmapTable(runes, func(r rune) bool { return !inLatin(r) && !shaperSkips(r) }), "head": head, "hhea": hhea, "hmtx": hmtx,
+		"CFF ": cff, "OS/2": os2, "cmap": ttf.CmapTable(runes, func(r rune) bool { return !shaperSkips(r) }), "head": head, "hhea": hhea, "hmtx": hmtx,
 		"maxp": binary.BigEndian.AppendUint16([]byte{0, 0, 0x50, 0}, uint16(n)), // version 0.5, for CFF outlines
 		"name": name, "post": post,
 	}), nil
@@ -165,9 +166,9 @@ func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 // of the text around them, never asking which face has them (its
 // shaping.ignoreFaceChange): controls, surrogates, line, paragraph and
 // space separators, and the default-ignorable characters (joiners,
-// variation selectors). The face leaves them to the faces that have them
-// (and HarfBuzz draws a space it lacks as a space), instead of drawing them
-// as boxes.
+// variation selectors). The face leaves them unmapped, so that HarfBuzz
+// draws a space the face lacks as a space and hides the rest, instead of
+// drawing them as boxes.
 func shaperSkips(r rune) bool {
 	return unicode.In(r, unicode.Cc, unicode.Cs, unicode.Zl, unicode.Zp) ||
 		(unicode.Is(unicode.Zs, r) && r != '\u1680') || harfbuzz.IsDefaultIgnorable(r)
