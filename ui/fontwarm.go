@@ -7,10 +7,11 @@ import (
 
 // WarmFonts has Fyne load the faces of the two text styles Billfold draws,
 // regular and bold, on a goroutine, and closes the channel it returns when
-// they are loaded. Loading them (parsing the theme's face and Fyne's Noto
-// Sans for each style) is ~15 ms of CPU that the first screen otherwise spends on
-// the main goroutine after the window is created; started before the
-// window, it runs while OpenGL sets the window up.
+// they are loaded. Loading them (parsing the UI face, the fallback of
+// every style, once, and Fyne's Noto Sans for each style) is ~15 ms of CPU
+// that the first screen otherwise spends on the main goroutine after the
+// window is created; started before the window, it runs while OpenGL sets
+// the window up.
 //
 // Fyne's font cache is safe to fill from any goroutine, but the faces it
 // holds are not safe to shape text with concurrently: nothing may measure

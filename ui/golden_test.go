@@ -78,7 +78,8 @@ func TestGoldenScreens(t *testing.T) {
 	}
 }
 
-// goldenTheme is fyne's test theme with the app's fonts.
+// goldenTheme is fyne's test theme with the app's fonts: Fyne's own, and
+// the UI face as their fallback, which the app theme installs.
 type goldenTheme struct {
 	fyne.Theme
 	fonts fyne.Theme

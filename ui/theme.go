@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -27,12 +28,7 @@ type Theme struct {
 }
 
 // NewTheme returns the app theme; mode is "system", "light" or "dark".
-// The first call makes the UI face Fyne's fallback: call it before Fyne
-// draws any text.
 func NewTheme(mode string) *Theme {
-	if err := fynefallback.Use(uiFace); err != nil {
-		fyne.LogError("Japanese will show as boxes", err)
-	}
 	t := &Theme{}
 	switch mode {
 	case "light":
@@ -57,10 +53,19 @@ func NewTheme(mode string) *Theme {
 var uiFace = fyne.NewStaticResource(assets.UIFontFile, assets.UIFont)
 
 // Font implements fyne.Theme: Fyne's own faces, which it parses once per
-// style; the UI face is their fallback, parsed once for all (NewTheme).
+// style. Their fallback, the UI face, is parsed once for all at the first
+// face Fyne asks for, as it first measures text: in the app on the
+// goroutine that loads the fonts (WarmFonts), not the main one.
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
+	fallbackInstalled.Do(func() {
+		if err := fynefallback.Use(uiFace); err != nil {
+			fyne.LogError("Japanese will show as boxes", err)
+		}
+	})
 	return theme.DefaultTheme().Font(s)
 }
+
+var fallbackInstalled sync.Once
 
 // Color implements fyne.Theme.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {

@@ -81,7 +81,7 @@ func TestEveryStyleDrawsJapaneseWithTheUIFace(t *testing.T) {
 	th := NewTheme("light")
 	a.Settings().SetTheme(th)
 	regular := renderText("漢あ", fyne.TextStyle{}, theme.TextSize(), 2)
-	for _, style := range []fyne.TextStyle{{Bold: true}, {Italic: true}, {Bold: true, Italic: true}} {
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Bold: true, Italic: true}} {
 		if th.Font(style) != fyneFace(style) {
 			t.Errorf("%+v: the theme's face is %s, which Fyne would parse again for the style", style, th.Font(style).Name())
 		}
