@@ -14,7 +14,7 @@
 #   memory: MEMRUNS (3) runs each of an account with 10,000 invoices
 #     (resident memory 6 s after they are on screen, and after scrolling
 #     through them) and of the floor, both executables read from the disk
-#     as when installed; medians, and of each, medians of where it is (its
+#     (below); medians, and of each, medians of where it is (its
 #     executable, anonymous memory, the other files it maps).
 # With SMOKE_MEASURE=0 (make test) it measures nothing, and instead runs the
 # account with 10,000 invoices once as a check, and the demo once more with
@@ -182,13 +182,14 @@ if [[ ${SMOKE_MEASURE:-1} == 0 ]]; then # make test: the checks only, with one a
   exit 0
 fi
 
-# Both executables are measured as a user runs them, read from the disk (an
-# installed package, or any start after the page cache let them go), not as
-# the Go linker left them in the page cache: written through a memory map,
-# the kernel maps them into the process in larger pieces, which reads as
-# 4 MB more of Billfold's executable resident and 1 MB more of the floor's,
-# and a binary the build left alone (unchanged) would start from a
-# different state than one it wrote. The first start of each reads it.
+# Both executables are measured as a user runs them, read from the disk
+# (any start after the page cache let them go; a copy written with write(),
+# as a package manager writes it, measured the same here), not as the Go
+# linker may leave them in the page cache: written through a memory map,
+# the kernel maps them into the process in larger pieces, which read as
+# 4 MB more of Billfold's executable resident and 1 MB more of the floor's;
+# and a binary the build left alone (unchanged) would start from another
+# state than one it wrote. The first start of each reads it from the disk.
 sync bin/billfold bin/fynefloor
 for f in bin/billfold bin/fynefloor; do dd if="$f" iflag=nocache count=0 status=none; done
 
