@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -42,8 +41,8 @@ func NewTheme(mode string) *Theme {
 }
 
 // uiFace is the Japanese face of every text style (assets.UIFont): kana,
-// kanji, Japanese punctuation and the space, no other Latin, a box for
-// every character no face has, and Noto Sans' line box. Fyne draws each
+// kanji, Japanese punctuation and the space, a box for every other
+// character, and Noto Sans' line box. Fyne draws each
 // character with its bundled Noto Sans of the text's style (regular, bold,
 // italic) where that has it, and with this face, its fallback in every
 // style (internal/fynefallback), where not: so Latin is Noto Sans', in
@@ -57,15 +56,11 @@ var uiFace = fyne.NewStaticResource(assets.UIFontFile, assets.UIFont)
 // face Fyne asks for, as it first measures text: in the app on the
 // goroutine that loads the fonts (WarmFonts), not the main one.
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
-	fallbackInstalled.Do(func() {
-		if err := fynefallback.Use(uiFace); err != nil {
-			fyne.LogError("Japanese will show as boxes", err)
-		}
-	})
+	if err := fynefallback.Use(uiFace); err != nil { // parses only on the first call
+		fyne.LogError("Japanese will show as boxes", err)
+	}
 	return theme.DefaultTheme().Font(s)
 }
-
-var fallbackInstalled sync.Once
 
 // Color implements fyne.Theme.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {

@@ -27,9 +27,10 @@
 // Fyne has no setting for any of it, so the package sets three variables
 // of Fyne's internal/painter by go:linkname: loaded (the system fonts are
 // loaded: never load them), fm (the map) and the lock that guards them.
-// A linkname to a variable that no longer exists still builds (it defines
-// its own), so the tests fail when a Fyne upgrade renames them or changes
-// what they do.
+// A linkname to a variable that no longer exists, or of another type,
+// still builds, so a test fails on any other Fyne release than the one
+// they were checked against, and others when the variables stop doing
+// what they did.
 package fynefallback
 
 import (

@@ -67,7 +67,8 @@ const Family = "Billfold Gothic UI"
 // Build returns the UI face, an OpenType font with CFF outlines: the glyphs
 // jp (TrueType) has for Repertoire() and extra, except the characters
 // every font in latin draws (but the space), glyph i+1 for the i-th of
-// them in code point order, with a line box that holds the latin fonts'
+// them in code point order, every other character but those the shaper
+// skips mapped to the .notdef, with a line box that holds the latin fonts'
 // and its own glyphs.
 func Build(jp []byte, latin [][]byte, extra []rune) ([]byte, error) {
 	src, err := font.ParseTTF(bytes.NewReader(jp))
