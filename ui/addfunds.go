@@ -57,6 +57,12 @@ func newAddFundsTab(e *env, b Backend, a *account, nav navigator) *addFundsTab {
 	a.configChanged.subscribe(func(api.Config) { t.onConfig() })
 	a.configFailed.subscribe(func(err error) { t.limits.SetText(describe(err)) })
 	a.summaryChanged.subscribe(func(api.Summary) { t.onSummary() })
+	// Built when first shown, it may come after the account's rules and
+	// figures.
+	if a.config != nil {
+		t.onConfig()
+	}
+	t.onSummary()
 	return t
 }
 

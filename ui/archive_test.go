@@ -127,7 +127,9 @@ func TestStaffArchivesChosenCustomers(t *testing.T) {
 		d.App.Preferences().SetString(PrefArchiveDir, dir)
 		d.Archive = testArchiver{c: sc}
 	})
-	s, scope := a.archive, a.archive.scope.(*chosenCustomers)
+	var s *archiveScreen
+	rec.onUI(func() { s = a.archive.get() })
+	scope := s.scope.(*chosenCustomers)
 	searched := rec.mark(TaskArchiveSearch)
 	rec.onUI(s.refresh)
 	rec.wait(t, TaskArchiveSearch, searched)

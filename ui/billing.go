@@ -29,8 +29,8 @@ type billingScreen struct {
 	pages        *fyne.Container // the chosen tab's screen
 	tabsView     fyne.CanvasObject
 	invoices     *invoicesTab
-	addFunds     *addFundsTab
-	transactions *transactionsTab
+	addFunds     *later[*addFundsTab]
+	transactions *later[*transactionsTab]
 	invoice      *invoiceScreen // nil when no invoice is open
 	root         *fyne.Container
 }
@@ -38,8 +38,8 @@ type billingScreen struct {
 func newBillingScreen(e *env, b Backend, a *account, renderPDF func(api.Invoice) ([]byte, error)) *billingScreen {
 	s := &billingScreen{env: e, backend: b, acct: a, renderPDF: renderPDF}
 	s.invoices = newInvoicesTab(a, s, e.app.Preferences())
-	s.addFunds = newAddFundsTab(e, b, a, s)
-	s.transactions = newTransactionsTab(e, b, a)
+	s.addFunds = newLater(func() *addFundsTab { return newAddFundsTab(e, b, a, s) })
+	s.transactions = newLater(func() *transactionsTab { return newTransactionsTab(e, b, a) })
 	s.build()
 	return s
 }
@@ -97,7 +97,9 @@ func (s *billingScreen) shownTab() screen {
 // refresh button).
 func (s *billingScreen) reload() {
 	s.acct.loadInvoices()
-	s.transactions.refresh()
+	if t, ok := s.transactions.ifBuilt(); ok { // else it loads when first shown
+		t.refresh()
+	}
 	if s.invoice != nil {
 		s.invoice.refresh()
 	}

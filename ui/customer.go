@@ -20,8 +20,8 @@ type customerShell struct {
 	acct     *account
 	credit   *creditHeader
 	billing  *billingScreen
-	archive  *archiveScreen // nil without an archive
-	settings *settingsScreen
+	archive  *later[*archiveScreen] // nil without an archive
+	settings *later[*settingsScreen]
 }
 
 func newCustomerShell(d Deps) *customerShell {
@@ -29,11 +29,12 @@ func newCustomerShell(d Deps) *customerShell {
 	s := &customerShell{frame: f, acct: newAccount(f.ctx, d.Backend, f.run, f.log)}
 	s.credit = newCreditHeader(s.acct)
 	s.billing = newBillingScreen(f.env, d.Backend, s.acct, d.RenderPDF)
-	s.settings = newSettingsScreen(f.env, d.Accounts)
+	s.settings = newLater(func() *settingsScreen { return newSettingsScreen(f.env, d.Accounts) })
 	sections := []section{{lang.L("Billing"), theme.DocumentIcon(), s.billing}}
 	if d.Archive != nil {
-		s.archive = newArchiveScreen(f.env, d.Archive, ownInvoices{cur: d.User.Currency})
-		f.stops = append(f.stops, s.archive.close)
+		s.archive = f.archiveSection(func() *archiveScreen {
+			return newArchiveScreen(f.env, d.Archive, ownInvoices{cur: d.User.Currency})
+		})
 		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), s.archive})
 	}
 	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})

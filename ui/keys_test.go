@@ -98,7 +98,7 @@ const ctrlKey = fyne.KeyModifierShortcutDefault
 func TestAddFundsAndPayWithTheKeyboardOnly(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	w := f.shell.win
-	af := f.shell.billing.addFunds
+	af := f.addFundsTab()
 	focused := func() fyne.Focusable { return w.Canvas().Focused() }
 	f.rec.onUI(func() {
 		press(w, fyne.KeyN, ctrlKey)
@@ -249,9 +249,9 @@ func TestKeyboardWalkReachesEveryMainControl(t *testing.T) {
 		if !hasInOrder(got, want) {
 			t.Fatalf("Tab on Add Funds went %q, want %q in this order", got, want)
 		}
-		w.Canvas().Focus(f.shell.billing.addFunds.voucher)
+		w.Canvas().Focus(f.shell.billing.addFunds.get().voucher)
 		press(w, fyne.KeyTab, fyne.KeyModifierShift)
-		if w.Canvas().Focused() != fyne.Focusable(f.shell.billing.addFunds.accept) {
+		if w.Canvas().Focused() != fyne.Focusable(f.shell.billing.addFunds.get().accept) {
 			t.Fatalf("Shift+Tab from the voucher went to %s", name(w.Canvas().Focused()))
 		}
 		w.Canvas().Focus(f.shell.billing.tabs)
@@ -312,13 +312,13 @@ func TestMainMenuShortcutsShowEachScreen(t *testing.T) {
 			shown fyne.CanvasObject
 			focus fyne.Focusable
 		}{
-			{fyne.Key3, ctrlKey, b.transactions.object(), b.transactions.table},
-			{fyne.Key2, ctrlKey, b.addFunds.object(), b.addFunds.amount},
-			{fyne.Key4, ctrlKey, f.shell.settings.object(), f.shell.settings.language}, // no Archive here
+			{fyne.Key3, ctrlKey, b.transactions.object(), b.transactions.get().table},
+			{fyne.Key2, ctrlKey, b.addFunds.object(), b.addFunds.get().amount},
+			{fyne.Key4, ctrlKey, f.shell.settings.object(), f.shell.settings.get().language}, // no Archive here
 			{fyne.Key1, ctrlKey, b.invoices.object(), b.invoices.table},
-			{fyne.KeyTab, ctrlKey, b.addFunds.object(), b.addFunds.amount},
-			{fyne.KeyPageDown, ctrlKey, b.transactions.object(), b.transactions.table},
-			{fyne.KeyTab, ctrlKey | fyne.KeyModifierShift, b.addFunds.object(), b.addFunds.amount},
+			{fyne.KeyTab, ctrlKey, b.addFunds.object(), b.addFunds.get().amount},
+			{fyne.KeyPageDown, ctrlKey, b.transactions.object(), b.transactions.get().table},
+			{fyne.KeyTab, ctrlKey | fyne.KeyModifierShift, b.addFunds.object(), b.addFunds.get().amount},
 			{fyne.KeyPageUp, ctrlKey, b.invoices.object(), b.invoices.table},
 		} {
 			press(w, c.key, c.mods)
@@ -451,11 +451,11 @@ func TestStaffShortcuts(t *testing.T) {
 	w := s.win
 	rec.onUI(func() {
 		press(w, fyne.Key2, ctrlKey)
-		if s.shown != screen(s.statements) || w.Canvas().Focused() != fyne.Focusable(s.statements.upload) {
+		if s.shown != screen(s.statements) || w.Canvas().Focused() != fyne.Focusable(s.statements.get().upload) {
 			t.Fatalf("Ctrl+2: shown %T, focus %s", s.shown, name(w.Canvas().Focused()))
 		}
 		press(w, fyne.Key3, ctrlKey)
-		if s.shown != screen(s.settings) || w.Canvas().Focused() != fyne.Focusable(s.settings.language) {
+		if s.shown != screen(s.settings) || w.Canvas().Focused() != fyne.Focusable(s.settings.get().language) {
 			t.Fatalf("Ctrl+3: shown %T, focus %s", s.shown, name(w.Canvas().Focused()))
 		}
 		press(w, fyne.KeyF, ctrlKey)

@@ -15,8 +15,8 @@ func TestLanguageSwitchAppliesAtOnceAndToTheServer(t *testing.T) {
 	f := start(t, billing.JPY, "en")
 	w := f.shell.win
 	f.rec.onUI(func() {
-		f.shell.showSection(len(f.shell.sections) - 2) // Settings, above About
-		f.shell.settings.language.SetSelectedIndex(2)  // 日本語
+		f.shell.showSection(len(f.shell.sections) - 2)      // Settings, above About
+		f.shell.settings.get().language.SetSelectedIndex(2) // 日本語
 	})
 	f.rec.wait(t, TaskConfig, 1) // the shell, built anew, loads its data
 	f.rec.onUI(func() {

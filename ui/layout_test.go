@@ -232,7 +232,7 @@ func TestAddFundsShowsItsActionWithoutScrolling(t *testing.T) {
 	for _, language := range []string{"en", "ja"} {
 		t.Run(language, func(t *testing.T) {
 			f := start(t, billing.JPY, language)
-			af := f.shell.billing.addFunds
+			af := f.addFundsTab()
 			f.rec.onUI(func() {
 				f.shell.win.Resize(fyne.NewSize(1024, 640))
 				f.shell.billing.selectTab(1)

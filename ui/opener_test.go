@@ -62,7 +62,7 @@ func TestABrowserThatCannotOpenIsToldWithTheAddressToCopy(t *testing.T) {
 	for len(f.browser.opened) > 0 {
 		<-f.browser.opened // the payment and support pages
 	}
-	af := f.shell.billing.addFunds
+	af := f.addFundsTab()
 	opened = f.rec.mark(TaskOpenURL)
 	f.rec.onUI(func() {
 		f.shell.billing.selectTab(1)

@@ -25,7 +25,7 @@ import (
 // the invoice was opened from there, to the list when from the list.
 func TestBackReturnsWhereTheInvoiceWasOpened(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	b, af := f.shell.billing, f.shell.billing.addFunds
+	b, af := f.shell.billing, f.addFundsTab()
 	added := f.rec.mark(TaskAddFunds)
 	f.rec.onUI(func() {
 		b.selectTab(1)
@@ -193,7 +193,7 @@ func TestCancelledInvoiceOwesNothing(t *testing.T) {
 // zero, not below the minimum.
 func TestAmountErrorsKeepTheFormStill(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	af := f.shell.billing.addFunds
+	af := f.addFundsTab()
 	f.rec.onUI(func() {
 		f.shell.win.Resize(fyne.NewSize(1024, 640))
 		f.shell.billing.selectTab(1)
@@ -305,7 +305,7 @@ func TestVoucherSendsANotification(t *testing.T) {
 	if err := f.env.Server.CreateVoucher(context.Background(), "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	af := f.shell.billing.addFunds
+	af := f.addFundsTab()
 	test.AssertNotificationSent(t, fyne.NewNotification("Credit added: ¥1,000", "Voucher WELCOME1000 was redeemed."), func() {
 		redeemed := f.rec.mark(TaskVoucher)
 		f.rec.onUI(func() {
@@ -380,7 +380,7 @@ func TestLedgerShowsEntriesInFull(t *testing.T) {
 		f.shell.billing.selectTab(2)
 	})
 	f.rec.wait(t, TaskLedger, loaded)
-	tab := f.shell.billing.transactions
+	tab := f.shell.billing.transactions.get()
 	f.rec.onUI(func() {
 		shown(f.shell.win.Content())
 		for _, o := range shown(tab.table) {
@@ -465,7 +465,7 @@ func TestFormsStayReadableOnWideWindows(t *testing.T) {
 	f.rec.onUI(func() {
 		f.shell.win.Resize(fyne.NewSize(1920, 1080))
 		f.shell.billing.selectTab(1)
-		if r, _ := placeOf(f.shell.win, f.shell.billing.addFunds.amount); r.size.Width > readableWidth*2/3 {
+		if r, _ := placeOf(f.shell.win, f.shell.billing.addFunds.get().amount); r.size.Width > readableWidth*2/3 {
 			t.Errorf("the amount field is %v wide", r.size.Width)
 		}
 	})
@@ -474,10 +474,10 @@ func TestFormsStayReadableOnWideWindows(t *testing.T) {
 		if r, _ := placeOf(f.shell.win, f.invoice().details.lines); r.size.Width > readableWidth*2/3 {
 			t.Errorf("the invoice's lines are %v wide", r.size.Width)
 		}
-		about := f.shell.sections[len(f.shell.sections)-1].screen.(*aboutScreen)
+		about := f.shell.sections[len(f.shell.sections)-1].screen.(*later[*aboutScreen])
 		f.shell.showScreen(about)()
 		screen, _ := placeOf(f.shell.win, about.object())
-		if r, _ := placeOf(f.shell.win, about.archive); r.pos.Width+r.size.Width > screen.pos.Width+readableWidth {
+		if r, _ := placeOf(f.shell.win, about.get().archive); r.pos.Width+r.size.Width > screen.pos.Width+readableWidth {
 			t.Errorf("About's values reach %v from its left edge", r.pos.Width+r.size.Width-screen.pos.Width)
 		}
 	})
@@ -563,7 +563,7 @@ func TestPolicyVersionIsADate(t *testing.T) {
 		t.Run(language, func(t *testing.T) {
 			f := start(t, billing.JPY, language)
 			f.rec.onUI(func() {
-				if got := f.shell.billing.addFunds.policyLink.Text; got != want[0] {
+				if got := f.shell.billing.addFunds.get().policyLink.Text; got != want[0] {
 					t.Fatalf("policy link %q, want %q", got, want[0])
 				}
 			})

@@ -330,7 +330,7 @@ func (f *frame) Window() fyne.Window { return f.win }
 // build lays out the window around the sections; right is the header's
 // right-hand side.
 func (f *frame) build(right fyne.CanvasObject, sections []section) {
-	f.sections = append(sections, section{lang.L("About"), theme.InfoIcon(), newAboutScreen(f.env)})
+	f.sections = append(sections, section{lang.L("About"), theme.InfoIcon(), newLater(func() *aboutScreen { return newAboutScreen(f.env) })})
 	name := widget.NewLabelWithStyle(f.user.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	demoBadge := newBadge(lang.L("Demo"))
 	if !f.demo {
@@ -446,6 +446,18 @@ func (f *frame) show(s screen) {
 	f.content.Refresh()
 	s.refresh()
 	f.menuChanged()
+}
+
+// archiveSection is the Archive section, built when it is first shown;
+// the shell's stop closes the archive it opened.
+func (f *frame) archiveSection(build func() *archiveScreen) *later[*archiveScreen] {
+	a := newLater(build)
+	f.stops = append(f.stops, func() {
+		if s, ok := a.ifBuilt(); ok {
+			s.close()
+		}
+	})
+	return a
 }
 
 // start shows the first section.

@@ -13,22 +13,23 @@ import (
 type staffShell struct {
 	*frame
 	customers  *customersScreen
-	statements *statementsScreen
-	archive    *archiveScreen // nil without an archive
-	settings   *settingsScreen
+	statements *later[*statementsScreen]
+	archive    *later[*archiveScreen] // nil without an archive
+	settings   *later[*settingsScreen]
 }
 
 func newStaffShell(d Deps) *staffShell {
 	f := newFrame(d)
 	s := &staffShell{frame: f}
 	s.customers = newCustomersScreen(f.env, d.Staff)
-	s.settings = newSettingsScreen(f.env, d.Accounts)
-	s.statements = newStatementsScreen(f.env, d.Staff)
+	s.settings = newLater(func() *settingsScreen { return newSettingsScreen(f.env, d.Accounts) })
+	s.statements = newLater(func() *statementsScreen { return newStatementsScreen(f.env, d.Staff) })
 	sections := []section{{lang.L("Customers"), theme.AccountIcon(), s.customers},
 		{lang.L("Bank statements"), theme.FileTextIcon(), s.statements}}
 	if d.Archive != nil {
-		s.archive = newArchiveScreen(f.env, d.Archive, newChosenCustomers(f.env, d.Staff))
-		f.stops = append(f.stops, s.archive.close)
+		s.archive = f.archiveSection(func() *archiveScreen {
+			return newArchiveScreen(f.env, d.Archive, newChosenCustomers(f.env, d.Staff))
+		})
 		sections = append(sections, section{lang.L("Archive"), theme.StorageIcon(), s.archive})
 	}
 	sections = append(sections, section{lang.L("Settings"), theme.SettingsIcon(), s.settings})

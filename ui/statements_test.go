@@ -77,7 +77,7 @@ func openStatements(t *testing.T, env *servertest.Env) (*staffShell, *statements
 	a, rec := startStaff(t, env, nil)
 	var s *statementsScreen
 	rec.onUI(func() {
-		s = a.statements
+		s = a.statements.get()
 		a.nav.Select(1)
 	})
 	rec.wait(t, TaskStatements, 0)

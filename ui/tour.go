@@ -56,7 +56,7 @@ func (f *frame) showScreen(s screen) func() {
 }
 
 func (s *customerShell) tour() []TourStep {
-	b, af := s.billing, s.billing.addFunds
+	b, af := s.billing, s.billing.addFunds.get()
 	tab := func(i int) func() { return func() { s.showScreen(b)(); b.selectTab(i) } }
 	open := func(state billing.InvoiceStatus, kind billing.InvoiceKind) func() {
 		return func() {
@@ -105,13 +105,13 @@ func (s *customerShell) tour() []TourStep {
 	steps = append(steps,
 		s.step("invoice-unpaid", open(billing.InvoiceUnpaid, billing.KindService), whole),
 		s.step("invoice-paid", open(billing.InvoicePaid, billing.KindService), whole),
-		s.step("transactions", tab(2), func() bool { return b.transactions.loaded }),
+		s.step("transactions", tab(2), func() bool { return b.transactions.get().loaded }),
 	)
 	if s.archive != nil {
 		a := s.archive
 		steps = append(steps,
-			s.step("archive", s.showScreen(a), func() bool { return a.store != nil }),
-			s.step("archive-synced", a.onSync, func() bool { return a.cancel == nil && len(a.entries) > 0 }))
+			s.step("archive", s.showScreen(a), func() bool { return a.get().store != nil }),
+			s.step("archive-synced", func() { a.get().onSync() }, func() bool { return a.get().cancel == nil && len(a.get().entries) > 0 }))
 	}
 	return append(steps, s.step("settings", s.showScreen(s.settings), nil), s.aboutStep())
 }
@@ -139,7 +139,7 @@ func (s *staffShell) tour() []TourStep {
 		s.step("statements", s.showScreen(s.statements), nil),
 	}
 	if s.archive != nil {
-		steps = append(steps, s.step("staff-archive", s.showScreen(s.archive), func() bool { return s.archive.store != nil }))
+		steps = append(steps, s.step("staff-archive", s.showScreen(s.archive), func() bool { return s.archive.get().store != nil }))
 	}
 	return append(steps, s.step("staff-settings", s.showScreen(s.settings), nil))
 }

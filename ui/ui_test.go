@@ -187,6 +187,12 @@ func startOn(t *testing.T, env *servertest.Env, c billing.Currency, language str
 // invoice is the open invoice screen.
 func (f *fixture) invoice() *invoiceScreen { return f.shell.billing.invoice }
 
+// addFundsTab is the Add Funds tab, built if nothing has shown it yet.
+func (f *fixture) addFundsTab() (t *addFundsTab) {
+	f.rec.onUI(func() { t = f.shell.billing.addFunds.get() })
+	return t
+}
+
 // openInvoice opens inv (whole) and waits for its fetch.
 func (f *fixture) openInvoice(t *testing.T, inv api.Invoice) {
 	t.Helper()
@@ -263,7 +269,7 @@ func (f *fixture) gatewayName(id string) string {
 
 func TestAddFundsValidatesThenCreatesOneInvoiceOnDoubleTap(t *testing.T) {
 	f := start(t, billing.JPY, "en")
-	af := f.shell.billing.addFunds
+	af := f.addFundsTab()
 	f.rec.onUI(func() {
 		f.shell.billing.selectTab(1)
 		test.Type(af.amount, "500")
@@ -561,7 +567,7 @@ func TestApplyCreditAndVoucher(t *testing.T) {
 	if err := f.env.Server.CreateVoucher(ctx, "WELCOME1000", billing.New(1_000, billing.JPY), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	af := f.shell.billing.addFunds
+	af := f.addFundsTab()
 	v := f.rec.mark(TaskVoucher)
 	f.rec.onUI(func() {
 		af.voucher.SetText("welcome1000")
