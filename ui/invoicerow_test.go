@@ -8,7 +8,9 @@ import (
 	"time"
 	"unsafe"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"billfold/api"
 	"billfold/billing"
@@ -87,4 +89,40 @@ func TestInvoiceRowCells(t *testing.T) {
 	if rows = w.sortRows(rows, colKind, false); rows[0] != paid {
 		t.Errorf("sorted by kind: %q first", w.kindOf(rows[0]))
 	}
+}
+
+// The sorted column's title carries the arrow, pointing the way it sorts,
+// and only that one: tapping a title moves the arrow there and tapping it
+// again turns it (headers are drawn again only when they change).
+func TestSortArrowFollowsTheSortedColumn(t *testing.T) {
+	f := start(t, billing.JPY, "en")
+	f.rec.onUI(func() {
+		tab := f.shell.billing.invoices
+		f.shell.win.Resize(fyne.NewSize(1024, 640))
+		arrows := func() map[int]fyne.Resource {
+			got := map[int]fyne.Resource{}
+			for o, col := range tab.table.headers {
+				if b := o.(*button); b.Icon != nil && o.Visible() {
+					got[col] = b.Icon
+				}
+				if b := o.(*button); b.Text != tab.titles[col] {
+					t.Errorf("column %d's title reads %q, want %q", col, b.Text, tab.titles[col])
+				}
+			}
+			return got
+		}
+		want := func(when string, col int, icon fyne.Resource) {
+			t.Helper()
+			if got := arrows(); len(got) != 1 || got[col] != icon {
+				t.Errorf("%s: arrows %v, want %s on column %d", when, got, icon.Name(), col)
+			}
+		}
+		want("at first", colIssued, theme.MenuDropDownIcon())
+		tab.onSort(colTotal)
+		want("sorted by total", colTotal, theme.MenuDropDownIcon())
+		tab.onSort(colTotal)
+		want("total again", colTotal, theme.MenuDropUpIcon())
+		tab.onSort(colIssued)
+		want("back to the date", colIssued, theme.MenuDropDownIcon())
+	})
 }

@@ -236,17 +236,23 @@ func (t *invoicesTab) build() {
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		t.table.trackHeader(id, o)
 		b := o.(*button)
-		b.Text = t.titles[id.Col]
-		b.Icon = nil
+		var icon fyne.Resource
 		if id.Col == t.sortBy {
-			b.Icon = theme.MenuDropUpIcon()
+			icon = theme.MenuDropUpIcon()
 			if t.desc {
-				b.Icon = theme.MenuDropDownIcon()
+				icon = theme.MenuDropDownIcon()
 			}
 		}
 		col := id.Col
 		b.OnTapped = func() { t.onSort(col) }
-		b.Refresh()
+		// Only a change is drawn again: the table updates every header
+		// each time a column's width is set, and a button's refresh
+		// decodes its icon again (14 times for one arrow as the main
+		// window was first laid out).
+		if b.Text != t.titles[id.Col] || b.Icon != icon {
+			b.Text, b.Icon = t.titles[id.Col], icon
+			b.Refresh()
+		}
 	}
 	t.table.OnSelected = t.onSelect
 	filters := []string{lang.L("Unpaid"), lang.L("Paid"), lang.L("Cancelled"), lang.L("All")}
