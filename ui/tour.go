@@ -56,7 +56,8 @@ func (f *frame) showScreen(s screen) func() {
 }
 
 func (s *customerShell) tour() []TourStep {
-	b, af := s.billing, s.billing.addFunds.get()
+	// The steps run on the UI goroutine; Tour does not (it builds nothing).
+	b, af := s.billing, s.billing.addFunds.get
 	tab := func(i int) func() { return func() { s.showScreen(b)(); b.selectTab(i) } }
 	open := func(state billing.InvoiceStatus, kind billing.InvoiceKind) func() {
 		return func() {
@@ -81,22 +82,22 @@ func (s *customerShell) tour() []TourStep {
 	fill := func(amount string) func() {
 		return func() {
 			tab(1)()
-			af.amount.SetText(amount)
-			if len(af.gateway.Options) > 0 {
-				af.gateway.SetSelected(af.gateway.Options[0])
+			af().amount.SetText(amount)
+			if g := af().gateway; len(g.Options) > 0 {
+				g.SetSelected(g.Options[0])
 			}
-			af.accept.SetChecked(amount != "")
+			af().accept.SetChecked(amount != "")
 		}
 	}
 	steps := []TourStep{
 		s.step("invoices", tab(0), func() bool { return s.acct.invoicesLoaded }),
 		s.step("add-funds-error", func() {
 			fill("-500")()
-			af.voucher.SetText("SUMMER2025") // expired
-			af.onRedeem()
-		}, func() bool { return af.amountError.Text != "" && af.voucherResult.Visible() }),
-		s.step("add-funds-valid", fill("10000"), func() bool { return !af.submit.Disabled() }),
-		s.step("", af.onSubmit, func() bool { return whole() && b.invoice.inv.Kind == billing.KindAddFunds }),
+			af().voucher.SetText("SUMMER2025") // expired
+			af().onRedeem()
+		}, func() bool { return af().amountError.Text != "" && af().voucherResult.Visible() }),
+		s.step("add-funds-valid", fill("10000"), func() bool { return !af().submit.Disabled() }),
+		s.step("", func() { af().onSubmit() }, func() bool { return whole() && b.invoice.inv.Kind == billing.KindAddFunds }),
 		s.step("pay-waiting", pay("card"), func() bool { return b.invoice.waiting != nil }),
 	}
 	if slices.ContainsFunc(s.acct.gateways(), func(g api.Gateway) bool { return g.ID == "bank_transfer" }) {
