@@ -9,7 +9,10 @@ import "fyne.io/fyne/v2"
 // demo's window being created and its first screen having content (8 of
 // 25 ms): widgets set up before they are shown (a disabled button, an
 // entry's placeholder, a chosen option) make their renderers and decode
-// their icons there and then.
+// their icons there and then. Like the widgets it builds, a later screen
+// is for the UI goroutine only: under migrated_fynedo Fyne's caches are
+// plain maps (the screenshot tour once built one on its own goroutine,
+// and died of a concurrent map write).
 type later[S screen] struct {
 	build func() S
 	s     S
