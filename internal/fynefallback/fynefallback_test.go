@@ -2,9 +2,11 @@ package fynefallback
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"strings"
 	"testing"
 	_ "unsafe" // for go:linkname
 
@@ -19,8 +21,20 @@ import (
 
 // Fyne indexes the system's fonts into the user's cache directory the
 // first time it looks for a system face; with the package imported it
-// never looks, before Use and after. This test must be the first in its process to measure text.
+// never looks, before Use and after. Fyne's fonts are loaded once per
+// process and Use installs the face once, so the check runs in a process
+// of its own: after another test had measured text, under -shuffle, its
+// first half checked nothing.
 func TestFyneScansNoSystemFonts(t *testing.T) {
+	if os.Getenv(freshProcess) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFyneScansNoSystemFonts$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), freshProcess+"=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestFyneScansNoSystemFonts") {
+			t.Fatalf("in a process of its own: %v\n%s", err, out)
+		}
+		return
+	}
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)
 	t.Setenv("HOME", t.TempDir())   // where the cache is on macOS
@@ -46,6 +60,9 @@ func TestFyneScansNoSystemFonts(t *testing.T) {
 		t.Errorf("Fyne looked for system fonts and wrote %v", written)
 	}
 }
+
+// freshProcess is set in the process TestFyneScansNoSystemFonts starts.
+const freshProcess = "FYNEFALLBACK_FRESH_PROCESS"
 
 var (
 	styles = []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Bold: true, Italic: true}, {Monospace: true}, {Symbol: true}}
