@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -23,14 +22,6 @@ func StartCPUMeter(e *Env) func() (own, db time.Duration) {
 	return func() (time.Duration, time.Duration) {
 		return processCPU() - own0, clusterCPU(dir) - db0
 	}
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func dataDirectory(dsn string) string {
