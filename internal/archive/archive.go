@@ -85,7 +85,7 @@ func Open(dir string) (*Archive, error) {
 		lf.Close()
 		return nil, err
 	}
-	if err := a.removeTemporaries(); err != nil {
+	if err := removeTemporaries(a.dir, os.DirFS(a.dir)); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -224,14 +224,21 @@ func (a *Archive) openIndex() error {
 	return nil
 }
 
-// removeTemporaries deletes the temporary files of an interrupted write:
-// under the folder lock no write can be in progress.
-func (a *Archive) removeTemporaries() error {
-	return filepath.WalkDir(a.dir, func(path string, d fs.DirEntry, err error) error {
+// removeTemporaries deletes the temporary files of an interrupted write
+// in the archive folder dir, read through fsys: under the folder lock no
+// write can be in progress. A subfolder it cannot read is passed over: the
+// archive writes only in folders it reads, and a folder the user put there
+// unreadable had stopped every command, which all open the archive.
+func removeTemporaries(dir string, fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return err
+			if p != "." && d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return fmt.Errorf("archive: look for leftovers: %w", err)
 		}
 		if !d.IsDir() && strings.HasPrefix(d.Name(), tmpPrefix) {
+			path := filepath.Join(dir, filepath.FromSlash(p))
 			if err := os.Remove(path); err != nil {
 				return fmt.Errorf("archive: remove leftover %s: %w", path, err)
 			}
