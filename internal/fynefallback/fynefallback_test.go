@@ -2,11 +2,9 @@ package fynefallback
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
-	"strings"
 	"testing"
 	_ "unsafe" // for go:linkname
 
@@ -17,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"billfold/assets"
+	"billfold/internal/ownprocess"
 )
 
 // Fyne indexes the system's fonts into the user's cache directory the
@@ -26,13 +25,7 @@ import (
 // of its own: after another test had measured text, under -shuffle, its
 // first half checked nothing.
 func TestFyneScansNoSystemFonts(t *testing.T) {
-	if os.Getenv(freshProcess) == "" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestFyneScansNoSystemFonts$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), freshProcess+"=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestFyneScansNoSystemFonts") {
-			t.Fatalf("in a process of its own: %v\n%s", err, out)
-		}
+	if !ownprocess.Here(t) {
 		return
 	}
 	cache := t.TempDir()
@@ -60,9 +53,6 @@ func TestFyneScansNoSystemFonts(t *testing.T) {
 		t.Errorf("Fyne looked for system fonts and wrote %v", written)
 	}
 }
-
-// freshProcess is set in the process TestFyneScansNoSystemFonts starts.
-const freshProcess = "FYNEFALLBACK_FRESH_PROCESS"
 
 var (
 	styles = []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Bold: true, Italic: true}, {Monospace: true}, {Symbol: true}}

@@ -6,12 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"billfold/internal/ownprocess"
 )
 
 // TestSecretService runs against a real Secret Service. It needs a session
@@ -27,15 +27,9 @@ func TestSecretService(t *testing.T) {
 		}
 		t.Skip(why)
 	}
-	if os.Getenv(childEnv) != "1" {
-		// Other tests swap go-keyring's global provider for its mock, which
-		// cannot be undone: talk to the real keyring from a fresh process.
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSecretService$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), childEnv+"=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestSecretService") {
-			t.Fatalf("%v\n%s", err, out)
-		}
+	// Other tests swap go-keyring's global provider for its mock, which
+	// cannot be undone: talk to the real keyring from a fresh process.
+	if !ownprocess.Here(t) {
 		return
 	}
 	var b [6]byte
@@ -97,8 +91,6 @@ func TestSecretService(t *testing.T) {
 		t.Fatalf("locked keyring: %v after %v", err, time.Since(start))
 	}
 }
-
-const childEnv = "BILLFOLD_TEST_SECRET_SERVICE_CHILD"
 
 // stalled delays a real backend's Set until released.
 type stalled struct {
