@@ -13,10 +13,11 @@ import (
 // window is created; started before the window, it runs while OpenGL sets
 // the window up.
 //
-// Fyne's font cache is safe to fill from any goroutine, but the faces it
-// holds are not safe to shape text with concurrently: nothing may measure
-// or draw text until the channel is closed. Receiving from it before
-// handing work to the main goroutine (fyne.Do) orders the two.
+// Nothing else may measure or draw text until the channel is closed:
+// under migrated_fynedo Fyne's font and text-size caches are plain maps,
+// and the faces they hold are not safe to shape text with concurrently.
+// Receiving from it before handing work to the main goroutine (fyne.Do),
+// or before Fyne's loop starts, orders the two.
 func WarmFonts() <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
