@@ -8,9 +8,11 @@
 # Fyne window (scripts/fynefloor, "the floor"):
 #   start-up: STARTS (5) launches each of the floor and of Billfold on a
 #     first start (fresh demo data, which it seeds) and a later one, timed
-#     from exec to the window being mapped (xev sees MapNotify), to the main
-#     window having its content and to the invoices being on screen (the
-#     app's log lines, timestamped as they arrive); medians;
+#     from exec to the window being mapped, to the main window having its
+#     content (the app's log line, timestamped as it arrives), to that
+#     content's first frame on screen (scripts/framewatch sees the maps and
+#     the frames) and to the invoices being loaded; the floor to its map
+#     and its first frame; medians;
 #   memory: MEMRUNS (3) runs each of an account with 10,000 invoices
 #     (resident memory 6 s after they are on screen, and after scrolling
 #     through them) and of the floor, both executables read from the disk
@@ -30,19 +32,31 @@ out=build/smoke
 mkdir -p "$out"
 tags=${TAGS:-migrated_fynedo,no_emoji} # the tags of make build
 go build -tags "$tags" -o bin/billfold .
-[[ ${SMOKE_MEASURE:-1} == 0 ]] || go build -tags "$tags" -o bin/fynefloor ./scripts/fynefloor
+[[ ${SMOKE_MEASURE:-1} == 0 ]] || { go build -tags "$tags" -o bin/fynefloor ./scripts/fynefloor && go build -o bin/framewatch ./scripts/framewatch; }
 
 niceness=${SMOKE_NICE:-0}
 . scripts/xvfb.sh # start_xvfb, stop_xvfb, launch, stop_app
 
-# watch_maps file: writes the time of every top-level window's MapNotify on
-# the current display to file (xev ends with the X server).
-watch_maps() {
+# watch_frames file: writes, for every top-level window on the current
+# display, the time it is mapped ("SECONDS map WINDOW") and the time of each
+# frame drawn into it ("SECONDS frame WINDOW", from the X Damage extension:
+# scripts/framewatch); ends with the X server.
+watch_frames() {
   : >"$1"
-  (stdbuf -oL xev -display "$display" -root -event substructure 2>/dev/null |
-    while IFS= read -r line; do [[ $line == MapNotify* ]] && echo "$EPOCHREALTIME"; done >"$1") &
+  DISPLAY="$display" bin/framewatch >"$1" 2>"$1.err" &
   watcher=$!
-  sleep 0.2 # xev selects its events before the app starts
+  for _ in $(seq 100); do grep -q '^ready' "$1" && return 0; sleep 0.02; done # watching before the app starts
+  echo "smoke: framewatch did not start: $(cat "$1.err")" >&2
+  return 1
+}
+first_map() { awk '$2 == "map" {print $1; exit}' "$1"; }
+# first_frame file [after]: the first frame drawn at or after the time after.
+first_frame() { awk -v after="${2:-0}" '$2 == "frame" && $1 + 0 >= after + 0 {print $1; exit}' "$1"; }
+# logged_at name pattern: the time the app itself wrote in the first log
+# line matching pattern (slog's time=, to the millisecond), as seconds.
+logged_at() {
+  local stamp; stamp=$(grep -m1 -E "$2" "$out/$1.log" | grep -o 'time=[^ ]*' | cut -d= -f2)
+  [[ -n $stamp ]] && date -d "$stamp" +%s.%N
 }
 
 # logged name pattern: the time of the first log line matching pattern.
@@ -132,38 +146,45 @@ run_once() { # name language geometry [invoices]: prints the RSS in MB last
 }
 
 # time_billfold name home: one demo start in home, timed; prints "mapped
-# content invoices" in seconds after exec.
+# content painted invoices" in seconds after exec: the window mapped, its
+# content set (the app's log line, timestamped as it arrives), the first
+# frame drawn after that (the content on screen) and the invoices loaded.
 time_billfold() {
   local name=$1 home=$2 display xvfb watcher app started
   start_xvfb "$name" 1280x800 || return 1
   trap 'stop_app; stop_xvfb' RETURN
-  watch_maps "$out/$name.maps"
+  watch_frames "$out/$name.frames" || return 1
   LANGUAGE=en launch "$name" dbus-run-session -- bin/billfold --demo -v
   if ! wait_logged "$name" 'invoice list loaded' 1200; then echo "smoke $name: invoices never loaded" >&2; cat "$out/$name.log" >&2; return 1; fi
+  local set_at
+  set_at=$(logged_at "$name" 'main window content')
+  for _ in $(seq 100); do [[ -n $(first_frame "$out/$name.frames" "$set_at") ]] && break; sleep 0.05; done
   stop_app
   if crashed "$name"; then echo "smoke $name: crash in log" >&2; cat "$out/$name.log" >&2; return 1; fi
-  local mapped content invoices
-  mapped=$(head -1 "$out/$name.maps")
+  local mapped content painted invoices
+  mapped=$(first_map "$out/$name.frames")
   content=$(logged "$name" 'main window content')
+  painted=$(first_frame "$out/$name.frames" "$set_at")
   invoices=$(logged "$name" 'invoice list loaded')
-  [[ -n "$mapped" && -n "$content" ]] || { echo "smoke $name: no map or no content (map '$mapped', content '$content')" >&2; return 1; }
+  [[ -n "$mapped" && -n "$content" && -n "$painted" ]] || { echo "smoke $name: no map, content or frame (map '$mapped', content '$content', frame '$painted')" >&2; return 1; }
   if (($(echo "$mapped > $content" | bc))); then content=$mapped; fi # content shows once the window is mapped
-  echo "$(since "$mapped") $(since "$content") $(since "$invoices")"
+  echo "$(since "$mapped") $(since "$content") $(since "$painted") $(since "$invoices")"
 }
 
-# floor what: starts the bare Fyne window at 1280x800 and prints, for what
-# "time", the seconds from exec to its window being mapped, for "rss" its
-# resident memory 6 s after that.
+# floor what home: starts the bare Fyne window at 1280x800 in home and
+# prints, for what "time", the seconds from exec to its window being mapped
+# and to its first frame (its label on screen), for "rss" its resident
+# memory 6 s after that. Like Billfold, the floor starts faster in a home
+# it started in before: Fyne writes its index of the system's fonts there.
 floor() {
-  local what=$1 display xvfb watcher app started home
+  local what=$1 home=$2 display xvfb watcher app started
   start_xvfb floor 1280x800 || return 1
-  home=$(mktemp -d)
-  trap 'stop_app; stop_xvfb; rm -rf "$home"' RETURN
-  watch_maps "$out/floor.maps"
+  trap 'stop_app; stop_xvfb' RETURN
+  watch_frames "$out/floor.frames" || return 1
   launch floor dbus-run-session -- bin/fynefloor
-  for _ in $(seq 200); do [[ -s "$out/floor.maps" ]] && break; sleep 0.05; done
-  [[ -s "$out/floor.maps" ]] || { echo "smoke floor: no window; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
-  if [[ $what == time ]]; then since "$(head -1 "$out/floor.maps")"; return; fi
+  for _ in $(seq 200); do [[ -n $(first_frame "$out/floor.frames") ]] && break; sleep 0.05; done
+  [[ -n $(first_frame "$out/floor.frames") ]] || { echo "smoke floor: no window drawn; its log:" >&2; cat "$out/floor.log" >&2; return 1; }
+  if [[ $what == time ]]; then echo "$(since "$(first_map "$out/floor.frames")") $(since "$(first_frame "$out/floor.frames")")"; return; fi
   sleep 6
   local pid; pid=$(pgrep -s "$app" -x fynefloor || true)
   rss_split "$pid" >>"$out/split-floor"
@@ -194,28 +215,37 @@ sync bin/billfold bin/fynefloor
 for f in bin/billfold bin/fynefloor; do dd if="$f" iflag=nocache count=0 status=none; done
 
 starts=${STARTS:-5}
-: >"$out/times-floor"; : >"$out/times-first"; : >"$out/times-later"
-for i in $(seq "$starts"); do # alternated, so that a busy spell weighs on all three alike
-  floor time >>"$out/times-floor"
+: >"$out/times-floor-first"; : >"$out/times-floor-later"; : >"$out/times-first"; : >"$out/times-later"
+for i in $(seq "$starts"); do # alternated, so that a busy spell weighs on all four alike
+  data=$(mktemp -d)
+  floor time "$data" >>"$out/times-floor-first"
+  floor time "$data" >>"$out/times-floor-later"
+  rm -rf "$data"
   data=$(mktemp -d)
   time_billfold "first-$i" "$data" >>"$out/times-first"
   time_billfold "later-$i" "$data" >>"$out/times-later"
   rm -rf "$data"
 done
-floor_map=$(median <"$out/times-floor")
+median_of() { cut -d' ' -f"$1" "$2" | median; }
+ratio() { echo "scale=2; $1 / $2" | bc; }
 for kind in first later; do
-  m=$(cut -d' ' -f1 "$out/times-$kind" | median)
-  c=$(cut -d' ' -f2 "$out/times-$kind" | median)
-  v=$(cut -d' ' -f3 "$out/times-$kind" | median)
-  echo "smoke start-up ($kind start, median of $starts): window mapped ${m}s, main window with content ${c}s ($(echo "scale=2; $c / $floor_map" | bc)× the floor), invoices on screen ${v}s after exec"
+  fm=$(median_of 1 "$out/times-floor-$kind")
+  ff=$(median_of 2 "$out/times-floor-$kind")
+  m=$(median_of 1 "$out/times-$kind")
+  c=$(median_of 2 "$out/times-$kind")
+  p=$(median_of 3 "$out/times-$kind")
+  v=$(median_of 4 "$out/times-$kind")
+  echo "smoke start-up ($kind start, median of $starts): window mapped ${m}s, main window with content ${c}s ($(ratio "$c" "$fm")× the floor's map), that content on screen ${p}s ($(ratio "$p" "$ff")× the floor's first frame), invoices loaded ${v}s after exec; the floor's $kind start: mapped ${fm}s, on screen ${ff}s"
 done
-echo "smoke start-up floor (median of $starts): a bare Fyne window mapped ${floor_map}s after exec; all runs in $out/times-*"
+echo "smoke start-up: all runs in $out/times-*"
 
 memruns=${MEMRUNS:-3}
 : >"$out/rss-large"; : >"$out/rss-floor"; rm -f "$out"/split-*
 for i in $(seq "$memruns"); do
   run_once "large-$i" en 1280x800 10000 >>"$out/rss-large" # an account with 10,000 invoices
-  floor rss >>"$out/rss-floor"
+  data=$(mktemp -d)
+  floor rss "$data" >>"$out/rss-floor"
+  rm -rf "$data"
 done
 large=$(median <"$out/rss-large")
 floor=$(median <"$out/rss-floor")
