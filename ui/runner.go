@@ -84,8 +84,12 @@ type Runner struct {
 	// inFlight counts the runs whose outcome has not been applied yet
 	// (pending also counts the event stream, which never ends).
 	inFlight atomic.Int64
-	hooks    Hooks
-	log      *slog.Logger
+	// held, when set, is closed once results may be applied again
+	// (holdResults); waiting counts the results waiting for that.
+	held    atomic.Pointer[chan struct{}]
+	waiting atomic.Int64
+	hooks   Hooks
+	log     *slog.Logger
 }
 
 // NewRunner returns a runner that reports outcomes to hooks and failures
@@ -142,6 +146,31 @@ func (r *Runner) spawn(f func()) {
 	}()
 }
 
+// holdResults keeps results from being applied, from now until release
+// is called (from any goroutine, as often as need be); the work itself goes
+// on. A new window holds its first loads' results until it has drawn its
+// first frame (frame.holdUntilDrawn): applied first, they made that frame
+// wait for them and then draw them too, up to twice as long.
+func (r *Runner) holdResults() (release func()) {
+	ch := make(chan struct{})
+	r.held.Store(&ch)
+	return sync.OnceFunc(func() {
+		r.held.CompareAndSwap(&ch, nil)
+		close(ch)
+	})
+}
+
+// waitIfHeld returns once results may be applied.
+func (r *Runner) waitIfHeld() {
+	h := r.held.Load()
+	if h == nil {
+		return
+	}
+	r.waiting.Add(1)
+	defer r.waiting.Add(-1)
+	<-*h
+}
+
 // run does work off the UI goroutine and hands its result to apply on the
 // UI goroutine. A newer run on the same generation counter supersedes an
 // older one: the stale result is dropped, so a slow answer can never
@@ -154,6 +183,7 @@ func run[T any](r *Runner, ctx context.Context, t Task, gen *atomic.Uint64, work
 	r.inFlight.Add(1)
 	r.spawn(func() {
 		v, err := work(ctx)
+		r.waitIfHeld()
 		r.do(func() {
 			defer r.inFlight.Add(-1)
 			r.settle(Result{Task: t, Err: err, Stale: gen != nil && gen.Load() != my}, func() { apply(v, err) })

@@ -54,6 +54,10 @@ type Deps struct {
 	Runner *Runner
 	// Log receives timings and background errors; nil discards them.
 	Log *slog.Logger
+	// DrawBeforeData has the window draw its first frame before the data
+	// its screens load is put in (frame.holdUntilDrawn). Only a driver
+	// that draws can do that; tests leave it off.
+	DrawBeforeData bool
 }
 
 // Browser opens a web page or a file in the desktop's default application
@@ -365,7 +369,11 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 	// before the screen in the Tab order, as it reads.
 	side := container.NewHBox(container.NewBorder(nil, signOut, nil, nil, f.nav), widget.NewSeparator())
 	body := container.New(layout.NewBorderLayout(nil, nil, side, nil), side, f.content)
-	f.tips = newTipLayer(headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), body), f.after)
+	var window fyne.CanvasObject = headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), body)
+	if f.deps.DrawBeforeData {
+		window = container.NewStack(window, f.holdUntilDrawn())
+	}
+	f.tips = newTipLayer(window, f.after)
 	f.win.SetContent(f.tips)
 	f.followFocus()
 }

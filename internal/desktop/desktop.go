@@ -98,7 +98,7 @@ func Run(o Options) error {
 	deps := func(s *session.Session, isDemo bool, signOut func(), win fyne.Window) ui.Deps {
 		return ui.Deps{App: fa, Window: win, Backend: s.Client, Staff: s.Client, Accounts: accounts, User: s.User, Demo: isDemo, RenderPDF: renderPDF,
 			Archive: archiver{client: s.Client}, Runner: runner, Browser: opener.System{Fallback: fa.OpenURL},
-			SignOut: signOut, Log: log}
+			SignOut: signOut, Log: log, DrawBeforeData: true}
 	}
 	var showSignIn func()
 	showSignIn = func() {

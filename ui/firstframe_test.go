@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"billfold/apiclient"
+	"billfold/billing"
+	"billfold/internal/server/servertest"
+)
+
+// openDrawnFirst opens a customer's main window that draws before its data
+// goes in, holding results for at most wait when nothing draws it.
+func openDrawnFirst(t *testing.T, wait time.Duration) (*customerShell, *recorder) {
+	t.Helper()
+	defer func(w time.Duration) { firstFrameWait = w }(firstFrameWait)
+	firstFrameWait = wait
+	env := servertest.New(t, servertest.Backends(t)[0])
+	cust := env.NewCustomer(billing.JPY)
+	client, err := apiclient.New(env.URL, apiclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := client.SignIn(context.Background(), cust.Email, cust.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	d := Deps{App: test.NewTempApp(t), Backend: client, User: u, Runner: rec.runner, DrawBeforeData: true}
+	var s *customerShell
+	rec.onUI(func() {
+		s = newCustomerShell(d)
+		s.start()
+	})
+	return s, rec
+}
+
+// heldResults waits until n results are waiting for the window to be drawn.
+func heldResults(t *testing.T, rec *recorder, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); rec.runner.waiting.Load() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d results held, want %d", rec.runner.waiting.Load(), n)
+		}
+	}
+}
+
+func TestTheFirstFrameIsDrawnBeforeTheLoadedData(t *testing.T) {
+	s, rec := openDrawnFirst(t, time.Hour)
+	t.Cleanup(func() {
+		rec.onUI(s.Close)
+		rec.runner.Wait()
+	})
+	heldResults(t, rec, 3) // the account's rules, its balance and its invoices
+	for _, task := range []Task{TaskConfig, TaskSummary, TaskInvoices} {
+		if n := rec.mark(task); n != 0 {
+			t.Fatalf("%q was applied %d times before the window was drawn", task, n)
+		}
+	}
+	rec.onUI(func() { s.Window().Canvas().Capture() })
+	rec.wait(t, TaskConfig, 0)
+	rec.wait(t, TaskSummary, 0)
+	rec.wait(t, TaskInvoices, 0)
+	// Later loads are not held: the window has been drawn.
+	before := rec.mark(TaskSummary)
+	rec.onUI(s.onRefresh)
+	rec.wait(t, TaskSummary, before)
+}
+
+func TestAWindowNeverDrawnStillGetsItsData(t *testing.T) {
+	s, rec := openDrawnFirst(t, time.Millisecond)
+	t.Cleanup(func() {
+		rec.onUI(s.Close)
+		rec.runner.Wait()
+	})
+	rec.wait(t, TaskConfig, 0)
+	rec.wait(t, TaskSummary, 0)
+	rec.wait(t, TaskInvoices, 0)
+}
+
+func TestClosingAWindowBeforeItIsDrawnEndsItsWork(t *testing.T) {
+	s, rec := openDrawnFirst(t, time.Hour)
+	heldResults(t, rec, 3)
+	rec.onUI(s.Close)
+	done := make(chan struct{})
+	go func() {
+		rec.runner.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the closed window's work still waits to be applied (%d results)", rec.runner.waiting.Load())
+	}
+}
