@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -95,4 +96,28 @@ func TestClosingAWindowBeforeItIsDrawnEndsItsWork(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("the closed window's work still waits to be applied (%d results)", rec.runner.waiting.Load())
 	}
+}
+
+// The screenshot tour is made as the main window opens, before what the
+// account offers has arrived (held until the window is drawn): whether it
+// pays by bank transfer is asked as the step comes, not as it is made.
+func TestTheTourIsMadeBeforeTheGatewaysArrive(t *testing.T) {
+	s, rec := openDrawnFirst(t, time.Hour)
+	t.Cleanup(func() {
+		rec.onUI(s.Close)
+		rec.runner.Wait()
+	})
+	heldResults(t, rec, 3)
+	steps := Tour(s)
+	i := slices.IndexFunc(steps, func(st TourStep) bool { return st.Name == "bank-transfer" })
+	if i < 0 {
+		t.Fatal("the tour made before the gateways arrived has no bank-transfer step")
+	}
+	rec.onUI(func() { s.Window().Canvas().Capture() })
+	rec.wait(t, TaskConfig, 0)
+	rec.onUI(func() {
+		if steps[i].Skip() {
+			t.Error("a yen account that offers bank transfer skips its bank-transfer step")
+		}
+	})
 }

@@ -110,6 +110,13 @@ func adjustForTour(ctx context.Context, staff *apiclient.Client) error {
 
 func walkSteps(dir string, steps []ui.TourStep) error {
 	for _, s := range steps {
+		skip := false
+		if s.Skip != nil {
+			fyne.DoAndWait(func() { skip = s.Skip() })
+		}
+		if skip {
+			continue
+		}
 		fyne.DoAndWait(s.Do)
 		deadline := time.Now().Add(tourStepTimeout)
 		for ready := false; !ready; {
