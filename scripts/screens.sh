@@ -15,7 +15,8 @@
 #
 # It fails when a window ends larger than its screen, when a picture is not
 # in the theme asked for (a light one mostly dark), when the tour does not
-# finish, or when the app logs a crash or Fyne's "Failed to focus".
+# finish or leaves out a screen that every run must show, or when the app
+# logs a crash or Fyne's "Failed to focus".
 # SIZES, LANGS and THEMES choose a subset (e.g. SIZES=800x600 LANGS=ja).
 # It takes several minutes; `make test` does not run it.
 set -euo pipefail
@@ -31,6 +32,11 @@ app_id=$(sed -n 's/^ID = "\(.*\)"$/\1/p' FyneApp.toml)
 go build -tags "${TAGS:-migrated_fynedo,no_emoji},screentour" -o "$bin" .
 
 . scripts/xvfb.sh # start_xvfb, stop_xvfb, launch, stop_app
+
+# The screens every run must show: the demo customer's (a yen account,
+# which offers bank transfer), the staff member's and sign-in.
+required=(invoices add-funds-error add-funds-valid pay-waiting bank-transfer invoice-unpaid invoice-paid
+  transactions archive-synced settings customers customer-open sign-in)
 
 # tour geometry language theme: one run of the app through every screen.
 tour() {
@@ -74,6 +80,10 @@ tour() {
   if ! grep -q -E '^[0-9.]+ tour: done' "$log"; then
     echo "$name: the tour did not finish; the end of its log:"; tail -20 "$log"; status=1
   fi
+  local want
+  for want in "${required[@]}"; do
+    [[ -s "$pictures/$name-$want.png" ]] || { echo "$name: no picture of $want"; status=1; }
+  done
   if grep -a -q -E '^[0-9.]+ (panic:|fatal error:)|DATA RACE|Failed to focus' "$log"; then
     echo "$name: the log has a crash or a focus error:"; grep -a -E -A3 '^[0-9.]+ (panic:|fatal error:)|DATA RACE|Failed to focus' "$log" | head -20; status=1
   fi
