@@ -1,14 +1,10 @@
 package ui
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/test"
-
-	"billfold/apiclient"
 	"billfold/billing"
 	"billfold/internal/server/servertest"
 )
@@ -19,24 +15,8 @@ func openDrawnFirst(t *testing.T, wait time.Duration) (*customerShell, *recorder
 	t.Helper()
 	defer func(w time.Duration) { firstFrameWait = w }(firstFrameWait)
 	firstFrameWait = wait
-	env := servertest.New(t, servertest.Backends(t)[0])
-	cust := env.NewCustomer(billing.JPY)
-	client, err := apiclient.New(env.URL, apiclient.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := client.SignIn(context.Background(), cust.Email, cust.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := newRecorder()
-	d := Deps{App: test.NewTempApp(t), Backend: client, User: u, Runner: rec.runner, DrawBeforeData: true}
-	var s *customerShell
-	rec.onUI(func() {
-		s = newCustomerShell(d)
-		s.start()
-	})
-	return s, rec
+	f := openOn(t, servertest.New(t, servertest.Backends(t)[0]), billing.JPY, "en", func(_ *fixture, d *Deps) { d.DrawBeforeData = true })
+	return f.shell, f.rec
 }
 
 // heldResults waits until n results are waiting for the window to be drawn.
@@ -51,10 +31,6 @@ func heldResults(t *testing.T, rec *recorder, n int64) {
 
 func TestTheFirstFrameIsDrawnBeforeTheLoadedData(t *testing.T) {
 	s, rec := openDrawnFirst(t, time.Hour)
-	t.Cleanup(func() {
-		rec.onUI(s.Close)
-		rec.runner.Wait()
-	})
 	heldResults(t, rec, 3) // the account's rules, its balance and its invoices
 	for _, task := range []Task{TaskConfig, TaskSummary, TaskInvoices} {
 		if n := rec.mark(task); n != 0 {
@@ -72,11 +48,7 @@ func TestTheFirstFrameIsDrawnBeforeTheLoadedData(t *testing.T) {
 }
 
 func TestAWindowNeverDrawnStillGetsItsData(t *testing.T) {
-	s, rec := openDrawnFirst(t, time.Millisecond)
-	t.Cleanup(func() {
-		rec.onUI(s.Close)
-		rec.runner.Wait()
-	})
+	_, rec := openDrawnFirst(t, time.Millisecond)
 	rec.wait(t, TaskConfig, 0)
 	rec.wait(t, TaskSummary, 0)
 	rec.wait(t, TaskInvoices, 0)
@@ -103,10 +75,6 @@ func TestClosingAWindowBeforeItIsDrawnEndsItsWork(t *testing.T) {
 // pays by bank transfer is asked as the step comes, not as it is made.
 func TestTheTourIsMadeBeforeTheGatewaysArrive(t *testing.T) {
 	s, rec := openDrawnFirst(t, time.Hour)
-	t.Cleanup(func() {
-		rec.onUI(s.Close)
-		rec.runner.Wait()
-	})
 	heldResults(t, rec, 3)
 	steps := Tour(s)
 	i := slices.IndexFunc(steps, func(st TourStep) bool { return st.Name == "bank-transfer" })

@@ -148,6 +148,16 @@ func startWith(t *testing.T, c billing.Currency, language string, setup func(f *
 // startOn is startWith against the server env.
 func startOn(t *testing.T, env *servertest.Env, c billing.Currency, language string, setup func(f *fixture, d *Deps)) *fixture {
 	t.Helper()
+	f := openOn(t, env, c, language, setup)
+	f.rec.wait(t, TaskConfig, 0)
+	f.rec.wait(t, TaskSummary, 0)
+	f.rec.wait(t, TaskInvoices, 0)
+	return f
+}
+
+// openOn is startOn without waiting for the window's first loads.
+func openOn(t *testing.T, env *servertest.Env, c billing.Currency, language string, setup func(f *fixture, d *Deps)) *fixture {
+	t.Helper()
 	t.Setenv("LANGUAGE", "")
 	if err := LoadTranslations(language); err != nil {
 		t.Fatal(err)
@@ -178,9 +188,6 @@ func startOn(t *testing.T, env *servertest.Env, c billing.Currency, language str
 		f.rec.onUI(f.shell.Close)
 		f.rec.runner.Wait()
 	})
-	f.rec.wait(t, TaskConfig, 0)
-	f.rec.wait(t, TaskSummary, 0)
-	f.rec.wait(t, TaskInvoices, 0)
 	return f
 }
 
