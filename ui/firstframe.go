@@ -27,7 +27,7 @@ var firstFrameWait = time.Second
 // content showed 60–150 ms after it was set instead of 30–55, in about
 // half of the starts. Held, it shows 32–57 ms after, and the invoices one
 // frame later than at best before: later starts, interleaved, 15 each,
-// medians of 39 against 46 ms for the content, 105 against 90 ms for
+// medians of 38 against 45 ms for the content, 105 against 90 ms for
 // the invoices (scripts/framewatch timing the frames).
 func (f *frame) holdUntilDrawn() fyne.CanvasObject {
 	release := f.run.holdResults()
