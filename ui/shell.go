@@ -295,6 +295,9 @@ type frame struct {
 	commands []*command // of the main menu
 	mainMenu *fyne.MainMenu
 	seen     focusSeen // where followFocus last showed the focus
+	// firstFrame tells the runner that the window has been drawn; nil
+	// unless Deps.DrawBeforeData.
+	firstFrame fyne.CanvasObject
 }
 
 func newFrame(d Deps) *frame {
@@ -324,6 +327,11 @@ func newFrame(d Deps) *frame {
 			defer cancel()
 			return d.Backend.SignOut(ctx)
 		}
+	}
+	if d.DrawBeforeData {
+		// Before any screen is made: a screen may start loading as it is
+		// made (Billing shows its Invoices tab, which fetches the list).
+		f.firstFrame = f.holdUntilDrawn()
 	}
 	return f
 }
@@ -370,8 +378,8 @@ func (f *frame) build(right fyne.CanvasObject, sections []section) {
 	side := container.NewHBox(container.NewBorder(nil, signOut, nil, nil, f.nav), widget.NewSeparator())
 	body := container.New(layout.NewBorderLayout(nil, nil, side, nil), side, f.content)
 	var window fyne.CanvasObject = headed(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), body)
-	if f.deps.DrawBeforeData {
-		window = container.NewStack(window, f.holdUntilDrawn())
+	if f.firstFrame != nil {
+		window = container.NewStack(window, f.firstFrame)
 	}
 	f.tips = newTipLayer(window, f.after)
 	f.win.SetContent(f.tips)
