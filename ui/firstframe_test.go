@@ -9,13 +9,19 @@ import (
 	"billfold/internal/server/servertest"
 )
 
-// openDrawnFirst opens a customer's main window that draws before its data
-// goes in, holding results for at most wait when nothing draws it.
+// openDrawnFirst opens a yen customer's main window that draws before its
+// data goes in, holding results for at most wait when nothing draws it.
 func openDrawnFirst(t *testing.T, wait time.Duration) (*customerShell, *recorder) {
+	t.Helper()
+	return openDrawnFirstIn(t, billing.JPY, wait)
+}
+
+// openDrawnFirstIn is openDrawnFirst for a customer whose account is in c.
+func openDrawnFirstIn(t *testing.T, c billing.Currency, wait time.Duration) (*customerShell, *recorder) {
 	t.Helper()
 	defer func(w time.Duration) { firstFrameWait = w }(firstFrameWait)
 	firstFrameWait = wait
-	f := openOn(t, servertest.New(t, servertest.Backends(t)[0]), billing.JPY, "en", func(_ *fixture, d *Deps) { d.DrawBeforeData = true })
+	f := openOn(t, servertest.New(t, servertest.Backends(t)[0]), c, "en", func(_ *fixture, d *Deps) { d.DrawBeforeData = true })
 	return f.shell, f.rec
 }
 
@@ -74,18 +80,25 @@ func TestClosingAWindowBeforeItIsDrawnEndsItsWork(t *testing.T) {
 // account offers has arrived (held until the window is drawn): whether it
 // pays by bank transfer is asked as the step comes, not as it is made.
 func TestTheTourIsMadeBeforeTheGatewaysArrive(t *testing.T) {
-	s, rec := openDrawnFirst(t, time.Hour)
-	heldResults(t, rec, 3)
-	steps := Tour(s)
-	i := slices.IndexFunc(steps, func(st TourStep) bool { return st.Name == "bank-transfer" })
-	if i < 0 {
-		t.Fatal("the tour made before the gateways arrived has no bank-transfer step")
+	for _, tc := range []struct {
+		currency billing.Currency
+		skipped  bool // bank transfer is offered in yen only
+	}{{billing.JPY, false}, {billing.USD, true}} {
+		t.Run(string(tc.currency), func(t *testing.T) {
+			s, rec := openDrawnFirstIn(t, tc.currency, time.Hour)
+			heldResults(t, rec, 3)
+			steps := Tour(s)
+			i := slices.IndexFunc(steps, func(st TourStep) bool { return st.Name == "bank-transfer" })
+			if i < 0 {
+				t.Fatal("the tour made before the gateways arrived has no bank-transfer step")
+			}
+			rec.onUI(func() { s.Window().Canvas().Capture() })
+			rec.wait(t, TaskConfig, 0)
+			rec.onUI(func() {
+				if got := steps[i].Skipped(); got != tc.skipped {
+					t.Errorf("a %s account skips its bank-transfer step: %v, want %v", tc.currency, got, tc.skipped)
+				}
+			})
+		})
 	}
-	rec.onUI(func() { s.Window().Canvas().Capture() })
-	rec.wait(t, TaskConfig, 0)
-	rec.onUI(func() {
-		if steps[i].Skip() {
-			t.Error("a yen account that offers bank transfer skips its bank-transfer step")
-		}
-	})
 }

@@ -172,11 +172,8 @@ func (f *fixture) walk(t *testing.T, steps []TourStep, at func(name string)) {
 func walkTour(t *testing.T, rec *recorder, steps []TourStep, at func(name string)) {
 	t.Helper()
 	for _, s := range steps {
-		skip := false
-		if s.Skip != nil {
-			rec.onUI(func() { skip = s.Skip() })
-		}
-		if skip {
+		var skip bool
+		if rec.onUI(func() { skip = s.Skipped() }); skip {
 			continue
 		}
 		rec.onUI(s.Do)

@@ -27,6 +27,10 @@ type TourStep struct {
 	Ready func() bool
 }
 
+// Skipped says whether the tour passes this step over (Skip); like Do, it
+// runs on the UI goroutine.
+func (s TourStep) Skipped() bool { return s.Skip != nil && s.Skip() }
+
 // Tour is the way through every screen of a signed-in account's window,
 // with the account's own data: its invoices, its ledger, its archive.
 // It adds funds and starts payments as a user would.

@@ -110,11 +110,8 @@ func adjustForTour(ctx context.Context, staff *apiclient.Client) error {
 
 func walkSteps(dir string, steps []ui.TourStep) error {
 	for _, s := range steps {
-		skip := false
-		if s.Skip != nil {
-			fyne.DoAndWait(func() { skip = s.Skip() })
-		}
-		if skip {
+		var skip bool
+		if fyne.DoAndWait(func() { skip = s.Skipped() }); skip {
 			continue
 		}
 		fyne.DoAndWait(s.Do)
