@@ -150,7 +150,10 @@ func (r *Runner) spawn(f func()) {
 // is called (from any goroutine, as often as need be); the work itself goes
 // on. A new window holds its first loads' results until it has drawn its
 // first frame (frame.holdUntilDrawn): applied first, they made that frame
-// wait for them and then draw them too, up to twice as long.
+// wait for them and then draw them too, up to twice as long. The hold is
+// the runner's, so every window sharing it waits too; the desktop opens
+// one window at a time (sign-in closes as the main window opens), and a
+// hold lasts a frame, a second at most.
 func (r *Runner) holdResults() (release func()) {
 	ch := make(chan struct{})
 	r.held.Store(&ch)
